@@ -1,0 +1,45 @@
+# Regiepunt: `make up` runs the platform with demo data, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PACKAGES := -e libs/common -e services/capacity -e services/intake -e services/matching
+PY_SOURCES := libs/common/common services/capacity/capacity services/intake/intake services/matching/matching
+PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install up test lint test-sqlite test-postgres format token clean
+
+$(STAMP): libs/common/pyproject.toml services/*/pyproject.toml requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+up: install
+	$(PY) deploy/run_local.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(PY_SOURCES)
+
+test-sqlite: install
+	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
+
+test-postgres: install
+	REGIEPUNT_TEST_DATABASE=postgresql REGIEPUNT_TEST_PG_DSN=$(PG_DSN) $(PY) -m pytest
+
+test: lint test-sqlite test-postgres
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+token: install
+	@$(PY) -m common.tokens --role $(or $(ROLE),coordinator) $(ARGS)
+
+clean:
+	rm -rf $(VENV) data tests/artifacts

@@ -1,0 +1,1 @@
+"""Shared ground of the Regiepunt services: nothing domain-specific lives here."""

@@ -1,0 +1,142 @@
+"""Bearer tokens (HS256 JWT, claims of API.md) and the role dependencies routes declare."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+import jwt
+from fastapi import Depends, Request
+
+from common.errors import Forbidden, Unauthorized
+
+ISSUER = "regiepunt"
+AUDIENCE = "regiepunt"
+
+Role = Literal["referrer", "provider", "coordinator", "service"]
+ROLES: tuple[str, ...] = ("referrer", "provider", "coordinator", "service")
+REFERRER_TYPES: tuple[str, ...] = (
+    "local_team",
+    "gp",
+    "youth_doctor",
+    "medical_specialist",
+    "certified_institution",
+    "court",
+)
+SESSION_COOKIE = "regiepunt_session"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: str
+    org: str
+    referrer_type: str | None = None
+    provider_id: str | None = None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+    def acts_for_provider(self, provider_id: str | None) -> bool:
+        return self.role == "provider" and provider_id is not None and self.provider_id == provider_id
+
+
+def mint_token(
+    secret: str,
+    *,
+    sub: str,
+    role: str,
+    org: str,
+    referrer_type: str | None = None,
+    provider_id: str | None = None,
+    ttl: timedelta = timedelta(hours=12),
+    now: datetime | None = None,
+) -> str:
+    issued = now or datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": sub,
+        "role": role,
+        "org": org,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + ttl).timestamp()),
+    }
+    if referrer_type is not None:
+        claims["referrer_type"] = referrer_type
+    if provider_id is not None:
+        claims["provider_id"] = provider_id
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def decode_token(token: str, secret: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The token has expired.") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"The token is not valid: {exc}.") from exc
+    role = claims.get("role")
+    if role not in ROLES:
+        raise Unauthorized("The token carries no known role.")
+    org = claims.get("org")
+    if not isinstance(org, str) or not org:
+        raise Unauthorized("The token carries no organisation (org).")
+    provider_id = claims.get("provider_id")
+    if role == "provider" and not provider_id:
+        raise Unauthorized("A provider token must carry provider_id.")
+    referrer_type = claims.get("referrer_type")
+    if role == "referrer" and referrer_type not in REFERRER_TYPES:
+        raise Unauthorized("A referrer token must carry a known referrer_type.")
+    return Principal(
+        sub=str(claims["sub"]),
+        role=role,
+        org=org,
+        referrer_type=referrer_type,
+        provider_id=str(provider_id) if provider_id else None,
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <token>'.")
+        return token.strip()
+    return None
+
+
+def get_principal(request: Request) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("This call needs a bearer token.")
+    return decode_token(token, request.app.state.settings.effective_jwt_secret)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"This call is for {', '.join(roles)}; the token's role is {principal.role}.")
+        return principal
+
+    return dependency
+
+
+Coordinator = Annotated[Principal, Depends(require_roles("coordinator"))]
+Referrer = Annotated[Principal, Depends(require_roles("referrer"))]
+Service = Annotated[Principal, Depends(require_roles("service"))]
+CoordinatorOrService = Annotated[Principal, Depends(require_roles("coordinator", "service"))]

@@ -1,0 +1,42 @@
+"""FastAPI dependencies every service uses, as Annotated aliases so route signatures stay short."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from common.clock import Clock
+from common.db import Database
+from common.errors import InvalidInput, PreconditionRequired
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def parse_if_match(value: str | None) -> int:
+    """If-Match carries a version: bare `3`, quoted `"3"` or weak `W/"3"` are all accepted."""
+    if value is None or not value.strip():
+        raise PreconditionRequired("This change needs an If-Match header with the version you last read.")
+    raw = value.strip()
+    if raw.startswith("W/"):
+        raw = raw[2:]
+    raw = raw.strip('"')
+    if not raw.isdigit():
+        raise InvalidInput("If-Match", 'must be the unit\'s version, for example 3 or "3"')
+    return int(raw)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,129 @@
+"""The one client for service-to-service calls: service token, request id, timeouts, bounded retries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from common.auth import mint_token
+from common.errors import DependencyUnavailable
+from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
+
+log = get_logger("regiepunt.client")
+
+RETRYABLE_STATUS = {502, 503, 504}
+
+
+class ServiceUnavailableError(Exception):
+    """The other service could not be reached or kept failing; the caller decides what that means."""
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"{response.status_code} from {response.request.url}")
+        self.response = response
+
+
+class ServiceClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service_name: str,
+        jwt_secret: str,
+        timeout: float = 5.0,
+        retries: int = 3,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.service_name = service_name
+        self._secret = jwt_secret
+        self.retries = max(1, retries)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+            transport=transport,
+        )
+        self._token: str | None = None
+        self._token_expires = datetime.min.replace(tzinfo=UTC)
+
+    def _service_token(self) -> str:
+        now = datetime.now(UTC)
+        if self._token is None or now >= self._token_expires - timedelta(minutes=5):
+            ttl = timedelta(hours=1)
+            self._token = mint_token(
+                self._secret, sub=f"service:{self.service_name}", role="service", org="regiepunt", ttl=ttl, now=now
+            )
+            self._token_expires = now + ttl
+        return self._token
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send one call. Connection failures are retried always (nothing reached the other side);
+        timeouts and 502/503/504 only for idempotent calls. Raises ServiceUnavailableError when
+        the other service stays out of reach."""
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE")
+        sent_headers = {"Authorization": f"Bearer {self._service_token()}"}
+        request_id = request_id_var.get()
+        if request_id:
+            sent_headers[REQUEST_ID_HEADER] = request_id
+        sent_headers.update(headers or {})
+
+        def retryable(exc: BaseException) -> bool:
+            if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+                return True
+            return idempotent and isinstance(exc, httpx.TransportError | _RetryableStatus)
+
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self.retries),
+                wait=wait_exponential(multiplier=0.05, max=1.0),
+                retry=retry_if_exception(retryable),
+                reraise=True,
+            ):
+                with attempt:
+                    response = await self._client.request(method, path, json=json, params=params, headers=sent_headers)
+                    if response.status_code in RETRYABLE_STATUS:
+                        raise _RetryableStatus(response)
+                    return response
+        except _RetryableStatus as exc:
+            raise ServiceUnavailableError(str(exc)) from exc
+        except httpx.TransportError as exc:
+            log.warning("service_unreachable", target=self.base_url, path=path, error=repr(exc))
+            raise ServiceUnavailableError(f"{self.base_url}{path}: {exc!r}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("POST", path, **kwargs)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def raise_for_unexpected(response: httpx.Response, *expected: int) -> None:
+    """A status the caller did not plan for is the other service's fault: answer 503 upstream."""
+    if response.status_code not in expected:
+        raise DependencyUnavailable(
+            f"{response.request.method} {response.request.url.path} answered {response.status_code}: "
+            f"{response.text[:300]}"
+        )

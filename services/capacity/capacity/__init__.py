@@ -1,0 +1,1 @@
+"""Regiepunt capacity service."""

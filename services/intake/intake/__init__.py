@@ -1,0 +1,1 @@
+"""Regiepunt intake service."""

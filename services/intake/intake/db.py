@@ -1,0 +1,11 @@
+"""Tables of the intake service."""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from common.db import new_metadata
+
+metadata = new_metadata()
+
+
+class Base(DeclarativeBase):
+    metadata = metadata

@@ -1,0 +1,1 @@
+"""Regiepunt matching service."""

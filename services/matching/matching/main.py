@@ -1,0 +1,40 @@
+"""The matching app: create_app(settings) -> FastAPI."""
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from common.app import create_service_app
+from common.clock import Clock
+from common.db import Database
+from common.http import ServiceClient
+from matching.settings import MatchingSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(
+    settings: MatchingSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    capacity_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or MatchingSettings()
+    app = create_service_app(
+        name="matching",
+        settings=settings,
+        database=Database(settings.database_url),
+        migrations_dir=MIGRATIONS_DIR,
+        routers=[],
+        clock=clock,
+    )
+    app.state.capacity = ServiceClient(
+        settings.capacity_url,
+        service_name="matching",
+        jwt_secret=settings.effective_jwt_secret,
+        timeout=settings.http_timeout_seconds,
+        retries=settings.http_retries,
+        transport=capacity_transport,
+    )
+    return app

@@ -1,0 +1,92 @@
+"""The frame every service shares: probes, metrics, problem+json errors, auth and the size limit."""
+
+import httpx
+import pytest
+
+from common.testing import bearer, token
+
+SERVICES = ["capacity", "matching", "intake"]
+
+
+@pytest.fixture(params=SERVICES)
+def service(request: pytest.FixtureRequest) -> httpx.AsyncClient:
+    client: httpx.AsyncClient = request.getfixturevalue(request.param)
+    return client
+
+
+async def test_probes_answer_without_a_token(service: httpx.AsyncClient) -> None:
+    assert (await service.get("/healthz")).json()["status"] == "ok"
+    ready = await service.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["status"] == "ready"
+
+
+async def test_metrics_are_prometheus_text(service: httpx.AsyncClient) -> None:
+    await service.get("/no-such-path")
+    response = await service.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "regiepunt_http_requests_total" in response.text
+
+
+async def test_unknown_path_is_problem_json(service: httpx.AsyncClient) -> None:
+    response = await service.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 404 and body["title"] and "detail" in body
+
+
+async def test_wrong_method_is_problem_json(service: httpx.AsyncClient) -> None:
+    response = await service.delete("/healthz")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_request_id_is_echoed(service: httpx.AsyncClient) -> None:
+    response = await service.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+    assert len((await service.get("/healthz")).headers["x-request-id"]) >= 16
+
+
+async def test_body_over_one_mebibyte_is_refused(service: httpx.AsyncClient) -> None:
+    response = await service.post(
+        "/v1/anything", content=b"x" * (1024 * 1024 + 1), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_openapi_is_served(service: httpx.AsyncClient) -> None:
+    response = await service.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+def test_token_round_trip() -> None:
+    from common.auth import decode_token
+    from common.testing import TEST_SECRET
+
+    principal = decode_token(token("provider", org="Horizon", provider_id="p-1"), TEST_SECRET)
+    assert principal.role == "provider" and principal.provider_id == "p-1" and principal.org == "Horizon"
+
+
+def test_bad_tokens_are_refused() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from common.auth import decode_token, mint_token
+    from common.errors import Unauthorized
+    from common.testing import TEST_SECRET
+
+    expired = mint_token(
+        TEST_SECRET, sub="x", role="coordinator", org="o", now=datetime.now(UTC) - timedelta(days=2)
+    )
+    for bad in (expired, mint_token("another-secret-that-is-long-enough-for-hs256", sub="x", role="coordinator", org="o"), "not-a-jwt"):
+        with pytest.raises(Unauthorized):
+            decode_token(bad, TEST_SECRET)
+    with pytest.raises(Unauthorized):
+        decode_token(mint_token(TEST_SECRET, sub="x", role="provider", org="o"), TEST_SECRET)
+
+
+def test_bearer_helper_builds_a_header() -> None:
+    assert bearer("coordinator")["Authorization"].startswith("Bearer ")
