@@ -1,0 +1,4 @@
+-- One database per service: none reads another's.
+CREATE DATABASE intake;
+CREATE DATABASE capacity;
+CREATE DATABASE matching;
