@@ -1,0 +1,331 @@
+"""The matching rules: which units a child may be proposed, and in what order (DOMAIN.md rules 2 and 3).
+
+Pure functions over plain data. Capacity has already applied the hard rules it owns in its database
+(free place, age, target group); this module adds the rules of the central point:
+
+- declined units (`excluded_unit_ids`) are never proposed;
+- a unit that offers part-time stays only ("deeltijd") cannot take a full-time request, so it is
+  excluded; a part-time wish on the other hand only ranks, because a full-time place can still serve
+  a child who would rather go part-time;
+- region first ("geen kind de regio uit"): without a ground only units inside the region count; with
+  `expertise` units outside count only when no eligible unit inside covers every need, and then only
+  those that do; with `safety` units outside come first;
+- the rest is ranked by suitability (needs, proximity, continuity, contract role, part-time wish),
+  never by which bed came free first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Ground(StrEnum):
+    """The recorded ground that allows a place outside the region."""
+
+    SAFETY = "safety"
+    EXPERTISE = "expertise"
+
+
+class Exclusion(StrEnum):
+    """Why a unit was weighed and left. The first three come from capacity."""
+
+    NO_FREE_PLACE = "no_free_place"
+    AGE_OUT_OF_RANGE = "age_out_of_range"
+    TARGET_GROUP_NOT_SERVED = "target_group_not_served"
+    DECLINED = "declined"
+    PART_TIME_ONLY = "part_time_only"
+    OUTSIDE_REGION_WITHOUT_GROUND = "outside_region_without_ground"
+    EXPERTISE_AVAILABLE_IN_REGION = "expertise_available_in_region"
+    OUTSIDE_REGION_LACKS_EXPERTISE = "outside_region_lacks_expertise"
+    PLACE_TAKEN = "place_taken_meanwhile"
+
+
+EXCLUSION_WORDS: dict[str, str] = {
+    Exclusion.NO_FREE_PLACE: "no free place",
+    Exclusion.AGE_OUT_OF_RANGE: "does not take a child of this age",
+    Exclusion.TARGET_GROUP_NOT_SERVED: "does not serve this target group",
+    Exclusion.DECLINED: "declined this child before",
+    Exclusion.PART_TIME_ONLY: "offers part-time stays only, a full-time place is needed",
+    Exclusion.OUTSIDE_REGION_WITHOUT_GROUND: "outside the region, and no ground to place outside was recorded",
+    Exclusion.EXPERTISE_AVAILABLE_IN_REGION: "outside the region, while a unit inside covers every need",
+    Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE: "outside the region without the expertise that is missing inside",
+    Exclusion.PLACE_TAKEN: "its last place was taken by another child meanwhile",
+}
+
+# The weights make the order explainable: the region ground outweighs all suitability together
+# (it is a rule, not a preference); needs weigh most, then closeness to home, then continuity.
+# The contract role is a small tie-breaker, so it decides only between otherwise equal fits.
+REGION_GROUND_WEIGHT = 100.0
+NEEDS_WEIGHT = 40.0
+SAME_MUNICIPALITY_WEIGHT = 25.0
+NEIGHBOUR_WEIGHT = 20.0
+IN_REGION_UNKNOWN_DISTANCE_WEIGHT = 10.0
+NEIGHBOUR_HORIZON_KM = 30.0
+CONTINUITY_WEIGHT = 15.0
+CONTRACT_ROLE_WEIGHT = {"strategic": 5.0, "tactical": 5.0, "operational": 0.0}
+PART_TIME_WEIGHT = 10.0
+
+ROLE_WORDS = {"strategic": "strategic partner", "tactical": "tactical core provider"}
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    lat: float
+    lon: float
+
+
+# Approximate centres of the Haaglanden municipalities, enough to tell a neighbour from the far end
+# of the region. A region configured with other codes simply gets no distances (see proximity).
+MUNICIPALITIES: dict[str, Municipality] = {
+    "GM0503": Municipality("Delft", 52.0116, 4.3571),
+    "GM0518": Municipality("Den Haag", 52.0705, 4.3007),
+    "GM1916": Municipality("Leidschendam-Voorburg", 52.0800, 4.3800),
+    "GM1842": Municipality("Midden-Delfland", 51.9667, 4.3000),
+    "GM1926": Municipality("Pijnacker-Nootdorp", 52.0190, 4.4290),
+    "GM0603": Municipality("Rijswijk", 52.0363, 4.3251),
+    "GM0629": Municipality("Wassenaar", 52.1428, 4.4012),
+    "GM1783": Municipality("Westland", 51.9960, 4.2090),
+    "GM0637": Municipality("Zoetermeer", 52.0575, 4.4931),
+}
+
+
+def municipality_name(code: str) -> str:
+    known = MUNICIPALITIES.get(code)
+    return known.name if known else code
+
+
+def distance_km(a: str, b: str) -> float | None:
+    """Great-circle distance between two municipality centres, None when one is not in the table."""
+    first, second = MUNICIPALITIES.get(a), MUNICIPALITIES.get(b)
+    if first is None or second is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (first.lat, first.lon, second.lat, second.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit that capacity found suitable on its hard rules (care type, target group, age, a free place)."""
+
+    id: str
+    provider_id: str
+    provider_role: str
+    municipality_code: str
+    in_region: bool
+    specialisms: frozenset[str]
+    part_time: bool
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A unit of the care type that capacity left out, with its first reason."""
+
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Wish:
+    """What the child needs, as far as matching is concerned."""
+
+    care_type: str
+    municipality_code: str
+    needs: tuple[str, ...] = ()
+    part_time: bool = False
+    ground: Ground | None = None
+    known_provider_ids: frozenset[str] = frozenset()
+    excluded_unit_ids: frozenset[str] = frozenset()
+    offered_unit_id: str | None = None
+
+
+@dataclass
+class Weighed:
+    """One unit as weighed for one decision: eligible with a score and rank, or excluded with a reason."""
+
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    eligible: bool
+    excluded_reason: str | None = None
+    score: float | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+    rank: int | None = None
+    reasons: list[str] = field(default_factory=list)
+    chosen: bool = False
+
+    def lose_place(self) -> None:
+        """The reservation lost a race: the unit stays in the record, but was not taken."""
+        self.eligible = False
+        self.excluded_reason = Exclusion.PLACE_TAKEN
+
+
+@dataclass
+class Ranking:
+    candidates: list[Weighed]
+    offered_unit_known: bool = True
+
+    @property
+    def ranked(self) -> list[Weighed]:
+        """The eligible units, best first."""
+        return sorted((c for c in self.candidates if c.rank is not None), key=lambda c: c.rank or 0)
+
+
+def covers_all(unit: Unit, needs: Iterable[str]) -> bool:
+    return all(need in unit.specialisms for need in needs)
+
+
+def score_unit(unit: Unit, wish: Wish, *, outside_first: bool) -> tuple[dict[str, float], list[str]]:
+    """The score parts of one eligible unit and the words that explain them to a coordinator."""
+    parts: dict[str, float] = {}
+    reasons: list[str] = []
+
+    if outside_first:
+        parts["region_ground"] = REGION_GROUND_WEIGHT
+        if wish.ground is Ground.SAFETY:
+            reasons.append("outside the region, as safety requires")
+        else:
+            reasons.append("outside the region, for expertise not available inside")
+    else:
+        parts["region_ground"] = 0.0
+
+    if wish.needs:
+        covered = [need for need in wish.needs if need in unit.specialisms]
+        missing = [need for need in wish.needs if need not in unit.specialisms]
+        parts["needs"] = round(NEEDS_WEIGHT * len(covered) / len(wish.needs), 2)
+        if covered:
+            reasons.append("covers " + ", ".join(covered))
+        if missing:
+            reasons.append("does not cover " + ", ".join(missing))
+    else:
+        parts["needs"] = NEEDS_WEIGHT
+
+    parts["proximity"], proximity_reason = _proximity(unit, wish.municipality_code)
+    reasons.append(proximity_reason)
+
+    if unit.provider_id in wish.known_provider_ids:
+        parts["continuity"] = CONTINUITY_WEIGHT
+        reasons.append("known provider")
+    else:
+        parts["continuity"] = 0.0
+
+    parts["contract_role"] = CONTRACT_ROLE_WEIGHT.get(unit.provider_role, 0.0)
+    if unit.provider_role in ROLE_WORDS:
+        reasons.append(ROLE_WORDS[unit.provider_role])
+
+    if wish.part_time:
+        parts["part_time"] = PART_TIME_WEIGHT if unit.part_time else 0.0
+        reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
+    else:
+        parts["part_time"] = 0.0
+    return parts, reasons
+
+
+def _proximity(unit: Unit, home: str) -> tuple[float, str]:
+    if not unit.in_region:
+        return 0.0, f"outside the region ({municipality_name(unit.municipality_code)})"
+    if unit.municipality_code == home:
+        return SAME_MUNICIPALITY_WEIGHT, f"in home municipality {municipality_name(home)}"
+    km = distance_km(home, unit.municipality_code)
+    where = municipality_name(unit.municipality_code)
+    if km is None:
+        return IN_REGION_UNKNOWN_DISTANCE_WEIGHT, f"in the region, in {where}"
+    closeness = max(0.0, 1.0 - km / NEIGHBOUR_HORIZON_KM)
+    return round(NEIGHBOUR_WEIGHT * closeness, 2), f"in {where}, {km:.0f} km from home ({municipality_name(home)})"
+
+
+def rank_units(wish: Wish, units: Sequence[Unit], rejected: Sequence[Rejected]) -> Ranking:
+    """Weigh every unit of the care type: exclude by the hard rules, then rank the rest by suitability."""
+    weighed: list[Weighed] = [
+        Weighed(r.unit_id, r.provider_id, r.in_region, eligible=False, excluded_reason=r.reason) for r in rejected
+    ]
+    pool: list[Unit] = []
+    for unit in units:
+        reason: str | None = None
+        if unit.id in wish.excluded_unit_ids:
+            reason = Exclusion.DECLINED
+        elif unit.part_time and not wish.part_time:
+            reason = Exclusion.PART_TIME_ONLY
+        if reason is None:
+            pool.append(unit)
+        else:
+            weighed.append(Weighed(unit.id, unit.provider_id, unit.in_region, eligible=False, excluded_reason=reason))
+
+    # Decided over the whole pool, also on the offer path: an offer from outside the region is only
+    # acceptable on expertise when no unit inside could meet the need.
+    inside_meets_need = any(unit.in_region and covers_all(unit, wish.needs) for unit in pool)
+    eligible: list[tuple[Unit, bool]] = []
+    for unit in pool:
+        outside_reason = None if unit.in_region else _outside_exclusion(unit, wish, inside_meets_need)
+        if outside_reason is not None:
+            weighed.append(
+                Weighed(unit.id, unit.provider_id, unit.in_region, eligible=False, excluded_reason=outside_reason)
+            )
+        else:
+            eligible.append((unit, not unit.in_region))
+
+    scored: list[Weighed] = []
+    for unit, outside_first in eligible:
+        parts, reasons = score_unit(unit, wish, outside_first=outside_first)
+        scored.append(
+            Weighed(
+                unit.id,
+                unit.provider_id,
+                unit.in_region,
+                eligible=True,
+                score=round(sum(parts.values()), 2),
+                parts=parts,
+                reasons=reasons,
+            )
+        )
+    # The unit id only makes the order reproducible between equal scores; it carries no preference.
+    scored.sort(key=lambda w: (-(w.score or 0.0), w.unit_id))
+    for position, candidate in enumerate(scored, start=1):
+        candidate.rank = position
+    candidates = scored + weighed
+
+    if wish.offered_unit_id is None:
+        return Ranking(candidates)
+    offered = [c for c in candidates if c.unit_id == wish.offered_unit_id]
+    for candidate in offered:
+        if candidate.rank is not None:
+            candidate.rank = 1
+    return Ranking(offered, offered_unit_known=bool(offered))
+
+
+def _outside_exclusion(unit: Unit, wish: Wish, inside_meets_need: bool) -> Exclusion | None:
+    if wish.ground is Ground.SAFETY:
+        return None
+    if wish.ground is Ground.EXPERTISE:
+        if inside_meets_need:
+            return Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+        if not covers_all(unit, wish.needs):
+            return Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE
+        return None
+    return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+
+
+def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:
+    """Why nothing fit, in words, counted per reason so that a coordinator sees where the region falls short."""
+    if wish.offered_unit_id is not None and not ranking.offered_unit_known:
+        return [f"the offered unit is not a {wish.care_type} unit known to capacity"]
+    if not ranking.candidates:
+        return [f"no unit offers {wish.care_type}"]
+    counts = Counter(c.excluded_reason for c in ranking.candidates if c.excluded_reason is not None)
+    reasons = []
+    for reason, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
+        words = EXCLUSION_WORDS.get(str(reason), str(reason).replace("_", " "))
+        subject = "the offered unit" if wish.offered_unit_id else ("1 unit" if count == 1 else f"{count} units")
+        reasons.append(f"{subject}: {words}")
+    if wish.ground is None and any(
+        c.excluded_reason == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND for c in ranking.candidates
+    ):
+        reasons.append("not sent out of the region without a ground: joint duty to place of the partners")
+    return reasons

@@ -1,0 +1,215 @@
+"""The matching rules without a database: exclusions, region first and the suitability ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.domain import (
+    Exclusion,
+    Ground,
+    Rejected,
+    Unit,
+    Wish,
+    distance_km,
+    rank_units,
+    unmatched_reasons,
+)
+
+DELFT, DEN_HAAG, RIJSWIJK, ZOETERMEER, WASSENAAR = "GM0503", "GM0518", "GM0603", "GM0637", "GM0629"
+ROTTERDAM = "GM0599"
+
+
+def unit(
+    unit_id: str,
+    *,
+    municipality: str = DEN_HAAG,
+    in_region: bool = True,
+    specialisms: tuple[str, ...] = (),
+    provider: str | None = None,
+    role: str = "operational",
+    part_time: bool = False,
+) -> Unit:
+    return Unit(
+        id=unit_id,
+        provider_id=provider or f"p-{unit_id}",
+        provider_role=role,
+        municipality_code=municipality,
+        in_region=in_region,
+        specialisms=frozenset(specialisms),
+        part_time=part_time,
+    )
+
+
+def wish(**overrides: object) -> Wish:
+    values: dict[str, object] = {"care_type": "residential", "municipality_code": DELFT}
+    values.update(overrides)
+    return Wish(**values)  # type: ignore[arg-type]
+
+
+def order(units: list[Unit], w: Wish) -> list[str]:
+    return [c.unit_id for c in rank_units(w, units, []).ranked]
+
+
+def excluded(units: list[Unit], w: Wish) -> dict[str, str | None]:
+    return {c.unit_id: c.excluded_reason for c in rank_units(w, units, []).candidates if not c.eligible}
+
+
+def test_units_covering_every_need_rank_before_partial_cover() -> None:
+    units = [unit("partial", specialisms=("trauma",)), unit("full", specialisms=("trauma", "adhd"))]
+    assert order(units, wish(needs=("trauma", "adhd"))) == ["full", "partial"]
+
+
+def test_home_municipality_ranks_before_neighbour_and_neighbour_before_far() -> None:
+    units = [unit("far", municipality=WASSENAAR), unit("home", municipality=DELFT), unit("near", municipality=RIJSWIJK)]
+    assert order(units, wish()) == ["home", "near", "far"]
+
+
+def test_known_provider_ranks_higher() -> None:
+    units = [unit("stranger", municipality=DELFT), unit("known", municipality=DELFT, provider="p-known")]
+    ranking = rank_units(wish(known_provider_ids=frozenset({"p-known"})), units, [])
+    best = ranking.ranked[0]
+    assert best.unit_id == "known"
+    assert best.parts["continuity"] == 15.0
+    assert "known provider" in best.reasons
+
+
+def test_strategic_and_tactical_rank_before_operational_at_equal_fit() -> None:
+    units = [unit("op", role="operational"), unit("strat", role="strategic"), unit("tact", role="tactical")]
+    ranked = order(units, wish())
+    assert ranked[-1] == "op"
+    assert set(ranked[:2]) == {"strat", "tact"}
+
+
+def test_contract_role_does_not_beat_a_better_fit() -> None:
+    units = [unit("strat", role="strategic", municipality=ZOETERMEER), unit("op", municipality=DELFT)]
+    assert order(units, wish()) == ["op", "strat"]
+
+
+def test_part_time_wish_prefers_part_time_unit_but_keeps_full_time() -> None:
+    units = [unit("full"), unit("part", part_time=True)]
+    ranking = rank_units(wish(part_time=True), units, [])
+    assert [c.unit_id for c in ranking.ranked] == ["part", "full"]
+    assert ranking.ranked[0].parts["part_time"] == 10.0
+    assert ranking.ranked[1].parts["part_time"] == 0.0
+
+
+def test_part_time_only_unit_is_excluded_for_full_time_request() -> None:
+    units = [unit("full"), unit("part", part_time=True)]
+    assert excluded(units, wish(part_time=False)) == {"part": Exclusion.PART_TIME_ONLY}
+
+
+def test_declined_units_are_never_ranked() -> None:
+    units = [unit("declined", municipality=DELFT), unit("other")]
+    w = wish(excluded_unit_ids=frozenset({"declined"}))
+    assert order(units, w) == ["other"]
+    assert excluded(units, w) == {"declined": Exclusion.DECLINED}
+
+
+def test_without_ground_outside_units_are_excluded() -> None:
+    units = [unit("out", municipality=ROTTERDAM, in_region=False), unit("in")]
+    assert order(units, wish()) == ["in"]
+    assert excluded(units, wish()) == {"out": Exclusion.OUTSIDE_REGION_WITHOUT_GROUND}
+
+
+def test_without_ground_and_only_outside_units_nothing_is_ranked() -> None:
+    units = [unit("out", municipality=ROTTERDAM, in_region=False)]
+    ranking = rank_units(wish(), units, [])
+    assert ranking.ranked == []
+    reasons = unmatched_reasons(ranking, wish())
+    assert any("outside the region" in r for r in reasons)
+    assert any("joint duty" in r for r in reasons)
+
+
+def test_expertise_keeps_inside_when_an_inside_unit_covers_the_needs() -> None:
+    units = [
+        unit("out", municipality=ROTTERDAM, in_region=False, specialisms=("eating_disorder",)),
+        unit("in", specialisms=("eating_disorder",)),
+    ]
+    w = wish(ground=Ground.EXPERTISE, needs=("eating_disorder",))
+    assert order(units, w) == ["in"]
+    assert excluded(units, w) == {"out": Exclusion.EXPERTISE_AVAILABLE_IN_REGION}
+
+
+def test_expertise_goes_outside_first_when_no_inside_unit_covers_the_needs() -> None:
+    units = [
+        unit("out", municipality=ROTTERDAM, in_region=False, specialisms=("eating_disorder",)),
+        unit("out-without", municipality=ROTTERDAM, in_region=False),
+        unit("in", municipality=DELFT),
+    ]
+    w = wish(ground=Ground.EXPERTISE, needs=("eating_disorder",))
+    assert order(units, w) == ["out", "in"]
+    assert excluded(units, w) == {"out-without": Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE}
+
+
+def test_safety_puts_outside_units_first() -> None:
+    units = [unit("in", municipality=DELFT, provider="p-known"), unit("out", municipality=ROTTERDAM, in_region=False)]
+    ranking = rank_units(wish(ground=Ground.SAFETY, known_provider_ids=frozenset({"p-known"})), units, [])
+    assert [c.unit_id for c in ranking.ranked] == ["out", "in"]
+    assert ranking.ranked[0].reasons[0] == "outside the region, as safety requires"
+
+
+def test_capacity_rejections_are_kept_with_their_reason() -> None:
+    rejected = [Rejected("full", "p1", True, "no_free_place"), Rejected("old", "p2", True, "age_out_of_range")]
+    ranking = rank_units(wish(), [unit("ok")], rejected)
+    reasons = {c.unit_id: c.excluded_reason for c in ranking.candidates}
+    assert reasons == {"ok": None, "full": "no_free_place", "old": "age_out_of_range"}
+
+
+def test_offer_path_weighs_only_the_offered_unit() -> None:
+    units = [unit("best", municipality=DELFT), unit("offered", municipality=WASSENAAR)]
+    ranking = rank_units(wish(offered_unit_id="offered"), units, [])
+    assert [c.unit_id for c in ranking.candidates] == ["offered"]
+    assert ranking.ranked[0].rank == 1
+
+
+def test_offer_from_outside_on_expertise_is_refused_when_inside_covers() -> None:
+    units = [
+        unit("in", specialisms=("autism",)),
+        unit("offered", municipality=ROTTERDAM, in_region=False, specialisms=("autism",)),
+    ]
+    w = wish(ground=Ground.EXPERTISE, needs=("autism",), offered_unit_id="offered")
+    ranking = rank_units(w, units, [])
+    assert ranking.ranked == []
+    assert ranking.candidates[0].excluded_reason == Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+    assert unmatched_reasons(ranking, w) == [
+        "the offered unit: outside the region, while a unit inside covers every need"
+    ]
+
+
+def test_unknown_offered_unit_is_explained() -> None:
+    w = wish(offered_unit_id="nope")
+    ranking = rank_units(w, [unit("a")], [])
+    assert ranking.candidates == []
+    assert unmatched_reasons(ranking, w) == ["the offered unit is not a residential unit known to capacity"]
+
+
+def test_reasons_read_like_a_coordinator_would_say_them() -> None:
+    best = unit("u", municipality=DELFT, specialisms=("trauma",), provider="p-known", role="strategic")
+    ranking = rank_units(wish(needs=("trauma",), known_provider_ids=frozenset({"p-known"})), [best], [])
+    assert ranking.ranked[0].reasons == [
+        "covers trauma",
+        "in home municipality Delft",
+        "known provider",
+        "strategic partner",
+    ]
+    assert ranking.ranked[0].parts == {
+        "region_ground": 0.0,
+        "needs": 40.0,
+        "proximity": 25.0,
+        "continuity": 15.0,
+        "contract_role": 5.0,
+        "part_time": 0.0,
+    }
+    assert ranking.ranked[0].score == 85.0
+
+
+def test_equal_scores_rank_reproducibly() -> None:
+    units = [unit("b"), unit("a"), unit("c")]
+    assert order(units, wish()) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(("a", "b", "low", "high"), [(DELFT, RIJSWIJK, 2, 6), (DELFT, WASSENAAR, 14, 19)])
+def test_distances_between_municipalities_are_plausible(a: str, b: str, low: float, high: float) -> None:
+    km = distance_km(a, b)
+    assert km is not None and low <= km <= high
+    assert distance_km(a, ROTTERDAM) is None
