@@ -1,6 +1,14 @@
-"""Tables of the matching service."""
+"""Tables of the matching service: every decision, and every unit weighed for it."""
 
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import new_metadata
 
@@ -9,3 +17,93 @@ metadata = new_metadata()
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Unique, so that two identical requests racing each other cannot both store (and both reserve).
+    request_id: Mapped[str] = mapped_column(String(200), unique=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    client_key: Mapped[str] = mapped_column(String(200))
+    care_type: Mapped[str] = mapped_column(String(32))
+    target_group: Mapped[str] = mapped_column(String(16))
+    age: Mapped[int]
+    municipality_code: Mapped[str] = mapped_column(String(16))
+    needs: Mapped[list[str]] = mapped_column(JSON)
+    part_time: Mapped[bool]
+    out_of_region: Mapped[str | None] = mapped_column(String(16))
+    known_provider_ids: Mapped[list[str]] = mapped_column(JSON)
+    excluded_unit_ids: Mapped[list[str]] = mapped_column(JSON)
+    offered_unit_id: Mapped[str | None] = mapped_column(String(36))
+    hold_until: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    proposed_unit_id: Mapped[str | None] = mapped_column(String(36))
+    proposed_provider_id: Mapped[str | None] = mapped_column(String(36))
+    proposed_in_region: Mapped[bool | None]
+    reservation_id: Mapped[str | None] = mapped_column(String(36))
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    proposal_reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class CandidateRow(Base):
+    __tablename__ = "decision_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    decision_id: Mapped[str] = mapped_column(String(36), ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(36))
+    provider_id: Mapped[str] = mapped_column(String(36))
+    in_region: Mapped[bool]
+    eligible: Mapped[bool]
+    excluded_reason: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(sa.Float)
+    parts: Mapped[dict[str, float]] = mapped_column(JSON)
+    rank: Mapped[int | None]
+    chosen: Mapped[bool]
+
+
+decisions = cast(sa.Table, DecisionRow.__table__)
+candidates = cast(sa.Table, CandidateRow.__table__)
+
+
+async def decision_by_request_id(session: AsyncSession, request_id: str) -> DecisionRow | None:
+    result = await session.execute(select(DecisionRow).where(DecisionRow.request_id == request_id))
+    return result.scalar_one_or_none()
+
+
+async def decision_by_id(session: AsyncSession, decision_id: str) -> DecisionRow | None:
+    return await session.get(DecisionRow, decision_id)
+
+
+async def decisions_for_referral(session: AsyncSession, referral_id: str) -> list[DecisionRow]:
+    result = await session.execute(
+        select(DecisionRow)
+        .where(DecisionRow.referral_id == referral_id)
+        .order_by(DecisionRow.created_at.desc(), DecisionRow.id.desc())
+    )
+    return list(result.scalars())
+
+
+async def candidates_of(session: AsyncSession, decision_ids: list[str]) -> dict[str, list[CandidateRow]]:
+    """The weighed units of several decisions, ranked ones first in rank order."""
+    grouped: dict[str, list[CandidateRow]] = {decision_id: [] for decision_id in decision_ids}
+    if not decision_ids:
+        return grouped
+    result = await session.execute(
+        select(CandidateRow)
+        .where(CandidateRow.decision_id.in_(decision_ids))
+        .order_by(CandidateRow.decision_id, CandidateRow.rank.is_(None), CandidateRow.rank, CandidateRow.id)
+    )
+    for row in result.scalars():
+        grouped[row.decision_id].append(row)
+    return grouped
+
+
+async def insert_decision(session: AsyncSession, decision: dict[str, Any], weighed: list[dict[str, Any]]) -> None:
+    # Core inserts: one round trip per table (executemany), since a decision may weigh hundreds of units.
+    await session.execute(sa.insert(decisions), [decision])
+    if weighed:
+        await session.execute(sa.insert(candidates), weighed)

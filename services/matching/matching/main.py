@@ -1,5 +1,7 @@
 """The matching app: create_app(settings) -> FastAPI."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -9,9 +11,18 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
+from matching.api import decisions
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await app.state.capacity.aclose()
 
 
 def create_app(
@@ -26,8 +37,9 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[],
+        routers=[decisions.router],
         clock=clock,
+        lifespan=lifespan,
     )
     app.state.capacity = ServiceClient(
         settings.capacity_url,

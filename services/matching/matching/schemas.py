@@ -1,0 +1,76 @@
+"""Request and response models of the matching calls (docs/internal-api.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+CareType = Literal[
+    "crisis", "foster_care", "family_home", "respite", "training_flat", "residential", "clinical", "secure"
+]
+TargetGroup = Literal["jo", "lvb", "ggz"]
+Outcome = Literal["proposed", "unmatched"]
+
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Need = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+
+
+class DecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    care_type: CareType
+    target_group: TargetGroup
+    age: Annotated[StrictInt, Field(ge=0, le=23)]
+    municipality_code: Municipality
+    needs: Annotated[list[Need], Field(max_length=30)] = []
+    part_time: StrictBool = False
+    out_of_region: Literal["safety", "expertise"] | None = None
+    known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
+    excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
+    hold_until: AwareDatetime
+    unit_id: Reference | None = None
+
+
+class Proposal(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    expires_at: datetime
+    reasons: list[str]
+    reservation_id: str
+
+
+class Candidate(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    eligible: bool
+    excluded_reason: str | None
+    score: float | None
+    parts: dict[str, float]
+    rank: int | None
+    chosen: bool
+
+
+class Decision(BaseModel):
+    id: str
+    request_id: str
+    referral_id: str
+    outcome: Outcome
+    proposal: Proposal | None
+    reasons: list[str]
+    created_at: datetime
+
+
+class DecisionWithCandidates(Decision):
+    candidates: list[Candidate]
+
+
+class DecisionList(BaseModel):
+    items: list[DecisionWithCandidates]

@@ -1,0 +1,280 @@
+"""Use cases of the matching service: take a decision (rank, reserve, store) and read decisions back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from common.clock import Clock, as_utc
+from common.db import Database
+from common.errors import DependencyUnavailable, NotFound
+from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
+from common.logging import get_logger
+from matching import db
+from matching.domain import Ground, Ranking, Rejected, Unit, Weighed, Wish, rank_units, unmatched_reasons
+from matching.schemas import Candidate, Decision, DecisionRequest, DecisionWithCandidates, Proposal
+
+log = get_logger("regiepunt.matching")
+
+CAPACITY_UNREACHABLE = "Capacity could not be reached; nothing was decided or reserved. Try again."
+
+
+class DecisionNotFound(NotFound):
+    def __init__(self, decision_id: str) -> None:
+        super().__init__(f"No decision {decision_id}.")
+
+
+def wish_from(request: DecisionRequest) -> Wish:
+    return Wish(
+        care_type=request.care_type,
+        municipality_code=request.municipality_code,
+        needs=tuple(dict.fromkeys(request.needs)),
+        part_time=request.part_time,
+        ground=Ground(request.out_of_region) if request.out_of_region else None,
+        known_provider_ids=frozenset(request.known_provider_ids),
+        excluded_unit_ids=frozenset(request.excluded_unit_ids),
+        offered_unit_id=request.unit_id,
+    )
+
+
+async def fetch_candidates(capacity: ServiceClient, request: DecisionRequest) -> tuple[list[Unit], list[Rejected]]:
+    """Capacity filters on its hard rules in its own database; matching only reads the result."""
+    params = {"care_type": request.care_type, "target_group": request.target_group, "age": request.age}
+    try:
+        response = await capacity.get("/v1/candidates", params=params)
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
+    raise_for_unexpected(response, 200)
+    body = response.json()
+    units = [
+        Unit(
+            id=u["id"],
+            provider_id=u["provider_id"],
+            provider_role=u.get("provider_role", "operational"),
+            municipality_code=u["municipality_code"],
+            in_region=u["in_region"],
+            specialisms=frozenset(u.get("specialisms") or ()),
+            part_time=u.get("part_time", False),
+        )
+        for u in body["units"]
+    ]
+    rejected = [Rejected(e["unit_id"], e["provider_id"], e["in_region"], e["reason"]) for e in body["excluded"]]
+    return units, rejected
+
+
+async def reserve_best(
+    capacity: ServiceClient, ranking: Ranking, request: DecisionRequest
+) -> tuple[Weighed, dict[str, Any]] | None:
+    """Reserve the best unit; when another child got its last place first, try the next one."""
+    payload = {
+        "referral_id": request.referral_id,
+        "client_key": request.client_key,
+        "expires_at": request.hold_until.isoformat(),
+    }
+    for candidate in ranking.ranked:
+        try:
+            # Capacity answers a repeated hold for the same referral and unit with the same
+            # reservation, so a retry after a timeout cannot hold two places.
+            response = await capacity.post(f"/v1/units/{candidate.unit_id}/reservations", json=payload, idempotent=True)
+        except ServiceUnavailableError as exc:
+            raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
+        if response.status_code in (409, 404):
+            candidate.lose_place()
+            continue
+        raise_for_unexpected(response, 200, 201)
+        candidate.chosen = True
+        reservation: dict[str, Any] = response.json()
+        return candidate, reservation
+    return None
+
+
+async def release_quietly(capacity: ServiceClient, reservation_id: str) -> None:
+    """Give back a hold nobody will use; if that fails, the hold still expires on its own."""
+    try:
+        response = await capacity.post(f"/v1/reservations/{reservation_id}/release", idempotent=True)
+        if response.status_code != 200:
+            log.warning("release_refused", reservation_id=reservation_id, status=response.status_code)
+    except ServiceUnavailableError:
+        log.warning("release_unreachable", reservation_id=reservation_id)
+
+
+def decision_values(
+    request: DecisionRequest,
+    ranking: Ranking,
+    wish: Wish,
+    reserved: tuple[Weighed, dict[str, Any]] | None,
+    now: datetime,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "request_id": request.request_id,
+        "referral_id": request.referral_id,
+        "client_key": request.client_key,
+        "care_type": request.care_type,
+        "target_group": request.target_group,
+        "age": request.age,
+        "municipality_code": request.municipality_code,
+        "needs": list(wish.needs),
+        "part_time": request.part_time,
+        "out_of_region": request.out_of_region,
+        "known_provider_ids": request.known_provider_ids,
+        "excluded_unit_ids": request.excluded_unit_ids,
+        "offered_unit_id": request.unit_id,
+        "hold_until": request.hold_until,
+        "created_at": now,
+        "outcome": "unmatched",
+        "proposed_unit_id": None,
+        "proposed_provider_id": None,
+        "proposed_in_region": None,
+        "reservation_id": None,
+        "expires_at": None,
+        "proposal_reasons": None,
+    }
+    if reserved is None:
+        values["reasons"] = unmatched_reasons(ranking, wish)
+        return values
+    chosen, reservation = reserved
+    suitable = len(ranking.ranked)
+    summary = [f"best of {suitable} suitable units" if suitable > 1 else "the only suitable unit"]
+    taken = sum(1 for c in ranking.candidates if c.rank is not None and not c.eligible)
+    if taken:
+        summary.append(f"{taken} better-ranked unit{'s were' if taken > 1 else ' was'} taken meanwhile")
+    values.update(
+        outcome="proposed",
+        reasons=chosen.reasons + summary,
+        proposed_unit_id=chosen.unit_id,
+        proposed_provider_id=chosen.provider_id,
+        proposed_in_region=chosen.in_region,
+        reservation_id=reservation["id"],
+        expires_at=datetime.fromisoformat(reservation["expires_at"]),
+        proposal_reasons=chosen.reasons,
+    )
+    return values
+
+
+def candidate_values(decision_id: str, ranking: Ranking) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision_id": decision_id,
+            "unit_id": c.unit_id,
+            "provider_id": c.provider_id,
+            "in_region": c.in_region,
+            "eligible": c.eligible,
+            "excluded_reason": c.excluded_reason,
+            "score": c.score,
+            "parts": c.parts,
+            "rank": c.rank,
+            "chosen": c.chosen,
+        }
+        for c in ranking.candidates
+    ]
+
+
+async def decide(database: Database, capacity: ServiceClient, clock: Clock, request: DecisionRequest) -> Decision:
+    """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
+
+    The same request_id answers the stored decision. Capacity is called before anything is stored,
+    so an unreachable capacity leaves no trace and the caller simply retries.
+    """
+    async with database.read() as session:
+        stored = await db.decision_by_request_id(session, request.request_id)
+    if stored is not None:
+        return to_decision(stored)
+
+    wish = wish_from(request)
+    units, rejected = await fetch_candidates(capacity, request)
+    ranking = rank_units(wish, units, rejected)
+    reserved = await reserve_best(capacity, ranking, request)
+    values = decision_values(request, ranking, wish, reserved, clock.now())
+    reservation_id: str | None = values["reservation_id"]
+    try:
+        async with database.transaction() as session:
+            await db.insert_decision(session, values, candidate_values(values["id"], ranking))
+    except IntegrityError:
+        # An identical request was stored first: answer that one, and give back our hold if it
+        # is a different one from the stored proposal.
+        async with database.read() as session:
+            stored = await db.decision_by_request_id(session, request.request_id)
+        if stored is None:
+            raise
+        if reservation_id is not None and reservation_id != stored.reservation_id:
+            await release_quietly(capacity, reservation_id)
+        return to_decision(stored)
+    except BaseException:
+        if reservation_id is not None:
+            await release_quietly(capacity, reservation_id)
+        raise
+    log.info(
+        "decision",
+        decision_id=values["id"],
+        referral_id=request.referral_id,
+        outcome=values["outcome"],
+        unit_id=values["proposed_unit_id"],
+        weighed=len(ranking.candidates),
+    )
+    return decision_from_values(values)
+
+
+def decision_from_values(values: dict[str, Any]) -> Decision:
+    proposal = None
+    if values["outcome"] == "proposed":
+        proposal = Proposal(
+            unit_id=values["proposed_unit_id"],
+            provider_id=values["proposed_provider_id"],
+            in_region=values["proposed_in_region"],
+            expires_at=as_utc(values["expires_at"]),
+            reasons=values["proposal_reasons"] or [],
+            reservation_id=values["reservation_id"],
+        )
+    return Decision(
+        id=values["id"],
+        request_id=values["request_id"],
+        referral_id=values["referral_id"],
+        outcome=values["outcome"],
+        proposal=proposal,
+        reasons=values["reasons"],
+        created_at=as_utc(values["created_at"]),
+    )
+
+
+def to_decision(row: db.DecisionRow) -> Decision:
+    return decision_from_values({column.key: getattr(row, column.key) for column in db.decisions.columns})
+
+
+def with_candidates(row: db.DecisionRow, rows: list[db.CandidateRow]) -> DecisionWithCandidates:
+    return DecisionWithCandidates(
+        **to_decision(row).model_dump(),
+        candidates=[
+            Candidate(
+                unit_id=c.unit_id,
+                provider_id=c.provider_id,
+                in_region=c.in_region,
+                eligible=c.eligible,
+                excluded_reason=c.excluded_reason,
+                score=c.score,
+                parts=c.parts,
+                rank=c.rank,
+                chosen=c.chosen,
+            )
+            for c in rows
+        ],
+    )
+
+
+async def get_decision(database: Database, decision_id: str) -> DecisionWithCandidates:
+    async with database.read() as session:
+        row = await db.decision_by_id(session, decision_id)
+        if row is None:
+            raise DecisionNotFound(decision_id)
+        weighed = await db.candidates_of(session, [row.id])
+    return with_candidates(row, weighed[row.id])
+
+
+async def decisions_for_referral(database: Database, referral_id: str) -> list[DecisionWithCandidates]:
+    async with database.read() as session:
+        rows = await db.decisions_for_referral(session, referral_id)
+        weighed = await db.candidates_of(session, [row.id for row in rows])
+    return [with_candidates(row, weighed[row.id]) for row in rows]
