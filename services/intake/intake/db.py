@@ -1,5 +1,8 @@
-"""Tables of the intake service."""
+"""Tables of the intake service: the only place in the point where a child's BSN is stored."""
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
 from common.db import new_metadata
@@ -9,3 +12,133 @@ metadata = new_metadata()
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+def _id(name: str = "id", **kwargs: Any) -> sa.Column[str]:
+    return sa.Column(name, sa.String(36), **kwargs)
+
+
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("referrer_org", sa.String(200), nullable=False),
+    sa.Column("referrer_sub", sa.String(200), nullable=False),
+    sa.Column("bsn", sa.String(9), nullable=False),
+    sa.Column("client_key", sa.String(64), nullable=False),
+    sa.Column("birth_date", sa.Date, nullable=False),
+    sa.Column("municipality_code", sa.String(16), nullable=False),
+    sa.Column("care_type", sa.String(32), nullable=False),
+    sa.Column("target_group", sa.String(16), nullable=False),
+    sa.Column("needs", sa.JSON, nullable=False),
+    sa.Column("part_time", sa.Boolean, nullable=False),
+    sa.Column("requested_start", sa.Date, nullable=True),
+    sa.Column("out_of_region_criterion", sa.String(16), nullable=True),
+    sa.Column("out_of_region_justification", sa.Text, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("excluded_unit_ids", sa.JSON, nullable=False),
+    # Each match request gets the next attempt number, which makes matching's request_id unique.
+    sa.Column("match_attempts", sa.Integer, nullable=False),
+    sa.Column("proposal_unit_id", sa.String(36), nullable=True),
+    sa.Column("proposal_provider_id", sa.String(36), nullable=True),
+    sa.Column("proposal_in_region", sa.Boolean, nullable=True),
+    sa.Column("proposal_expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("proposal_reasons", sa.JSON, nullable=True),
+    sa.Column("proposal_reservation_id", sa.String(36), nullable=True),
+    sa.Column("proposal_decision_id", sa.String(36), nullable=True),
+    sa.Column("placement_unit_id", sa.String(36), nullable=True),
+    sa.Column("placement_provider_id", sa.String(36), nullable=True),
+    sa.Column("placement_in_region", sa.Boolean, nullable=True),
+    sa.Column("placement_reservation_id", sa.String(36), nullable=True),
+    sa.Column("placement_occupancy_id", sa.String(36), nullable=True),
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("end_date", sa.Date, nullable=True),
+    sa.Column("end_reason", sa.String(32), nullable=True),
+    sa.Column("crisis_end_date", sa.Date, nullable=True),
+    sa.Column("unmatched_reasons", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
+    sa.Index("ix_referrals_status_created_at", "status", "created_at"),
+    sa.Index("ix_referrals_client_key", "client_key"),
+    sa.Index("ix_referrals_status_proposal_expires_at", "status", "proposal_expires_at"),
+)
+
+# Every provider a referral was ever proposed to or placed with: what that provider may see.
+referral_providers = sa.Table(
+    "referral_providers",
+    metadata,
+    _id("referral_id", primary_key=True),
+    _id("provider_id", primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_referral_providers_provider_id", "provider_id", "created_at"),
+)
+
+crisis_extensions = sa.Table(
+    "crisis_extensions",
+    metadata,
+    _id(primary_key=True),
+    _id("referral_id", nullable=False),
+    sa.Column("days", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("previous_end_date", sa.Date, nullable=False),
+    sa.Column("new_end_date", sa.Date, nullable=False),
+    sa.Column("extended_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_crisis_extensions_referral_id", "referral_id", "created_at"),
+)
+
+# The durable outbox of match requests: a referral is stored first and matched when matching answers.
+match_requests = sa.Table(
+    "match_requests",
+    metadata,
+    _id(primary_key=True),
+    _id("referral_id", nullable=False),
+    sa.Column("request_id", sa.String(80), nullable=False, unique=True),
+    # Set for a provider's offer of one unit; such a request is answered at once, never retried.
+    sa.Column("unit_id", sa.String(36), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_match_requests_open", "done_at", "next_attempt_at"),
+    sa.Index("ix_match_requests_referral_id", "referral_id"),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("referrer_org", sa.String(200), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("body_hash", sa.String(64), nullable=False),
+    _id("referral_id", nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("response", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Append-only (NEN 7513): who read or changed which child's referral, and when.
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sub", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("org", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    _id("referral_id", nullable=False),
+    sa.Column("client_key", sa.String(64), nullable=False),
+    sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
+)
+
+worker_state = sa.Table(
+    "worker_state",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)

@@ -1,5 +1,10 @@
 """The intake app: create_app(settings) -> FastAPI."""
 
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -9,7 +14,9 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
+from intake.api import referrals
 from intake.settings import IntakeSettings
+from intake.workers import run_forever
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -22,13 +29,30 @@ def create_app(
     matching_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     settings = settings or IntakeSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.run_workers:
+            worker = asyncio.create_task(run_forever(app, settings.worker_interval_seconds))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await app.state.capacity.aclose()
+            await app.state.matching.aclose()
+
     app = create_service_app(
         name="intake",
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[],
+        routers=[referrals.router],
         clock=clock,
+        lifespan=lifespan,
     )
 
     def client(base_url: str, transport: httpx.AsyncBaseTransport | None) -> ServiceClient:
@@ -43,4 +67,6 @@ def create_app(
 
     app.state.capacity = client(settings.capacity_url, capacity_transport)
     app.state.matching = client(settings.matching_url, matching_transport)
+    # Names this replica in outbox leases, so that replicas never match one referral twice.
+    app.state.worker_id = uuid.uuid4().hex
     return app

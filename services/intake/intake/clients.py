@@ -1,0 +1,110 @@
+"""Intake's calls to matching and capacity (docs/internal-api.md), in domain words."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from common.errors import Conflict, DependencyUnavailable, NotFound
+from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
+
+
+class MatchingUnreachable(Exception):
+    """Matching (or capacity behind it) could not be reached; the request stays in the outbox."""
+
+
+def _problem_detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        return str(body.get("detail") or body.get("title") or body)
+    return str(body)
+
+
+async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        response = await matching.post("/v1/decisions", json=request)
+    except ServiceUnavailableError as exc:
+        raise MatchingUnreachable(str(exc)) from exc
+    if response.status_code != 200:
+        # Anything but a decision is retried later: the referral is safe in intake's database.
+        raise MatchingUnreachable(f"matching answered {response.status_code}: {_problem_detail(response)}")
+    decision: dict[str, Any] = response.json()
+    return decision
+
+
+async def decisions_for(matching: ServiceClient, referral_id: str) -> dict[str, Any]:
+    try:
+        response = await matching.get("/v1/decisions", params={"referral_id": referral_id})
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable("Matching cannot be reached right now; try again shortly.") from exc
+    raise_for_unexpected(response, 200)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _capacity_call(
+    capacity: ServiceClient, method: str, path: str, json: Any = None, *, idempotent: bool = True
+) -> httpx.Response:
+    try:
+        return await capacity.request(method, path, json=json, idempotent=idempotent)
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable("Capacity cannot be reached right now; try again shortly.") from exc
+
+
+async def release_reservation(capacity: ServiceClient, reservation_id: str) -> None:
+    """Idempotent in capacity; a 409 means the place was already confirmed as a placement."""
+    response = await _capacity_call(capacity, "POST", f"/v1/reservations/{reservation_id}/release")
+    if response.status_code == 409:
+        raise Conflict(f"The held place can no longer be released: {_problem_detail(response)}")
+    if response.status_code == 404:
+        return  # nothing is held any more, which is what releasing wants
+    raise_for_unexpected(response, 200)
+
+
+async def confirm_reservation(capacity: ServiceClient, reservation_id: str, start_date: date) -> dict[str, Any]:
+    response = await _capacity_call(
+        capacity, "POST", f"/v1/reservations/{reservation_id}/confirm", {"start_date": start_date.isoformat()}
+    )
+    if response.status_code == 409:
+        raise Conflict(f"The held place can no longer be confirmed: {_problem_detail(response)}")
+    raise_for_unexpected(response, 200)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def end_occupancy(capacity: ServiceClient, occupancy_id: str, end_date: date) -> None:
+    response = await _capacity_call(
+        capacity, "POST", f"/v1/occupancies/{occupancy_id}/end", {"end_date": end_date.isoformat()}
+    )
+    if response.status_code == 409:
+        raise Conflict(f"The stay cannot be ended: {_problem_detail(response)}")
+    raise_for_unexpected(response, 200)
+
+
+async def _get(capacity: ServiceClient, path: str) -> dict[str, Any] | None:
+    response = await _capacity_call(capacity, "GET", path)
+    if response.status_code == 404:
+        return None
+    raise_for_unexpected(response, 200)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def get_provider(capacity: ServiceClient, provider_id: str) -> dict[str, Any] | None:
+    return await _get(capacity, f"/v1/providers/{provider_id}")
+
+
+async def get_unit(capacity: ServiceClient, unit_id: str) -> dict[str, Any] | None:
+    return await _get(capacity, f"/v1/units/{unit_id}")
+
+
+async def free_places_epoch(capacity: ServiceClient) -> int:
+    body = await _get(capacity, "/v1/free-places-epoch")
+    if body is None:
+        raise NotFound("capacity has no free-places epoch")
+    return int(body["epoch"])

@@ -1,0 +1,166 @@
+"""The intake rules: what a valid referral is, who may see it, and which step its state allows."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
+
+
+class CareType(StrEnum):
+    crisis = "crisis"
+    foster_care = "foster_care"
+    family_home = "family_home"
+    respite = "respite"
+    training_flat = "training_flat"
+    residential = "residential"
+    clinical = "clinical"
+    secure = "secure"
+
+
+class TargetGroup(StrEnum):
+    jo = "jo"
+    lvb = "lvb"
+    ggz = "ggz"
+
+
+class OutOfRegionCriterion(StrEnum):
+    safety = "safety"
+    expertise = "expertise"
+
+
+class Status(StrEnum):
+    pending = "pending"
+    proposed = "proposed"
+    unmatched = "unmatched"
+    placed = "placed"
+    withdrawn = "withdrawn"
+    ended = "ended"
+
+
+class EndReason(StrEnum):
+    returned_home = "returned_home"
+    onward_placement = "onward_placement"
+    independent_living = "independent_living"
+    breakdown = "breakdown"
+    other = "other"
+
+
+MAX_AGE = 17
+# Kamertraining continues into extended youth care for young adults.
+MAX_AGE_TRAINING_FLAT = 22
+MIN_JUSTIFICATION_LENGTH = 20
+ACCEPT_MAX_DAYS_BACK = 60
+CONTINUITY_DAYS = 365
+EXTENSION_MIN_DAYS = 1
+EXTENSION_MAX_DAYS = 90
+
+
+class StateConflict(Conflict):
+    """The referral's current status does not allow the requested step."""
+
+
+def bsn_is_valid(bsn: str) -> bool:
+    """The eleven-test ("elfproef") of the Dutch citizen service number."""
+    if len(bsn) != 9 or not bsn.isdigit():
+        return False
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    total = sum(int(digit) * weight for digit, weight in zip(bsn, weights, strict=True))
+    return total % 11 == 0 and bsn != "000000000"
+
+
+def age_on(birth_date: date, day: date) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def max_age_for(care_type: str) -> int:
+    return MAX_AGE_TRAINING_FLAT if care_type == CareType.training_flat else MAX_AGE
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    bsn: str
+    birth_date: date
+    municipality_code: str
+
+
+def check_referral(
+    client: ClientFacts,
+    care_type: str,
+    out_of_region_justification: str | None,
+    *,
+    today: date,
+    region: tuple[str, ...],
+) -> None:
+    """The rules a referral must meet before it is stored; every broken rule is named at once."""
+    errors: list[FieldError] = []
+    if not bsn_is_valid(client.bsn):
+        errors.append(FieldError("client.bsn", "is not a valid BSN: it must be 9 digits and pass the eleven-test"))
+    if client.birth_date > today:
+        errors.append(FieldError("client.birth_date", "lies in the future"))
+    else:
+        age = age_on(client.birth_date, today)
+        limit = max_age_for(care_type)
+        if age > limit:
+            errors.append(FieldError("client.birth_date", f"the child is {age}; {care_type} takes up to age {limit}"))
+    if client.municipality_code not in region:
+        errors.append(FieldError("client.municipality_code", "is not a municipality of this region"))
+    justification_short = (
+        out_of_region_justification is not None and len(out_of_region_justification.strip()) < MIN_JUSTIFICATION_LENGTH
+    )
+    if justification_short:
+        errors.append(
+            FieldError(
+                "out_of_region.justification",
+                f"must explain the ground in at least {MIN_JUSTIFICATION_LENGTH} characters",
+            )
+        )
+    if errors:
+        raise InvalidFields(errors)
+
+
+def client_key(secret: str, bsn: str) -> str:
+    """The pseudonym other services know the child by; only intake can link it to the BSN."""
+    return hmac.new(secret.encode(), bsn.encode(), hashlib.sha256).hexdigest()
+
+
+def require_status(current: str, allowed: tuple[Status, ...], action: str) -> None:
+    if current not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise StateConflict(f"Cannot {action} a referral that is {current}; it must be {names}.")
+
+
+def check_start_date(start: date, today: date) -> None:
+    if start > today:
+        raise InvalidInput("start_date", "cannot lie in the future")
+    if start < today - timedelta(days=ACCEPT_MAX_DAYS_BACK):
+        raise InvalidInput("start_date", f"may lie at most {ACCEPT_MAX_DAYS_BACK} days back")
+
+
+def check_end_date(end: date, start: date | None, today: date) -> None:
+    if end > today:
+        raise InvalidInput("end_date", "cannot lie in the future")
+    if start is not None and end < start:
+        raise InvalidInput("end_date", "cannot lie before the start of the stay")
+
+
+def crisis_end_date(care_type: str, start: date, cap_days: int) -> date | None:
+    """Crisis stays are capped ("home, unless…"): the end is known from the first day."""
+    if care_type != CareType.crisis:
+        return None
+    return start + timedelta(days=cap_days)
+
+
+def crisis_days_left(end: date | None, today: date) -> int | None:
+    return None if end is None else (end - today).days
+
+
+def hold_hours(care_type: str, crisis_hours: int, other_hours: int) -> int:
+    return crisis_hours if care_type == CareType.crisis else other_hours

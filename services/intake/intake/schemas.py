@@ -1,0 +1,135 @@
+"""Request and response models of the intake section of API.md."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from intake.domain import CareType, EndReason, OutOfRegionCriterion, Status, TargetGroup
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientIn(Request):
+    bsn: str = Field(max_length=9)
+    birth_date: date
+    municipality_code: str = Field(max_length=16)
+
+
+class OutOfRegionIn(Request):
+    criterion: OutOfRegionCriterion
+    justification: str = Field(max_length=4000)
+
+
+class ReferralIn(Request):
+    client: ClientIn
+    care_type: CareType
+    target_group: TargetGroup
+    needs: list[str] = Field(default_factory=list, max_length=50)
+    part_time: bool = False
+    requested_start: date | None = None
+    out_of_region: OutOfRegionIn | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class AcceptIn(Request):
+    start_date: date
+
+
+class DeclineIn(Request):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class EndIn(Request):
+    end_date: date
+    reason: EndReason
+
+
+class ExtendCrisisIn(Request):
+    days: int = Field(ge=1, le=90)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class OfferIn(Request):
+    unit_id: str = Field(min_length=1, max_length=36)
+
+
+class ClientOut(BaseModel):
+    birth_date: date
+    municipality_code: str
+    bsn: str | None = None
+
+
+class OutOfRegionOut(BaseModel):
+    criterion: str
+    justification: str
+
+
+class ProposalOut(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    expires_at: datetime
+    reasons: list[str]
+
+
+class CrisisExtensionOut(BaseModel):
+    days: int
+    reason: str
+    previous_end_date: date
+    new_end_date: date
+    extended_by: str
+    created_at: datetime
+
+
+class PlacementOut(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    start_date: date
+    end_date: date | None
+    end_reason: str | None
+    crisis_end_date: date | None
+    crisis_days_left: int | None
+    crisis_extensions: list[CrisisExtensionOut] | None
+
+
+class ReferralOut(BaseModel):
+    id: str
+    status: Status
+    care_type: str
+    target_group: str
+    needs: list[str]
+    part_time: bool
+    requested_start: date | None
+    referrer_org: str
+    out_of_region: OutOfRegionOut | None
+    proposal: ProposalOut | None
+    placement: PlacementOut | None
+    signals: list[dict[str, object]]
+    created_at: datetime
+    updated_at: datetime
+    client: ClientOut
+
+
+class ReferralPage(BaseModel):
+    items: list[ReferralOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class AccessLogEntryOut(BaseModel):
+    at: datetime
+    sub: str
+    role: str
+    org: str
+    action: str
+    referral_id: str
+
+
+class AccessLogOut(BaseModel):
+    items: list[AccessLogEntryOut]

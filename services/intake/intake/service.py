@@ -1,0 +1,1007 @@
+"""Intake's use cases: submit, read, list and move a referral through its life; one transaction each."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.clock import Clock, as_utc
+from common.db import Database
+from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
+from common.http import ServiceClient
+from common.logging import get_logger
+from intake import clients, domain
+from intake.db import (
+    access_log,
+    crisis_extensions,
+    idempotency_keys,
+    match_requests,
+    referral_providers,
+    referrals,
+    worker_state,
+)
+from intake.domain import Status
+from intake.schemas import (
+    AccessLogEntryOut,
+    AccessLogOut,
+    ClientOut,
+    CrisisExtensionOut,
+    OutOfRegionOut,
+    PlacementOut,
+    ProposalOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralPage,
+)
+from intake.settings import IntakeSettings
+
+log = get_logger("regiepunt.intake")
+
+Row = sa.RowMapping
+
+# Who acts when a worker moves a referral on its own (expiry, retry, waiting list).
+SYSTEM = Principal(sub="system:intake", role="service", org="regiepunt")
+
+# Provider roles that share the joint duty to place and so may see and take waiting children.
+JOINT_DUTY_ROLES = ("strategic", "tactical")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every use case needs from the running app."""
+
+    database: Database
+    clock: Clock
+    settings: IntakeSettings
+    matching: ServiceClient
+    capacity: ServiceClient
+    worker_id: str
+
+    @classmethod
+    def of(cls, app: FastAPI) -> Context:
+        return cls(
+            database=app.state.database,
+            clock=app.state.clock,
+            settings=app.state.settings,
+            matching=app.state.matching,
+            capacity=app.state.capacity,
+            worker_id=app.state.worker_id,
+        )
+
+    def now(self) -> datetime:
+        return as_utc(self.clock.now())
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+# --- storage helpers ------------------------------------------------------------------------------
+
+
+async def _load(session: AsyncSession, referral_id: str, *, lock: bool = False) -> Row | None:
+    query = sa.select(referrals).where(referrals.c.id == referral_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).mappings().first()
+
+
+async def _log_access(session: AsyncSession, principal: Principal, action: str, rows: list[Row], now: datetime) -> None:
+    if not rows:
+        return
+    await session.execute(
+        sa.insert(access_log),
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "at": now,
+                "sub": principal.sub,
+                "role": principal.role,
+                "org": principal.org,
+                "action": action,
+                "referral_id": row["id"],
+                "client_key": row["client_key"],
+            }
+            for row in rows
+        ],
+    )
+
+
+async def _remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:
+    exists = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(referral_providers)
+        .where(referral_providers.c.referral_id == referral_id, referral_providers.c.provider_id == provider_id)
+    )
+    if not exists:
+        await session.execute(
+            sa.insert(referral_providers).values(referral_id=referral_id, provider_id=provider_id, created_at=now)
+        )
+
+
+async def _enqueue_match(
+    session: AsyncSession, ctx: Context, row: Row, *, unit_id: str | None = None, claim: bool = True
+) -> str | None:
+    """Queue the next match request for a referral. The attempt counter is raised conditionally, so
+    that of two replicas queueing the same referral at once only one succeeds (None for the other)."""
+    attempt = int(row["match_attempts"]) + 1
+    raised = await session.execute(
+        sa.update(referrals)
+        .where(referrals.c.id == row["id"], referrals.c.match_attempts == row["match_attempts"])
+        .values(match_attempts=attempt)
+    )
+    if raised.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    now = ctx.now()
+    request_id = f"{row['id']}:attempt-{attempt}"
+    await session.execute(
+        sa.insert(match_requests).values(
+            id=str(uuid.uuid4()),
+            referral_id=row["id"],
+            request_id=request_id,
+            unit_id=unit_id,
+            created_at=now,
+            attempts=0,
+            next_attempt_at=now,
+            claimed_by=ctx.worker_id if claim else None,
+            claimed_until=now + timedelta(seconds=ctx.settings.outbox_lease_seconds) if claim else None,
+        )
+    )
+    return request_id
+
+
+async def _close_open_requests(session: AsyncSession, referral_id: str, now: datetime, why: str) -> None:
+    await session.execute(
+        sa.update(match_requests)
+        .where(match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_(None))
+        .values(done_at=now, last_error=why)
+    )
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _shows_bsn(principal: Principal, row: Row) -> bool:
+    if principal.role == "referrer":
+        return bool(row["referrer_org"] == principal.org)
+    if principal.role == "provider":
+        placed = row["status"] in (Status.placed, Status.ended)
+        return placed and principal.acts_for_provider(row["placement_provider_id"])
+    return False
+
+
+async def _extensions(session: AsyncSession, referral_ids: list[str]) -> dict[str, list[CrisisExtensionOut]]:
+    found: dict[str, list[CrisisExtensionOut]] = {}
+    if not referral_ids:
+        return found
+    rows = (
+        (
+            await session.execute(
+                sa.select(crisis_extensions)
+                .where(crisis_extensions.c.referral_id.in_(referral_ids))
+                .order_by(crisis_extensions.c.created_at, crisis_extensions.c.id)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    for ext in rows:
+        found.setdefault(ext["referral_id"], []).append(
+            CrisisExtensionOut(
+                days=ext["days"],
+                reason=ext["reason"],
+                previous_end_date=ext["previous_end_date"],
+                new_end_date=ext["new_end_date"],
+                extended_by=ext["extended_by"],
+                created_at=as_utc(ext["created_at"]),
+            )
+        )
+    return found
+
+
+def _render(
+    row: Row, principal: Principal, today: date, extensions: dict[str, list[CrisisExtensionOut]]
+) -> ReferralOut:
+    proposal = None
+    if row["status"] == Status.proposed and row["proposal_unit_id"]:
+        proposal = ProposalOut(
+            unit_id=row["proposal_unit_id"],
+            provider_id=row["proposal_provider_id"],
+            in_region=bool(row["proposal_in_region"]),
+            expires_at=as_utc(row["proposal_expires_at"]),
+            reasons=list(row["proposal_reasons"] or []),
+        )
+    placement = None
+    if row["placement_unit_id"]:
+        crisis_end = row["crisis_end_date"]
+        placement = PlacementOut(
+            unit_id=row["placement_unit_id"],
+            provider_id=row["placement_provider_id"],
+            in_region=bool(row["placement_in_region"]),
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            end_reason=row["end_reason"],
+            crisis_end_date=crisis_end,
+            # Days left count only while the child is still in the crisis stay.
+            crisis_days_left=domain.crisis_days_left(crisis_end, today) if row["status"] == Status.placed else None,
+            crisis_extensions=extensions.get(row["id"], []) if crisis_end is not None else None,
+        )
+    out_of_region = None
+    if row["out_of_region_criterion"]:
+        out_of_region = OutOfRegionOut(
+            criterion=row["out_of_region_criterion"], justification=row["out_of_region_justification"] or ""
+        )
+    return ReferralOut(
+        id=row["id"],
+        status=Status(row["status"]),
+        care_type=row["care_type"],
+        target_group=row["target_group"],
+        needs=list(row["needs"] or []),
+        part_time=bool(row["part_time"]),
+        requested_start=row["requested_start"],
+        referrer_org=row["referrer_org"],
+        out_of_region=out_of_region,
+        proposal=proposal,
+        placement=placement,
+        signals=open_signals(row),
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
+        client=ClientOut(
+            birth_date=row["birth_date"],
+            municipality_code=row["municipality_code"],
+            bsn=row["bsn"] if _shows_bsn(principal, row) else None,
+        ),
+    )
+
+
+def open_signals(_row: Row) -> list[dict[str, Any]]:
+    """The open signals about this child; signals are not raised by intake yet."""
+    return []
+
+
+async def _render_one(session: AsyncSession, ctx: Context, row: Row, principal: Principal) -> ReferralOut:
+    return _render(row, principal, ctx.today(), await _extensions(session, [row["id"]]))
+
+
+# --- visibility -----------------------------------------------------------------------------------
+
+
+async def _provider_shares_joint_duty(ctx: Context, provider_id: str | None) -> bool:
+    if provider_id is None:
+        return False
+    provider = await clients.get_provider(ctx.capacity, provider_id)
+    return provider is not None and provider.get("role") in JOINT_DUTY_ROLES
+
+
+async def _may_see(session: AsyncSession, ctx: Context, principal: Principal, row: Row) -> bool:
+    if principal.role in ("coordinator", "service"):
+        return True
+    if principal.role == "referrer":
+        return bool(row["referrer_org"] == principal.org)
+    if principal.role == "provider":
+        linked = await session.scalar(
+            sa.select(sa.func.count())
+            .select_from(referral_providers)
+            .where(
+                referral_providers.c.referral_id == row["id"],
+                referral_providers.c.provider_id == principal.provider_id,
+            )
+        )
+        if linked:
+            return True
+        # A waiting child is the joint duty of strategic and tactical partners: they may look.
+        return row["status"] == Status.unmatched and await _provider_shares_joint_duty(ctx, principal.provider_id)
+    return False
+
+
+async def _visible(
+    session: AsyncSession, ctx: Context, principal: Principal, referral_id: str, *, lock: bool = False
+) -> Row:
+    row = await _load(session, referral_id, lock=lock)
+    if row is None or not await _may_see(session, ctx, principal, row):
+        raise NotFound(f"No referral {referral_id} that you may see.")
+    return row
+
+
+# --- submitting -----------------------------------------------------------------------------------
+
+
+def _body_hash(body: ReferralIn) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _hold_until(ctx: Context, care_type: str) -> datetime:
+    hours = domain.hold_hours(care_type, ctx.settings.proposal_hold_hours_crisis, ctx.settings.proposal_hold_hours)
+    return ctx.now() + timedelta(hours=hours)
+
+
+async def submit_referral(
+    ctx: Context, principal: Principal, body: ReferralIn, idempotency_key: str | None
+) -> tuple[int, dict[str, Any]]:
+    """Store first, then match: the referral is safe even when matching cannot be reached."""
+    today = ctx.today()
+    domain.check_referral(
+        domain.ClientFacts(body.client.bsn, body.client.birth_date, body.client.municipality_code),
+        body.care_type,
+        body.out_of_region.justification if body.out_of_region else None,
+        today=today,
+        region=ctx.settings.region_municipalities,
+    )
+    body_hash = _body_hash(body)
+    try:
+        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash)
+    except IntegrityError:
+        # Another request with the same key won the race; answer as that one did.
+        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash)
+    if isinstance(stored, tuple):
+        return stored
+    request_id = stored
+    referral_id = request_id.split(":", 1)[0]
+    await _run_match(ctx, request_id)
+    async with ctx.database.read() as session:
+        row = await _load(session, referral_id)
+        assert row is not None
+        answer = (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
+    if idempotency_key:
+        async with ctx.database.transaction() as session:
+            await session.execute(
+                sa.update(idempotency_keys)
+                .where(idempotency_keys.c.referrer_org == principal.org, idempotency_keys.c.key == idempotency_key)
+                .values(status_code=201, response=answer)
+            )
+    return 201, answer
+
+
+async def _store_referral(
+    ctx: Context, principal: Principal, body: ReferralIn, idempotency_key: str | None, body_hash: str
+) -> str | tuple[int, dict[str, Any]]:
+    """Returns the request id of the first match request, or the earlier answer for a repeated key."""
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        if idempotency_key:
+            earlier = (
+                (
+                    await session.execute(
+                        sa.select(idempotency_keys).where(
+                            idempotency_keys.c.referrer_org == principal.org,
+                            idempotency_keys.c.key == idempotency_key,
+                        )
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if earlier is not None:
+                if earlier["body_hash"] != body_hash:
+                    raise Conflict("This Idempotency-Key was already used with another referral body.")
+                row = await _load(session, earlier["referral_id"])
+                assert row is not None
+                await _log_access(session, principal, "create_repeated", [row], now)
+                if earlier["response"] is not None:
+                    return int(earlier["status_code"]), dict(earlier["response"])
+                # The first request is still being matched: answer with what is stored now.
+                return 201, (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
+        referral_id = str(uuid.uuid4())
+        values = {
+            "id": referral_id,
+            "status": Status.pending.value,
+            "referrer_org": principal.org,
+            "referrer_sub": principal.sub,
+            "bsn": body.client.bsn,
+            "client_key": domain.client_key(ctx.settings.client_key_secret, body.client.bsn),
+            "birth_date": body.client.birth_date,
+            "municipality_code": body.client.municipality_code,
+            "care_type": body.care_type.value,
+            "target_group": body.target_group.value,
+            "needs": list(body.needs),
+            "part_time": body.part_time,
+            "requested_start": body.requested_start,
+            "out_of_region_criterion": body.out_of_region.criterion.value if body.out_of_region else None,
+            "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
+            "notes": body.notes,
+            "excluded_unit_ids": [],
+            "match_attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await session.execute(sa.insert(referrals).values(**values))
+        if idempotency_key:
+            await session.execute(
+                sa.insert(idempotency_keys).values(
+                    referrer_org=principal.org,
+                    key=idempotency_key,
+                    body_hash=body_hash,
+                    referral_id=referral_id,
+                    created_at=now,
+                )
+            )
+        row = await _load(session, referral_id)
+        assert row is not None
+        await _log_access(session, principal, "create", [row], now)
+        request_id = await _enqueue_match(session, ctx, row)
+        assert request_id is not None
+        return request_id
+
+
+# --- matching through the outbox ------------------------------------------------------------------
+
+
+async def _known_provider_ids(session: AsyncSession, client_key: str, referral_id: str, today: date) -> list[str]:
+    """Continuity: providers that had this child in a current stay or one ended within a year."""
+    since = today - timedelta(days=domain.CONTINUITY_DAYS)
+    rows = await session.execute(
+        sa.select(referrals.c.placement_provider_id)
+        .where(
+            referrals.c.client_key == client_key,
+            referrals.c.id != referral_id,
+            referrals.c.placement_provider_id.is_not(None),
+            sa.or_(referrals.c.end_date.is_(None), referrals.c.end_date >= since),
+        )
+        .distinct()
+    )
+    return sorted(str(provider) for provider in rows.scalars())
+
+
+async def _decision_request(ctx: Context, request: Row) -> dict[str, Any] | None:
+    async with ctx.database.read() as session:
+        row = await _load(session, request["referral_id"])
+        if row is None:
+            return None
+        known = await _known_provider_ids(session, row["client_key"], row["id"], ctx.today())
+    return {
+        "request_id": request["request_id"],
+        "referral_id": row["id"],
+        "client_key": row["client_key"],
+        "care_type": row["care_type"],
+        "target_group": row["target_group"],
+        "age": domain.age_on(row["birth_date"], ctx.today()),
+        "municipality_code": row["municipality_code"],
+        "needs": list(row["needs"] or []),
+        "part_time": bool(row["part_time"]),
+        "out_of_region": row["out_of_region_criterion"],
+        "known_provider_ids": known,
+        "excluded_unit_ids": list(row["excluded_unit_ids"] or []),
+        "hold_until": _hold_until(ctx, row["care_type"]).isoformat(),
+        "unit_id": request["unit_id"],
+    }
+
+
+async def _claim(ctx: Context, request_row_id: str) -> bool:
+    """Take the lease on one outbox row; a conditional UPDATE so that one replica wins."""
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        result = await session.execute(
+            sa.update(match_requests)
+            .where(
+                match_requests.c.id == request_row_id,
+                match_requests.c.done_at.is_(None),
+                sa.or_(
+                    match_requests.c.claimed_until.is_(None),
+                    match_requests.c.claimed_until < now,
+                    match_requests.c.claimed_by == ctx.worker_id,
+                ),
+            )
+            .values(claimed_by=ctx.worker_id, claimed_until=now + timedelta(seconds=ctx.settings.outbox_lease_seconds))
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None = None) -> dict[str, Any] | None:
+    """Send one claimed match request to matching and apply the decision. Returns the decision, or
+    None when matching could not be reached (the request stays open for the outbox worker)."""
+    async with ctx.database.read() as session:
+        request = (
+            (await session.execute(sa.select(match_requests).where(match_requests.c.request_id == request_id)))
+            .mappings()
+            .first()
+        )
+    if request is None or request["done_at"] is not None or request["claimed_by"] != ctx.worker_id:
+        return None
+    payload = await _decision_request(ctx, request)
+    if payload is None:
+        return None
+    try:
+        decision = await clients.request_decision(ctx.matching, payload)
+    except clients.MatchingUnreachable as exc:
+        log.warning("match_deferred", referral_id=request["referral_id"], request_id=request_id, error=str(exc))
+        async with ctx.database.transaction() as session:
+            await session.execute(
+                sa.update(match_requests)
+                .where(match_requests.c.id == request["id"], match_requests.c.claimed_by == ctx.worker_id)
+                .values(
+                    claimed_by=None,
+                    claimed_until=None,
+                    attempts=match_requests.c.attempts + 1,
+                    next_attempt_at=retry_at or ctx.now(),
+                    last_error=str(exc)[:1000],
+                )
+            )
+        return None
+    await _apply_decision(ctx, request, decision)
+    return decision
+
+
+async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) -> None:
+    now = ctx.now()
+    proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
+    orphaned_reservation: str | None = None
+    async with ctx.database.transaction() as session:
+        current = (
+            (
+                await session.execute(
+                    sa.select(match_requests).where(match_requests.c.id == request["id"]).with_for_update()
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if current is None or current["done_at"] is not None:
+            # Another replica applied the same decision (same request_id, same reservation) already.
+            return
+        await session.execute(
+            sa.update(match_requests)
+            .where(match_requests.c.id == request["id"])
+            .values(done_at=now, attempts=match_requests.c.attempts + 1, last_error=None)
+        )
+        row = await _load(session, request["referral_id"], lock=True)
+        waiting = row is not None and row["status"] in (Status.pending, Status.unmatched)
+        if row is None or not waiting:
+            # Withdrawn (or otherwise moved on) while matching worked: give back any place it held.
+            orphaned_reservation = proposal.get("reservation_id") if proposal else None
+        elif proposal is not None:
+            await session.execute(
+                sa.update(referrals)
+                .where(referrals.c.id == row["id"])
+                .values(
+                    status=Status.proposed.value,
+                    proposal_unit_id=proposal["unit_id"],
+                    proposal_provider_id=proposal["provider_id"],
+                    proposal_in_region=bool(proposal["in_region"]),
+                    proposal_expires_at=as_utc(datetime.fromisoformat(proposal["expires_at"])),
+                    proposal_reasons=list(proposal.get("reasons") or []),
+                    proposal_reservation_id=proposal["reservation_id"],
+                    proposal_decision_id=decision.get("id"),
+                    unmatched_reasons=None,
+                    updated_at=now,
+                )
+            )
+            await _remember_provider(session, row["id"], proposal["provider_id"], now)
+            await _log_access(session, SYSTEM, "propose", [row], now)
+        elif request["unit_id"] is None:
+            reasons = decision.get("reasons")
+            await session.execute(
+                sa.update(referrals)
+                .where(referrals.c.id == row["id"])
+                .values(
+                    status=Status.unmatched.value,
+                    unmatched_reasons=reasons if isinstance(reasons, list) else [str(reasons or "")],
+                    updated_at=now,
+                )
+            )
+            await _log_access(session, SYSTEM, "unmatched", [row], now)
+    if orphaned_reservation:
+        try:
+            await clients.release_reservation(ctx.capacity, orphaned_reservation)
+        except Exception as exc:  # capacity lets the hold expire on its own at hold_until
+            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
+
+
+async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
+    """Retry the open match requests whose turn has come. Returns how many got a decision."""
+    now = ctx.now()
+    async with ctx.database.read() as session:
+        due = (
+            await session.execute(
+                sa.select(match_requests.c.id, match_requests.c.request_id, match_requests.c.attempts)
+                .where(
+                    match_requests.c.done_at.is_(None),
+                    match_requests.c.unit_id.is_(None),
+                    match_requests.c.next_attempt_at <= now,
+                    sa.or_(match_requests.c.claimed_until.is_(None), match_requests.c.claimed_until < now),
+                )
+                .order_by(match_requests.c.created_at)
+                .limit(batch)
+            )
+        ).all()
+    decided = 0
+    for request_row_id, request_id, attempts in due:
+        if not await _claim(ctx, request_row_id):
+            continue
+        backoff = min(ctx.settings.outbox_retry_seconds * (2 ** min(int(attempts), 6)), 300)
+        if await _run_match(ctx, request_id, retry_at=now + timedelta(seconds=backoff)) is not None:
+            decided += 1
+    return decided
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+async def get_referral(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
+    async with ctx.database.transaction() as session:
+        row = await _visible(session, ctx, principal, referral_id)
+        await _log_access(session, principal, "read", [row], ctx.now())
+        return await _render_one(session, ctx, row, principal)
+
+
+async def list_referrals(
+    ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
+) -> ReferralPage:
+    query = sa.select(referrals)
+    if principal.role == "referrer":
+        query = query.where(referrals.c.referrer_org == principal.org)
+    elif principal.role == "provider":
+        mine = sa.select(referral_providers.c.referral_id).where(
+            referral_providers.c.provider_id == principal.provider_id
+        )
+        if status == Status.unmatched and await _provider_shares_joint_duty(ctx, principal.provider_id):
+            pass  # every waiting child, not only those once proposed to this provider
+        else:
+            query = query.where(referrals.c.id.in_(mine))
+    if status is not None:
+        query = query.where(referrals.c.status == status.value)
+    query = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit + 1).offset(offset)
+    async with ctx.database.transaction() as session:
+        rows = list((await session.execute(query)).mappings().all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        await _log_access(session, principal, "list", rows, ctx.now())
+        extensions = await _extensions(session, [row["id"] for row in rows])
+    today = ctx.today()
+    return ReferralPage(
+        items=[_render(row, principal, today, extensions) for row in rows],
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if more else None,
+    )
+
+
+async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:
+    async with ctx.database.transaction() as session:
+        row = await _visible(session, ctx, principal, referral_id)
+        entries = (
+            (
+                await session.execute(
+                    sa.select(access_log)
+                    .where(access_log.c.referral_id == referral_id)
+                    .order_by(access_log.c.at, access_log.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        # Reading who read a child's file is itself a read of that file.
+        await _log_access(session, principal, "read_access_log", [row], ctx.now())
+    return AccessLogOut(
+        items=[
+            AccessLogEntryOut(
+                at=as_utc(e["at"]),
+                sub=e["sub"],
+                role=e["role"],
+                org=e["org"],
+                action=e["action"],
+                referral_id=e["referral_id"],
+            )
+            for e in entries
+        ]
+    )
+
+
+async def read_decisions(ctx: Context, principal: Principal, referral_id: str) -> dict[str, Any]:
+    async with ctx.database.transaction() as session:
+        row = await _visible(session, ctx, principal, referral_id)
+        await _log_access(session, principal, "read_decisions", [row], ctx.now())
+    return await clients.decisions_for(ctx.matching, referral_id)
+
+
+# --- the lifecycle --------------------------------------------------------------------------------
+
+
+async def _seen(ctx: Context, principal: Principal, referral_id: str) -> Row:
+    async with ctx.database.read() as session:
+        return await _visible(session, ctx, principal, referral_id)
+
+
+def _require_proposed_to(principal: Principal, row: Row, now: datetime) -> None:
+    domain.require_status(row["status"], (Status.proposed,), "answer a proposal for")
+    if not principal.acts_for_provider(row["proposal_provider_id"]):
+        raise Forbidden("Only the provider of the proposed unit may answer this proposal.")
+    if row["proposal_expires_at"] is not None and as_utc(row["proposal_expires_at"]) <= now:
+        raise domain.StateConflict("The proposal has expired; the place is no longer held.")
+
+
+async def accept(ctx: Context, principal: Principal, referral_id: str, start_date: date) -> ReferralOut:
+    row = await _seen(ctx, principal, referral_id)
+    _require_proposed_to(principal, row, ctx.now())
+    domain.check_start_date(start_date, ctx.today())
+    reservation_id = row["proposal_reservation_id"]
+    confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
+    occupancy = confirmed.get("occupancy") or {}
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        current = await _load(session, referral_id, lock=True)
+        assert current is not None
+        domain.require_status(current["status"], (Status.proposed,), "accept")
+        if current["proposal_reservation_id"] != reservation_id:
+            raise domain.StateConflict("The proposal changed while it was being accepted.")
+        await session.execute(
+            sa.update(referrals)
+            .where(referrals.c.id == referral_id)
+            .values(
+                status=Status.placed.value,
+                placement_unit_id=current["proposal_unit_id"],
+                placement_provider_id=current["proposal_provider_id"],
+                placement_in_region=current["proposal_in_region"],
+                placement_reservation_id=reservation_id,
+                placement_occupancy_id=occupancy.get("id"),
+                start_date=start_date,
+                end_date=None,
+                end_reason=None,
+                crisis_end_date=domain.crisis_end_date(current["care_type"], start_date, ctx.settings.crisis_cap_days),
+                updated_at=now,
+            )
+        )
+        await _log_access(session, principal, "accept", [current], now)
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def _rematch_without_proposed_unit(
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, action: str
+) -> str | None:
+    """Give the held place back and queue a new match that leaves that unit out."""
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        current = await _load(session, referral_id, lock=True)
+        if (
+            current is None
+            or current["status"] != Status.proposed
+            or current["proposal_reservation_id"] != reservation_id
+        ):
+            return None
+        excluded = list(current["excluded_unit_ids"] or [])
+        if current["proposal_unit_id"] not in excluded:
+            excluded.append(current["proposal_unit_id"])
+        await session.execute(
+            sa.update(referrals)
+            .where(referrals.c.id == referral_id)
+            .values(status=Status.pending.value, excluded_unit_ids=excluded, updated_at=now, **_NO_PROPOSAL)
+        )
+        await _log_access(session, principal, action, [current], now)
+        current = await _load(session, referral_id)
+        assert current is not None
+        return await _enqueue_match(session, ctx, current)
+
+
+_NO_PROPOSAL: dict[str, Any] = {
+    "proposal_unit_id": None,
+    "proposal_provider_id": None,
+    "proposal_in_region": None,
+    "proposal_expires_at": None,
+    "proposal_reasons": None,
+    "proposal_reservation_id": None,
+    "proposal_decision_id": None,
+}
+
+
+async def decline(ctx: Context, principal: Principal, referral_id: str, reason: str) -> ReferralOut:
+    row = await _seen(ctx, principal, referral_id)
+    _require_proposed_to(principal, row, ctx.now())
+    reservation_id = row["proposal_reservation_id"]
+    await clients.release_reservation(ctx.capacity, reservation_id)
+    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"], reason=reason)
+    request_id = await _rematch_without_proposed_unit(ctx, principal, referral_id, reservation_id, "decline")
+    if request_id is None:
+        raise domain.StateConflict("The proposal changed while it was being declined.")
+    await _run_match(ctx, request_id)
+    async with ctx.database.read() as session:
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
+    row = await _seen(ctx, principal, referral_id)
+    if principal.role == "referrer" and row["referrer_org"] != principal.org:
+        raise NotFound(f"No referral {referral_id} that you may see.")
+    open_states = (Status.pending, Status.proposed, Status.unmatched)
+    domain.require_status(row["status"], open_states, "withdraw")
+    if row["status"] == Status.proposed and row["proposal_reservation_id"]:
+        await clients.release_reservation(ctx.capacity, row["proposal_reservation_id"])
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        current = await _load(session, referral_id, lock=True)
+        assert current is not None
+        domain.require_status(current["status"], open_states, "withdraw")
+        if (
+            current["status"] == Status.proposed
+            and current["proposal_reservation_id"] != row["proposal_reservation_id"]
+        ):
+            raise domain.StateConflict("The proposal changed while the referral was being withdrawn.")
+        await session.execute(
+            sa.update(referrals)
+            .where(referrals.c.id == referral_id)
+            .values(status=Status.withdrawn.value, updated_at=now, **_NO_PROPOSAL)
+        )
+        await _close_open_requests(session, referral_id, now, "withdrawn")
+        await _log_access(session, principal, "withdraw", [current], now)
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def end_stay(
+    ctx: Context, principal: Principal, referral_id: str, end_date: date, reason: domain.EndReason
+) -> ReferralOut:
+    row = await _seen(ctx, principal, referral_id)
+    if principal.role == "provider" and not principal.acts_for_provider(row["placement_provider_id"]):
+        raise Forbidden("Only the provider of the placement may end this stay.")
+    domain.require_status(row["status"], (Status.placed,), "end the stay of")
+    domain.check_end_date(end_date, row["start_date"], ctx.today())
+    if row["placement_occupancy_id"]:
+        await clients.end_occupancy(ctx.capacity, row["placement_occupancy_id"], end_date)
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        current = await _load(session, referral_id, lock=True)
+        assert current is not None
+        domain.require_status(current["status"], (Status.placed,), "end the stay of")
+        await session.execute(
+            sa.update(referrals)
+            .where(referrals.c.id == referral_id)
+            .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
+        )
+        await _log_access(session, principal, "end", [current], now)
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, days: int, reason: str) -> ReferralOut:
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        row = await _visible(session, ctx, principal, referral_id, lock=True)
+        domain.require_status(row["status"], (Status.placed,), "extend the crisis stay of")
+        if row["crisis_end_date"] is None:
+            raise domain.StateConflict("Only a crisis stay has a cap to extend.")
+        new_end = row["crisis_end_date"] + timedelta(days=days)
+        await session.execute(
+            sa.insert(crisis_extensions).values(
+                id=str(uuid.uuid4()),
+                referral_id=referral_id,
+                days=days,
+                reason=reason,
+                previous_end_date=row["crisis_end_date"],
+                new_end_date=new_end,
+                extended_by=principal.sub,
+                created_at=now,
+            )
+        )
+        await session.execute(
+            sa.update(referrals).where(referrals.c.id == referral_id).values(crisis_end_date=new_end, updated_at=now)
+        )
+        await _log_access(session, principal, "extend_crisis", [row], now)
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: str) -> ReferralOut:
+    """A strategic or tactical partner offers one of its own units to a waiting child."""
+    if not await _provider_shares_joint_duty(ctx, principal.provider_id):
+        raise Forbidden("Only strategic and tactical providers may offer a place to a waiting child.")
+    row = await _seen(ctx, principal, referral_id)
+    domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
+    unit = await clients.get_unit(ctx.capacity, unit_id)
+    if unit is None or unit.get("provider_id") != principal.provider_id:
+        raise InvalidInput("unit_id", "is not a unit of your provider")
+    async with ctx.database.transaction() as session:
+        current = await _load(session, referral_id, lock=True)
+        assert current is not None
+        domain.require_status(current["status"], (Status.unmatched,), "offer a place to")
+        await _log_access(session, principal, "offer", [current], ctx.now())
+        request_id = await _enqueue_match(session, ctx, current, unit_id=unit_id)
+    if request_id is None:
+        raise domain.StateConflict("The referral is being matched right now; try again.")
+    decision = await _run_match(ctx, request_id)
+    if decision is None:
+        async with ctx.database.transaction() as session:
+            await _close_open_requests_by_request(session, request_id, ctx.now())
+        raise DependencyUnavailable("Matching cannot be reached right now; the offer was not made.")
+    if decision.get("outcome") != "proposed":
+        reasons = decision.get("reasons")
+        text = "; ".join(reasons) if isinstance(reasons, list) else str(reasons or "the unit does not fit")
+        raise domain.StateConflict(f"The offered unit does not fit this child: {text}")
+    async with ctx.database.read() as session:
+        updated = await _load(session, referral_id)
+        assert updated is not None
+        return await _render_one(session, ctx, updated, principal)
+
+
+async def _close_open_requests_by_request(session: AsyncSession, request_id: str, now: datetime) -> None:
+    await session.execute(
+        sa.update(match_requests)
+        .where(match_requests.c.request_id == request_id, match_requests.c.done_at.is_(None))
+        .values(done_at=now, last_error="offer not delivered")
+    )
+
+
+# --- workers --------------------------------------------------------------------------------------
+
+
+async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
+    """Proposals past expires_at: give the place back and match again without that unit."""
+    now = ctx.now()
+    async with ctx.database.read() as session:
+        expired = (
+            await session.execute(
+                sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
+                .where(referrals.c.status == Status.proposed.value, referrals.c.proposal_expires_at <= now)
+                .order_by(referrals.c.proposal_expires_at)
+                .limit(batch)
+            )
+        ).all()
+    handled = 0
+    for referral_id, reservation_id in expired:
+        try:
+            await clients.release_reservation(ctx.capacity, reservation_id)
+        except Conflict:
+            continue  # confirmed at the last moment: the accept wins
+        request_id = await _rematch_without_proposed_unit(ctx, SYSTEM, referral_id, reservation_id, "expire")
+        if request_id is None:
+            continue
+        handled += 1
+        await _run_match(ctx, request_id)
+    return handled
+
+
+FREE_PLACES_EPOCH = "free_places_epoch"
+
+
+async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
+    """When a place may have come free, match the waiting children again: crisis first, then the
+    longest waiting. Returns how many were matched again."""
+    epoch = str(await clients.free_places_epoch(ctx.capacity))
+    async with ctx.database.read() as session:
+        seen = await session.scalar(sa.select(worker_state.c.value).where(worker_state.c.name == FREE_PLACES_EPOCH))
+        if seen == epoch:
+            return 0
+        open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
+        waiting = list(
+            (
+                await session.execute(
+                    sa.select(referrals)
+                    .where(referrals.c.status == Status.unmatched.value, referrals.c.id.not_in(open_request))
+                    .order_by(
+                        sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
+                        referrals.c.created_at,
+                        referrals.c.id,
+                    )
+                    .limit(batch)
+                )
+            )
+            .mappings()
+            .all()
+        )
+    matched = 0
+    for row in waiting:
+        async with ctx.database.transaction() as session:
+            request_id = await _enqueue_match(session, ctx, row)
+        if request_id is not None and await _run_match(ctx, request_id) is not None:
+            matched += 1
+    async with ctx.database.transaction() as session:
+        updated = await session.execute(
+            sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)
+        )
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            await session.execute(sa.insert(worker_state).values(name=FREE_PLACES_EPOCH, value=epoch))
+    return matched

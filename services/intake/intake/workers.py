@@ -1,0 +1,45 @@
+"""Intake's background steps; the app's lifespan loops them, tests call one step at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+
+from common.errors import ProblemError
+from common.logging import get_logger
+from intake import service
+from intake.service import Context
+
+log = get_logger("regiepunt.intake.workers")
+
+
+async def process_outbox(app: FastAPI) -> int:
+    """Send the stored match requests that could not reach matching before."""
+    return await service.process_outbox(Context.of(app))
+
+
+async def expire_proposals(app: FastAPI) -> int:
+    """Release places held past their expiry and match those children again."""
+    return await service.expire_proposals(Context.of(app))
+
+
+async def rematch_waiting(app: FastAPI) -> int:
+    """Match waiting (unmatched) children again once capacity reports a place may have come free."""
+    return await service.rematch_waiting(Context.of(app))
+
+
+STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (process_outbox, expire_proposals, rematch_waiting)
+
+
+async def run_forever(app: FastAPI, interval: float) -> None:
+    while True:
+        for step in STEPS:
+            try:
+                await step(app)
+            except ProblemError as exc:  # another service is out of reach: try again next round
+                log.warning("worker_step_deferred", step=step.__name__, error=exc.detail)
+            except Exception as exc:
+                log.exception("worker_step_failed", step=step.__name__, error=repr(exc))
+        await asyncio.sleep(interval)

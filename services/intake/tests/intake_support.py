@@ -1,0 +1,109 @@
+"""Shared helpers of the intake tests: tokens, bodies, and capacity data made through its public API."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+
+from common.testing import bearer
+
+REFERRER_ORG = "Wijkteam Delft"
+REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
+OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
+COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
+SERVICE = bearer("service", org="regiepunt", sub="service:test")
+
+VALID_BSN = "111222333"
+OTHER_VALID_BSN = "123456782"
+
+_agb_numbers = itertools.count(20_000_001)
+
+
+def provider_headers(provider_id: str) -> dict[str, str]:
+    return bearer("provider", org=f"org-{provider_id[:8]}", sub="piet", provider_id=provider_id)
+
+
+def referral_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "client": {"bsn": VALID_BSN, "birth_date": "2012-05-01", "municipality_code": "GM0518"},
+        "care_type": "residential",
+        "target_group": "jo",
+        "needs": ["trauma"],
+        "part_time": False,
+        "requested_start": "2026-12-01",
+        "out_of_region": None,
+        "notes": "Thuissituatie onhoudbaar.",
+    }
+    body.update(overrides)
+    return body
+
+
+def with_client(**client: Any) -> dict[str, Any]:
+    body = referral_body()
+    body["client"] = {**body["client"], **client}
+    return body
+
+
+async def submit(
+    intake: httpx.AsyncClient,
+    body: dict[str, Any] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    key: str | None = None,
+) -> httpx.Response:
+    sent = dict(headers or REFERRER)
+    if key is not None:
+        sent["Idempotency-Key"] = key
+    return await intake.post("/v1/referrals", json=body or referral_body(), headers=sent)
+
+
+async def submitted(intake: httpx.AsyncClient, body: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    response = await submit(intake, body, **kwargs)
+    assert response.status_code == 201, response.text
+    referral: dict[str, Any] = response.json()
+    return referral
+
+
+async def create_provider(capacity: httpx.AsyncClient, *, role: str = "tactical", name: str = "Horizon") -> str:
+    response = await capacity.post(
+        "/v1/providers",
+        json={"name": name, "agb_code": str(next(_agb_numbers)), "role": role},
+        headers=COORDINATOR,
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def create_unit(capacity: httpx.AsyncClient, provider_id: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Groep De Linde",
+        "care_type": "residential",
+        "target_groups": ["jo"],
+        "age_min": 12,
+        "age_max": 17,
+        "municipality_code": "GM0518",
+        "capacity": 1,
+        "specialisms": ["trauma"],
+        "part_time": False,
+    }
+    body.update(overrides)
+    response = await capacity.post(f"/v1/providers/{provider_id}/units", json=body, headers=COORDINATOR)
+    assert response.status_code == 201, response.text
+    unit: dict[str, Any] = response.json()
+    return unit
+
+
+async def unit_state(capacity: httpx.AsyncClient, unit_id: str) -> dict[str, Any]:
+    response = await capacity.get(f"/v1/units/{unit_id}", headers=COORDINATOR)
+    assert response.status_code == 200, response.text
+    unit: dict[str, Any] = response.json()
+    return unit
+
+
+async def provider_with_unit(
+    capacity: httpx.AsyncClient, *, role: str = "tactical", **overrides: Any
+) -> tuple[str, dict[str, Any]]:
+    provider_id = await create_provider(capacity, role=role)
+    return provider_id, await create_unit(capacity, provider_id, **overrides)
