@@ -1,6 +1,33 @@
-"""Tables of the capacity service."""
+"""Tables of the capacity service and the queries that enforce the place counts in the database."""
 
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    CursorResult,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from common.db import new_metadata
 
@@ -9,3 +36,169 @@ metadata = new_metadata()
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agb_code: Mapped[str] = mapped_column(String(8), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (
+        # The candidates query and the unit list filter on care type first, then region and age.
+        Index("ix_units_care_type_in_region", "care_type", "in_region", "age_min", "age_max"),
+        CheckConstraint(
+            "capacity >= 0 AND occupied >= 0 AND reserved >= 0 AND blocked >= 0", name="counts_not_negative"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(36), ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    care_type: Mapped[str] = mapped_column(String(32))
+    # One column per target group, so that "serves lvb" is a plain indexed predicate on both databases.
+    serves_jo: Mapped[bool] = mapped_column(Boolean)
+    serves_lvb: Mapped[bool] = mapped_column(Boolean)
+    serves_ggz: Mapped[bool] = mapped_column(Boolean)
+    age_min: Mapped[int] = mapped_column(Integer)
+    age_max: Mapped[int] = mapped_column(Integer)
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    in_region: Mapped[bool] = mapped_column(Boolean)
+    capacity: Mapped[int] = mapped_column(Integer)
+    occupied: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    specialisms: Mapped[list[str]] = mapped_column(JSON)
+    part_time: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def target_groups(self) -> list[str]:
+        return [group for group in ("jo", "lvb", "ggz") if getattr(self, f"serves_{group}")]
+
+
+class Reservation(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (
+        # One held place per referral per unit: the database refuses a second one even when two
+        # identical requests race, and the loser answers with the winner's reservation.
+        Index(
+            "uq_reservations_held_referral",
+            "unit_id",
+            "referral_id",
+            unique=True,
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
+        ),
+        Index("ix_reservations_status_expires_at", "status", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36), ForeignKey("units.id"))
+    provider_id: Mapped[str] = mapped_column(String(36))
+    referral_id: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Occupancy(Base):
+    __tablename__ = "occupancies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36), ForeignKey("units.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(36))
+    reservation_id: Mapped[str] = mapped_column(String(36), ForeignKey("reservations.id"), unique=True)
+    referral_id: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str] = mapped_column(String(128))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FreePlacesEpoch(Base):
+    """One row: a counter raised whenever a place may have come free, so intake knows to match again."""
+
+    __tablename__ = "free_places_epoch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(Integer)
+
+
+# --- expressions ----------------------------------------------------------------------------------
+
+AVAILABLE: ColumnElement[int] = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
+
+
+def serves(target_group: str) -> ColumnElement[bool]:
+    column: ColumnElement[bool] = getattr(Unit, f"serves_{target_group}")
+    return column
+
+
+def exclusion_reason(target_group: str, age: int) -> ColumnElement[str | None]:
+    """The first reason a unit of the asked care type cannot take the child, or NULL when it can;
+    the order is the one of docs/internal-api.md (and of domain.exclusion_reason)."""
+    return case(
+        (AVAILABLE <= 0, "no_free_place"),
+        (or_(Unit.age_min > age, Unit.age_max < age), "age_out_of_range"),
+        (serves(target_group) == false(), "target_group_not_served"),
+        else_=None,
+    )
+
+
+def rowcount(result: Any) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
+# --- queries --------------------------------------------------------------------------------------
+
+
+def unit_with_role() -> Any:
+    return select(Unit, Provider.role).join(Provider, Provider.id == Unit.provider_id)
+
+
+async def load_unit(session: AsyncSession, unit_id: str) -> tuple[Unit, str] | None:
+    row = (await session.execute(unit_with_role().where(Unit.id == unit_id))).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def change_unit(session: AsyncSession, unit_id: str, now: datetime, *conditions: Any, **values: Any) -> bool:
+    """One conditional UPDATE of a unit that also raises its version; True when the row changed."""
+    statement = (
+        update(Unit)
+        .where(Unit.id == unit_id, *conditions)
+        .values(**values, version=Unit.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.execute(statement)) == 1
+
+
+async def raise_free_places_epoch(session: AsyncSession) -> None:
+    """Upsert, so that it works on an empty table too and two writers never both insert the row."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(FreePlacesEpoch).values(id=1, epoch=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[FreePlacesEpoch.id], set_={"epoch": FreePlacesEpoch.epoch + 1}
+    )
+    await session.execute(statement)
+
+
+async def free_places_epoch(session: AsyncSession) -> int:
+    value = await session.scalar(select(FreePlacesEpoch.epoch).where(FreePlacesEpoch.id == 1))
+    return int(value or 0)
+
+
+def count_of(query: Any) -> Any:
+    return select(func.count()).select_from(query.order_by(None).subquery())

@@ -1,24 +1,61 @@
 """The capacity app: create_app(settings) -> FastAPI."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from capacity.api import placements, providers, units
+from capacity.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
+from common.logging import get_logger
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+log = get_logger("regiepunt.capacity.worker")
+
+
+async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
+    """Loop the expiry sweep until cancelled; a failing round is logged and the next one tries again."""
+    while True:
+        try:
+            await sweep_expired_reservations(app, app.state.clock.now())
+        except Exception as exc:  # the loop must outlive a database hiccup
+            log.exception("expiry_sweep_failed", error=repr(exc))
+        await asyncio.sleep(interval_seconds)
 
 
 def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or CapacitySettings()
+    resolved = settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not resolved.run_workers:
+            yield
+            return
+        sweeper = asyncio.create_task(run_expiry_sweeps(app, resolved.sweep_interval_seconds))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+
     return create_service_app(
         name="capacity",
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[],
+        routers=[providers.router, units.router, placements.router],
         clock=clock,
+        lifespan=lifespan,
     )

@@ -7,6 +7,9 @@ from common.settings import CommonSettings
 
 class CapacitySettings(CommonSettings):
     capacity_database_url: str | None = Field(default=None)
+    # How often each replica looks for holds that have expired; a few seconds keeps places from
+    # staying blocked for long after a proposal lapses.
+    sweep_interval_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def database_url(self) -> str:

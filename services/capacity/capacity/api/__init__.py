@@ -1,0 +1,1 @@
+"""HTTP routers of the capacity service: parse, authorise, call one use case, shape the answer."""

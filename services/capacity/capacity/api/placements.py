@@ -1,0 +1,81 @@
+"""Internal calls for matching and intake: holding, confirming and freeing places, and candidates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from capacity import service
+from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
+from capacity.schemas import (
+    Candidates,
+    Confirmation,
+    ConfirmationOut,
+    Epoch,
+    OccupancyEnd,
+    OccupancyOut,
+    ReservationCreate,
+    ReservationOut,
+)
+from common.auth import CoordinatorOrService, Service
+from common.deps import ClockDep, DatabaseDep
+
+router = APIRouter(tags=["placements"])
+
+
+@router.post("/v1/units/{unit_id}/reservations", status_code=status.HTTP_201_CREATED)
+async def reserve_place(
+    unit_id: str, body: ReservationCreate, _: Service, response: Response, db: DatabaseDep, clock: ClockDep
+) -> ReservationOut:
+    reservation, created = await service.reserve_place(
+        db, clock.now(), unit_id, body.referral_id, body.client_key, body.expires_at
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return reservation
+
+
+@router.get("/v1/reservations/{reservation_id}")
+async def get_reservation(reservation_id: str, _: CoordinatorOrService, db: DatabaseDep) -> ReservationOut:
+    return await service.get_reservation(db, reservation_id)
+
+
+@router.post("/v1/reservations/{reservation_id}/confirm")
+async def confirm_reservation(
+    reservation_id: str, body: Confirmation, _: Service, db: DatabaseDep, clock: ClockDep
+) -> ConfirmationOut:
+    return await service.confirm_reservation(db, clock.now(), reservation_id, body.start_date)
+
+
+@router.post("/v1/reservations/{reservation_id}/release")
+async def release_reservation(reservation_id: str, _: Service, db: DatabaseDep, clock: ClockDep) -> ReservationOut:
+    return await service.release_reservation(db, clock.now(), reservation_id)
+
+
+@router.get("/v1/occupancies/{occupancy_id}")
+async def get_occupancy(occupancy_id: str, _: CoordinatorOrService, db: DatabaseDep) -> OccupancyOut:
+    return await service.get_occupancy(db, occupancy_id)
+
+
+@router.post("/v1/occupancies/{occupancy_id}/end")
+async def end_occupancy(
+    occupancy_id: str, body: OccupancyEnd, _: Service, db: DatabaseDep, clock: ClockDep
+) -> OccupancyOut:
+    return await service.end_occupancy(db, clock.now(), occupancy_id, body.end_date)
+
+
+@router.get("/v1/candidates")
+async def candidates(
+    _: CoordinatorOrService,
+    db: DatabaseDep,
+    care_type: CareType,
+    target_group: TargetGroup,
+    age: Annotated[int, Query(ge=AGE_MIN, le=AGE_MAX)],
+) -> Candidates:
+    return await service.find_candidates(db, care_type, target_group, age)
+
+
+@router.get("/v1/free-places-epoch")
+async def free_places_epoch(_: CoordinatorOrService, db: DatabaseDep) -> Epoch:
+    return Epoch(epoch=await service.current_free_places_epoch(db))

@@ -1,0 +1,30 @@
+"""Providers ("aanbieders"): registered by coordinators, readable by anyone with a token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from capacity import service
+from capacity.api.deps import DEFAULT_PAGE, Limit, Offset
+from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
+from common.auth import Coordinator, CurrentPrincipal
+from common.deps import ClockDep, DatabaseDep
+
+router = APIRouter(prefix="/v1/providers", tags=["providers"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_provider(body: ProviderCreate, _: Coordinator, db: DatabaseDep, clock: ClockDep) -> ProviderOut:
+    return await service.create_provider(db, clock.now(), body)
+
+
+@router.get("")
+async def list_providers(
+    _: CurrentPrincipal, db: DatabaseDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
+) -> ProviderList:
+    return await service.list_providers(db, limit, offset)
+
+
+@router.get("/{provider_id}")
+async def get_provider(provider_id: str, _: CurrentPrincipal, db: DatabaseDep) -> ProviderOut:
+    return await service.get_provider(db, provider_id)

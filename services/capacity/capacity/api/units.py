@@ -1,0 +1,92 @@
+"""Units (places) of providers and their availability."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from capacity import service
+from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, Offset, acting_provider
+from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
+from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
+from capacity.settings import CapacitySettings
+from common.auth import CurrentPrincipal
+from common.deps import ClockDep, DatabaseDep, etag, parse_if_match
+from common.errors import Forbidden
+
+router = APIRouter(tags=["units"])
+
+
+@router.post("/v1/providers/{provider_id}/units", status_code=status.HTTP_201_CREATED)
+async def create_unit(
+    provider_id: str,
+    body: UnitCreate,
+    principal: CoordinatorOrProvider,
+    request: Request,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+) -> UnitOut:
+    acting = acting_provider(principal)
+    if acting is not None and acting != provider_id:
+        raise Forbidden("A provider may add units only to its own organisation.")
+    settings: CapacitySettings = request.app.state.settings
+    unit = await service.create_unit(db, clock.now(), settings.region_municipalities, provider_id, body)
+    response.headers["ETag"] = etag(unit.version)
+    return unit
+
+
+@router.get("/v1/units")
+async def list_units(
+    _: CurrentPrincipal,
+    db: DatabaseDep,
+    care_type: CareType | None = None,
+    target_group: TargetGroup | None = None,
+    age: Annotated[int | None, Query(ge=AGE_MIN, le=AGE_MAX)] = None,
+    in_region: bool | None = None,
+    available_only: bool = False,
+    provider_id: str | None = None,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+) -> UnitList:
+    filters = service.UnitFilter(
+        care_type=care_type,
+        target_group=target_group,
+        age=age,
+        in_region=in_region,
+        available_only=available_only,
+        provider_id=provider_id,
+    )
+    return await service.list_units(db, filters, limit, offset)
+
+
+@router.get("/v1/units/{unit_id}")
+async def get_unit(unit_id: str, _: CurrentPrincipal, response: Response, db: DatabaseDep) -> UnitOut:
+    unit = await service.get_unit(db, unit_id)
+    response.headers["ETag"] = etag(unit.version)
+    return unit
+
+
+@router.put("/v1/units/{unit_id}/availability")
+async def update_availability(
+    unit_id: str,
+    body: AvailabilityUpdate,
+    principal: CoordinatorOrProvider,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> UnitOut:
+    expected = parse_if_match(if_match)
+    unit = await service.update_availability(
+        db,
+        clock.now(),
+        unit_id,
+        expected,
+        body.capacity,
+        body.blocked,
+        acting_provider_id=acting_provider(principal),
+    )
+    response.headers["ETag"] = etag(unit.version)
+    return unit

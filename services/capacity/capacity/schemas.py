@@ -1,0 +1,163 @@
+"""Request and response models of the capacity calls (API.md and docs/internal-api.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+
+from capacity.domain import AGE_MAX, AGE_MIN, CareType, ExclusionReason, ProviderRole, ReservationStatus, TargetGroup
+
+_AGB = re.compile(r"[0-9]{8}")
+_MUNICIPALITY = re.compile(r"GM[0-9]{4}")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Specialism = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
+Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProviderCreate(Request):
+    name: Name
+    agb_code: str
+    role: ProviderRole
+
+    @field_validator("agb_code")
+    @classmethod
+    def _agb_code_is_eight_digits(cls, value: str) -> str:
+        if not _AGB.fullmatch(value):
+            raise ValueError("must be exactly 8 digits")
+        return value
+
+
+class ProviderOut(BaseModel):
+    id: str
+    name: str
+    agb_code: str
+    role: ProviderRole
+    created_at: datetime
+
+
+class ProviderList(BaseModel):
+    items: list[ProviderOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class UnitCreate(Request):
+    name: Name
+    care_type: CareType
+    target_groups: Annotated[list[TargetGroup], Field(min_length=1, max_length=3)]
+    age_min: Age
+    age_max: Age
+    municipality_code: str
+    capacity: Count
+    specialisms: Annotated[list[Specialism], Field(max_length=30)] = []
+    part_time: StrictBool = False
+
+    @field_validator("municipality_code")
+    @classmethod
+    def _municipality_code_format(cls, value: str) -> str:
+        if not _MUNICIPALITY.fullmatch(value):
+            raise ValueError("must be a CBS municipality code: GM followed by 4 digits, for example GM0518")
+        return value
+
+
+class AvailabilityUpdate(Request):
+    capacity: Count
+    blocked: Count
+
+
+class UnitOut(BaseModel):
+    id: str
+    provider_id: str
+    provider_role: ProviderRole
+    name: str
+    care_type: CareType
+    target_groups: list[TargetGroup]
+    age_min: int
+    age_max: int
+    municipality_code: str
+    in_region: bool
+    capacity: int
+    occupied: int
+    reserved: int
+    blocked: int
+    available: int
+    specialisms: list[str]
+    part_time: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UnitList(BaseModel):
+    items: list[UnitOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReservationCreate(Request):
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    expires_at: datetime
+
+
+class ReservationOut(BaseModel):
+    id: str
+    unit_id: str
+    provider_id: str
+    referral_id: str
+    client_key: str
+    status: ReservationStatus
+    expires_at: datetime
+    created_at: datetime
+
+
+class Confirmation(Request):
+    start_date: date
+
+
+class OccupancyEnd(Request):
+    end_date: date
+
+
+class OccupancyOut(BaseModel):
+    id: str
+    unit_id: str
+    provider_id: str
+    reservation_id: str
+    referral_id: str
+    client_key: str
+    start_date: date
+    end_date: date | None
+
+
+class ConfirmationOut(BaseModel):
+    reservation: ReservationOut
+    occupancy: OccupancyOut
+
+
+class Excluded(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    reason: ExclusionReason
+
+
+class Candidates(BaseModel):
+    units: list[UnitOut]
+    excluded: list[Excluded]
+
+
+class Epoch(BaseModel):
+    epoch: int

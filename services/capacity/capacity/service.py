@@ -1,0 +1,504 @@
+"""Use cases of the capacity service; each writing one runs in exactly one transaction.
+
+Every change of a place count is a single conditional UPDATE whose WHERE clause carries the rule
+(a free place exists, the version is the one the caller read, the reservation is still held), so
+that concurrent requests and several replicas can never both win; the row count decides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fastapi import FastAPI
+from sqlalchemy import select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capacity import domain
+from capacity.db import (
+    AVAILABLE,
+    Occupancy,
+    Provider,
+    Reservation,
+    Unit,
+    change_unit,
+    count_of,
+    exclusion_reason,
+    free_places_epoch,
+    load_unit,
+    raise_free_places_epoch,
+    rowcount,
+    serves,
+    unit_with_role,
+)
+from capacity.schemas import (
+    Candidates,
+    ConfirmationOut,
+    Excluded,
+    OccupancyOut,
+    ProviderCreate,
+    ProviderList,
+    ProviderOut,
+    ReservationOut,
+    UnitCreate,
+    UnitList,
+    UnitOut,
+)
+from common.clock import as_utc
+from common.db import Database
+from common.errors import Forbidden, PreconditionFailed
+from common.logging import get_logger
+
+log = get_logger("regiepunt.capacity")
+
+SWEEP_BATCH = 500
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# --- shaping ----------------------------------------------------------------------------------------
+
+
+def provider_out(provider: Provider) -> ProviderOut:
+    return ProviderOut(
+        id=provider.id,
+        name=provider.name,
+        agb_code=provider.agb_code,
+        role=provider.role,  # type: ignore[arg-type]
+        created_at=as_utc(provider.created_at),
+    )
+
+
+def unit_out(unit: Unit, provider_role: str) -> UnitOut:
+    return UnitOut(
+        id=unit.id,
+        provider_id=unit.provider_id,
+        provider_role=provider_role,  # type: ignore[arg-type]
+        name=unit.name,
+        care_type=unit.care_type,  # type: ignore[arg-type]
+        target_groups=unit.target_groups,  # type: ignore[arg-type]
+        age_min=unit.age_min,
+        age_max=unit.age_max,
+        municipality_code=unit.municipality_code,
+        in_region=unit.in_region,
+        capacity=unit.capacity,
+        occupied=unit.occupied,
+        reserved=unit.reserved,
+        blocked=unit.blocked,
+        available=domain.available(unit.capacity, unit.occupied, unit.reserved, unit.blocked),
+        specialisms=list(unit.specialisms),
+        part_time=unit.part_time,
+        version=unit.version,
+        created_at=as_utc(unit.created_at),
+        updated_at=as_utc(unit.updated_at),
+    )
+
+
+def reservation_out(reservation: Reservation) -> ReservationOut:
+    return ReservationOut(
+        id=reservation.id,
+        unit_id=reservation.unit_id,
+        provider_id=reservation.provider_id,
+        referral_id=reservation.referral_id,
+        client_key=reservation.client_key,
+        status=reservation.status,  # type: ignore[arg-type]
+        expires_at=as_utc(reservation.expires_at),
+        created_at=as_utc(reservation.created_at),
+    )
+
+
+def occupancy_out(occupancy: Occupancy) -> OccupancyOut:
+    return OccupancyOut(
+        id=occupancy.id,
+        unit_id=occupancy.unit_id,
+        provider_id=occupancy.provider_id,
+        reservation_id=occupancy.reservation_id,
+        referral_id=occupancy.referral_id,
+        client_key=occupancy.client_key,
+        start_date=occupancy.start_date,
+        end_date=occupancy.end_date,
+    )
+
+
+# --- providers --------------------------------------------------------------------------------------
+
+
+async def create_provider(db: Database, now: datetime, data: ProviderCreate) -> ProviderOut:
+    provider = Provider(id=new_id(), name=data.name, agb_code=data.agb_code, role=data.role, created_at=now)
+    try:
+        async with db.transaction() as session:
+            if await session.scalar(select(Provider.id).where(Provider.agb_code == data.agb_code)):
+                raise domain.DuplicateAgbCode(data.agb_code)
+            session.add(provider)
+    except IntegrityError as exc:  # two coordinators registered the same provider at once
+        raise domain.DuplicateAgbCode(data.agb_code) from exc
+    return provider_out(provider)
+
+
+async def list_providers(db: Database, limit: int, offset: int) -> ProviderList:
+    query = select(Provider).order_by(Provider.name, Provider.id)
+    async with db.read() as session:
+        total = await session.scalar(count_of(query))
+        rows = (await session.scalars(query.limit(limit).offset(offset))).all()
+    return ProviderList(items=[provider_out(p) for p in rows], total=int(total or 0), limit=limit, offset=offset)
+
+
+async def get_provider(db: Database, provider_id: str) -> ProviderOut:
+    async with db.read() as session:
+        provider = await session.get(Provider, provider_id)
+    if provider is None:
+        raise domain.ProviderNotFound(provider_id)
+    return provider_out(provider)
+
+
+# --- units ------------------------------------------------------------------------------------------
+
+
+async def create_unit(
+    db: Database, now: datetime, region: tuple[str, ...], provider_id: str, data: UnitCreate
+) -> UnitOut:
+    domain.check_age_range(data.age_min, data.age_max)
+    groups = set(data.target_groups)
+    unit = Unit(
+        id=new_id(),
+        provider_id=provider_id,
+        name=data.name,
+        care_type=data.care_type,
+        serves_jo="jo" in groups,
+        serves_lvb="lvb" in groups,
+        serves_ggz="ggz" in groups,
+        age_min=data.age_min,
+        age_max=data.age_max,
+        municipality_code=data.municipality_code,
+        in_region=domain.in_region(data.municipality_code, region),
+        capacity=data.capacity,
+        occupied=0,
+        reserved=0,
+        blocked=0,
+        specialisms=list(dict.fromkeys(data.specialisms)),
+        part_time=data.part_time,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    async with db.transaction() as session:
+        provider = await session.get(Provider, provider_id)
+        if provider is None:
+            raise domain.ProviderNotFound(provider_id)
+        session.add(unit)
+        await raise_free_places_epoch(session)
+    return unit_out(unit, provider.role)
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    care_type: str | None = None
+    target_group: str | None = None
+    age: int | None = None
+    in_region: bool | None = None
+    available_only: bool = False
+    provider_id: str | None = None
+
+
+async def list_units(db: Database, filters: UnitFilter, limit: int, offset: int) -> UnitList:
+    query = unit_with_role()
+    if filters.care_type is not None:
+        query = query.where(Unit.care_type == filters.care_type)
+    if filters.target_group is not None:
+        query = query.where(serves(filters.target_group) == true())
+    if filters.age is not None:
+        query = query.where(Unit.age_min <= filters.age, Unit.age_max >= filters.age)
+    if filters.in_region is not None:
+        query = query.where(Unit.in_region == filters.in_region)
+    if filters.available_only:
+        query = query.where(AVAILABLE > 0)
+    if filters.provider_id is not None:
+        query = query.where(Unit.provider_id == filters.provider_id)
+    async with db.read() as session:
+        total = await session.scalar(count_of(query))
+        rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
+    return UnitList(items=[unit_out(u, role) for u, role in rows], total=int(total or 0), limit=limit, offset=offset)
+
+
+async def get_unit(db: Database, unit_id: str) -> UnitOut:
+    async with db.read() as session:
+        loaded = await load_unit(session, unit_id)
+    if loaded is None:
+        raise domain.UnitNotFound(unit_id)
+    return unit_out(*loaded)
+
+
+async def update_availability(
+    db: Database,
+    now: datetime,
+    unit_id: str,
+    expected_version: int,
+    capacity: int,
+    blocked: int,
+    *,
+    acting_provider_id: str | None,
+) -> UnitOut:
+    """acting_provider_id is None for a coordinator, who may change any unit."""
+    async with db.transaction() as session:
+        loaded = await load_unit(session, unit_id)
+        if loaded is None:
+            raise domain.UnitNotFound(unit_id)
+        unit, role = loaded
+        if acting_provider_id is not None and acting_provider_id != unit.provider_id:
+            raise Forbidden("Only the unit's own provider or a coordinator may change its availability.")
+        if unit.version != expected_version:
+            raise PreconditionFailed(f"The unit is at version {unit.version}, not {expected_version}; read it again.")
+        places = domain.Places(unit.capacity, unit.occupied, unit.reserved, unit.blocked)
+        places.check_new_availability(capacity, blocked)
+        # The WHERE repeats both checks, so a reservation or another writer slipping in between loses here.
+        changed = await change_unit(
+            session,
+            unit_id,
+            now,
+            Unit.version == expected_version,
+            Unit.occupied + Unit.reserved + blocked <= capacity,
+            capacity=capacity,
+            blocked=blocked,
+        )
+        if not changed:
+            raise PreconditionFailed("The unit changed while this update was made; read it again.")
+        if places.may_free_places(capacity, blocked):
+            await raise_free_places_epoch(session)
+        reloaded = await _reload_unit(session, unit_id)
+    return unit_out(reloaded, role)
+
+
+async def _reload_unit(session: AsyncSession, unit_id: str) -> Unit:
+    unit = await session.scalar(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True))
+    assert unit is not None
+    return unit
+
+
+# --- reservations and occupancies -------------------------------------------------------------------
+
+
+async def _held_reservation(session: AsyncSession, unit_id: str, referral_id: str) -> Reservation | None:
+    query = select(Reservation).where(
+        Reservation.unit_id == unit_id, Reservation.referral_id == referral_id, Reservation.status == "held"
+    )
+    return await session.scalar(query)
+
+
+async def reserve_place(
+    db: Database, now: datetime, unit_id: str, referral_id: str, client_key: str, expires_at: datetime
+) -> tuple[ReservationOut, bool]:
+    """Hold one place for a referral. Returns the reservation and whether it is new."""
+    expires_at = as_utc(expires_at)
+    domain.check_hold_until(expires_at, now)
+    try:
+        async with db.transaction() as session:
+            loaded = await load_unit(session, unit_id)
+            if loaded is None:
+                raise domain.UnitNotFound(unit_id)
+            unit, _ = loaded
+            existing = await _held_reservation(session, unit_id, referral_id)
+            if existing is not None:
+                return reservation_out(existing), False
+            if not await change_unit(session, unit_id, now, AVAILABLE > 0, reserved=Unit.reserved + 1):
+                raise domain.NoFreePlace(unit_id)
+            reservation = Reservation(
+                id=new_id(),
+                unit_id=unit_id,
+                provider_id=unit.provider_id,
+                referral_id=referral_id,
+                client_key=client_key,
+                status="held",
+                expires_at=expires_at,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(reservation)
+        return reservation_out(reservation), True
+    except IntegrityError:
+        # The same referral raced itself for this unit; the database kept one hold, answer with it.
+        async with db.read() as session:
+            existing = await _held_reservation(session, unit_id, referral_id)
+        if existing is None:
+            raise
+        return reservation_out(existing), False
+
+
+async def get_reservation(db: Database, reservation_id: str) -> ReservationOut:
+    async with db.read() as session:
+        reservation = await session.get(Reservation, reservation_id)
+    if reservation is None:
+        raise domain.ReservationNotFound(reservation_id)
+    return reservation_out(reservation)
+
+
+async def _reload_reservation(session: AsyncSession, reservation_id: str) -> Reservation:
+    query = select(Reservation).where(Reservation.id == reservation_id).execution_options(populate_existing=True)
+    reservation = await session.scalar(query)
+    if reservation is None:
+        raise domain.ReservationNotFound(reservation_id)
+    return reservation
+
+
+async def _set_reservation_status(session: AsyncSession, reservation_id: str, status: str, now: datetime) -> bool:
+    statement = (
+        update(Reservation)
+        .where(Reservation.id == reservation_id, Reservation.status == "held")
+        .values(status=status, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.execute(statement)) == 1
+
+
+async def _occupancy_of(session: AsyncSession, reservation_id: str) -> Occupancy:
+    occupancy = await session.scalar(select(Occupancy).where(Occupancy.reservation_id == reservation_id))
+    assert occupancy is not None, "a confirmed reservation always has its occupancy"
+    return occupancy
+
+
+async def confirm_reservation(db: Database, now: datetime, reservation_id: str, start_date: date) -> ConfirmationOut:
+    async with db.transaction() as session:
+        reservation = await _reload_reservation(session, reservation_id)
+        if reservation.status != "confirmed":
+            domain.check_confirmable(reservation_id, reservation.status, as_utc(reservation.expires_at), now)
+            if await _set_reservation_status(session, reservation_id, "confirmed", now):
+                await change_unit(
+                    session,
+                    reservation.unit_id,
+                    now,
+                    Unit.reserved > 0,
+                    reserved=Unit.reserved - 1,
+                    occupied=Unit.occupied + 1,
+                )
+                session.add(
+                    Occupancy(
+                        id=new_id(),
+                        unit_id=reservation.unit_id,
+                        provider_id=reservation.provider_id,
+                        reservation_id=reservation_id,
+                        referral_id=reservation.referral_id,
+                        client_key=reservation.client_key,
+                        start_date=start_date,
+                        end_date=None,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                await session.flush()
+            reservation = await _reload_reservation(session, reservation_id)
+            if reservation.status != "confirmed":  # released or expired by someone else meanwhile
+                raise domain.ReservationNotHeld(reservation_id, reservation.status, "confirmed")
+        occupancy = await _occupancy_of(session, reservation_id)
+        return ConfirmationOut(reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy))
+
+
+async def release_reservation(db: Database, now: datetime, reservation_id: str) -> ReservationOut:
+    async with db.transaction() as session:
+        reservation = await _reload_reservation(session, reservation_id)
+        domain.check_releasable(reservation_id, reservation.status)
+        if reservation.status == "held" and await _set_reservation_status(session, reservation_id, "released", now):
+            await _free_reserved_place(session, reservation.unit_id, now)
+        reservation = await _reload_reservation(session, reservation_id)
+        domain.check_releasable(reservation_id, reservation.status)  # confirmed by someone else meanwhile
+        return reservation_out(reservation)
+
+
+async def _free_reserved_place(session: AsyncSession, unit_id: str, now: datetime) -> None:
+    await change_unit(session, unit_id, now, Unit.reserved > 0, reserved=Unit.reserved - 1)
+    await raise_free_places_epoch(session)
+
+
+async def get_occupancy(db: Database, occupancy_id: str) -> OccupancyOut:
+    async with db.read() as session:
+        occupancy = await session.get(Occupancy, occupancy_id)
+    if occupancy is None:
+        raise domain.OccupancyNotFound(occupancy_id)
+    return occupancy_out(occupancy)
+
+
+async def end_occupancy(db: Database, now: datetime, occupancy_id: str, end_date: date) -> OccupancyOut:
+    async with db.transaction() as session:
+        occupancy = await session.get(Occupancy, occupancy_id)
+        if occupancy is None:
+            raise domain.OccupancyNotFound(occupancy_id)
+        if occupancy.end_date is None:
+            domain.check_end_date(occupancy.start_date, end_date)
+            statement = (
+                update(Occupancy)
+                .where(Occupancy.id == occupancy_id, Occupancy.end_date.is_(None))
+                .values(end_date=end_date, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(await session.execute(statement)) == 1:
+                await change_unit(session, occupancy.unit_id, now, Unit.occupied > 0, occupied=Unit.occupied - 1)
+                await raise_free_places_epoch(session)
+            query = select(Occupancy).where(Occupancy.id == occupancy_id).execution_options(populate_existing=True)
+            occupancy = await session.scalar(query)
+            assert occupancy is not None
+        return occupancy_out(occupancy)
+
+
+# --- expiry -----------------------------------------------------------------------------------------
+
+
+async def sweep_expired_reservations(app_or_db: FastAPI | Database, now: datetime) -> int:
+    """Expire held reservations whose hold has passed and free their places. Safe to run on several
+    replicas at once: a place is freed only by the sweep whose conditional UPDATE changed the row."""
+    db: Database = app_or_db.state.database if isinstance(app_or_db, FastAPI) else app_or_db
+    now = as_utc(now)
+    async with db.read() as session:
+        query = (
+            select(Reservation.id, Reservation.unit_id)
+            .where(Reservation.status == "held", Reservation.expires_at <= now)
+            .order_by(Reservation.expires_at)
+            .limit(SWEEP_BATCH)
+        )
+        due = (await session.execute(query)).all()
+    expired = 0
+    for reservation_id, unit_id in due:
+        async with db.transaction() as session:
+            statement = (
+                update(Reservation)
+                .where(Reservation.id == reservation_id, Reservation.status == "held", Reservation.expires_at <= now)
+                .values(status="expired", updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(await session.execute(statement)) == 1:
+                await _free_reserved_place(session, unit_id, now)
+                expired += 1
+    if expired:
+        log.info("reservations_expired", count=expired)
+    return expired
+
+
+# --- matching support -------------------------------------------------------------------------------
+
+
+async def find_candidates(db: Database, care_type: str, target_group: str, age: int) -> Candidates:
+    reason = exclusion_reason(target_group, age).label("reason")
+    query = (
+        unit_with_role()
+        .add_columns(reason)
+        .where(Unit.care_type == care_type)
+        .order_by(Unit.in_region.desc(), Unit.name, Unit.id)
+    )
+    async with db.read() as session:
+        rows = (await session.execute(query)).all()
+    units: list[UnitOut] = []
+    excluded: list[Excluded] = []
+    for unit, role, why in rows:
+        if why is None:
+            units.append(unit_out(unit, role))
+        else:
+            excluded.append(
+                Excluded(unit_id=unit.id, provider_id=unit.provider_id, in_region=unit.in_region, reason=why)
+            )
+    return Candidates(units=units, excluded=excluded)
+
+
+async def current_free_places_epoch(db: Database) -> int:
+    async with db.read() as session:
+        return await free_places_epoch(session)
