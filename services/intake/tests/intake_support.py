@@ -76,7 +76,7 @@ async def create_provider(capacity: httpx.AsyncClient, *, role: str = "tactical"
     return str(response.json()["id"])
 
 
-async def create_unit(capacity: httpx.AsyncClient, provider_id: str, **overrides: Any) -> dict[str, Any]:
+async def create_unit(client: httpx.AsyncClient, provider_id: str, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": "Groep De Linde",
         "care_type": "residential",
@@ -89,7 +89,7 @@ async def create_unit(capacity: httpx.AsyncClient, provider_id: str, **overrides
         "part_time": False,
     }
     body.update(overrides)
-    response = await capacity.post(f"/v1/providers/{provider_id}/units", json=body, headers=COORDINATOR)
+    response = await client.post(f"/v1/providers/{provider_id}/units", json=body, headers=COORDINATOR)
     assert response.status_code == 201, response.text
     unit: dict[str, Any] = response.json()
     return unit
@@ -103,7 +103,8 @@ async def unit_state(capacity: httpx.AsyncClient, unit_id: str) -> dict[str, Any
 
 
 async def provider_with_unit(
-    capacity: httpx.AsyncClient, *, role: str = "tactical", **overrides: Any
+    client: httpx.AsyncClient, *, role: str = "tactical", **overrides: Any
 ) -> tuple[str, dict[str, Any]]:
-    provider_id = await create_provider(capacity, role=role)
-    return provider_id, await create_unit(capacity, provider_id, **overrides)
+    """A provider and one unit in capacity; `client` is the capacity test client."""
+    provider_id = await create_provider(client, role=role)
+    return provider_id, await create_unit(client, provider_id, **overrides)

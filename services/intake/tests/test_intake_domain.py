@@ -1,0 +1,56 @@
+"""The pure intake rules, without a database."""
+
+from datetime import date
+
+import pytest
+
+from common.errors import InvalidFields
+from intake import domain
+
+
+@pytest.mark.parametrize("bsn", ["111222333", "123456782", "999990019"])
+def test_bsn_passing_the_eleven_test_is_valid(bsn: str) -> None:
+    assert domain.bsn_is_valid(bsn)
+
+
+@pytest.mark.parametrize("bsn", ["111222334", "12345678", "1234567890", "12345678a", "000000000", ""])
+def test_bsn_failing_the_eleven_test_or_the_shape_is_invalid(bsn: str) -> None:
+    assert not domain.bsn_is_valid(bsn)
+
+
+def test_age_counts_full_years_only() -> None:
+    assert domain.age_on(date(2012, 5, 1), date(2026, 4, 30)) == 13
+    assert domain.age_on(date(2012, 5, 1), date(2026, 5, 1)) == 14
+
+
+def test_training_flat_takes_young_adults_up_to_22() -> None:
+    facts = domain.ClientFacts("111222333", date(2004, 1, 1), "GM0518")
+    domain.check_referral(facts, "training_flat", None, today=date(2026, 11, 2), region=("GM0518",))
+    with pytest.raises(InvalidFields) as raised:
+        domain.check_referral(facts, "residential", None, today=date(2026, 11, 2), region=("GM0518",))
+    assert [e.field for e in raised.value.errors] == ["client.birth_date"]
+
+
+def test_every_broken_rule_is_named_at_once() -> None:
+    facts = domain.ClientFacts("111222334", date(2030, 1, 1), "GM0000")
+    with pytest.raises(InvalidFields) as raised:
+        domain.check_referral(facts, "residential", "too short", today=date(2026, 11, 2), region=("GM0518",))
+    assert [e.field for e in raised.value.errors] == [
+        "client.bsn",
+        "client.birth_date",
+        "client.municipality_code",
+        "out_of_region.justification",
+    ]
+
+
+def test_client_key_is_a_stable_keyed_pseudonym() -> None:
+    first = domain.client_key("secret", "111222333")
+    assert first == domain.client_key("secret", "111222333")
+    assert first != domain.client_key("other-secret", "111222333")
+    assert len(first) == 64
+    assert "111222333" not in first
+
+
+def test_crisis_end_date_is_four_weeks_after_start_for_crisis_only() -> None:
+    assert domain.crisis_end_date("crisis", date(2026, 11, 2), 28) == date(2026, 11, 30)
+    assert domain.crisis_end_date("residential", date(2026, 11, 2), 28) is None
