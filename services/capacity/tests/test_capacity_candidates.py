@@ -1,0 +1,145 @@
+"""The candidates call matching relies on: filtered in the database, with the reason each unit is left out."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import insert
+
+from capacity.db import Provider, Unit
+from common.testing import bearer
+from services.capacity.tests.factories import (
+    COORDINATOR,
+    SERVICE,
+    create_provider,
+    create_unit,
+    reserve,
+)
+
+
+async def candidates(capacity: httpx.AsyncClient, **params: str | int) -> httpx.Response:
+    return await capacity.get("/v1/candidates", params=params, headers=SERVICE)
+
+
+async def test_candidates_list_fitting_units_and_why_others_are_left_out(capacity: httpx.AsyncClient) -> None:
+    strategic = await create_provider(capacity, role="strategic")
+    operational = await create_provider(capacity, role="operational")
+    fits = await create_unit(capacity, strategic["id"], name="fits", target_groups=["jo", "lvb"])
+    fits_outside = await create_unit(capacity, operational["id"], name="fits-outside", municipality_code="GM0599")
+    full = await create_unit(capacity, operational["id"], name="full", capacity=1)
+    too_young = await create_unit(capacity, strategic["id"], name="too-young", age_min=16, age_max=21)
+    wrong_group = await create_unit(capacity, strategic["id"], name="wrong-group", target_groups=["ggz"])
+    # Several reasons at once: the first in the documented order wins.
+    full_and_wrong = await create_unit(
+        capacity, operational["id"], name="full-and-wrong", capacity=0, target_groups=["ggz"], age_min=16
+    )
+    await create_unit(capacity, strategic["id"], name="other-care-type", care_type="crisis")
+    assert (await reserve(capacity, full["id"])).status_code == 201
+
+    response = await candidates(capacity, care_type="residential", target_group="jo", age=14)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [u["id"] for u in body["units"]] == [fits["id"], fits_outside["id"]]
+    assert body["units"][0]["provider_role"] == "strategic"
+    assert body["units"][1]["provider_role"] == "operational"
+    assert body["units"][1]["in_region"] is False
+    assert body["units"][0]["available"] == 4
+    assert sorted((e["unit_id"], e["reason"]) for e in body["excluded"]) == sorted(
+        [
+            (full["id"], "no_free_place"),
+            (too_young["id"], "age_out_of_range"),
+            (wrong_group["id"], "target_group_not_served"),
+            (full_and_wrong["id"], "no_free_place"),
+        ]
+    )
+    excluded = {e["unit_id"]: e for e in body["excluded"]}
+    assert excluded[full["id"]] == {
+        "unit_id": full["id"],
+        "provider_id": operational["id"],
+        "in_region": True,
+        "reason": "no_free_place",
+    }
+
+
+async def test_candidates_respect_the_age_bounds_inclusively(capacity: httpx.AsyncClient) -> None:
+    provider = await create_provider(capacity)
+    unit = await create_unit(capacity, provider["id"], age_min=12, age_max=17)
+    for age, fits in ((11, False), (12, True), (17, True), (18, False)):
+        body = (await candidates(capacity, care_type="residential", target_group="jo", age=age)).json()
+        assert [u["id"] for u in body["units"]] == ([unit["id"]] if fits else []), age
+
+
+async def test_candidates_need_all_three_filters(capacity: httpx.AsyncClient) -> None:
+    response = await candidates(capacity, care_type="residential", age=14)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["target_group"]
+    response = await candidates(capacity, care_type="castle", target_group="jo", age=14)
+    assert [e["field"] for e in response.json()["errors"]] == ["care_type"]
+
+
+async def test_candidates_are_for_services_and_coordinators(capacity: httpx.AsyncClient) -> None:
+    params = {"care_type": "residential", "target_group": "jo", "age": 14}
+    assert (await capacity.get("/v1/candidates", params=params, headers=COORDINATOR)).status_code == 200
+    referrer = bearer("referrer", referrer_type="gp")
+    assert (await capacity.get("/v1/candidates", params=params, headers=referrer)).status_code == 403
+
+
+async def test_candidates_stay_fast_with_five_thousand_units(
+    capacity: httpx.AsyncClient, capacity_app: FastAPI
+) -> None:
+    now = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    care_types = [
+        "crisis",
+        "foster_care",
+        "family_home",
+        "respite",
+        "training_flat",
+        "residential",
+        "clinical",
+        "secure",
+    ]
+    providers = [
+        {"id": str(uuid.uuid4()), "name": f"P{n}", "agb_code": f"{n:08d}", "role": "tactical", "created_at": now}
+        for n in range(50)
+    ]
+    units = [
+        {
+            "id": str(uuid.uuid4()),
+            "provider_id": providers[n % 50]["id"],
+            "name": f"U{n:05d}",
+            "care_type": care_types[n % 8],
+            "serves_jo": n % 3 != 0,
+            "serves_lvb": n % 2 == 0,
+            "serves_ggz": n % 5 == 0,
+            "age_min": n % 12,
+            "age_max": 12 + n % 12,
+            "municipality_code": "GM0518" if n % 4 else "GM0599",
+            "in_region": n % 4 != 0,
+            "capacity": n % 6,
+            "occupied": 0,
+            "reserved": 0,
+            "blocked": 0,
+            "specialisms": ["trauma"],
+            "part_time": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(5000)
+    ]
+    async with capacity_app.state.database.transaction() as session:
+        await session.execute(insert(Provider), providers)
+        await session.execute(insert(Unit), units)
+
+    started = time.perf_counter()
+    response = await candidates(capacity, care_type="residential", target_group="jo", age=14)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["units"]) + len(body["excluded"]) == 625
+    assert body["units"] and all(u["care_type"] == "residential" and u["available"] > 0 for u in body["units"])
+    assert elapsed < 2.0, f"candidates took {elapsed:.2f}s"
