@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
+from capacity.main import create_app
 from capacity.service import sweep_expired_reservations
+from capacity.settings import CapacitySettings
 from common.clock import ManualClock
 from services.capacity.tests.factories import SERVICE, create_provider_with_unit, get_unit, reserve
 
@@ -97,3 +100,26 @@ async def test_a_released_hold_is_not_expired_again(
     assert await sweep_expired_reservations(capacity_app, clock.now()) == 0
     assert await reservation_status(capacity, reservation["id"]) == "released"
     assert (await get_unit(capacity, unit["id"]))["available"] == 2
+
+
+async def test_the_app_runs_the_sweep_in_its_lifespan_when_workers_are_on(
+    capacity: httpx.AsyncClient, capacity_app: FastAPI, clock: ManualClock, test_dir: Path
+) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=1)
+    await reserve(capacity, unit["id"], expires_at=clock.now() + timedelta(hours=1))
+    clock.advance(timedelta(hours=2))
+    settings = CapacitySettings(
+        capacity_database_url=capacity_app.state.database.url,
+        data_dir=test_dir,
+        run_workers=True,
+        sweep_interval_seconds=0.05,
+    )
+    worker_app = create_app(settings, clock=clock)
+    async with worker_app.router.lifespan_context(worker_app):
+        # The loop runs on its own schedule; wait for its effect, bounded, instead of a fixed sleep.
+        for _ in range(200):
+            if (await get_unit(capacity, unit["id"]))["reserved"] == 0:
+                break
+            await asyncio.sleep(0.025)
+    after = await get_unit(capacity, unit["id"])
+    assert (after["reserved"], after["available"]) == (0, 1)
