@@ -293,3 +293,64 @@ async def test_epoch_is_for_services_and_coordinators(capacity: httpx.AsyncClien
     assert (await capacity.get("/v1/free-places-epoch", headers=COORDINATOR)).status_code == 200
     referrer = bearer("referrer", referrer_type="gp")
     assert (await capacity.get("/v1/free-places-epoch", headers=referrer)).status_code == 403
+
+
+# --- racing writers ---------------------------------------------------------------------------------
+
+
+async def test_two_availability_writers_with_the_same_version_cannot_both_win(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=4)
+    url = f"/v1/units/{unit['id']}/availability"
+    headers = {**COORDINATOR, "If-Match": '"1"'}
+    responses = await asyncio.gather(
+        *(capacity.put(url, json={"capacity": 5 + n, "blocked": 0}, headers=headers) for n in range(6))
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [412] * 5
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    after = await get_unit(capacity, unit["id"])
+    assert (after["capacity"], after["version"]) == (winner["capacity"], 2)
+
+
+async def test_concurrent_confirmations_make_one_stay(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=2)
+    reservation = (await reserve(capacity, unit["id"])).json()
+    responses = await asyncio.gather(*(confirm(capacity, reservation["id"]) for _ in range(5)))
+    assert [r.status_code for r in responses] == [200] * 5
+    assert len({r.json()["occupancy"]["id"] for r in responses}) == 1
+    assert counts(await get_unit(capacity, unit["id"])) == (1, 0, 0, 1)
+
+
+async def test_release_racing_confirm_leaves_consistent_counts(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=1)
+    reservation = (await reserve(capacity, unit["id"])).json()
+    confirmed, released = await asyncio.gather(
+        confirm(capacity, reservation["id"]), release(capacity, reservation["id"])
+    )
+    after = await get_unit(capacity, unit["id"])
+    if confirmed.status_code == 200:
+        assert released.status_code == 409
+        assert counts(after) == (1, 0, 0, 0)
+    else:
+        assert (confirmed.status_code, released.status_code) == (409, 200)
+        assert counts(after) == (0, 0, 0, 1)
+
+
+async def test_every_unit_change_moves_updated_at(capacity: httpx.AsyncClient, clock: ManualClock) -> None:
+    _, unit = await create_provider_with_unit(capacity)
+    clock.advance(timedelta(minutes=5))
+    reservation = (await reserve(capacity, unit["id"], now=clock.now())).json()
+    held = await get_unit(capacity, unit["id"])
+    assert datetime.fromisoformat(held["updated_at"]) == clock.now()
+    clock.advance(timedelta(minutes=5))
+    await confirm(capacity, reservation["id"])
+    confirmed = await get_unit(capacity, unit["id"])
+    assert datetime.fromisoformat(confirmed["updated_at"]) == clock.now()
+    assert datetime.fromisoformat(confirmed["created_at"]) == datetime.fromisoformat(unit["created_at"])
+
+
+async def test_reservation_body_is_validated(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity)
+    url = f"/v1/units/{unit['id']}/reservations"
+    response = await capacity.post(url, json={"referral_id": "r", "expires_at": "soon", "extra": 1}, headers=SERVICE)
+    assert response.status_code == 422
+    assert sorted(e["field"] for e in response.json()["errors"]) == ["client_key", "expires_at", "extra"]
