@@ -78,10 +78,12 @@ def test_bad_tokens_are_refused() -> None:
     from common.errors import Unauthorized
     from common.testing import TEST_SECRET
 
-    expired = mint_token(
-        TEST_SECRET, sub="x", role="coordinator", org="o", now=datetime.now(UTC) - timedelta(days=2)
-    )
-    for bad in (expired, mint_token("another-secret-that-is-long-enough-for-hs256", sub="x", role="coordinator", org="o"), "not-a-jwt"):
+    expired = mint_token(TEST_SECRET, sub="x", role="coordinator", org="o", now=datetime.now(UTC) - timedelta(days=2))
+    for bad in (
+        expired,
+        mint_token("another-secret-that-is-long-enough-for-hs256", sub="x", role="coordinator", org="o"),
+        "not-a-jwt",
+    ):
         with pytest.raises(Unauthorized):
             decode_token(bad, TEST_SECRET)
     with pytest.raises(Unauthorized):

@@ -125,7 +125,8 @@ idempotency_keys = sa.Table(
 access_log = sa.Table(
     "access_log",
     metadata,
-    _id(primary_key=True),
+    # A sequence, not a uuid: entries written in the same instant keep the order they were written in.
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("sub", sa.String(200), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),

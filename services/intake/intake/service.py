@@ -102,7 +102,6 @@ async def _log_access(session: AsyncSession, principal: Principal, action: str, 
         sa.insert(access_log),
         [
             {
-                "id": str(uuid.uuid4()),
                 "at": now,
                 "sub": principal.sub,
                 "role": principal.role,
@@ -188,7 +187,7 @@ async def _extensions(session: AsyncSession, referral_ids: list[str]) -> dict[st
             await session.execute(
                 sa.select(crisis_extensions)
                 .where(crisis_extensions.c.referral_id.in_(referral_ids))
-                .order_by(crisis_extensions.c.created_at, crisis_extensions.c.id)
+                .order_by(crisis_extensions.c.created_at, crisis_extensions.c.new_end_date)
             )
         )
         .mappings()
@@ -671,9 +670,7 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
         entries = (
             (
                 await session.execute(
-                    sa.select(access_log)
-                    .where(access_log.c.referral_id == referral_id)
-                    .order_by(access_log.c.at, access_log.c.id)
+                    sa.select(access_log).where(access_log.c.referral_id == referral_id).order_by(access_log.c.seq)
                 )
             )
             .mappings()

@@ -1,0 +1,270 @@
+"""How long one matching decision takes over a region-sized capacity database.
+
+Builds a capacity database with ~400 providers and 5,000 units through capacity's own API (in-process),
+then times N decisions through matching's HTTP API in-process (httpx over ASGI, so the decision really
+goes matching -> capacity over HTTP: candidates, reservation, and the stored decision with every unit
+weighed). Also times the pure ranking step alone on the same candidate lists.
+
+    .venv/bin/python bench/matching_decision.py            # SQLite files in a temp dir
+    .venv/bin/python bench/matching_decision.py --pg       # PostgreSQL at REGIEPUNT_TEST_PG_DSN
+
+Prints p50/p95/p99 in ms and writes bench/results/matching_decision.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "matching_decision.json"
+PG_ADMIN_DSN = os.environ.get("REGIEPUNT_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+REGION = ["GM0503", "GM0518", "GM1916", "GM1842", "GM1926", "GM0603", "GM0629", "GM1783", "GM0637"]
+# Den Haag is by far the largest municipality; most units and children are there.
+REGION_WEIGHTS = [10, 40, 8, 2, 5, 8, 3, 10, 14]
+OUTSIDE = ["GM0599", "GM0546", "GM0344", "GM0363", "GM0014"]
+CARE_TYPES = {
+    "residential": 35,
+    "family_home": 15,
+    "foster_care": 15,
+    "crisis": 10,
+    "training_flat": 8,
+    "respite": 7,
+    "clinical": 6,
+    "secure": 4,
+}
+TARGET_GROUPS = ["jo", "lvb", "ggz"]
+SPECIALISMS = ["trauma", "autism", "adhd", "attachment", "addiction", "eating_disorder", "self_harm", "aggression"]
+ROLES = {"strategic": 1, "tactical": 3, "operational": 16}
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    return {
+        "p50": round(at(0.50), 3),
+        "p95": round(at(0.95), 3),
+        "p99": round(at(0.99), 3),
+        "mean": round(statistics.fmean(ordered), 3),
+        "max": round(ordered[-1], 3),
+    }
+
+
+async def database_urls(pg: bool, tmp: Path) -> tuple[dict[str, str], list[str]]:
+    if not pg:
+        return {s: f"sqlite+aiosqlite:///{tmp / f'{s}.db'}" for s in ("capacity", "matching")}, []
+    names = {s: f"regiepunt_bench_{s}_{uuid.uuid4().hex[:8]}" for s in ("capacity", "matching")}
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        for name in names.values():
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    host = PG_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
+    return {s: f"postgresql+asyncpg://{host}/{n}" for s, n in names.items()}, list(names.values())
+
+
+async def drop_databases(names: list[str]) -> None:
+    if not names:
+        return
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        for name in names:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def seed(capacity: httpx.AsyncClient, rng: random.Random, providers: int, units: int) -> list[str]:
+    from common.testing import bearer
+
+    headers = bearer("coordinator")
+    provider_ids: list[str] = []
+    for number in range(providers):
+        role = rng.choices(list(ROLES), weights=list(ROLES.values()))[0]
+        body = {"name": f"Provider {number}", "agb_code": f"{30_000_000 + number}", "role": role}
+        response = await capacity.post("/v1/providers", json=body, headers=headers)
+        response.raise_for_status()
+        provider_ids.append(response.json()["id"])
+    for number in range(units):
+        care_type = rng.choices(list(CARE_TYPES), weights=list(CARE_TYPES.values()))[0]
+        age_min = rng.choice([0, 4, 8, 12, 12, 16])
+        outside = rng.random() < 0.1
+        body = {
+            "name": f"Unit {number}",
+            "care_type": care_type,
+            "target_groups": rng.sample(TARGET_GROUPS, rng.randint(1, 3)),
+            "age_min": age_min,
+            "age_max": min(23, age_min + rng.choice([5, 8, 10])),
+            "municipality_code": rng.choice(OUTSIDE) if outside else rng.choices(REGION, weights=REGION_WEIGHTS)[0],
+            "capacity": rng.randint(1, 12),
+            "specialisms": rng.sample(SPECIALISMS, rng.randint(0, 3)),
+            "part_time": care_type in ("foster_care", "respite") and rng.random() < 0.3,
+        }
+        response = await capacity.post(f"/v1/providers/{rng.choice(provider_ids)}/units", json=body, headers=headers)
+        response.raise_for_status()
+    return provider_ids
+
+
+def decision_request(rng: random.Random, provider_ids: list[str], hold_until: datetime) -> dict[str, Any]:
+    referral_id = str(uuid.uuid4())
+    ground = rng.choices([None, "safety", "expertise"], weights=[8, 1, 1])[0]
+    return {
+        "request_id": f"{referral_id}:attempt-1",
+        "referral_id": referral_id,
+        "client_key": f"client-{referral_id[:12]}",
+        "care_type": rng.choices(list(CARE_TYPES), weights=list(CARE_TYPES.values()))[0],
+        "target_group": rng.choice(TARGET_GROUPS),
+        "age": rng.randint(4, 17),
+        "municipality_code": rng.choices(REGION, weights=REGION_WEIGHTS)[0],
+        "needs": rng.sample(SPECIALISMS, rng.randint(0, 2)),
+        "part_time": rng.random() < 0.1,
+        "out_of_region": ground,
+        "known_provider_ids": rng.sample(provider_ids, rng.randint(0, 2)),
+        "excluded_unit_ids": [],
+        "hold_until": hold_until.isoformat(),
+        "unit_id": None,
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from capacity.main import MIGRATIONS_DIR as CAPACITY_MIGRATIONS
+    from capacity.main import create_app as create_capacity
+    from capacity.settings import CapacitySettings
+    from common.clock import ManualClock
+    from common.logging import configure_logging
+    from common.migrations import upgrade_to_head_async
+    from common.testing import bearer
+    from matching.domain import rank_units
+    from matching.main import MIGRATIONS_DIR as MATCHING_MIGRATIONS
+    from matching.main import create_app as create_matching
+    from matching.schemas import DecisionRequest
+    from matching.service import fetch_candidates, wish_from
+    from matching.settings import MatchingSettings
+
+    configure_logging("WARNING")
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        urls, pg_names = await database_urls(args.pg, tmp)
+        try:
+            await upgrade_to_head_async(CAPACITY_MIGRATIONS, urls["capacity"])
+            await upgrade_to_head_async(MATCHING_MIGRATIONS, urls["matching"])
+            clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+            capacity_app = create_capacity(
+                CapacitySettings(capacity_database_url=urls["capacity"], data_dir=tmp, run_workers=False), clock=clock
+            )
+            matching_app = create_matching(
+                MatchingSettings(matching_database_url=urls["matching"], data_dir=tmp, run_workers=False),
+                clock=clock,
+                capacity_transport=httpx.ASGITransport(app=capacity_app),
+            )
+            capacity = httpx.AsyncClient(transport=httpx.ASGITransport(app=capacity_app), base_url="http://capacity")
+            matching = httpx.AsyncClient(transport=httpx.ASGITransport(app=matching_app), base_url="http://matching")
+            try:
+                started = time.perf_counter()
+                provider_ids = await seed(capacity, rng, args.providers, args.units)
+                seed_seconds = time.perf_counter() - started
+                print(f"seeded {args.providers} providers and {args.units} units in {seed_seconds:.1f} s")
+
+                hold_until = clock.now() + timedelta(days=7)
+                requests = [decision_request(rng, provider_ids, hold_until) for _ in range(args.warmup + args.n)]
+                headers = bearer("service")
+                decision_ms: list[float] = []
+                outcomes: dict[str, int] = {}
+                for index, body in enumerate(requests):
+                    started = time.perf_counter()
+                    response = await matching.post("/v1/decisions", json=body, headers=headers)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    response.raise_for_status()
+                    if index >= args.warmup:
+                        decision_ms.append(elapsed)
+                        outcome = response.json()["outcome"]
+                        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+                # The pure ranking step on the same candidate lists, fetched once beforehand.
+                ranking_ms: list[float] = []
+                weighed: list[int] = []
+                client = matching_app.state.capacity
+                for body in requests[args.warmup :]:
+                    request = DecisionRequest.model_validate(body)
+                    units, rejected = await fetch_candidates(client, request)
+                    wish = wish_from(request)
+                    started = time.perf_counter()
+                    ranking = rank_units(wish, units, rejected)
+                    ranking_ms.append((time.perf_counter() - started) * 1000)
+                    weighed.append(len(ranking.candidates))
+            finally:
+                await capacity.aclose()
+                await matching.aclose()
+                await matching_app.state.capacity.aclose()
+                await matching_app.state.database.dispose()
+                await capacity_app.state.database.dispose()
+        finally:
+            await drop_databases(pg_names)
+
+    return {
+        "benchmark": "matching_decision",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": "postgresql" if args.pg else "sqlite",
+        "providers": args.providers,
+        "units": args.units,
+        "decisions": args.n,
+        "warmup": args.warmup,
+        "units_weighed_per_decision": {"mean": round(statistics.fmean(weighed), 1), "max": max(weighed)},
+        "outcomes": outcomes,
+        "decision_ms": percentiles(decision_ms),
+        "ranking_ms": percentiles(ranking_ms),
+        "seed_seconds": round(seed_seconds, 1),
+        "python": platform.python_version(),
+        "target": "decision p99 < 20 ms",
+        "target_met": percentiles(decision_ms)["p99"] < 20.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=500, help="decisions to time")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--providers", type=int, default=400)
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite files")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    result = asyncio.run(run(args))
+    d, r = result["decision_ms"], result["ranking_ms"]
+    print(
+        f"{result['database']}: {args.n} decisions over {args.units} units "
+        f"(~{result['units_weighed_per_decision']['mean']:.0f} weighed each)"
+    )
+    print(f"decision  p50 {d['p50']:.2f} ms  p95 {d['p95']:.2f} ms  p99 {d['p99']:.2f} ms")
+    print(f"ranking   p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    sys.exit(0 if result["target_met"] else 1)
+
+
+if __name__ == "__main__":
+    main()

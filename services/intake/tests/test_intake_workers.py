@@ -1,0 +1,180 @@
+"""The background steps, called one at a time: the outbox retry, proposal expiry, the waiting list."""
+
+from datetime import datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+from intake_support import (
+    COORDINATOR,
+    OTHER_VALID_BSN,
+    provider_headers,
+    provider_with_unit,
+    referral_body,
+    submit,
+    submitted,
+    unit_state,
+    with_client,
+)
+
+from common.clock import ManualClock
+from common.http import ServiceClient
+from intake.workers import expire_proposals, process_outbox, rematch_waiting
+
+
+def unreachable_matching(app: FastAPI) -> ServiceClient:
+    return ServiceClient("http://127.0.0.1:9", service_name="intake", jwt_secret="x", timeout=0.5, retries=1)
+
+
+async def test_referral_is_stored_pending_when_matching_is_down_and_matched_by_the_outbox(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    _provider_id, unit = await provider_with_unit(capacity)
+    real = intake_app.state.matching
+    intake_app.state.matching = unreachable_matching(intake_app)
+    try:
+        response = await submit(intake)
+    finally:
+        await intake_app.state.matching.aclose()
+        intake_app.state.matching = real
+    assert response.status_code == 201, response.text
+    pending = response.json()
+    assert pending["status"] == "pending"
+    assert pending["proposal"] is None
+    assert (await unit_state(capacity, unit["id"]))["reserved"] == 0
+
+    assert await process_outbox(intake_app) == 1
+    matched = (await intake.get(f"/v1/referrals/{pending['id']}", headers=COORDINATOR)).json()
+    assert matched["status"] == "proposed"
+    assert matched["proposal"]["unit_id"] == unit["id"]
+    assert (await unit_state(capacity, unit["id"]))["reserved"] == 1
+    # Nothing is left to do, and running again matches nobody twice.
+    assert await process_outbox(intake_app) == 0
+    assert (await unit_state(capacity, unit["id"]))["reserved"] == 1
+
+
+async def test_outbox_waits_before_trying_a_failed_request_again(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    await provider_with_unit(capacity)
+    real = intake_app.state.matching
+    intake_app.state.matching = unreachable_matching(intake_app)
+    try:
+        pending = await submitted(intake)
+        # The worker's own failed attempt pushes the next one back.
+        assert await process_outbox(intake_app) == 0
+    finally:
+        await intake_app.state.matching.aclose()
+        intake_app.state.matching = real
+    assert await process_outbox(intake_app) == 0
+    clock.advance(timedelta(minutes=1))
+    assert await process_outbox(intake_app) == 1
+    matched = (await intake.get(f"/v1/referrals/{pending['id']}", headers=COORDINATOR)).json()
+    assert matched["status"] == "proposed"
+
+
+async def test_withdrawn_pending_referral_is_not_matched_later(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    _provider_id, unit = await provider_with_unit(capacity)
+    real = intake_app.state.matching
+    intake_app.state.matching = unreachable_matching(intake_app)
+    try:
+        pending = await submitted(intake)
+    finally:
+        await intake_app.state.matching.aclose()
+        intake_app.state.matching = real
+    await intake.post(f"/v1/referrals/{pending['id']}/withdraw", headers=COORDINATOR)
+    assert await process_outbox(intake_app) == 0
+    assert (await unit_state(capacity, unit["id"]))["reserved"] == 0
+
+
+async def test_expired_proposal_releases_the_place_and_matches_again_without_that_unit(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    _first_provider, first_unit = await provider_with_unit(capacity, municipality_code="GM0518")
+    _second_provider, second_unit = await provider_with_unit(capacity, municipality_code="GM0503")
+    referral = await submitted(intake)
+    assert referral["proposal"]["unit_id"] == first_unit["id"]
+
+    clock.advance(timedelta(hours=71))
+    assert await expire_proposals(intake_app) == 0
+    clock.advance(timedelta(hours=1))
+    assert await expire_proposals(intake_app) == 1
+
+    again = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
+    assert again["status"] == "proposed"
+    assert again["proposal"]["unit_id"] == second_unit["id"]
+    assert again["proposal"]["expires_at"] == "2026-11-08T09:00:00Z"
+    assert (await unit_state(capacity, first_unit["id"]))["reserved"] == 0
+    assert (await unit_state(capacity, second_unit["id"]))["reserved"] == 1
+    assert await expire_proposals(intake_app) == 0
+
+
+async def test_accepting_an_expired_proposal_is_409(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    provider_id, _unit = await provider_with_unit(capacity)
+    referral = await submitted(intake)
+    clock.advance(timedelta(hours=73))
+    response = await intake.post(
+        f"/v1/referrals/{referral['id']}/accept",
+        json={"start_date": "2026-11-05"},
+        headers=provider_headers(provider_id),
+    )
+    assert response.status_code == 409
+
+
+async def test_waiting_children_are_matched_again_when_a_place_comes_free_longest_waiting_first(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    older = await submitted(intake)
+    clock.advance(timedelta(hours=1))
+    newer = await submitted(intake, with_client(bsn=OTHER_VALID_BSN))
+    assert older["status"] == newer["status"] == "unmatched"
+    # The first run learns the epoch and finds nothing to place.
+    assert await rematch_waiting(intake_app) == 2
+    assert await rematch_waiting(intake_app) == 0
+
+    provider_id, unit = await provider_with_unit(capacity, capacity=1)
+    assert await rematch_waiting(intake_app) == 2
+    got = (await intake.get(f"/v1/referrals/{older['id']}", headers=COORDINATOR)).json()
+    still = (await intake.get(f"/v1/referrals/{newer['id']}", headers=COORDINATOR)).json()
+    assert got["status"] == "proposed"
+    assert got["proposal"]["unit_id"] == unit["id"]
+    assert still["status"] == "unmatched"
+    # The provider now sees the child it was proposed.
+    assert (await intake.get(f"/v1/referrals/{older['id']}", headers=provider_headers(provider_id))).status_code == 200
+
+
+class TickingClock:
+    """Moves one second on every reading, so that the order of steps shows in the stored times."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+
+    def now(self) -> datetime:
+        self._now += timedelta(seconds=1)
+        return self._now
+
+
+async def test_waiting_crisis_children_go_first(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    ordinary = await submitted(intake)
+    clock.advance(timedelta(hours=1))
+    crisis_body = referral_body(care_type="crisis")
+    crisis_body["client"] = with_client(bsn=OTHER_VALID_BSN)["client"]
+    crisis = await submitted(intake, crisis_body)
+    assert ordinary["status"] == crisis["status"] == "unmatched"
+    await provider_with_unit(capacity)
+    await provider_with_unit(capacity, role="strategic", care_type="crisis")
+
+    intake_app.state.clock = TickingClock(clock.now())
+    assert await rematch_waiting(intake_app) == 2
+    intake_app.state.clock = clock
+
+    proposed_at = {}
+    for referral in (ordinary, crisis):
+        log = (await intake.get(f"/v1/referrals/{referral['id']}/access-log", headers=COORDINATOR)).json()["items"]
+        [proposed_at[referral["id"]]] = [entry["at"] for entry in log if entry["action"] == "propose"]
+    assert proposed_at[crisis["id"]] < proposed_at[ordinary["id"]]
