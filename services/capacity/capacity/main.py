@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from capacity.api import placements, providers, units
+from capacity.api import placements, providers, summary, units
 from capacity.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
 from common.app import create_service_app
@@ -55,7 +55,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[providers.router, units.router, placements.router],
+        routers=[providers.router, units.router, placements.router, summary.router],
         clock=clock,
         lifespan=lifespan,
     )

@@ -108,3 +108,12 @@ async def free_places_epoch(capacity: ServiceClient) -> int:
     if body is None:
         raise NotFound("capacity has no free-places epoch")
     return int(body["epoch"])
+
+
+async def availability_summary(capacity: ServiceClient) -> list[dict[str, Any]]:
+    """Places per care type inside and outside the region, as capacity sums them."""
+    body = await _get(capacity, "/v1/availability-summary")
+    if body is None:
+        raise NotFound("capacity has no availability summary")
+    items: list[dict[str, Any]] = body["items"]
+    return items
