@@ -1,0 +1,1 @@
+"""`make bench`: the national-scale benchmark of the three services on PostgreSQL, against a baseline."""

@@ -1,0 +1,116 @@
+"""Ratios to the baseline, the printed tables, and the figures against the targets of the benchmark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+READ_TARGET_MS = 300.0
+READ_GROWTH_LIMIT = 3.0
+SUBMIT_SHARE_OF_BASELINE = 0.25
+SUBMIT_P99_MS = 100.0
+DECISION_P99_MS = 20.0
+
+
+def _phase(size_result: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(phase for phase in size_result["phases"] if phase["phase"] == name)
+
+
+def annotate(size_result: dict[str, Any]) -> None:
+    """Adds to every call its ratios: requests per second against the baseline's saturated rate, and
+    latencies against the baseline's under the same kind of load (closed loop or open loop)."""
+    saturated = _phase(size_result, "baseline_saturation")["calls"]["baseline"]
+    at_rate = _phase(size_result, "baseline_open")["calls"]["baseline"]
+    for phase in size_result["phases"]:
+        reference = saturated if phase["mode"] == "closed" else at_rate
+        for call in phase["calls"].values():
+            call["ratio"] = {
+                "rps": _ratio(call["rps"], saturated["rps"]),
+                **{q: _ratio(call[f"{q}_ms"], reference[f"{q}_ms"]) for q in ("p50", "p95", "p99")},
+            }
+
+
+def _ratio(value: float, reference: float) -> float | None:
+    return round(value / reference, 3) if reference else None
+
+
+def print_size(name: str, size_result: dict[str, Any]) -> None:
+    print(f"\n-- {name}: rps and latency per call; ×base = ratio to the baseline of the same run")
+    header = f"{'phase':<22} {'call':<30} {'rps':>8} {'×base':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+    print(header + f" {'×base p99':>9} {'errors':>6}")
+    for phase in size_result["phases"]:
+        for call_name, call in phase["calls"].items():
+            if not call["requests"]:
+                continue
+            print(
+                f"{phase['phase']:<22} {call_name:<30} {call['rps']:>8.1f} {call['ratio']['rps'] or 0:>7.3f} "
+                f"{call['p50_ms']:>8.1f} {call['p95_ms']:>8.1f} {call['p99_ms']:>8.1f} "
+                f"{call['ratio']['p99'] or 0:>9.2f} {call['errors']:>6}"
+            )
+    checks = size_result["checks"]
+    print(
+        f"checks: {checks['overbooked_units']} overbooked units, "
+        f"{checks['units_with_counts_unlike_their_stays']} units whose counts differ from their stays and holds, "
+        f"{checks['placed_in_intake']} placed in intake / {checks['open_stays_in_capacity']} open stays in capacity"
+    )
+
+
+def _reads(size_result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    calls = _phase(size_result, "mix")["calls"]
+    return {name: call for name, call in calls.items() if name in ("signals", "kpis") or name.startswith("dashboard")}
+
+
+def targets(sizes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target of the benchmark with the figure measured at the largest size run."""
+    if not sizes:
+        return []
+    largest_name = list(sizes)[-1]
+    largest = sizes[largest_name]
+    smallest = sizes[next(iter(sizes))]
+    rows: list[dict[str, Any]] = []
+
+    def add(target: str, measured: float, limit: float, met: bool, unit: str = "") -> None:
+        rows.append(
+            {"size": largest_name, "target": target, "measured": measured, "limit": limit, "unit": unit, "met": met}
+        )
+
+    share = _phase(largest, "submit_saturation")["calls"]["submit"]["ratio"]["rps"] or 0.0
+    add("submit: requests/s as a share of the baseline's", share, SUBMIT_SHARE_OF_BASELINE, share >= 0.25)
+    at_rate = _phase(largest, "submit_at_target_rate")["calls"]["submit"]
+    add("submit at 50/s: p99", at_rate["p99_ms"], SUBMIT_P99_MS, at_rate["p99_ms"] < SUBMIT_P99_MS, "ms")
+    offered = at_rate["offered_rate"] or 0.0
+    add("submit at 50/s: rate sustained", at_rate["rps"], offered, at_rate["rps"] >= 0.95 * offered, "/s")
+    decision = _phase(largest, "decision")["calls"]["decision"]
+    add("one matching decision: p99", decision["p99_ms"], DECISION_P99_MS, decision["p99_ms"] < DECISION_P99_MS, "ms")
+    small_reads = _reads(smallest)
+    for name, call in _reads(largest).items():
+        add(f"{name}: p99", call["p99_ms"], READ_TARGET_MS, call["p99_ms"] < READ_TARGET_MS, "ms")
+        if name in small_reads and largest is not smallest and small_reads[name]["p99_ms"]:
+            growth = round(call["p99_ms"] / small_reads[name]["p99_ms"], 2)
+            add(f"{name}: p99 growth smallest to largest", growth, READ_GROWTH_LIMIT, growth <= READ_GROWTH_LIMIT, "×")
+    for size_name, result in sizes.items():
+        errors = sum(call["errors"] for phase in result["phases"] for call in phase["calls"].values())
+        rows.append(
+            {"size": size_name, "target": "errors", "measured": errors, "limit": 0, "unit": "", "met": not errors}
+        )
+        overbooked = result["checks"]["overbooked_units"] + result["checks"]["units_with_counts_unlike_their_stays"]
+        rows.append(
+            {
+                "size": size_name,
+                "target": "overbooked or miscounted units",
+                "measured": overbooked,
+                "limit": 0,
+                "unit": "",
+                "met": not overbooked,
+            }
+        )
+    return rows
+
+
+def print_targets(rows: list[dict[str, Any]]) -> int:
+    """The last lines of the run; the exit code is 1 when a run had errors or an overbooked unit."""
+    print("\nfigures against the targets")
+    for row in rows:
+        verdict = "met" if row["met"] else "MISSED"
+        print(f"  [{row['size']}] {row['target']}: {row['measured']}{row['unit']} (limit {row['limit']}) {verdict}")
+    correctness = [row for row in rows if row["target"] in ("errors", "overbooked or miscounted units")]
+    return 0 if all(row["met"] for row in correctness) else 1

@@ -1,0 +1,217 @@
+"""`make bench`: for each size, start the stack on fresh PostgreSQL databases, seed it, drive the phases
+from a separate load-generator process, check that no unit is overbooked, and report against the baseline.
+
+    python -m bench.national                       # small, medium and large
+    python -m bench.national --sizes small         # the quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.national import seed, stack
+from bench.national.report import annotate, print_size, print_targets, targets
+from bench.national.sizes import SIZES, Size
+from common.auth import mint_token
+
+RESULTS_DIR = stack.ROOT / "bench" / "results"
+CLIENT_KEY_SECRET = "regiepunt-bench-client-key-secret"  # noqa: S105
+HISTORY_SAMPLE = 5_000
+
+
+def plan_phases(args: argparse.Namespace, optional: list[str]) -> list[dict[str, Any]]:
+    """The phases of one size, in order. The mix's rates are per second, summed about 50/s."""
+    mix: dict[str, float] = {
+        "submit": 10.0,
+        "accept": 6.0,
+        "end": 4.0,
+        "availability": 8.0,
+        "referral_read": 15.0,
+        "referral_list": 2.0,
+    }
+    for name in optional:
+        mix[name] = 1.0 if name.startswith("dashboard ") else 2.0
+    total = round(sum(mix.values()), 1)
+    phases: list[dict[str, Any]] = [
+        {"name": "baseline_saturation", "mode": "closed", "call": "baseline", "concurrency": args.concurrency},
+        {"name": "baseline_open", "mode": "open", "rates": {"baseline": total}},
+        {"name": "submit_saturation", "mode": "closed", "call": "submit", "concurrency": args.concurrency},
+        {"name": "submit_at_target_rate", "mode": "open", "rates": {"submit": args.submit_rate}},
+        {"name": "decision", "mode": "open", "rates": {"decision": args.decision_rate}},
+        {"name": "mix", "mode": "open", "rates": mix},
+    ]
+    return [dict(phase, seconds=args.seconds) for phase in phases]
+
+
+def optional_calls(intake_url: str, secret: str) -> list[str]:
+    """Signals, indicators and dashboard pages, where this checkout has them."""
+    paths = set(httpx.get(f"{intake_url}/openapi.json", timeout=10).json().get("paths", {}))
+    found = [name for name, path in (("signals", "/v1/signals"), ("kpis", "/v1/kpis")) if path in paths]
+    token = mint_token(secret, sub="bench-coco", role="coordinator", org="Regiepunt")
+    candidates = sorted({"/dashboard", *(p for p in paths if p.startswith("/dashboard") and "{" not in p)})
+    for path in candidates:
+        response = httpx.get(f"{intake_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        if response.status_code == 200:
+            found.append(f"dashboard {path}")
+    return found
+
+
+def run_phase(plan: dict[str, Any], work: Path) -> dict[str, Any]:
+    """One phase in its own load-generator process, so it does not share an event loop with anything."""
+    plan_file = work / f"plan-{plan['phase']['name']}.json"
+    out_file = work / f"result-{plan['phase']['name']}.json"
+    plan_file.write_text(json.dumps(plan))
+    subprocess.run(
+        [sys.executable, "-m", "bench.national.load", str(plan_file), str(out_file)], check=True, cwd=stack.ROOT
+    )
+    result: dict[str, Any] = json.loads(out_file.read_text())
+    return result
+
+
+async def place_check(dsns: dict[str, str]) -> dict[str, int]:
+    """No unit overbooked, unit counts equal to the open stays and holds, and intake agreeing with capacity."""
+    capacity = await asyncpg.connect(dsns["capacity"])
+    intake = await asyncpg.connect(dsns["intake"])
+    try:
+        overbooked = await capacity.fetchval(
+            "SELECT count(*) FROM units WHERE occupied + reserved + blocked > capacity"
+        )
+        miscounted = await capacity.fetchval(
+            """
+            SELECT count(*) FROM units u
+            WHERE u.occupied <> (SELECT count(*) FROM occupancies o WHERE o.unit_id = u.id AND o.end_date IS NULL)
+               OR u.reserved <> (SELECT count(*) FROM reservations r WHERE r.unit_id = u.id AND r.status = 'held')
+            """
+        )
+        open_stays = await capacity.fetchval("SELECT count(*) FROM occupancies WHERE end_date IS NULL")
+        placed = await intake.fetchval("SELECT count(*) FROM referrals WHERE status = 'placed'")
+        referrals = await intake.fetchval("SELECT count(*) FROM referrals")
+        stuck = await intake.fetchval("SELECT count(*) FROM referrals WHERE status = 'pending'")
+    finally:
+        await capacity.close()
+        await intake.close()
+    return {
+        "overbooked_units": int(overbooked),
+        "units_with_counts_unlike_their_stays": int(miscounted),
+        "open_stays_in_capacity": int(open_stays),
+        "placed_in_intake": int(placed),
+        "pending_referrals": int(stuck),
+        "referrals_in_intake": int(referrals),
+    }
+
+
+def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    names = {service: f"regiepunt_bench_{service}" for service in (*stack.SERVICES, "baseline")}
+    asyncio.run(stack.recreate_databases(list(names.values())))
+    log_dir = work / size.name
+    log_dir.mkdir()
+    running = stack.Stack(log_dir=log_dir, databases=names)
+    running.ports = {name: stack.free_port() for name in names}
+    os.environ["REGIEPUNT_CLIENT_KEY_SECRET"] = CLIENT_KEY_SECRET
+    dsns = {service: stack.database_dsn(name) for service, name in names.items() if service != "baseline"}
+    try:
+        started = time.perf_counter()
+        running.migrate()
+        running.start_services()
+        running.start_baseline(names["baseline"])
+        rng = random.Random(size.units)
+        print(f"  seeding {size.providers} providers and {size.units:,} units through capacity's API", flush=True)
+        catalogue = asyncio.run(seed.create_catalogue(running.url("capacity"), stack.BENCH_SECRET, size, rng))
+        seeded_units = time.perf_counter()
+        print(f"  bulk-loading {size.history:,} ended referrals and {size.open_referrals:,} open stays", flush=True)
+        open_stays = asyncio.run(seed.load_history(dsns, catalogue, CLIENT_KEY_SECRET, size, seed=size.units))
+        seeded_history = time.perf_counter()
+        history_ids = asyncio.run(_sample_history(dsns["intake"]))
+        optional = optional_calls(running.url("intake"), stack.BENCH_SECRET)
+        print(f"  optional calls found: {', '.join(optional) or 'none'}", flush=True)
+        base_plan: dict[str, Any] = {
+            "urls": {name: running.url(name) for name in names},
+            "secret": stack.BENCH_SECRET,
+            "units": [
+                {"id": u["id"], "provider_id": u["provider_id"], "care_type": u["care_type"]} for u in catalogue.units
+            ],
+            "history_ids": history_ids,
+        }
+        results = []
+        # The open stays are shared out so that each phase that ends stays has its own.
+        stays = [{"referral_id": s.referral_id, "provider_id": s.provider_id} for s in open_stays]
+        for number, phase in enumerate(plan_phases(args, optional)):
+            plan = dict(
+                base_plan, phase=phase, seed=size.units + number, open_stays=stays if phase["name"] == "mix" else []
+            )
+            print(f"  phase {phase['name']} ({phase['seconds']:.0f} s)", flush=True)
+            results.append(run_phase(plan, work / size.name))
+        time.sleep(1.0)
+        checks = asyncio.run(place_check(dsns))
+        return {
+            "size": size.__dict__,
+            "seeding_seconds": {
+                "units_through_api": round(seeded_units - started, 1),
+                "history_bulk_load": round(seeded_history - seeded_units, 1),
+            },
+            "optional_calls": optional,
+            "phases": results,
+            "checks": checks,
+        }
+    finally:
+        running.stop()
+        if not args.keep_databases:
+            asyncio.run(stack.drop_databases(list(names.values())))
+
+
+async def _sample_history(dsn: str) -> list[str]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch("SELECT id FROM referrals ORDER BY random() LIMIT $1", HISTORY_SAMPLE)
+    finally:
+        await connection.close()
+    return [row["id"] for row in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.national", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("SIZES") or "small,medium,large")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+    parser.add_argument("--concurrency", type=int, default=16, help="callers in the saturation phases")
+    parser.add_argument("--submit-rate", type=float, default=50.0, help="referrals per second of the target")
+    parser.add_argument("--decision-rate", type=float, default=20.0, help="decisions per second, straight at matching")
+    parser.add_argument("--keep-databases", action="store_true")
+    args = parser.parse_args(argv)
+    chosen = [SIZES[name.strip()] for name in args.sizes.split(",") if name.strip()]
+    report: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "settings": {k: v for k, v in vars(args).items() if k != "keep_databases"},
+        "sizes": {},
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="regiepunt-bench-") as tmp:
+        for size in chosen:
+            print(f"\n== size {size.name}: {size.units:,} units, {size.history:,} referrals of history", flush=True)
+            report["sizes"][size.name] = bench_size(size, args, Path(tmp))
+            annotate(report["sizes"][size.name])
+            print_size(size.name, report["sizes"][size.name])
+    report["targets"] = targets(report["sizes"])
+    name = "national.json" if len(chosen) == len(SIZES) else f"national-{'-'.join(s.name for s in chosen)}.json"
+    (RESULTS_DIR / name).write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten: {(RESULTS_DIR / name).relative_to(stack.ROOT)}")
+    return print_targets(report["targets"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
