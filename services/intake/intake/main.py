@@ -14,6 +14,7 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
+from intake import dashboard
 from intake.api import referrals
 from intake.settings import IntakeSettings
 from intake.workers import run_forever
@@ -54,6 +55,7 @@ def create_app(
         clock=clock,
         lifespan=lifespan,
     )
+    dashboard.install(app)
 
     def client(base_url: str, transport: httpx.AsyncBaseTransport | None) -> ServiceClient:
         return ServiceClient(

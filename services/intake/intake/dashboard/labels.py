@@ -1,0 +1,47 @@
+"""Readable English names for the codes the dashboard shows."""
+
+from __future__ import annotations
+
+CARE_TYPES = {
+    "crisis": "Crisis shelter",
+    "foster_care": "Foster care",
+    "family_home": "Family home",
+    "respite": "Respite (short stays)",
+    "training_flat": "Training flat (16+)",
+    "residential": "Residential group",
+    "clinical": "Clinical mental health",
+    "secure": "Secure youth care",
+}
+
+# CBS codes to names, for display only: which municipalities form the region is configuration.
+MUNICIPALITIES = {
+    "GM0503": "Delft",
+    "GM0518": "Den Haag",
+    "GM1916": "Leidschendam-Voorburg",
+    "GM1842": "Midden-Delfland",
+    "GM1926": "Pijnacker-Nootdorp",
+    "GM0603": "Rijswijk",
+    "GM0629": "Wassenaar",
+    "GM1783": "Westland",
+    "GM0637": "Zoetermeer",
+    "GM0599": "Rotterdam",
+    "GM0546": "Leiden",
+    "GM0344": "Utrecht",
+    "GM0363": "Amsterdam",
+}
+
+
+def care_type(code: object) -> str:
+    return CARE_TYPES.get(str(code), str(code).replace("_", " "))
+
+
+def municipality(code: object) -> str:
+    name = MUNICIPALITIES.get(str(code))
+    return f"{name}" if name else str(code)
+
+
+def detail(value: object) -> str:
+    """A signal's detail as one readable line."""
+    if isinstance(value, dict):
+        return "; ".join(f"{str(key).replace('_', ' ')}: {item}" for key, item in value.items() if item is not None)
+    return "" if value is None else str(value)

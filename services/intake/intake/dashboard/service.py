@@ -1,0 +1,213 @@
+"""What the dashboard shows, gathered through intake's own use cases (which check the role and write
+the access log) and capacity's summary; the templates only lay it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from common.auth import Principal
+from common.errors import ProblemError
+from common.logging import get_logger
+from intake import clients, service
+from intake.dashboard import charts
+from intake.domain import Status
+from intake.schemas import ReferralOut
+from intake.service import Context
+
+log = get_logger("regiepunt.intake.dashboard")
+
+PAGE = 200
+WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
+CRISIS_WARNING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WaitingChild:
+    referral: ReferralOut
+    waiting_days: int
+
+
+@dataclass(frozen=True)
+class CrisisStay:
+    referral: ReferralOut
+    provider: str
+    days_left: int
+    urgent: bool
+
+
+@dataclass
+class PlacesSection:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    chart: charts.PlacesChart | None = None
+    error: str | None = None
+
+
+@dataclass
+class Overview:
+    today: date
+    places: PlacesSection
+    waiting: list[WaitingChild]
+    crisis: list[CrisisStay]
+    period_from: date
+    period_to: date
+    signals: Any = None
+    signals_error: str | None = None
+    kpis: Any = None
+    kpis_error: str | None = None
+    flow: charts.FlowChart | None = None
+
+
+async def _every(ctx: Context, principal: Principal, status: Status) -> list[ReferralOut]:
+    found: list[ReferralOut] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = await service.list_referrals(ctx, principal, status, PAGE, offset)
+        found.extend(page.items)
+        offset = page.next_offset
+    return found
+
+
+async def places(ctx: Context) -> PlacesSection:
+    try:
+        rows = await clients.availability_summary(ctx.capacity)
+    except ProblemError as exc:
+        log.warning("dashboard_places_unavailable", error=exc.detail)
+        return PlacesSection(error="Capacity cannot be reached right now; the places will show again shortly.")
+    totals = {part: sum(int(row.get(part, 0)) for row in rows) for part in ("units", "capacity", *charts.PLACE_PARTS)}
+    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows))
+
+
+async def waiting_children(ctx: Context, principal: Principal) -> list[WaitingChild]:
+    """Every child not placed yet, longest waiting first."""
+    today = ctx.today()
+    children = [
+        WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
+        for status in WAITING_STATUSES
+        for referral in await _every(ctx, principal, status)
+    ]
+    return sorted(children, key=lambda child: (child.referral.created_at, child.referral.id))
+
+
+async def provider_names(ctx: Context) -> dict[str, str]:
+    names: dict[str, str] = {}
+    offset: int | None = 0
+    try:
+        while offset is not None:
+            response = await ctx.capacity.get("/v1/providers", params={"limit": PAGE, "offset": offset})
+            if response.status_code != 200:
+                break
+            body = response.json()
+            items = body["items"] if isinstance(body, dict) else body
+            names.update({str(item["id"]): str(item["name"]) for item in items})
+            offset = body.get("next_offset") if isinstance(body, dict) and len(items) == PAGE else None
+    except ProblemError as exc:
+        log.warning("dashboard_providers_unavailable", error=exc.detail)
+    except Exception as exc:  # names are a nicety; ids are shown instead
+        log.warning("dashboard_providers_unavailable", error=repr(exc))
+    return names
+
+
+async def crisis_stays(ctx: Context, principal: Principal, names: dict[str, str]) -> list[CrisisStay]:
+    """Children in a crisis stay now, fewest days left first; 7 or fewer is urgent."""
+    stays: list[CrisisStay] = []
+    for referral in await _every(ctx, principal, Status.placed):
+        placement = referral.placement
+        if placement is None or placement.crisis_end_date is None or placement.crisis_days_left is None:
+            continue
+        stays.append(
+            CrisisStay(
+                referral=referral,
+                provider=names.get(placement.provider_id, placement.provider_id),
+                days_left=placement.crisis_days_left,
+                urgent=placement.crisis_days_left <= CRISIS_WARNING_DAYS,
+            )
+        )
+    return sorted(stays, key=lambda stay: (stay.days_left, stay.referral.id))
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve weeks up to today."""
+    return today - timedelta(weeks=12), today
+
+
+async def overview(ctx: Context, principal: Principal, period: tuple[date, date] | None = None) -> Overview:
+    names = await provider_names(ctx)
+    period_from, period_to = period or default_period(ctx.today())
+    return Overview(
+        today=ctx.today(),
+        places=await places(ctx),
+        waiting=await waiting_children(ctx, principal),
+        crisis=await crisis_stays(ctx, principal, names),
+        period_from=period_from,
+        period_to=period_to,
+    )
+
+
+@dataclass
+class ReferralPage:
+    referral: ReferralOut
+    history: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    decisions_error: str | None
+    names: dict[str, str]
+    units: dict[str, str]
+
+
+async def referral_page(ctx: Context, principal: Principal, referral_id: str) -> ReferralPage:
+    referral = await service.get_referral(ctx, principal, referral_id)
+    access = await service.read_access_log(ctx, principal, referral_id)
+    history = collapse_history([entry.model_dump() for entry in access.items])
+    decisions: list[dict[str, Any]] = []
+    decisions_error = None
+    try:
+        body = await service.read_decisions(ctx, principal, referral_id)
+        decisions = list(body.get("items", []))
+        for decision in decisions:
+            decision["candidates"] = sorted(decision.get("candidates", []), key=_candidate_order)
+    except ProblemError as exc:
+        decisions_error = exc.detail
+    names = await provider_names(ctx)
+    units: dict[str, str] = {}
+    wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("chosen")}
+    for part in (referral.proposal, referral.placement):
+        if part is not None:
+            wanted.add(part.unit_id)
+    for unit_id in sorted(wanted):
+        try:
+            unit = await clients.get_unit(ctx.capacity, unit_id)
+        except ProblemError:
+            unit = None
+        if unit is not None:
+            units[unit_id] = str(unit.get("name", unit_id))
+    return ReferralPage(
+        referral=referral,
+        history=history,
+        decisions=decisions,
+        decisions_error=decisions_error,
+        names=names,
+        units=units,
+    )
+
+
+def _candidate_order(candidate: dict[str, Any]) -> tuple[int, int, str]:
+    """Ranked candidates by rank, then those left out."""
+    rank = candidate.get("rank")
+    return (0 if rank is not None else 1, int(rank or 0), str(candidate.get("unit_id", "")))
+
+
+def collapse_history(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs of the same person doing the same thing (a coordinator's list refreshed every 30 s) shown
+    as one line with a count and the first and last moment; every entry stays in the access log."""
+    collapsed: list[dict[str, Any]] = []
+    for entry in entries:
+        last = collapsed[-1] if collapsed else None
+        same = last is not None and all(last[key] == entry[key] for key in ("action", "sub", "role", "org"))
+        if last is not None and same:
+            last["times"] += 1
+            last["until"] = entry["at"]
+        else:
+            collapsed.append({**entry, "times": 1, "until": entry["at"]})
+    return collapsed

@@ -1,0 +1,197 @@
+"""The coordinators' dashboard over real HTTP: sign-in and its cookie, roles, CSRF, and the sections
+with data made through the public API."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import httpx
+from intake_support import (
+    COORDINATOR,
+    OTHER_VALID_BSN,
+    REFERRER,
+    provider_headers,
+    provider_with_unit,
+    referral_body,
+    submitted,
+    with_client,
+)
+
+from common.clock import ManualClock
+from common.testing import token
+
+SIGN_IN_NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def signed_in(intake: httpx.AsyncClient, role: str = "coordinator") -> httpx.Response:
+    page = await intake.get("/dashboard")
+    nonce = SIGN_IN_NONCE.search(page.text)
+    assert nonce, page.text
+    return await intake.post(
+        "/dashboard/sign-in",
+        data={"token": token(role, org="Regiepunt Haaglanden", sub="coco", **_claims(role)), "nonce": nonce.group(1)},
+    )
+
+
+def _claims(role: str) -> dict[str, str | None]:
+    if role == "referrer":
+        return {"referrer_type": "local_team"}
+    if role == "provider":
+        return {"provider_id": "p-1"}
+    return {}
+
+
+async def test_without_a_token_the_sign_in_page_is_shown(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/dashboard")
+    assert response.status_code == 200
+    assert 'action="/dashboard/sign-in"' in response.text
+    assert 'id="places"' not in response.text
+    assert "httponly" in response.headers["set-cookie"].lower()
+
+
+async def test_sign_in_sets_an_http_only_same_site_cookie_and_keeps_the_token_out_of_urls(
+    intake: httpx.AsyncClient,
+) -> None:
+    response = await signed_in(intake)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/dashboard"
+    cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith("regiepunt_session="))
+    assert "httponly" in cookie.lower()
+    assert "samesite=strict" in cookie.lower()
+    assert "path=/dashboard" in cookie.lower()
+    overview = await intake.get("/dashboard")
+    assert overview.status_code == 200
+    for section in ("places", "waiting", "crisis", "signals", "indicators"):
+        assert f'id="{section}"' in overview.text
+    assert "eyJ" not in overview.text  # no token echoed into the page
+
+
+async def test_sign_in_without_the_form_nonce_is_refused(intake: httpx.AsyncClient) -> None:
+    response = await intake.post("/dashboard/sign-in", data={"token": token("coordinator"), "nonce": "guess"})
+    assert response.status_code == 400
+    assert "regiepunt_session" not in response.headers.get("set-cookie", "")
+
+
+async def test_sign_in_with_a_bad_token_shows_the_form_again(intake: httpx.AsyncClient) -> None:
+    page = await intake.get("/dashboard")
+    nonce = SIGN_IN_NONCE.search(page.text)
+    assert nonce
+    response = await intake.post("/dashboard/sign-in", data={"token": "not-a-jwt", "nonce": nonce.group(1)})
+    assert response.status_code == 401
+    assert "not valid" in response.text
+    assert (await intake.get("/dashboard")).text.count('id="places"') == 0
+
+
+async def test_a_referrer_token_is_refused_at_sign_in(intake: httpx.AsyncClient) -> None:
+    response = await signed_in(intake, role="referrer")
+    assert response.status_code == 403
+    assert "role is referrer" in response.text
+
+
+async def test_a_provider_bearer_token_gets_a_403_page(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/dashboard", headers=provider_headers("p-1"))
+    assert response.status_code == 403
+    assert "text/html" in response.headers["content-type"]
+    assert 'id="places"' not in response.text
+
+
+async def test_a_coordinator_bearer_token_is_accepted_without_a_cookie(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/dashboard", headers=COORDINATOR)
+    assert response.status_code == 200
+    assert 'id="waiting"' in response.text
+
+
+async def test_a_malformed_authorization_header_shows_the_sign_in_page_with_401(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/dashboard", headers={"Authorization": "Basic abc"})
+    assert response.status_code == 401
+    assert 'action="/dashboard/sign-in"' in response.text
+
+
+async def test_sign_out_needs_the_session_csrf_token(intake: httpx.AsyncClient) -> None:
+    await signed_in(intake)
+    refused = await intake.post("/dashboard/sign-out", data={"csrf": "forged"})
+    assert refused.status_code == 403
+    assert (await intake.get("/dashboard")).text.count('id="places"') == 1
+    csrf = CSRF.search((await intake.get("/dashboard")).text)
+    assert csrf
+    response = await intake.post("/dashboard/sign-out", data={"csrf": csrf.group(1)})
+    assert response.status_code == 303
+    assert 'action="/dashboard/sign-in"' in (await intake.get("/dashboard")).text
+
+
+async def test_places_show_per_care_type_inside_and_outside_the_region(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient
+) -> None:
+    await provider_with_unit(capacity, capacity=5, name="Groep Binnen")
+    await provider_with_unit(capacity, capacity=3, municipality_code="GM0599", care_type="secure", name="Groep Buiten")
+    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    places = page.split('id="places"')[1].split("</section>")[0]
+    assert "Residential group</td><td>inside the region" in places
+    assert "Secure youth care</td><td>outside the region" in places
+    assert "<b>8</b> places in 2 units" in places
+    assert places.count("<rect") >= 2  # the chart
+
+
+async def test_waiting_children_longest_first_with_waiting_days(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    first = await submitted(intake)  # nothing fits: unmatched
+    clock.advance(timedelta(days=3))
+    second = await submitted(intake, with_client(bsn=OTHER_VALID_BSN))
+    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    waiting = page.split('id="waiting"')[1].split("</section>")[0]
+    assert waiting.index(first["id"]) < waiting.index(second["id"])
+    rows = re.findall(r'<td class="num">(\d+)</td>\s*</tr>', waiting)
+    assert rows == ["3", "0"]
+
+
+async def test_crisis_stays_show_days_left_and_turn_red_at_seven(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    provider_id, _unit = await provider_with_unit(capacity, care_type="crisis", age_min=0, age_max=17, capacity=2)
+    referral = await submitted(intake, referral_body(care_type="crisis", needs=[]))
+    assert referral["status"] == "proposed", referral
+    accepted = await intake.post(
+        f"/v1/referrals/{referral['id']}/accept",
+        json={"start_date": clock.now().date().isoformat()},
+        headers=provider_headers(provider_id),
+    )
+    assert accepted.status_code == 200, accepted.text
+    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    crisis = page.split('id="crisis"')[1].split("</section>")[0]
+    assert referral["id"][:8] in crisis
+    assert '<tr class="">' in crisis and '<td class="num days-left">28</td>' in crisis
+    clock.advance(timedelta(days=21))
+    crisis = (await intake.get("/dashboard", headers=COORDINATOR)).text.split('id="crisis"')[1].split("</section>")[0]
+    assert '<tr class="urgent">' in crisis and '<td class="num days-left">7</td>' in crisis
+
+
+async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient
+) -> None:
+    _provider_id, unit = await provider_with_unit(capacity, name="Groep De Linde")
+    referral = await submitted(intake)
+    response = await intake.get(f"/dashboard/referrals/{referral['id']}", headers=COORDINATOR)
+    assert response.status_code == 200
+    page = response.text
+    assert 'id="proposal"' in page and unit["name"] in page
+    decisions = page.split('id="decisions"')[1].split("</section>")[0]
+    assert "<b>proposed</b>" in decisions and 'class="chosen"' in decisions
+    history = page.split('id="history"')[1].split("</section>")[0]
+    assert "create" in history and "propose" in history and "anna" in history
+
+
+async def test_referral_page_of_an_unknown_referral_is_a_404_page(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/dashboard/referrals/nope", headers=COORDINATOR)
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+
+
+async def test_reading_the_dashboard_is_in_the_access_log(intake: httpx.AsyncClient) -> None:
+    referral = await submitted(intake)
+    await intake.get("/dashboard", headers=COORDINATOR)
+    log = await intake.get(f"/v1/referrals/{referral['id']}/access-log", headers=COORDINATOR)
+    assert any(entry["action"] == "list" and entry["sub"] == "coco" for entry in log.json()["items"])
+    assert REFERRER  # the referral was made by a referrer, the dashboard read by the coordinator
