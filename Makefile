@@ -8,7 +8,7 @@ PACKAGES := -e libs/common -e services/capacity -e services/intake -e services/m
 PY_SOURCES := libs/common/common services/capacity/capacity services/intake/intake services/matching/matching
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install up test lint test-sqlite test-postgres format token clean
+.PHONY: install up test lint test-sqlite test-postgres format token clean bench
 
 $(STAMP): libs/common/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: lint test-sqlite test-postgres
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The national-scale benchmark on PostgreSQL (docs/performance.md); SIZES=small for the quick run.
+bench: install
+	$(PY) -m bench.national $(if $(SIZES),--sizes $(SIZES))
 
 token: install
 	@$(PY) -m common.tokens --role $(or $(ROLE),coordinator) $(ARGS)

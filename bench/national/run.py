@@ -119,7 +119,7 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
     names = {service: f"regiepunt_bench_{service}" for service in (*stack.SERVICES, "baseline")}
     asyncio.run(stack.recreate_databases(list(names.values())))
     log_dir = work / size.name
-    log_dir.mkdir()
+    log_dir.mkdir(parents=True, exist_ok=True)
     running = stack.Stack(log_dir=log_dir, databases=names)
     running.ports = {name: stack.free_port() for name in names}
     os.environ["REGIEPUNT_CLIENT_KEY_SECRET"] = CLIENT_KEY_SECRET
@@ -155,9 +155,13 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
                 base_plan, phase=phase, seed=size.units + number, open_stays=stays if phase["name"] == "mix" else []
             )
             print(f"  phase {phase['name']} ({phase['seconds']:.0f} s)", flush=True)
+            profilers = profile(running, size, phase, args.profile) if phase["name"] in args.profile_phases else []
             results.append(run_phase(plan, work / size.name))
+            for profiler in profilers:
+                profiler.wait(timeout=60)
         time.sleep(1.0)
         checks = asyncio.run(place_check(dsns))
+        checks["logged_errors"] = logged_errors(log_dir)
         return {
             "size": size.__dict__,
             "seeding_seconds": {
@@ -172,6 +176,46 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
         running.stop()
         if not args.keep_databases:
             asyncio.run(stack.drop_databases(list(names.values())))
+
+
+def logged_errors(log_dir: Path) -> dict[str, Any]:
+    """Unhandled errors the services logged during the run, with the first of each service."""
+    found: dict[str, Any] = {}
+    for service in stack.SERVICES:
+        lines = (log_dir / f"{service}.log").read_text(errors="replace").splitlines()
+        errors = [line for line in lines if '"level": "error"' in line or '"level": "critical"' in line]
+        found[service] = {"count": len(errors), "first": errors[0][:2000] if errors else None}
+    return found
+
+
+def profile(running: stack.Stack, size: Size, phase: dict[str, Any], out: Path | None) -> list[subprocess.Popen[bytes]]:
+    """py-spy on each service for the length of the phase, as collapsed stacks (one file per service)."""
+    if out is None:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).parent / "py-spy"
+    return [
+        subprocess.Popen(
+            [
+                str(spy),
+                "record",
+                "--format",
+                "raw",
+                "--nonblocking",
+                "-r",
+                "200",
+                "-d",
+                str(int(phase["seconds"])),
+                "-o",
+                str(out / f"{size.name}-{phase['name']}-{service}.txt"),
+                "-p",
+                str(running.pid(service)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for service in stack.SERVICES
+    ]
 
 
 async def _sample_history(dsn: str) -> list[str]:
@@ -191,19 +235,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submit-rate", type=float, default=50.0, help="referrals per second of the target")
     parser.add_argument("--decision-rate", type=float, default=20.0, help="decisions per second, straight at matching")
     parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument("--work", type=Path, help="keep the services' logs and the phase files in this folder")
+    parser.add_argument("--profile", type=Path, help="record py-spy profiles of the services into this folder")
+    parser.add_argument("--profile-phases", default="submit_saturation,mix", help="the phases to profile")
     args = parser.parse_args(argv)
+    args.profile_phases = args.profile_phases.split(",")
     chosen = [SIZES[name.strip()] for name in args.sizes.split(",") if name.strip()]
     report: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "settings": {k: v for k, v in vars(args).items() if k != "keep_databases"},
+        "settings": {k: str(v) for k, v in vars(args).items() if k not in ("keep_databases", "profile_phases")},
         "sizes": {},
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="regiepunt-bench-") as tmp:
+        work = args.work or Path(tmp)
         for size in chosen:
             print(f"\n== size {size.name}: {size.units:,} units, {size.history:,} referrals of history", flush=True)
-            report["sizes"][size.name] = bench_size(size, args, Path(tmp))
+            report["sizes"][size.name] = bench_size(size, args, work)
             annotate(report["sizes"][size.name])
             print_size(size.name, report["sizes"][size.name])
     report["targets"] = targets(report["sizes"])
