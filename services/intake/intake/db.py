@@ -63,6 +63,11 @@ referrals = sa.Table(
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
     sa.Index("ix_referrals_client_key", "client_key"),
     sa.Index("ix_referrals_status_proposal_expires_at", "status", "proposal_expires_at"),
+    # The crisis-cap evaluation and the indicators read stays by these.
+    sa.Index("ix_referrals_status_crisis_end_date", "status", "crisis_end_date"),
+    sa.Index("ix_referrals_start_date", "start_date"),
+    sa.Index("ix_referrals_end_date", "end_date"),
+    sa.Index("ix_referrals_created_at", "created_at"),
 )
 
 # Every provider a referral was ever proposed to or placed with: what that provider may see.
@@ -135,6 +140,34 @@ access_log = sa.Table(
     _id("referral_id", nullable=False),
     sa.Column("client_key", sa.String(64), nullable=False),
     sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
+)
+
+# A coordinator's task about one child: open until acknowledged with an explanatory analysis.
+signals = sa.Table(
+    "signals",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    _id("referral_id", nullable=False),
+    sa.Column("client_key", sa.String(64), nullable=False),
+    # The condition that raised it (type, child, and what about the child); kept after acknowledgement
+    # so that a time-driven condition that still holds is not raised again.
+    sa.Column("condition_key", sa.String(255), nullable=False),
+    # The condition key while the signal is open, null once acknowledged: the unique index is what
+    # keeps a second open signal for the same condition out, also under concurrent writers.
+    sa.Column("open_key", sa.String(255), nullable=True, unique=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("analysis", sa.Text, nullable=True),
+    sa.Column("acknowledged_by", sa.String(200), nullable=True),
+    sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_signals_status_created_at", "status", "created_at"),
+    sa.Index("ix_signals_type_status_created_at", "type", "status", "created_at"),
+    sa.Index("ix_signals_client_key_status", "client_key", "status"),
+    sa.Index("ix_signals_referral_id", "referral_id"),
+    sa.Index("ix_signals_condition_key", "condition_key"),
+    sa.Index("ix_signals_created_at", "created_at"),
 )
 
 worker_state = sa.Table(

@@ -15,7 +15,7 @@ from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
 from intake import dashboard
-from intake.api import referrals
+from intake.api import exports, kpis, referrals, signals
 from intake.settings import IntakeSettings
 from intake.workers import run_forever
 
@@ -51,7 +51,7 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[referrals.router],
+        routers=[referrals.router, signals.router, kpis.router, exports.router],
         clock=clock,
         lifespan=lifespan,
     )

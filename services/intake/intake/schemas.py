@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from intake.domain import CareType, EndReason, OutOfRegionCriterion, Status, TargetGroup
 
@@ -55,6 +56,46 @@ class ExtendCrisisIn(Request):
 
 class OfferIn(Request):
     unit_id: str = Field(min_length=1, max_length=36)
+
+
+class RaiseSignalIn(Request):
+    """What a provider may raise about its own placement; every other type is the point's to raise."""
+
+    type: Literal["placement_at_risk"]
+    note: str = Field(min_length=1, max_length=4000)
+
+
+class AcknowledgeIn(Request):
+    analysis: str = Field(max_length=10_000)
+
+    @field_validator("analysis")
+    @classmethod
+    def _explains(cls, value: str) -> str:
+        # An explanatory analysis ("verklarende analyse"), not a click-through.
+        if len(value.strip()) < 10:
+            raise ValueError("must explain the signal in at least 10 characters")
+        return value.strip()
+
+
+class SignalOut(BaseModel):
+    id: str
+    type: str
+    status: str
+    referral_id: str
+    # The pseudonymous client key; shown to coordinators only.
+    client_key: str | None
+    created_at: datetime
+    detail: dict[str, Any]
+    analysis: str | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+class SignalPage(BaseModel):
+    items: list[SignalOut]
+    total: int
+    limit: int
+    offset: int
 
 
 class ClientOut(BaseModel):
@@ -109,7 +150,7 @@ class ReferralOut(BaseModel):
     out_of_region: OutOfRegionOut | None
     proposal: ProposalOut | None
     placement: PlacementOut | None
-    signals: list[dict[str, object]]
+    signals: list[SignalOut]
     created_at: datetime
     updated_at: datetime
     client: ClientOut

@@ -20,7 +20,7 @@ from common.db import Database
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
 from common.http import ServiceClient
 from common.logging import get_logger
-from intake import clients, domain
+from intake import clients, domain, signals
 from intake.db import (
     access_log,
     crisis_extensions,
@@ -30,6 +30,7 @@ from intake.db import (
     referrals,
     worker_state,
 )
+from intake.db import signals as signals_table
 from intake.domain import Status
 from intake.schemas import (
     AccessLogEntryOut,
@@ -42,6 +43,7 @@ from intake.schemas import (
     ReferralIn,
     ReferralOut,
     ReferralPage,
+    SignalOut,
 )
 from intake.settings import IntakeSettings
 
@@ -208,7 +210,11 @@ async def _extensions(session: AsyncSession, referral_ids: list[str]) -> dict[st
 
 
 def _render(
-    row: Row, principal: Principal, today: date, extensions: dict[str, list[CrisisExtensionOut]]
+    row: Row,
+    principal: Principal,
+    today: date,
+    extensions: dict[str, list[CrisisExtensionOut]],
+    shown_signals: dict[str, list[SignalOut]],
 ) -> ReferralOut:
     proposal = None
     if row["status"] == Status.proposed and row["proposal_unit_id"]:
@@ -251,7 +257,7 @@ def _render(
         out_of_region=out_of_region,
         proposal=proposal,
         placement=placement,
-        signals=open_signals(row),
+        signals=shown_signals.get(row["id"], []),
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
         client=ClientOut(
@@ -262,13 +268,14 @@ def _render(
     )
 
 
-def open_signals(_row: Row) -> list[dict[str, Any]]:
-    """The open signals about this child; signals are not raised by intake yet."""
-    return []
-
-
 async def _render_one(session: AsyncSession, ctx: Context, row: Row, principal: Principal) -> ReferralOut:
-    return _render(row, principal, ctx.today(), await _extensions(session, [row["id"]]))
+    return _render(
+        row,
+        principal,
+        ctx.today(),
+        await _extensions(session, [row["id"]]),
+        await signals.open_signals_about(session, principal, [row]),
+    )
 
 
 # --- visibility -----------------------------------------------------------------------------------
@@ -427,6 +434,7 @@ async def _store_referral(
         row = await _load(session, referral_id)
         assert row is not None
         await _log_access(session, principal, "create", [row], now)
+        await signals.on_referral_submitted(session, row, now)
         request_id = await _enqueue_match(session, ctx, row)
         assert request_id is not None
         return request_id
@@ -578,16 +586,14 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
             await _log_access(session, SYSTEM, "propose", [row], now)
         elif request["unit_id"] is None:
             reasons = decision.get("reasons")
+            unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
             await session.execute(
                 sa.update(referrals)
                 .where(referrals.c.id == row["id"])
-                .values(
-                    status=Status.unmatched.value,
-                    unmatched_reasons=reasons if isinstance(reasons, list) else [str(reasons or "")],
-                    updated_at=now,
-                )
+                .values(status=Status.unmatched.value, unmatched_reasons=unmatched_reasons, updated_at=now)
             )
             await _log_access(session, SYSTEM, "unmatched", [row], now)
+            await signals.on_unmatched(session, row, unmatched_reasons, now)
     if orphaned_reservation:
         try:
             await clients.release_reservation(ctx.capacity, orphaned_reservation)
@@ -655,9 +661,10 @@ async def list_referrals(
         rows = rows[:limit]
         await _log_access(session, principal, "list", rows, ctx.now())
         extensions = await _extensions(session, [row["id"] for row in rows])
+        shown_signals = await signals.open_signals_about(session, principal, rows)
     today = ctx.today()
     return ReferralPage(
-        items=[_render(row, principal, today, extensions) for row in rows],
+        items=[_render(row, principal, today, extensions, shown_signals) for row in rows],
         limit=limit,
         offset=offset,
         next_offset=offset + limit if more else None,
@@ -750,6 +757,7 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
         await _log_access(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
+        await signals.on_placed(session, ctx.settings, updated, ctx.today(), now)
         return await _render_one(session, ctx, updated, principal)
 
 
@@ -860,6 +868,7 @@ async def end_stay(
         await _log_access(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
+        await signals.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
         return await _render_one(session, ctx, updated, principal)
 
 
@@ -883,6 +892,7 @@ async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, da
                 created_at=now,
             )
         )
+        await signals.on_crisis_extended(session, principal, row, days, reason, new_end, now)
         await session.execute(
             sa.update(referrals).where(referrals.c.id == referral_id).values(crisis_end_date=new_end, updated_at=now)
         )
@@ -890,6 +900,48 @@ async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, da
         updated = await _load(session, referral_id)
         assert updated is not None
         return await _render_one(session, ctx, updated, principal)
+
+
+async def raise_placement_at_risk(
+    ctx: Context, principal: Principal, referral_id: str, note: str
+) -> tuple[bool, SignalOut]:
+    """The provider of a placement reports that the stay is at risk. A second report while the first
+    is open adds its note to that signal. Returns (opened, the signal)."""
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        row = await _visible(session, ctx, principal, referral_id, lock=True)
+        if not principal.acts_for_provider(row["placement_provider_id"]):
+            raise Forbidden("Only the provider of the placement may report that it is at risk.")
+        domain.require_status(row["status"], (Status.placed,), "report a risk to the stay of")
+        report = {"note": note, "by": principal.sub, "at": now.isoformat()}
+        opened = await signals.open_signal(
+            session,
+            signals.SignalType.placement_at_risk,
+            referral_id=referral_id,
+            client_key=row["client_key"],
+            scope=referral_id,
+            detail={"provider_id": row["placement_provider_id"], "note": note, "notes": [report]},
+            now=now,
+        )
+        key = signals.condition_key(signals.SignalType.placement_at_risk, row["client_key"], referral_id)
+        signal = (
+            (await session.execute(sa.select(signals_table).where(signals_table.c.open_key == key).with_for_update()))
+            .mappings()
+            .one()
+        )
+        if not opened:
+            detail = dict(signal["detail"] or {})
+            detail["notes"] = [*detail.get("notes", []), report]
+            await session.execute(
+                sa.update(signals_table).where(signals_table.c.id == signal["id"]).values(detail=detail)
+            )
+            signal = (
+                (await session.execute(sa.select(signals_table).where(signals_table.c.id == signal["id"])))
+                .mappings()
+                .one()
+            )
+        await _log_access(session, principal, "raise_signal", [row], now)
+        return opened, signals.render(signal, show_client_key=False)
 
 
 async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: str) -> ReferralOut:

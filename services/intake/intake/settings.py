@@ -13,6 +13,16 @@ class IntakeSettings(CommonSettings):
     proposal_hold_hours_crisis: int = 4
     proposal_hold_hours: int = 72
     crisis_cap_days: int = 28
+    # Signal thresholds: the crisis-cap warning, repeated placements, and earlier crisis days.
+    crisis_warning_days: int = 7
+    repeated_placements_min_stays: int = 2
+    repeated_placements_window_days: int = 365
+    crisis_history_days: int = 365
+    # Indicators: a residential stay starting this soon after foster care counts as its follow-on;
+    # young adults (this age and older at the start) who leave within this many days.
+    follow_on_days: int = 90
+    young_adult_age: int = 18
+    young_adult_leave_days: int = 183
     worker_interval_seconds: float = 2.0
     # How long one replica may hold an outbox row before another may take it over.
     outbox_lease_seconds: int = 60

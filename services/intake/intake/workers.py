@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from common.errors import ProblemError
 from common.logging import get_logger
-from intake import service
+from intake import service, signals
 from intake.service import Context
 
 log = get_logger("regiepunt.intake.workers")
@@ -30,7 +30,17 @@ async def rematch_waiting(app: FastAPI) -> int:
     return await service.rematch_waiting(Context.of(app))
 
 
-STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (process_outbox, expire_proposals, rematch_waiting)
+async def evaluate_crisis_caps(app: FastAPI) -> int:
+    """Open the crisis-cap signals that came due, so that they appear without anyone asking."""
+    return await signals.evaluate_crisis_caps(Context.of(app))
+
+
+STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
+    process_outbox,
+    expire_proposals,
+    rematch_waiting,
+    evaluate_crisis_caps,
+)
 
 
 async def run_forever(app: FastAPI, interval: float) -> None:

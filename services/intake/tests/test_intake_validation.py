@@ -136,7 +136,8 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
     assert referral["status"] == "unmatched"
     assert referral["proposal"] is None
     assert referral["placement"] is None
-    assert referral["signals"] == []
+    # No place found: the joint duty to place is signalled to the coordinators.
+    assert [signal["type"] for signal in referral["signals"]] == ["unmatched"]
     assert referral["client"] == {"bsn": "111222333", "birth_date": "2012-05-01", "municipality_code": "GM0518"}
     assert set(referral) == {
         "id",

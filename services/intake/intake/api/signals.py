@@ -1,0 +1,38 @@
+"""Routes of the signals: a provider reports a stay at risk; coordinators list and acknowledge."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from common.auth import Coordinator
+from intake import service, signals
+from intake.api.deps import ContextDep, Provider
+from intake.schemas import AcknowledgeIn, RaiseSignalIn, SignalOut, SignalPage
+from intake.signals import SignalStatus, SignalType
+
+router = APIRouter(tags=["signals"])
+
+
+@router.post("/v1/referrals/{referral_id}/signals", status_code=201, response_model=SignalOut)
+async def raise_signal(referral_id: str, body: RaiseSignalIn, principal: Provider, ctx: ContextDep) -> JSONResponse:
+    """201 with a new signal; 200 with the open one when the stay is already reported at risk."""
+    opened, signal = await service.raise_placement_at_risk(ctx, principal, referral_id, body.note)
+    return JSONResponse(signal.model_dump(mode="json"), status_code=201 if opened else 200)
+
+
+@router.get("/v1/signals", response_model=SignalPage)
+async def list_signals(
+    principal: Coordinator,
+    ctx: ContextDep,
+    type: SignalType | None = None,
+    status: SignalStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SignalPage:
+    return await signals.list_signals(ctx, principal, type=type, status=status, limit=limit, offset=offset)
+
+
+@router.post("/v1/signals/{signal_id}/acknowledge", response_model=SignalOut)
+async def acknowledge(signal_id: str, body: AcknowledgeIn, principal: Coordinator, ctx: ContextDep) -> SignalOut:
+    return await signals.acknowledge(ctx, principal, signal_id, body.analysis)

@@ -1,0 +1,438 @@
+"""The region's indicators (DOMAIN.md), each computed by SQL aggregates in intake's database, with its
+numerator and denominator so that the figure can be checked; occupancy comes from capacity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from common.auth import Principal
+from common.errors import Forbidden, InvalidInput, ProblemError
+from common.logging import get_logger
+from intake import clients
+from intake import signals as signal_rules
+from intake.db import referrals, signals
+from intake.domain import CareType, Status
+from intake.signals import SignalStatus, SignalType
+
+if TYPE_CHECKING:
+    from intake.service import Context
+
+log = get_logger("regiepunt.intake.kpis")
+
+# Group care: what "foster care ending in residential care" counts as residential.
+RESIDENTIAL_CARE_TYPES = (CareType.residential.value, CareType.secure.value, CareType.clinical.value)
+WAITING = (Status.pending.value, Status.proposed.value, Status.unmatched.value)
+FAR_FUTURE = date(9999, 12, 31)
+
+
+class Indicator(BaseModel):
+    name: str
+    label: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    unit: str
+
+
+class WeekFlow(BaseModel):
+    week_start: date
+    inflow: int = Field(description="referrals received in the week")
+    outflow: int = Field(description="stays ended in the week")
+
+
+class CrisisStay(BaseModel):
+    referral_id: str
+    provider_id: str | None
+    start_date: date
+    crisis_end_date: date
+    crisis_days_left: int
+
+
+class KpiReport(BaseModel):
+    period_from: date
+    period_to: date
+    computed_at: datetime
+    indicators: list[Indicator]
+    weekly_flow: list[WeekFlow]
+    crisis_stays: list[CrisisStay]
+
+
+# --- SQL that differs between PostgreSQL and SQLite -----------------------------------------------
+
+
+class Dialect:
+    """The few date expressions the two databases spell differently."""
+
+    def __init__(self, name: str) -> None:
+        self.postgresql = name == "postgresql"
+
+    def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
+        if self.postgresql:
+            return sa.type_coerce(later - earlier, sa.Integer)
+        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
+
+    def day_of(self, moment: Any) -> ColumnElement[Any]:
+        """The UTC calendar day of a stored timestamp."""
+        if self.postgresql:
+            return sa.cast(sa.func.timezone("UTC", moment), sa.Date)
+        return sa.func.date(moment)
+
+    def plus_years(self, day: Any, years: int) -> ColumnElement[Any]:
+        if self.postgresql:
+            return sa.cast(day + sa.func.make_interval(years), sa.Date)
+        return sa.func.date(day, f"+{years} years")
+
+    def week_start(self, day: Any) -> ColumnElement[Any]:
+        """The Monday of the ISO week of a date."""
+        if self.postgresql:
+            return sa.type_coerce(day - sa.cast(sa.extract("isodow", day), sa.Integer) + 1, sa.Date)
+        return sa.func.date(day, "weekday 0", "-6 days")
+
+    def as_date(self, value: Any) -> date:
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+async def median(session: AsyncSession, values: sa.Select[Any]) -> float | None:
+    """The median of the one column `values` selects, computed in the database: percentile_cont on
+    PostgreSQL; on SQLite the middle one or two values by ORDER BY with LIMIT/OFFSET."""
+    sub = values.subquery()
+    column = next(iter(sub.c))
+    if session.get_bind().dialect.name == "postgresql":
+        found = await session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(column)))
+        return None if found is None else float(found)
+    count = int(await session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0)
+    if count == 0:
+        return None
+    middle = sa.select(column.label("v")).order_by(column).limit(2 - count % 2).offset((count - 1) // 2).subquery()
+    found = await session.scalar(sa.select(sa.func.avg(middle.c.v)))
+    return None if found is None else float(found)
+
+
+# --- the indicators -------------------------------------------------------------------------------
+
+
+def _ratio(name: str, label: str, numerator: float | None, denominator: float | None, unit: str) -> Indicator:
+    numerator = float(numerator or 0)
+    denominator = float(denominator or 0)
+    if denominator == 0:
+        value = None
+    elif unit == "percent":
+        value = round(100 * numerator / denominator, 1)
+    else:
+        value = round(numerator / denominator, 2)
+    return Indicator(name=name, label=label, value=value, numerator=numerator, denominator=denominator, unit=unit)
+
+
+def _count(name: str, label: str, count: int) -> Indicator:
+    return Indicator(name=name, label=label, value=count, numerator=count, denominator=None, unit="count")
+
+
+class _Period:
+    def __init__(self, date_from: date, date_to: date) -> None:
+        self.date_from = date_from
+        self.date_to = date_to
+        # Timestamps are compared against the half-open day range [from 00:00, to + 1 day 00:00) UTC.
+        self.start = datetime.combine(date_from, time.min, tzinfo=UTC)
+        self.end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=UTC)
+
+    def holds(self, day: Any) -> ColumnElement[bool]:
+        return sa.and_(day >= self.date_from, day <= self.date_to)
+
+
+async def _stay_indicators(
+    session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
+) -> list[Indicator]:
+    r = referrals.c
+    length = sql.days_between(r.end_date, r.start_date)
+    ended_in_period = sa.and_(r.end_date.is_not(None), period.holds(r.end_date))
+    started_in_period = sa.and_(r.start_date.is_not(None), period.holds(r.start_date))
+
+    total_days, ended = (
+        await session.execute(sa.select(sa.func.sum(length), sa.func.count()).where(ended_in_period))
+    ).one()
+    in_region, part_time, started = (
+        await session.execute(
+            sa.select(
+                sa.func.sum(sa.case((r.placement_in_region.is_(True), 1), else_=0)),
+                sa.func.sum(sa.case((r.part_time.is_(True), 1), else_=0)),
+                sa.func.count(),
+            ).where(started_in_period)
+        )
+    ).one()
+
+    foster = referrals.alias("foster")
+    follow_on = referrals.alias("follow_on")
+    has_residential_follow_on = (
+        sa.exists()
+        .where(
+            follow_on.c.client_key == foster.c.client_key,
+            follow_on.c.id != foster.c.id,
+            follow_on.c.care_type.in_(RESIDENTIAL_CARE_TYPES),
+            follow_on.c.start_date.is_not(None),
+            follow_on.c.start_date > foster.c.start_date,
+            sql.days_between(follow_on.c.start_date, foster.c.end_date) <= settings_follow_on,
+        )
+        .correlate(foster)
+    )
+    to_residential, foster_ended = (
+        await session.execute(
+            sa.select(sa.func.sum(sa.case((has_residential_follow_on, 1), else_=0)), sa.func.count()).where(
+                foster.c.care_type == CareType.foster_care.value,
+                foster.c.end_date.is_not(None),
+                period.holds(foster.c.end_date),
+            )
+        )
+    ).one()
+
+    young_adult = sql.plus_years(r.birth_date, young_age) <= r.start_date
+    left_soon = sa.and_(r.end_date.is_not(None), length <= leave_days)
+    young_left, young_started = (
+        await session.execute(
+            sa.select(sa.func.sum(sa.case((left_soon, 1), else_=0)), sa.func.count()).where(
+                started_in_period, young_adult
+            )
+        )
+    ).one()
+
+    a = referrals.alias("a")
+    b = referrals.alias("b")
+    active_in_period = sa.and_(
+        r.start_date.is_not(None),
+        r.start_date <= period.date_to,
+        sa.func.coalesce(r.end_date, FAR_FUTURE) >= period.date_from,
+    )
+    children = await session.scalar(sa.select(sa.func.count(sa.distinct(r.client_key))).where(active_in_period))
+    stacked = await session.scalar(
+        sa.select(sa.func.count(sa.distinct(a.c.client_key))).where(
+            b.c.client_key == a.c.client_key,
+            b.c.id != a.c.id,
+            a.c.start_date.is_not(None),
+            b.c.start_date.is_not(None),
+            b.c.start_date >= a.c.start_date,
+            b.c.start_date < sa.func.coalesce(a.c.end_date, FAR_FUTURE),
+            b.c.start_date <= period.date_to,
+            sa.func.coalesce(a.c.end_date, FAR_FUTURE) >= period.date_from,
+            sa.func.coalesce(b.c.end_date, FAR_FUTURE) >= period.date_from,
+        )
+    )
+
+    days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
+    median_to_place = await median(
+        session, sa.select(sa.case((days_to_place < 0, 0), else_=days_to_place)).where(started_in_period)
+    )
+
+    return [
+        _ratio(
+            "average_length_of_stay",
+            "Average length of stays that ended in the period",
+            total_days,
+            ended,
+            "days",
+        ),
+        _ratio(
+            "placed_in_region",
+            "Stays begun in the period with a provider inside the region",
+            in_region,
+            started,
+            "percent",
+        ),
+        _ratio("part_time", "Stays begun in the period that are part-time", part_time, started, "percent"),
+        _ratio(
+            "foster_care_to_residential",
+            f"Foster-care stays ended in the period followed within {settings_follow_on} days by residential care",
+            to_residential,
+            foster_ended,
+            "percent",
+        ),
+        _ratio(
+            "young_adults_leaving_within_6_months",
+            f"Stays of young adults ({young_age}+) begun in the period that ended within {leave_days} days",
+            young_left,
+            young_started,
+            "percent",
+        ),
+        _ratio(
+            "stacking",
+            "Children in care in the period with two overlapping stays",
+            stacked,
+            children,
+            "percent",
+        ),
+        Indicator(
+            name="median_days_referral_to_placement",
+            label="Median days from referral to the start of a stay begun in the period",
+            value=median_to_place,
+            numerator=None,
+            denominator=float(started or 0),
+            unit="days",
+        ),
+    ]
+
+
+async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
+    r = referrals.c
+    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WAITING))) or 0)
+    waited = sql.days_between(sa.literal(today, sa.Date), sql.day_of(r.created_at))
+    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WAITING)))
+    return [
+        _count("children_waiting", "Children waiting for a place now", waiting),
+        Indicator(
+            name="median_waiting_days",
+            label="Median days the children waiting now have waited",
+            value=median_waiting,
+            numerator=None,
+            denominator=float(waiting),
+            unit="days",
+        ),
+    ]
+
+
+async def _crisis(session: AsyncSession, sql: Dialect, today: date) -> tuple[list[Indicator], list[CrisisStay]]:
+    r = referrals.c
+    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
+    days_left = sql.days_between(r.crisis_end_date, sa.literal(today, sa.Date))
+    count, total_left, past_cap = (
+        await session.execute(
+            sa.select(sa.func.count(), sa.func.sum(days_left), sa.func.sum(sa.case((days_left < 0, 1), else_=0))).where(
+                in_crisis
+            )
+        )
+    ).one()
+    stays = (
+        await session.execute(
+            sa.select(r.id, r.placement_provider_id, r.start_date, r.crisis_end_date)
+            .where(in_crisis)
+            .order_by(r.crisis_end_date, r.id)
+        )
+    ).all()
+    listed = [
+        CrisisStay(
+            referral_id=referral_id,
+            provider_id=provider_id,
+            start_date=sql.as_date(start),
+            crisis_end_date=sql.as_date(end),
+            crisis_days_left=(sql.as_date(end) - today).days,
+        )
+        for referral_id, provider_id, start, end in stays
+    ]
+    indicators = [
+        _count("crisis_stays", "Crisis stays now", int(count or 0)),
+        _ratio("crisis_average_days_left", "Average days left before the crisis cap", total_left, count, "days"),
+        _ratio("crisis_stays_past_cap", "Crisis stays past their cap now", past_cap, count, "percent"),
+    ]
+    return indicators, listed
+
+
+async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
+    counts: dict[str, int] = dict(
+        (
+            await session.execute(
+                sa.select(signals.c.type, sa.func.count())
+                .where(signals.c.status == SignalStatus.open.value)
+                .group_by(signals.c.type)
+            )
+        ).all()
+    )
+    return [
+        _count(
+            f"open_signals_{signal_type.value}",
+            f"Open signals: {signal_type.value}",
+            int(counts.get(signal_type.value, 0)),
+        )
+        for signal_type in SignalType
+    ]
+
+
+async def _weekly_flow(session: AsyncSession, sql: Dialect, period: _Period) -> list[WeekFlow]:
+    r = referrals.c
+    received_week = sql.week_start(sql.day_of(r.created_at))
+    inflow = (
+        await session.execute(
+            sa.select(received_week, sa.func.count())
+            .where(r.created_at >= period.start, r.created_at < period.end)
+            .group_by(received_week)
+        )
+    ).all()
+    ended_week = sql.week_start(r.end_date)
+    outflow = (
+        await session.execute(
+            sa.select(ended_week, sa.func.count())
+            .where(r.end_date.is_not(None), period.holds(r.end_date))
+            .group_by(ended_week)
+        )
+    ).all()
+    ins = {sql.as_date(week): int(n) for week, n in inflow}
+    outs = {sql.as_date(week): int(n) for week, n in outflow}
+    first = period.date_from - timedelta(days=period.date_from.weekday())
+    weeks = []
+    week = first
+    while week <= period.date_to:
+        weeks.append(WeekFlow(week_start=week, inflow=ins.get(week, 0), outflow=outs.get(week, 0)))
+        week += timedelta(days=7)
+    return weeks
+
+
+async def _occupancy(ctx: Context) -> list[Indicator]:
+    """Occupied places against capacity per care type, from capacity's summary."""
+    try:
+        rows = await clients.availability_summary(ctx.capacity)
+    except ProblemError as exc:
+        log.warning("occupancy_unavailable", error=exc.detail)
+        return [
+            Indicator(
+                name=f"occupancy_{care_type.value}",
+                label=f"Occupancy of {care_type.value} places (capacity cannot be reached)",
+                value=None,
+                numerator=None,
+                denominator=None,
+                unit="percent",
+            )
+            for care_type in CareType
+        ]
+    totals: dict[str, list[int]] = {care_type.value: [0, 0] for care_type in CareType}
+    for row in rows:
+        occupied_capacity = totals.setdefault(str(row["care_type"]), [0, 0])
+        occupied_capacity[0] += int(row["occupied"])
+        occupied_capacity[1] += int(row["capacity"])
+    return [
+        _ratio(f"occupancy_{care_type}", f"Occupied {care_type} places against capacity", occupied, capacity, "percent")
+        for care_type, (occupied, capacity) in totals.items()
+    ]
+
+
+async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date_to: date) -> KpiReport:
+    """Every indicator for the period [date_from, date_to]; the 'now' figures are as of today."""
+    if not principal.is_coordinator:
+        raise Forbidden("Only a coordinator reads the indicators.")
+    if date_from > date_to:
+        raise InvalidInput("from", "lies after to")
+    period = _Period(date_from, date_to)
+    # The open-signal counts include the crisis-cap signals due this moment.
+    await signal_rules.evaluate_crisis_caps(ctx)
+    settings = ctx.settings
+    today = ctx.today()
+    async with ctx.database.read() as session:
+        sql = Dialect(session.get_bind().dialect.name)
+        indicators = await _stay_indicators(
+            session, sql, period, settings.follow_on_days, settings.young_adult_age, settings.young_adult_leave_days
+        )
+        indicators += await _waiting_indicators(session, sql, today)
+        crisis_indicators, crisis_stays = await _crisis(session, sql, today)
+        indicators += crisis_indicators
+        indicators += await _signal_indicators(session)
+        weekly_flow = await _weekly_flow(session, sql, period)
+    indicators += await _occupancy(ctx)
+    return KpiReport(
+        period_from=date_from,
+        period_to=date_to,
+        computed_at=ctx.now(),
+        indicators=indicators,
+        weekly_flow=weekly_flow,
+        crisis_stays=crisis_stays,
+    )
