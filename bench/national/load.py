@@ -226,6 +226,11 @@ class Workload:
 
         return call
 
+    async def dashboard_referral(self) -> None:
+        referral_id = self.rng.choice(self.readable)
+        response = await self.clients["intake"].get(f"/dashboard/referrals/{referral_id}", headers=self.coordinator)
+        self.check("dashboard_referral", response)
+
     async def decision(self) -> None:
         """One matching decision straight at matching, as intake asks it; the hold lapses in a minute."""
         body = self.referral_body()
@@ -311,7 +316,8 @@ async def closed_loop(workload: Workload, name: str, concurrency: int, seconds: 
 async def run(plan: dict[str, Any]) -> dict[str, Any]:
     phase = plan["phase"]
     limits = httpx.Limits(max_connections=512, max_keepalive_connections=256)
-    timeout = httpx.Timeout(60.0)
+    # A request unanswered after 30 s counts as an error, so an overloaded phase ends in bounded time.
+    timeout = httpx.Timeout(30.0)
     clients = {
         name: httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) for name, url in plan["urls"].items()
     }

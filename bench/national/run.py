@@ -45,7 +45,7 @@ def plan_phases(args: argparse.Namespace, optional: list[str]) -> list[dict[str,
         "referral_list": 2.0,
     }
     for name in optional:
-        mix[name] = 1.0 if name.startswith("dashboard ") else 2.0
+        mix[name] = 1.0 if name.startswith("dashboard") else 2.0
     total = round(sum(mix.values()), 1)
     phases: list[dict[str, Any]] = [
         {"name": "baseline_saturation", "mode": "closed", "call": "baseline", "concurrency": args.concurrency},
@@ -58,16 +58,20 @@ def plan_phases(args: argparse.Namespace, optional: list[str]) -> list[dict[str,
     return [dict(phase, seconds=args.seconds) for phase in phases]
 
 
-def optional_calls(intake_url: str, secret: str) -> list[str]:
+def optional_calls(intake_url: str, secret: str, referral_id: str) -> list[str]:
     """Signals, indicators and dashboard pages, where this checkout has them."""
     paths = set(httpx.get(f"{intake_url}/openapi.json", timeout=10).json().get("paths", {}))
     found = [name for name, path in (("signals", "/v1/signals"), ("kpis", "/v1/kpis")) if path in paths]
     token = mint_token(secret, sub="bench-coco", role="coordinator", org="Regiepunt")
     candidates = sorted({"/dashboard", *(p for p in paths if p.startswith("/dashboard") and "{" not in p)})
+    headers = {"Authorization": f"Bearer {token}"}
     for path in candidates:
-        response = httpx.get(f"{intake_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-        if response.status_code == 200:
+        if httpx.get(f"{intake_url}{path}", headers=headers, timeout=30).status_code == 200:
             found.append(f"dashboard {path}")
+    # The page of one referral is left out of the OpenAPI document like every page of the dashboard.
+    page = f"{intake_url}/dashboard/referrals/{referral_id}"
+    if found and httpx.get(page, headers=headers, timeout=30).status_code == 200:
+        found.append("dashboard_referral")
     return found
 
 
@@ -76,10 +80,13 @@ def run_phase(plan: dict[str, Any], work: Path) -> dict[str, Any]:
     plan_file = work / f"plan-{plan['phase']['name']}.json"
     out_file = work / f"result-{plan['phase']['name']}.json"
     plan_file.write_text(json.dumps(plan))
+    load_before = os.getloadavg()[0]
     subprocess.run(
         [sys.executable, "-m", "bench.national.load", str(plan_file), str(out_file)], check=True, cwd=stack.ROOT
     )
     result: dict[str, Any] = json.loads(out_file.read_text())
+    # The machine is shared: the load average says how much else ran beside the benchmark.
+    result["load_average_1m"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     return result
 
 
@@ -137,7 +144,7 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
         open_stays = asyncio.run(seed.load_history(dsns, catalogue, CLIENT_KEY_SECRET, size, seed=size.units))
         seeded_history = time.perf_counter()
         history_ids = asyncio.run(_sample_history(dsns["intake"]))
-        optional = optional_calls(running.url("intake"), stack.BENCH_SECRET)
+        optional = optional_calls(running.url("intake"), stack.BENCH_SECRET, history_ids[0])
         print(f"  optional calls found: {', '.join(optional) or 'none'}", flush=True)
         base_plan: dict[str, Any] = {
             "urls": {name: running.url(name) for name in names},
