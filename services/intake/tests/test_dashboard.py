@@ -195,3 +195,48 @@ async def test_reading_the_dashboard_is_in_the_access_log(intake: httpx.AsyncCli
     log = await intake.get(f"/v1/referrals/{referral['id']}/access-log", headers=COORDINATOR)
     assert any(entry["action"] == "list" and entry["sub"] == "coco" for entry in log.json()["items"])
     assert REFERRER  # the referral was made by a referrer, the dashboard read by the coordinator
+
+
+async def test_an_open_signal_is_acknowledged_from_its_form_and_is_gone(intake: httpx.AsyncClient) -> None:
+    referral = await submitted(intake)  # no place anywhere: unmatched, the joint duty to place
+    assert referral["status"] == "unmatched"
+    await signed_in(intake)
+    page = (await intake.get("/dashboard")).text
+    section = page.split('id="signals"')[1].split("</section>")[0]
+    signal_id = re.search(r'id="signal-([^"]+)"', section)
+    assert signal_id and "unmatched" in section
+    csrf = CSRF.search(page)
+    assert csrf
+    action = f"/dashboard/signals/{signal_id.group(1)}/acknowledge"
+
+    forged = await intake.post(action, data={"csrf": "forged", "analysis": "Discussed with the partners today."})
+    assert forged.status_code == 403
+    too_short = await intake.post(action, data={"csrf": csrf.group(1), "analysis": "ok"})
+    assert too_short.status_code == 422 and "analysis" in too_short.text
+
+    done = await intake.post(action, data={"csrf": csrf.group(1), "analysis": "Discussed with the partners today."})
+    assert done.status_code == 303
+    assert done.headers["location"].startswith("/dashboard?notice=")
+    after = (await intake.get(done.headers["location"])).text
+    assert f'id="signal-{signal_id.group(1)}"' not in after
+    assert "Signal acknowledged" in after
+    listed = await intake.get("/v1/signals", params={"status": "acknowledged"}, headers=COORDINATOR)
+    acknowledged = next(s for s in listed.json()["items"] if s["id"] == signal_id.group(1))
+    assert acknowledged["analysis"] == "Discussed with the partners today."
+
+
+async def test_indicators_follow_the_period_picker_and_draw_the_weekly_flow(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    await submitted(intake)
+    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    section = page.split('id="indicators"')[1].split("</section>")[0]
+    today = clock.now().date()
+    assert f'name="to" value="{today.isoformat()}"' in section
+    assert 'class="indicator"' in section and "<polyline" in section
+    chosen = await intake.get("/dashboard", params={"from": "2026-01-05", "to": "2026-03-01"}, headers=COORDINATOR)
+    section = chosen.text.split('id="indicators"')[1].split("</section>")[0]
+    assert 'name="from" value="2026-01-05"' in section and 'name="to" value="2026-03-01"' in section
+    backwards = await intake.get("/dashboard", params={"from": "2026-03-01", "to": "2026-01-05"}, headers=COORDINATOR)
+    assert backwards.status_code == 200
+    assert 'class="error"' in backwards.text.split('id="indicators"')[1]

@@ -45,3 +45,22 @@ def detail(value: object) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{str(key).replace('_', ' ')}: {item}" for key, item in value.items() if item is not None)
     return "" if value is None else str(value)
+
+
+def number(value: object) -> str:
+    """12.0 as 12, 3.456 as 3.5."""
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:.1f}"
+    return "–" if value is None else str(value)
+
+
+def figure(value: object, unit: str) -> str:
+    """An indicator's value with its unit: 42.5%, 87 days, 12."""
+    if value is None:
+        return "–"
+    shown = number(value)
+    if unit == "percent":
+        return f"{shown}%"
+    if unit in ("count", ""):
+        return shown
+    return f"{shown} {unit}"

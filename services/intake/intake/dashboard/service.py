@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from common.auth import Principal
-from common.errors import ProblemError
+from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients, service
+from intake import clients, kpis, service, signals
 from intake.dashboard import charts
 from intake.domain import Status
-from intake.schemas import ReferralOut
+from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.service import Context
 
 log = get_logger("regiepunt.intake.dashboard")
@@ -21,6 +23,7 @@ log = get_logger("regiepunt.intake.dashboard")
 PAGE = 200
 WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
 CRISIS_WARNING_DAYS = 7
+SIGNALS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,10 @@ class WaitingChild:
 
 @dataclass(frozen=True)
 class CrisisStay:
-    referral: ReferralOut
+    referral_id: str
     provider: str
+    start_date: date
+    crisis_end_date: date
     days_left: int
     urgent: bool
 
@@ -53,10 +58,9 @@ class Overview:
     crisis: list[CrisisStay]
     period_from: date
     period_to: date
-    signals: Any = None
-    signals_error: str | None = None
-    kpis: Any = None
-    kpis_error: str | None = None
+    open_signals: SignalPage | None = None
+    report: kpis.KpiReport | None = None
+    report_error: str | None = None
     flow: charts.FlowChart | None = None
 
 
@@ -110,22 +114,22 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-async def crisis_stays(ctx: Context, principal: Principal, names: dict[str, str]) -> list[CrisisStay]:
+def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str]) -> list[CrisisStay]:
     """Children in a crisis stay now, fewest days left first; 7 or fewer is urgent."""
-    stays: list[CrisisStay] = []
-    for referral in await _every(ctx, principal, Status.placed):
-        placement = referral.placement
-        if placement is None or placement.crisis_end_date is None or placement.crisis_days_left is None:
-            continue
-        stays.append(
-            CrisisStay(
-                referral=referral,
-                provider=names.get(placement.provider_id, placement.provider_id),
-                days_left=placement.crisis_days_left,
-                urgent=placement.crisis_days_left <= CRISIS_WARNING_DAYS,
-            )
+    if report is None:
+        return []
+    stays = [
+        CrisisStay(
+            referral_id=stay.referral_id,
+            provider=names.get(stay.provider_id or "", stay.provider_id or "–"),
+            start_date=stay.start_date,
+            crisis_end_date=stay.crisis_end_date,
+            days_left=stay.crisis_days_left,
+            urgent=stay.crisis_days_left <= CRISIS_WARNING_DAYS,
         )
-    return sorted(stays, key=lambda stay: (stay.days_left, stay.referral.id))
+        for stay in report.crisis_stays
+    ]
+    return sorted(stays, key=lambda stay: (stay.days_left, stay.referral_id))
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -136,14 +140,38 @@ def default_period(today: date) -> tuple[date, date]:
 async def overview(ctx: Context, principal: Principal, period: tuple[date, date] | None = None) -> Overview:
     names = await provider_names(ctx)
     period_from, period_to = period or default_period(ctx.today())
+    report: kpis.KpiReport | None = None
+    report_error = None
+    try:
+        report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
+    except InvalidInput as exc:
+        report_error = exc.detail
+    open_signals = await signals.list_signals(ctx, principal, status=signals.SignalStatus.open, limit=SIGNALS_SHOWN)
+    flow = None
+    if report is not None and report.weekly_flow:
+        flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
     return Overview(
         today=ctx.today(),
         places=await places(ctx),
         waiting=await waiting_children(ctx, principal),
-        crisis=await crisis_stays(ctx, principal, names),
+        crisis=crisis_stays(report, names),
         period_from=period_from,
         period_to=period_to,
+        open_signals=open_signals,
+        report=report,
+        report_error=report_error,
+        flow=flow,
     )
+
+
+async def acknowledge_signal(ctx: Context, principal: Principal, signal_id: str, analysis: str) -> SignalOut:
+    """The same rule as the API: an explanatory analysis, not a click-through."""
+    try:
+        checked = AcknowledgeIn(analysis=analysis)
+    except ValidationError as exc:
+        message = exc.errors()[0].get("msg", "is not valid")
+        raise InvalidInput("analysis", str(message).removeprefix("Value error, ")) from exc
+    return await signals.acknowledge(ctx, principal, signal_id, checked.analysis)
 
 
 @dataclass

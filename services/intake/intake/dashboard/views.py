@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,6 +21,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 TEMPLATES.env.filters["care"] = labels.care_type
 TEMPLATES.env.filters["municipality"] = labels.municipality
 TEMPLATES.env.filters["detail"] = labels.detail
+TEMPLATES.env.filters["number"] = labels.number
+TEMPLATES.env.filters["figure"] = labels.figure
 FORM_LIMIT = 20_000
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -86,8 +89,9 @@ async def overview(request: Request) -> Response:
     if not isinstance(gate, Viewer):
         return gate
     ctx = Context.of(request.app)
+    period = _period(request)
     try:
-        data = await service.overview(ctx, gate.principal)
+        data = await service.overview(ctx, gate.principal, period)
     except ProblemError as exc:
         return _problem_page(request, gate, exc)
     return _render(
@@ -99,6 +103,34 @@ async def overview(request: Request) -> Response:
         refreshed_at=ctx.now(),
         refresh=True,
     )
+
+
+def _period(request: Request) -> tuple[date, date] | None:
+    """The indicators' period from the picker; the default period when absent or not a date."""
+    try:
+        chosen = date.fromisoformat(request.query_params["from"]), date.fromisoformat(request.query_params["to"])
+    except (KeyError, ValueError):
+        return None
+    return chosen
+
+
+@router.post("/signals/{signal_id}/acknowledge")
+async def acknowledge_signal(request: Request, signal_id: str) -> Response:
+    gate = _gate(request)
+    if not isinstance(gate, Viewer):
+        return gate
+    form = await _form(request)
+    if not auth.csrf_ok(request, gate, form.get("csrf")):
+        return _render(
+            request, "message.html", 403, title="Form expired", message="Reload the page and try again.", viewer=gate
+        )
+    ctx = Context.of(request.app)
+    try:
+        await service.acknowledge_signal(ctx, gate.principal, signal_id, form.get("analysis", ""))
+    except ProblemError as exc:
+        return _problem_page(request, gate, exc)
+    notice = quote("Signal acknowledged; the analysis is recorded.")
+    return RedirectResponse(f"/dashboard?notice={notice}#signals", status_code=303)
 
 
 @router.post("/sign-in")
