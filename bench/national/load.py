@@ -346,6 +346,8 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         "seconds": phase["seconds"],
         "elapsed": round(elapsed, 2),
         "concurrency": phase.get("concurrency"),
+        "target_rate": phase.get("target_rate"),
+        "scale": phase.get("scale", 1.0),
         "generator_lag_p99_ms": round(percentile(lag, 0.99), 2),
         "calls": calls,
     }

@@ -75,10 +75,14 @@ def targets(sizes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
     share = _phase(largest, "submit_saturation")["calls"]["submit"]["ratio"]["rps"] or 0.0
     add("submit: requests/s as a share of the baseline's", share, SUBMIT_SHARE_OF_BASELINE, share >= 0.25)
-    at_rate = _phase(largest, "submit_at_target_rate")["calls"]["submit"]
-    add("submit at 50/s: p99", at_rate["p99_ms"], SUBMIT_P99_MS, at_rate["p99_ms"] < SUBMIT_P99_MS, "ms")
+    phase = _phase(largest, "submit_at_target_rate")
+    at_rate = phase["calls"]["submit"]
     offered = at_rate["offered_rate"] or 0.0
-    add("submit at 50/s: rate sustained", at_rate["rps"], offered, at_rate["rps"] >= 0.95 * offered, "/s")
+    wanted = phase.get("target_rate") or offered
+    saturated = _phase(largest, "submit_saturation")["calls"]["submit"]["rps"]
+    add(f"submit: saturated rate against the {wanted:g}/s target", saturated, wanted, saturated >= wanted, "/s")
+    p99_met = at_rate["p99_ms"] < SUBMIT_P99_MS and offered >= wanted
+    add(f"submit at {offered:g}/s offered: p99", at_rate["p99_ms"], SUBMIT_P99_MS, p99_met, "ms")
     decision = _phase(largest, "decision")["calls"]["decision"]
     add("one matching decision: p99", decision["p99_ms"], DECISION_P99_MS, decision["p99_ms"] < DECISION_P99_MS, "ms")
     small_reads = _reads(smallest)

@@ -330,6 +330,9 @@ class HistoryWriter:
             )
             row["crisis_end_date"] = end
 
+        if placed:
+            self._signals(chunk, row, decided, end)
+
         reservation_id = fast_uuid(rng)
         hold_until = decided + timedelta(hours=4 if crisis else 72)
         chunk.add(
@@ -426,6 +429,41 @@ class HistoryWriter:
                     "parts": json.dumps({"needs": 2.0, "proximity": 1.0}),
                     "rank": rank,
                     "chosen": chosen,
+                },
+            )
+
+    def _signals(self, chunk: Chunk, row: dict[str, Any], placed_at: datetime, end: date | None) -> None:
+        """The signals intake raised for this stay: a placement outside the region, a breakdown.
+        Those of ended stays were acknowledged with an analysis long ago; those of open stays are open."""
+        if "signals" not in TABLES["intake"]:
+            return
+        raised = []
+        if not row["placement_in_region"]:
+            raised.append(("out_of_region", placed_at, {"provider_id": row["placement_provider_id"]}))
+        if row["end_reason"] == "breakdown" and end is not None:
+            ended_at = datetime.combine(end, datetime.min.time(), UTC)
+            raised.append(("placement_breakdown", ended_at, {"provider_id": row["placement_provider_id"]}))
+        for signal_type, at, detail in raised:
+            condition = f"{signal_type}:{row['client_key']}:{row['id']}"
+            acknowledged = end is not None
+            chunk.add(
+                "intake",
+                "signals",
+                {
+                    "id": fast_uuid(self.rng),
+                    "type": signal_type,
+                    "status": "acknowledged" if acknowledged else "open",
+                    "referral_id": row["id"],
+                    "client_key": row["client_key"],
+                    "condition_key": condition,
+                    "open_key": None if acknowledged else condition,
+                    "detail": json.dumps(detail),
+                    "analysis": "Besproken in het regio-overleg; vervolgafspraken vastgelegd."
+                    if acknowledged
+                    else None,
+                    "acknowledged_by": "coordinator-1" if acknowledged else None,
+                    "acknowledged_at": at + timedelta(days=2) if acknowledged else None,
+                    "created_at": at,
                 },
             )
 
