@@ -118,3 +118,41 @@ def print_targets(rows: list[dict[str, Any]]) -> int:
         print(f"  [{row['size']}] {row['target']}: {row['measured']}{row['unit']} (limit {row['limit']}) {verdict}")
     correctness = [row for row in rows if row["target"] in ("errors", "overbooked or miscounted units")]
     return 0 if all(row["met"] for row in correctness) else 1
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The tables of docs/performance.md from a results file."""
+    lines = []
+    sizes = report["sizes"]
+    lines.append(
+        "| size | phase | call | offered/s | req/s | ×base rps | p50 ms | p95 ms | p99 ms | ×base p99 | errors |"
+    )
+    lines.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size_name, result in sizes.items():
+        for phase in result["phases"]:
+            for call_name, call in phase["calls"].items():
+                if not call["requests"]:
+                    continue
+                offered = call["offered_rate"] if call["offered_rate"] is not None else f"closed {phase['concurrency']}"
+                lines.append(
+                    f"| {size_name} | {phase['phase']} | {call_name} | {offered} | {call['rps']:.1f} "
+                    f"| {call['ratio']['rps']:.3f} | {call['p50_ms']:.1f} | {call['p95_ms']:.1f} "
+                    f"| {call['p99_ms']:.1f} | {call['ratio']['p99']:.2f} | {call['errors']} |"
+                )
+    lines.append("")
+    lines.append("| size | target | measured | limit | met |")
+    lines.append("|---|---|---:|---:|---|")
+    for row in report["targets"]:
+        verdict = "yes" if row["met"] else "**no**"
+        lines.append(
+            f"| {row['size']} | {row['target']} | {row['measured']}{row['unit']} | {row['limit']} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))

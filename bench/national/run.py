@@ -108,7 +108,7 @@ def run_phase(plan: dict[str, Any], work: Path) -> dict[str, Any]:
     return result
 
 
-async def place_check(dsns: dict[str, str]) -> dict[str, int]:
+async def place_check(dsns: dict[str, str]) -> dict[str, Any]:
     """No unit overbooked, unit counts equal to the open stays and holds, and intake agreeing with capacity."""
     capacity = await asyncpg.connect(dsns["capacity"])
     intake = await asyncpg.connect(dsns["intake"])
@@ -172,7 +172,7 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
             ],
             "history_ids": history_ids,
         }
-        results = []
+        results: list[dict[str, Any]] = []
         # The open stays are shared out so that each phase that ends stays has its own.
         stays = [{"referral_id": s.referral_id, "provider_id": s.provider_id} for s in open_stays]
         for number, planned in enumerate(plan_phases(args, optional)):
