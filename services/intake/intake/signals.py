@@ -298,73 +298,53 @@ async def on_crisis_extended(
     )
 
 
+def _crisis_condition_key(signal_type: SignalType) -> sa.ColumnElement[str]:
+    """condition_key() of a crisis-cap signal, spelled in SQL so that the database finds the due ones."""
+    r = referrals.c
+    return sa.literal(f"{signal_type.value}:") + r.client_key + ":" + r.id + ":" + sa.cast(r.crisis_end_date, sa.String)
+
+
+def _not_raised(signal_type: SignalType) -> sa.ColumnElement[bool]:
+    # A condition once raised is not raised again, also after it was acknowledged.
+    return ~sa.exists().where(signals.c.condition_key == _crisis_condition_key(signal_type))
+
+
 async def evaluate_crisis_caps(ctx: Context) -> int:
     """Open the time-driven signals of the crisis cap that are due now. Safe to run in several replicas
     and from several requests at once. Returns how many were opened."""
     today, now = ctx.today(), ctx.now()
     horizon = today + timedelta(days=ctx.settings.crisis_warning_days)
+    r = referrals.c
+    columns = (r.id, r.client_key, r.crisis_end_date, r.start_date, r.placement_provider_id)
+    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
+    follow_up = referrals.alias("follow_up")
+    has_follow_up = sa.exists().where(follow_up.c.client_key == r.client_key, follow_up.c.status.in_(WAITING))
     async with ctx.database.read() as session:
-        due = list(
-            (
-                await session.execute(
-                    sa.select(
-                        referrals.c.id,
-                        referrals.c.client_key,
-                        referrals.c.crisis_end_date,
-                        referrals.c.start_date,
-                        referrals.c.placement_provider_id,
-                    ).where(
-                        referrals.c.status == Status.placed.value,
-                        referrals.c.crisis_end_date.is_not(None),
-                        referrals.c.crisis_end_date <= horizon,
-                    )
+        exceeded = (
+            await session.execute(
+                sa.select(*columns).where(
+                    in_crisis, r.crisis_end_date < today, _not_raised(SignalType.crisis_cap_exceeded)
                 )
             )
-            .mappings()
-            .all()
-        )
-        if not due:
-            return 0
-        # A condition once raised is not raised again, also after it was acknowledged.
-        raised = set(
-            (
-                await session.execute(
-                    sa.select(signals.c.condition_key).where(
-                        signals.c.referral_id.in_([row["id"] for row in due]),
-                        signals.c.type.in_([t.value for t in CRISIS_CAP_TYPES]),
-                    )
+        ).mappings()
+        due = [(SignalType.crisis_cap_exceeded, row) for row in exceeded]
+        approaching = (
+            await session.execute(
+                sa.select(*columns).where(
+                    in_crisis,
+                    r.crisis_end_date >= today,
+                    r.crisis_end_date <= horizon,
+                    ~has_follow_up,
+                    _not_raised(SignalType.crisis_cap_approaching),
                 )
-            ).scalars()
-        )
-        with_follow_up = set(
-            (
-                await session.execute(
-                    sa.select(referrals.c.client_key)
-                    .where(
-                        referrals.c.client_key.in_({row["client_key"] for row in due}),
-                        referrals.c.status.in_(WAITING),
-                    )
-                    .distinct()
-                )
-            ).scalars()
-        )
-    to_open: list[tuple[SignalType, Row, int]] = []
-    for row in due:
-        days_left = (row["crisis_end_date"] - today).days
-        if days_left < 0:
-            signal_type = SignalType.crisis_cap_exceeded
-        elif row["client_key"] not in with_follow_up:
-            signal_type = SignalType.crisis_cap_approaching
-        else:
-            continue
-        scope = f"{row['id']}:{row['crisis_end_date'].isoformat()}"
-        if condition_key(signal_type, row["client_key"], scope) not in raised:
-            to_open.append((signal_type, row, days_left))
-    if not to_open:
+            )
+        ).mappings()
+        due += [(SignalType.crisis_cap_approaching, row) for row in approaching]
+    if not due:
         return 0
     opened = 0
     async with ctx.database.transaction() as session:
-        for signal_type, row, days_left in to_open:
+        for signal_type, row in due:
             opened += await open_signal(
                 session,
                 signal_type,
@@ -375,7 +355,7 @@ async def evaluate_crisis_caps(ctx: Context) -> int:
                     "provider_id": row["placement_provider_id"],
                     "start_date": _day(row["start_date"]),
                     "crisis_end_date": _day(row["crisis_end_date"]),
-                    "crisis_days_left": days_left,
+                    "crisis_days_left": (row["crisis_end_date"] - today).days,
                 },
                 now=now,
             )
