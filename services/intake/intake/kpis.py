@@ -145,6 +145,12 @@ class _Period:
         return sa.and_(day >= self.date_from, day <= self.date_to)
 
 
+async def _count_children(session: AsyncSession, client_keys: sa.Select[Any]) -> int:
+    """How many different children a query of client keys names (GROUP BY hashes; DISTINCT sorts)."""
+    grouped = client_keys.group_by(*client_keys.selected_columns).subquery()
+    return int(await session.scalar(sa.select(sa.func.count()).select_from(grouped)) or 0)
+
+
 async def _stay_indicators(
     session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
 ) -> list[Indicator]:
@@ -200,26 +206,29 @@ async def _stay_indicators(
         )
     ).one()
 
-    a = referrals.alias("a")
-    b = referrals.alias("b")
     active_in_period = sa.and_(
         r.start_date.is_not(None),
         r.start_date <= period.date_to,
         sa.func.coalesce(r.end_date, FAR_FUTURE) >= period.date_from,
     )
-    children = await session.scalar(sa.select(sa.func.count(sa.distinct(r.client_key))).where(active_in_period))
-    stacked = await session.scalar(
-        sa.select(sa.func.count(sa.distinct(a.c.client_key))).where(
-            b.c.client_key == a.c.client_key,
-            b.c.id != a.c.id,
-            a.c.start_date.is_not(None),
-            b.c.start_date.is_not(None),
-            b.c.start_date >= a.c.start_date,
-            b.c.start_date < sa.func.coalesce(a.c.end_date, FAR_FUTURE),
-            b.c.start_date <= period.date_to,
-            sa.func.coalesce(a.c.end_date, FAR_FUTURE) >= period.date_from,
-            sa.func.coalesce(b.c.end_date, FAR_FUTURE) >= period.date_from,
-        )
+    children = await _count_children(session, sa.select(r.client_key).where(active_in_period))
+    # A stay overlaps an earlier one of the same child when it begins before the latest end among the
+    # child's earlier stays: one ordered pass per child instead of a self-join.
+    earlier_end = sa.func.max(sa.func.coalesce(r.end_date, FAR_FUTURE)).over(
+        partition_by=r.client_key, order_by=(r.start_date, r.id), rows=(None, -1)
+    )
+    ordered = (
+        sa.select(r.client_key, r.start_date, r.end_date, earlier_end.label("earlier_end"))
+        .where(r.start_date.is_not(None), r.start_date <= period.date_to)
+        .subquery()
+    )
+    stacked = await _count_children(
+        session,
+        sa.select(ordered.c.client_key).where(
+            ordered.c.earlier_end > ordered.c.start_date,
+            ordered.c.earlier_end >= period.date_from,
+            sa.func.coalesce(ordered.c.end_date, FAR_FUTURE) >= period.date_from,
+        ),
     )
 
     days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
