@@ -46,6 +46,13 @@ def print_size(name: str, size_result: dict[str, Any]) -> None:
                 f"{call['p50_ms']:>8.1f} {call['p95_ms']:>8.1f} {call['p99_ms']:>8.1f} "
                 f"{call['ratio']['p99'] or 0:>9.2f} {call['errors']:>6}"
             )
+    print("CPU of the services per request (ms, intake + matching + capacity; the baseline's own for its phases):")
+    for phase in size_result["phases"]:
+        per_request = phase.get("service_cpu_ms_per_request")
+        if phase["phase"].startswith("baseline"):
+            per_request = phase.get("baseline_cpu_ms_per_request")
+        spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phase.get("cpu_seconds", {}).items())
+        print(f"  {phase['phase']:<22} {per_request} ms/request   ({spent}; load {phase['load_average_1m']})")
     checks = size_result["checks"]
     print(
         f"checks: {checks['overbooked_units']} overbooked units, "
@@ -75,6 +82,11 @@ def targets(sizes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
     share = _phase(largest, "submit_saturation")["calls"]["submit"]["ratio"]["rps"] or 0.0
     add("submit: requests/s as a share of the baseline's", share, SUBMIT_SHARE_OF_BASELINE, share >= 0.25)
+    submit_cpu = _phase(largest, "submit_saturation").get("service_cpu_ms_per_request")
+    baseline_cpu = _phase(largest, "baseline_saturation").get("baseline_cpu_ms_per_request")
+    if submit_cpu and baseline_cpu:
+        cpu_share = round(baseline_cpu / submit_cpu, 3)
+        add("submit: baseline CPU ms per request / services' CPU ms per submit", cpu_share, 0.25, cpu_share >= 0.25)
     phase = _phase(largest, "submit_at_target_rate")
     at_rate = phase["calls"]["submit"]
     offered = at_rate["offered_rate"] or 0.0

@@ -49,29 +49,31 @@ def plan_phases(args: argparse.Namespace, optional: list[str]) -> list[dict[str,
     total = round(sum(mix.values()), 1)
     phases: list[dict[str, Any]] = [
         {"name": "baseline_saturation", "mode": "closed", "call": "baseline", "concurrency": args.concurrency},
-        {"name": "baseline_open", "mode": "open", "rates": {"baseline": total}},
         {"name": "submit_saturation", "mode": "closed", "call": "submit", "concurrency": args.concurrency},
+        {"name": "baseline_open", "mode": "open", "rates": {"baseline": total}},
         {"name": "submit_at_target_rate", "mode": "open", "rates": {"submit": args.submit_rate}},
-        {"name": "decision", "mode": "open", "rates": {"decision": args.decision_rate}},
+        # One decision at a time: what one decision costs, without a queue in front of it.
+        {"name": "decision", "mode": "closed", "call": "decision", "concurrency": 1},
         {"name": "mix", "mode": "open", "rates": mix},
     ]
     return [dict(phase, seconds=args.seconds) for phase in phases]
 
 
-def within_reach(phase: dict[str, Any], done: list[dict[str, Any]]) -> dict[str, Any]:
+def within_reach(phase: dict[str, Any], done: list[dict[str, Any]], mix: dict[str, float]) -> dict[str, Any]:
     """An open-loop phase far beyond what the stack can serve measures only its queue and, after the
     30 s timeout, errors. So when the saturated submit rate is below what a phase offers, the target
-    rate is tried at 80% of that saturated rate, and the mix is scaled so its submissions take half
-    of it. Each phase records the rates it offered, so that the report can say so."""
+    rate is tried at 80% of that saturated rate, and the mix (and the baseline's open-loop phase, which
+    runs at the mix's total rate) is scaled so that its submissions take half of it. Each phase
+    records the rates it offered and the scale, so that the report can say so."""
     saturation = next((r for r in done if r["phase"] == "submit_saturation"), None)
     if saturation is None or phase["mode"] != "open":
         return phase
     sustainable = saturation["calls"]["submit"]["rps"]
+    scale = min(1.0, 0.5 * sustainable / mix["submit"])
     rates: dict[str, float] = phase["rates"]
     if phase["name"] == "submit_at_target_rate" and rates["submit"] > sustainable:
         return dict(phase, target_rate=rates["submit"], rates={"submit": round(0.8 * sustainable, 1)})
-    if phase["name"] == "mix" and rates["submit"] > 0.5 * sustainable:
-        scale = 0.5 * sustainable / rates["submit"]
+    if phase["name"] in ("mix", "baseline_open") and scale < 1.0:
         return dict(phase, scale=round(scale, 3), rates={k: round(v * scale, 2) for k, v in rates.items()})
     return phase
 
@@ -93,18 +95,38 @@ def optional_calls(intake_url: str, secret: str, referral_id: str) -> list[str]:
     return found
 
 
-def run_phase(plan: dict[str, Any], work: Path) -> dict[str, Any]:
-    """One phase in its own load-generator process, so it does not share an event loop with anything."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(plan: dict[str, Any], work: Path, pids: dict[str, int]) -> dict[str, Any]:
+    """One phase in its own load-generator process, so it does not share an event loop with anything.
+
+    Beside the latencies it records the CPU time each service process used during the phase: on a
+    shared machine, CPU milliseconds per request hardly depend on what else runs, where latency does."""
     plan_file = work / f"plan-{plan['phase']['name']}.json"
     out_file = work / f"result-{plan['phase']['name']}.json"
     plan_file.write_text(json.dumps(plan))
     load_before = os.getloadavg()[0]
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     subprocess.run(
         [sys.executable, "-m", "bench.national.load", str(plan_file), str(out_file)], check=True, cwd=stack.ROOT
     )
     result: dict[str, Any] = json.loads(out_file.read_text())
     # The machine is shared: the load average says how much else ran beside the benchmark.
     result["load_average_1m"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
+    result["cpu_seconds"] = {name: round(cpu_seconds(pid) - cpu_before[name], 2) for name, pid in pids.items()}
+    requests = sum(call["requests"] for call in result["calls"].values())
+    result["service_cpu_ms_per_request"] = (
+        round(1000 * sum(v for k, v in result["cpu_seconds"].items() if k != "baseline") / requests, 2)
+        if requests
+        else None
+    )
+    result["baseline_cpu_ms_per_request"] = (
+        round(1000 * result["cpu_seconds"]["baseline"] / requests, 2) if requests else None
+    )
     return result
 
 
@@ -175,14 +197,17 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
         results: list[dict[str, Any]] = []
         # The open stays are shared out so that each phase that ends stays has its own.
         stays = [{"referral_id": s.referral_id, "provider_id": s.provider_id} for s in open_stays]
-        for number, planned in enumerate(plan_phases(args, optional)):
-            phase = within_reach(planned, results)
+        planned_phases = plan_phases(args, optional)
+        mix_rates = next(p["rates"] for p in planned_phases if p["name"] == "mix")
+        for number, planned in enumerate(planned_phases):
+            phase = within_reach(planned, results, mix_rates)
             plan = dict(
                 base_plan, phase=phase, seed=size.units + number, open_stays=stays if phase["name"] == "mix" else []
             )
             print(f"  phase {phase['name']} ({phase['seconds']:.0f} s)", flush=True)
             profilers = profile(running, size, phase, args.profile) if phase["name"] in args.profile_phases else []
-            results.append(run_phase(plan, work / size.name))
+            pids = {name: running.pid(name) for name in names}
+            results.append(run_phase(plan, work / size.name, pids))
             for profiler in profilers:
                 profiler.wait(timeout=60)
         time.sleep(1.0)
