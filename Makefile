@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 PACKAGES := -e libs/common -e services/capacity -e services/intake -e services/matching
 PY_SOURCES := libs/common/common services/capacity/capacity services/intake/intake services/matching/matching
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
+# The browser test drives Debian's Chromium; installing it needs root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install up test lint test-sqlite test-postgres format token clean bench
+.PHONY: install up test lint test-sqlite test-postgres format token clean bench browser
 
 $(STAMP): libs/common/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,10 +28,14 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(PY_SOURCES)
 
-test-sqlite: install
+# Chromium for the dashboard's browser test (Playwright itself comes with requirements-dev.txt).
+browser:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test-sqlite: install browser
 	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
 
-test-postgres: install
+test-postgres: install browser
 	REGIEPUNT_TEST_DATABASE=postgresql REGIEPUNT_TEST_PG_DSN=$(PG_DSN) $(PY) -m pytest
 
 test: lint test-sqlite test-postgres

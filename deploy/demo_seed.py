@@ -1,44 +1,147 @@
-"""A deterministic Haaglanden demo set, created through the services' own public APIs."""
+"""A deterministic Haaglanden demo set: the region's providers and places, and two years of referrals
+that went through the real lifecycle.
+
+The history is made in-process before the services are served: the three apps run on their own
+databases, wired to each other over HTTP (httpx's ASGI transport) and sharing one manual clock that
+is walked day by day from two years ago to now. Every step goes through the services' public API, so
+the services' own rules decide what happens (matching, holds, the crisis cap, signals); the seed only
+plays the people: referrers refer, providers accept, decline and end stays, coordinators extend crisis
+stays and acknowledge signals. The same seed gives the same choices.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import math
 import random
-from datetime import date, timedelta
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from common.auth import mint_token
+from common.clock import ManualClock
+from common.logging import configure_logging
 
 SEED = 20270101
+HISTORY_DAYS = 730
+# New children referred per day on average; onward placements and re-referrals come on top.
+NEW_CHILDREN_PER_DAY = 1.9
 
-MUNICIPALITIES_IN_REGION = ["GM0518", "GM0518", "GM0518", "GM0503", "GM0637", "GM0603", "GM1783", "GM1916",
-                            "GM1926", "GM1842", "GM0629"]  # fmt: skip
-MUNICIPALITIES_OUTSIDE = ["GM0599", "GM0546", "GM0344", "GM0363"]  # Rotterdam, Leiden, Utrecht, Amsterdam
+# Home municipalities weighted by the number of children living there (CBS, rounded).
+MUNICIPALITY_WEIGHTS = {
+    "GM0518": 100, "GM0637": 24, "GM1783": 22, "GM0503": 18, "GM1916": 15, "GM0603": 11,
+    "GM1926": 12, "GM0629": 5, "GM1842": 4,
+}  # fmt: skip
+IN_REGION = list(MUNICIPALITY_WEIGHTS)
+OUTSIDE = ["GM0599", "GM0546", "GM0344", "GM0363"]  # Rotterdam, Leiden, Utrecht, Amsterdam
 SPECIALISMS = ["trauma", "autism", "attachment", "addiction", "self_harm", "aggression", "eating_disorder",
                "sexual_exploitation", "young_parent", "psychiatric_care"]  # fmt: skip
 
-# (name, role, care types it offers)
-PROVIDERS: list[tuple[str, str, list[str]]] = [
-    ("Jeugdhuis Duinzicht", "strategic", ["crisis", "residential", "family_home", "training_flat"]),
-    ("Stichting Hofstad Jeugd", "strategic", ["crisis", "residential", "secure", "respite"]),
-    ("Pleegzorg Haaglanden", "strategic", ["foster_care", "crisis"]),
-    ("Kinder- en Jeugdpsychiatrie Westduin", "tactical", ["clinical", "crisis"]),
-    ("Gezinshuizen Zuid-Holland", "tactical", ["family_home", "foster_care"]),
-    ("De Delftse Brug", "tactical", ["residential", "training_flat", "respite"]),
-    ("Zorgboerderij Het Westland", "operational", ["respite", "residential"]),
-    ("Kamers met Kansen", "operational", ["training_flat"]),
-    ("LVB Wonen Zoetermeer", "operational", ["residential", "respite"]),
-    ("Jeugdzorg Rijnmond", "operational", ["residential", "clinical", "secure"]),
+# (name, contract role, care types it runs, size factor)
+PROVIDERS: list[tuple[str, str, list[str], int]] = [
+    ("Jeugdhuis Duinzicht", "strategic", ["crisis", "residential", "family_home", "training_flat"], 3),
+    ("Stichting Hofstad Jeugd", "strategic", ["crisis", "residential", "secure", "respite"], 3),
+    ("Pleegzorg Haaglanden", "strategic", ["foster_care", "crisis"], 3),
+    ("Jeugdformaat Verblijf", "strategic", ["crisis", "residential", "training_flat", "clinical"], 3),
+    ("Kinder- en Jeugdpsychiatrie Westduin", "tactical", ["clinical", "crisis"], 2),
+    ("Gezinshuizen Zuid-Holland", "tactical", ["family_home", "foster_care"], 2),
+    ("De Delftse Brug", "tactical", ["residential", "training_flat", "respite"], 2),
+    ("Cardea Haaglanden", "tactical", ["residential", "family_home", "respite"], 2),
+    ("Ipse de Bruggen Jeugd", "tactical", ["residential", "respite", "family_home"], 2),
+    ("Youz Kliniek Den Haag", "tactical", ["clinical"], 1),
+    ("Zorgboerderij Het Westland", "operational", ["respite", "residential"], 1),
+    ("Kamers met Kansen", "operational", ["training_flat"], 2),
+    ("LVB Wonen Zoetermeer", "operational", ["residential", "respite"], 1),
+    ("Gezinshuis De Vlinder", "operational", ["family_home"], 1),
+    ("Gezinshuis Het Anker", "operational", ["family_home"], 1),
+    ("Stichting Thuisbasis", "operational", ["foster_care", "respite"], 1),
+    ("Leger des Heils Jeugdzorg", "operational", ["training_flat", "residential"], 1),
+    ("Woonvoorziening Rijswijk", "operational", ["residential"], 1),
+    ("Logeerhuis Wassenaar", "operational", ["respite"], 1),
+    ("Kamertraining Delft", "operational", ["training_flat"], 1),
+    ("Pleeggezinnen Westland", "operational", ["foster_care"], 1),
+    ("Jeugdzorg Rijnmond", "operational", ["residential", "clinical", "secure"], 2),
+    ("Horizon Jeugdzorg", "operational", ["residential", "secure", "clinical"], 2),
+    ("Pluryn Specialistisch", "operational", ["residential", "family_home"], 1),
+    ("Fier Expertisecentrum", "operational", ["residential", "crisis"], 1),
 ]
-AGE_RANGES = {
-    "crisis": (0, 17), "foster_care": (0, 17), "family_home": (0, 17), "respite": (4, 17),
-    "training_flat": (16, 22), "residential": (8, 17), "clinical": (10, 17), "secure": (12, 17),
+# Providers whose units stand outside the region: specific expertise the region lacks.
+OUTSIDE_PROVIDERS = {"Jeugdzorg Rijnmond", "Horizon Jeugdzorg", "Pluryn Specialistisch", "Fier Expertisecentrum"}
+
+# Per care type: unit ages, places per unit, length of stay in days (low, high), share of referrals.
+CARE = {
+    "crisis":        {"ages": (0, 17),  "places": (3, 6),  "stay": (5, 45),   "weight": 20, "child": (4, 17)},
+    "foster_care":   {"ages": (0, 17),  "places": (5, 10),  "stay": (90, 520), "weight": 17, "child": (0, 14)},
+    "family_home":   {"ages": (0, 17),  "places": (4, 6),  "stay": (120, 560), "weight": 9, "child": (3, 15)},
+    "respite":       {"ages": (4, 17),  "places": (3, 6),  "stay": (14, 120), "weight": 8, "child": (5, 15)},
+    "training_flat": {"ages": (16, 22), "places": (4, 8),  "stay": (60, 420), "weight": 12, "child": (17, 21)},
+    "residential":   {"ages": (8, 17),  "places": (6, 10), "stay": (60, 420), "weight": 24, "child": (10, 17)},
+    "clinical":      {"ages": (10, 17), "places": (4, 8),  "stay": (30, 160), "weight": 6, "child": (12, 17)},
+    "secure":        {"ages": (12, 17), "places": (5, 8),  "stay": (60, 220), "weight": 4, "child": (12, 17)},
 }  # fmt: skip
 
+REFERRERS = [
+    ("Jeugdteam Den Haag Centrum", "local_team", 30), ("Jeugdteam Den Haag Escamp", "local_team", 20),
+    ("Jeugdteam Zoetermeer", "local_team", 10), ("CJG Delft", "local_team", 8), ("Jeugdteam Westland", "local_team", 8),
+    ("Jeugdbescherming west", "certified_institution", 18), ("William Schrikker Stichting", "certified_institution", 5),
+    ("Huisartsenpraktijk Rijswijk", "gp", 4), ("GGD Haaglanden jeugdarts", "youth_doctor", 3),
+    ("HMC kinderpsychiatrie", "medical_specialist", 4), ("Rechtbank Den Haag, kinderrechter", "court", 3),
+]  # fmt: skip
 
-def _headers(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+END_REASONS: dict[str, list[tuple[str, int]]] = {
+    "crisis": [("returned_home", 50), ("onward_placement", 42), ("breakdown", 3), ("other", 5)],
+    "foster_care": [("returned_home", 35), ("onward_placement", 30), ("breakdown", 20), ("other", 15)],
+    "family_home": [
+        ("returned_home", 40),
+        ("onward_placement", 25),
+        ("breakdown", 15),
+        ("independent_living", 10),
+        ("other", 10),
+    ],
+    "respite": [("returned_home", 85), ("breakdown", 5), ("other", 10)],
+    "training_flat": [("independent_living", 65), ("returned_home", 10), ("breakdown", 12), ("other", 13)],
+    "residential": [
+        ("returned_home", 40),
+        ("onward_placement", 22),
+        ("breakdown", 16),
+        ("independent_living", 12),
+        ("other", 10),
+    ],
+    "clinical": [("returned_home", 45), ("onward_placement", 40), ("breakdown", 5), ("other", 10)],
+    "secure": [("onward_placement", 60), ("returned_home", 30), ("other", 10)],
+}
+# Where a child goes after an onward placement from each care type.
+ONWARD = {
+    "crisis": [("foster_care", 30), ("residential", 35), ("family_home", 20), ("clinical", 10), ("training_flat", 5)],
+    "foster_care": [("residential", 60), ("family_home", 40)],
+    "family_home": [("residential", 60), ("training_flat", 40)],
+    "residential": [("training_flat", 45), ("family_home", 25), ("secure", 15), ("clinical", 15)],
+    "clinical": [("residential", 70), ("family_home", 30)],
+    "secure": [("residential", 80), ("training_flat", 20)],
+}
+DECLINE_REASONS = ["The group is full of children with heavy care needs right now.",
+                   "Staff shortage this month; we cannot take in safely.",
+                   "The child's needs do not fit this group's expertise.",
+                   "Too far from school and family for this child."]  # fmt: skip
+EXTENSION_REASONS = ["Follow-up place found, starts next week.",
+                     "Return home is being prepared with the family; a few more days needed.",
+                     "Court hearing on custody is scheduled; a move before it would harm the child."]  # fmt: skip
+ANALYSES = {
+    "crisis_cap_approaching": "Follow-up referral made with the local team; discharge planned before the cap.",
+    "crisis_cap_exceeded": "No follow-up place yet; extension agreed with the provider, escalated to partners.",
+    "onward_placement": "Planned transfer from the crisis shelter to a longer stay; warm handover arranged.",
+    "repeated_placements": "Case discussed with the local team: one stable place and a fixed care manager.",
+    "placement_breakdown": "Breakdown analysed with provider and family; group composition played a part.",
+    "placement_at_risk": "Extra support hours added; the provider and the local team meet every week.",
+    "out_of_region": "Safety ground checked: the child must live away from the region for now.",
+    "unmatched": "Discussed with strategic and tactical partners under the joint duty to place.",
+    "stacking": "Overlap of a few days during the handover between providers; no double care billed.",
+}
 
 
 def bsn_for(number: int) -> str:
@@ -52,98 +155,532 @@ def bsn_for(number: int) -> str:
         base += 1
 
 
-def seed_demo(urls: dict[str, str], secret: str, *, today: date | None = None) -> bool:
-    """Seed when capacity holds no providers yet. Returns True when it seeded."""
-    rng = random.Random(SEED)
-    coordinator = _headers(mint_token(secret, sub="demo-seed", role="coordinator", org="Regiepunt Haaglanden"))
-    with httpx.Client(timeout=30.0) as http:
-        existing = http.get(f"{urls['capacity']}/v1/providers", headers=coordinator)
-        existing.raise_for_status()
-        body = existing.json()
-        items = body["items"] if isinstance(body, dict) else body
-        if items:
-            print("demo data: databases already hold data, not seeding", flush=True)
-            return False
-        print("demo data: seeding the Haaglanden demo set …", flush=True)
-        providers: list[dict[str, Any]] = []
-        for index, (name, role, care_types) in enumerate(PROVIDERS):
-            created = http.post(
-                f"{urls['capacity']}/v1/providers",
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([name for name, _ in weighted], weights=[weight for _, weight in weighted])[0]
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+@dataclass
+class Child:
+    number: int
+    bsn: str
+    birth_date: date
+    municipality: str
+    target_group: str
+    needs: list[str]
+
+
+@dataclass
+class Stay:
+    """What the seed plans for one referral once it is placed."""
+
+    referral_id: str
+    child: Child
+    care_type: str
+    referrer: int
+    provider_id: str | None = None
+    planned_end: date | None = None
+    end_reason: str | None = None
+    at_risk_raised: bool = False
+    follow_up_made: bool = False
+    extended: bool = False
+    crisis_end: date | None = None
+
+
+@dataclass
+class Apps:
+    capacity: FastAPI
+    matching: FastAPI
+    intake: FastAPI
+
+
+@dataclass
+class Demo:
+    rng: random.Random
+    clock: ManualClock
+    secret: str
+    http: dict[str, httpx.AsyncClient]
+    apps: Apps
+    today: date = field(default_factory=date.today)
+    children: list[Child] = field(default_factory=list)
+    open_referrals: dict[str, Stay] = field(default_factory=dict)  # pending, proposed or unmatched
+    placed: dict[str, Stay] = field(default_factory=dict)
+    queued: list[tuple[date, Child, str, int]] = field(default_factory=list)  # (when, child, care type, referrer)
+    proposed: dict[str, str] = field(default_factory=dict)  # referral id -> provider it was proposed to
+    unanswered: set[str] = field(default_factory=set)  # proposals a provider lets expire
+    units: list[dict[str, Any]] = field(default_factory=list)
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    signals_api: bool = True
+
+    # --- who acts --------------------------------------------------------------------------------
+
+    def _headers(self, key: str, **claims: Any) -> dict[str, str]:
+        if key not in self.tokens:
+            self.tokens[key] = {"Authorization": f"Bearer {mint_token(self.secret, **claims)}"}
+        return self.tokens[key]
+
+    def coordinator(self) -> dict[str, str]:
+        return self._headers("coordinator", sub="demo-coordinator", role="coordinator", org="Regiepunt Haaglanden")
+
+    def provider(self, provider_id: str) -> dict[str, str]:
+        return self._headers(
+            f"provider:{provider_id}", sub="demo-planner", role="provider", org="demo", provider_id=provider_id
+        )
+
+    def referrer(self, index: int) -> dict[str, str]:
+        org, kind, _ = REFERRERS[index]
+        return self._headers(
+            f"referrer:{index}", sub=f"demo-{kind}-{index}", role="referrer", org=org, referrer_type=kind
+        )
+
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    async def call(
+        self, service: str, method: str, path: str, headers: dict[str, str], **kwargs: Any
+    ) -> httpx.Response:
+        return await self.http[service].request(method, path, headers=headers, **kwargs)
+
+    # --- the region's places ---------------------------------------------------------------------
+
+    async def create_places(self) -> None:
+        for index, (name, role, care_types, size) in enumerate(PROVIDERS):
+            response = await self.call(
+                "capacity",
+                "POST",
+                "/v1/providers",
+                self.coordinator(),
                 json={"name": name, "agb_code": f"98{index + 1:06d}", "role": role},
-                headers=coordinator,
             )
-            created.raise_for_status()
-            provider = created.json()
-            providers.append(provider)
+            response.raise_for_status()
+            provider = response.json()
             for care_type in care_types:
-                for unit_number in range(rng.randint(1, 3)):
-                    outside = name == "Jeugdzorg Rijnmond" or rng.random() < 0.08
-                    municipality = rng.choice(MUNICIPALITIES_OUTSIDE if outside else MUNICIPALITIES_IN_REGION)
-                    age_min, age_max = AGE_RANGES[care_type]
-                    small = care_type in ("foster_care", "family_home")
-                    unit = {
-                        "name": f"{name} {care_type.replace('_', ' ')} {unit_number + 1}",
-                        "care_type": care_type,
-                        "target_groups": sorted(rng.sample(["jo", "lvb", "ggz"], rng.randint(1, 3))),
-                        "age_min": age_min,
-                        "age_max": age_max,
-                        "municipality_code": municipality,
-                        "capacity": rng.randint(1, 4) if small else rng.randint(4, 12),
-                        "specialisms": sorted(rng.sample(SPECIALISMS, rng.randint(1, 3))),
-                        "part_time": care_type in ("foster_care", "respite") and rng.random() < 0.5,
-                    }  # fmt: skip
-                    response = http.post(
-                        f"{urls['capacity']}/v1/providers/{provider['id']}/units", json=unit, headers=coordinator
+                spec = CARE[care_type]
+                for number in range(size + self.rng.randint(0, 2)):
+                    outside = name in OUTSIDE_PROVIDERS
+                    municipality = (
+                        self.rng.choice(OUTSIDE) if outside else _pick(self.rng, list(MUNICIPALITY_WEIGHTS.items()))
                     )
-                    response.raise_for_status()
-        _seed_referrals(http, urls, secret, rng, today or date.today())
-    print(f"demo data: {len(providers)} providers seeded", flush=True)
-    return True
+                    low, high = spec["places"]
+                    part_time = care_type == "respite" or (care_type == "foster_care" and number == 0)
+                    unit = {
+                        "name": f"{name} · {care_type.replace('_', ' ')} {number + 1}",
+                        "care_type": care_type,
+                        "target_groups": sorted(self.rng.sample(["jo", "lvb", "ggz"], self.rng.randint(2, 3))),
+                        "age_min": spec["ages"][0],
+                        "age_max": spec["ages"][1],
+                        "municipality_code": municipality,
+                        "capacity": self.rng.randint(low, high),
+                        "specialisms": sorted(self.rng.sample(SPECIALISMS, self.rng.randint(2, 4))),
+                        "part_time": part_time,
+                    }
+                    created = await self.call(
+                        "capacity", "POST", f"/v1/providers/{provider['id']}/units", self.coordinator(), json=unit
+                    )
+                    created.raise_for_status()
+                    self.units.append(created.json())
 
+    async def change_availability(self) -> None:
+        """Providers block a place now and then (a room being redone, staff short) and free it again."""
+        unit = self.rng.choice(self.units)
+        current = await self.call("capacity", "GET", f"/v1/units/{unit['id']}", self.coordinator())
+        if current.status_code != 200:
+            return
+        state = current.json()
+        room = state["capacity"] - state["occupied"] - state["reserved"]
+        blocked = 0 if state["blocked"] else min(room, self.rng.randint(1, 2))
+        await self.http["capacity"].put(
+            f"/v1/units/{unit['id']}/availability",
+            json={"capacity": state["capacity"], "blocked": max(blocked, 0)},
+            headers={**self.provider(state["provider_id"]), "If-Match": str(state["version"])},
+        )
 
-def _seed_referrals(http: httpx.Client, urls: dict[str, str], secret: str, rng: random.Random, today: date) -> None:
-    referrer = _headers(
-        mint_token(secret, sub="demo-referrer", role="referrer", org="Jeugdteam Den Haag Centrum",
-                   referrer_type="local_team")
-    )  # fmt: skip
-    probe = http.get(f"{urls['intake']}/v1/referrals", headers=referrer)
-    if probe.status_code in (404, 405):
-        return  # intake does not take referrals in this build
-    care_types = ["residential", "residential", "crisis", "foster_care", "family_home", "training_flat", "respite"]
-    for number in range(24):
-        care_type = rng.choice(care_types)
-        age = rng.randint(16, 19) if care_type == "training_flat" else rng.randint(4, 17)
-        birth = today - timedelta(days=age * 365 + rng.randint(10, 300))
+    # --- referrers -------------------------------------------------------------------------------
+
+    def new_child(self, care_type: str) -> Child:
+        number = len(self.children) + 1
+        low, high = CARE[care_type]["child"]
+        age_days = self.rng.randint(low * 365 + 30, high * 365 + 300)
+        child = Child(
+            number=number,
+            bsn=bsn_for(number),
+            birth_date=self.today - timedelta(days=age_days),
+            municipality=_pick(self.rng, list(MUNICIPALITY_WEIGHTS.items())),
+            target_group=_pick(self.rng, [("jo", 60), ("lvb", 22), ("ggz", 18)]),
+            needs=sorted(self.rng.sample(SPECIALISMS, self.rng.randint(0, 2))),
+        )
+        self.children.append(child)
+        return child
+
+    def fits(self, child: Child, care_type: str) -> bool:
+        age = (self.today - child.birth_date).days // 365
+        limit = 22 if care_type == "training_flat" else 17
+        low = 16 if care_type == "training_flat" else 0
+        return low <= age <= limit
+
+    async def refer(self, child: Child, care_type: str, referrer: int) -> None:
+        if not self.fits(child, care_type):
+            return
+        out_of_region = None
+        if self.rng.random() < 0.05:
+            criterion = self.rng.choice(["safety", "expertise"])
+            out_of_region = {
+                "criterion": criterion,
+                "justification": "Threat from the child's network in the region; must live elsewhere."
+                if criterion == "safety"
+                else "Needs specialised care for a rare disorder that no provider in the region offers.",
+            }
+        part_time = care_type == "respite" or (care_type == "foster_care" and self.rng.random() < 0.2)
         body = {
             "client": {
-                "bsn": bsn_for(number + 1),
-                "birth_date": birth.isoformat(),
-                "municipality_code": rng.choice(MUNICIPALITIES_IN_REGION),
+                "bsn": child.bsn,
+                "birth_date": child.birth_date.isoformat(),
+                "municipality_code": child.municipality,
             },
             "care_type": care_type,
-            "target_group": rng.choice(["jo", "jo", "lvb", "ggz"]),
-            "needs": sorted(rng.sample(SPECIALISMS, rng.randint(0, 2))),
-            "part_time": False,
-            "requested_start": (today + timedelta(days=rng.randint(0, 14))).isoformat(),
-            "out_of_region": None,
+            "target_group": child.target_group,
+            "needs": child.needs,
+            "part_time": part_time,
+            "requested_start": (self.today + timedelta(days=0 if care_type == "crisis" else 7)).isoformat(),
+            "out_of_region": out_of_region,
             "notes": "Demo referral.",
         }
-        response = http.post(
-            f"{urls['intake']}/v1/referrals", json=body, headers={**referrer, "Idempotency-Key": f"demo-{number}"}
+        response = await self.call(
+            "intake",
+            "POST",
+            "/v1/referrals",
+            {**self.referrer(referrer), "Idempotency-Key": f"demo-{child.number}-{self.today}-{care_type}"},
+            json=body,
         )
         if response.status_code != 201:
-            print(f"demo data: referral {number} refused: {response.status_code} {response.text[:200]}", flush=True)
-            continue
+            self.count(f"refused {response.status_code}")
+            return
+        self.count("referrals")
         referral = response.json()
-        proposal = referral.get("proposal")
-        if referral.get("status") == "proposed" and proposal and rng.random() < 0.6:
-            provider = _headers(
-                mint_token(secret, sub="demo-provider", role="provider", org="demo",
-                           provider_id=proposal["provider_id"])
-            )  # fmt: skip
-            start = today - timedelta(days=rng.randint(0, 40))
-            http.post(
-                f"{urls['intake']}/v1/referrals/{referral['id']}/accept",
-                json={"start_date": start.isoformat()},
-                headers=provider,
+        self.open_referrals[referral["id"]] = Stay(referral["id"], child, care_type, referrer)
+        self.note_proposal(referral)
+
+    def note_proposal(self, referral: dict[str, Any]) -> None:
+        if referral.get("status") == "proposed" and referral.get("proposal"):
+            self.proposed[referral["id"]] = referral["proposal"]["provider_id"]
+        else:
+            self.proposed.pop(referral["id"], None)
+
+    async def withdraw_some(self) -> None:
+        """A referrer withdraws a child that has waited long (the family found another way)."""
+        for stay in list(self.open_referrals.values()):
+            if self.rng.random() < 0.015:
+                response = await self.call(
+                    "intake", "POST", f"/v1/referrals/{stay.referral_id}/withdraw", self.referrer(stay.referrer)
+                )
+                if response.status_code == 200:
+                    self.count("withdrawn")
+                    self.open_referrals.pop(stay.referral_id, None)
+                    self.proposed.pop(stay.referral_id, None)
+
+    # --- providers -------------------------------------------------------------------------------
+
+    async def refresh_proposed(self) -> None:
+        """After the point moved referrals on its own (expiry, waiting list), see which are proposed
+        now, as each referrer sees its own referrals."""
+        self.proposed.clear()
+        referrers = sorted({stay.referrer for stay in self.open_referrals.values()})
+        for referrer in referrers:
+            offset: int | None = 0
+            while offset is not None:
+                response = await self.call(
+                    "intake",
+                    "GET",
+                    "/v1/referrals",
+                    self.referrer(referrer),
+                    params={"status": "proposed", "limit": 200, "offset": offset},
+                )
+                body = response.json()
+                for item in body["items"]:
+                    if item["id"] in self.open_referrals:
+                        self.note_proposal(item)
+                offset = body.get("next_offset")
+
+    async def answer_proposals(self, *, crisis_only: bool) -> None:
+        for referral_id, provider_id in list(self.proposed.items()):
+            stay = self.open_referrals.get(referral_id)
+            if stay is None or referral_id in self.unanswered or (crisis_only and stay.care_type != "crisis"):
+                continue
+            roll = self.rng.random()
+            if roll < 0.03 and stay.care_type != "crisis":
+                self.unanswered.add(referral_id)  # no answer: the hold expires and the point matches again
+                continue
+            if roll < 0.11 and stay.care_type != "crisis":
+                response = await self.call(
+                    "intake",
+                    "POST",
+                    f"/v1/referrals/{referral_id}/decline",
+                    self.provider(provider_id),
+                    json={"reason": self.rng.choice(DECLINE_REASONS)},
+                )
+                if response.status_code == 200:
+                    self.count("declined")
+                    self.note_proposal(response.json())
+                continue
+            response = await self.call(
+                "intake",
+                "POST",
+                f"/v1/referrals/{referral_id}/accept",
+                self.provider(provider_id),
+                json={"start_date": self.today.isoformat()},
             )
+            if response.status_code != 200:
+                continue
+            self.count("placed")
+            self.open_referrals.pop(referral_id, None)
+            self.proposed.pop(referral_id, None)
+            stay.provider_id = provider_id
+            crisis_end = (response.json().get("placement") or {}).get("crisis_end_date")
+            stay.crisis_end = date.fromisoformat(crisis_end) if crisis_end else None
+            low, high = CARE[stay.care_type]["stay"]
+            if stay.care_type == "crisis":
+                # Most crisis stays end within the four weeks; some run over the cap.
+                length = self.rng.randint(5, 27) if self.rng.random() < 0.7 else self.rng.randint(28, 45)
+            else:
+                length = int(self.rng.triangular(low, high, low + (high - low) / 3))
+            stay.planned_end = self.today + timedelta(days=length)
+            stay.end_reason = _pick(self.rng, END_REASONS[stay.care_type])
+            young_adult_leaves = stay.care_type == "training_flat" and stay.end_reason == "independent_living"
+            if young_adult_leaves and self.rng.random() < 0.5:
+                # Half of the young adults who move on to living independently do so within 6 months.
+                stay.planned_end = self.today + timedelta(days=self.rng.randint(60, 175))
+            self.placed[referral_id] = stay
+
+    async def end_stays(self) -> None:
+        for referral_id, stay in list(self.placed.items()):
+            if stay.planned_end is None or stay.provider_id is None:
+                continue
+            days_left = (stay.planned_end - self.today).days
+            if stay.end_reason == "breakdown" and not stay.at_risk_raised and 0 < days_left <= 14:
+                stay.at_risk_raised = True
+                if self.signals_api and self.rng.random() < 0.7:
+                    raised = await self.call(
+                        "intake",
+                        "POST",
+                        f"/v1/referrals/{referral_id}/signals",
+                        self.provider(stay.provider_id),
+                        json={"type": "placement_at_risk", "note": "Escalating conflicts in the group this week."},
+                    )
+                    if raised.status_code in (404, 405):
+                        self.signals_api = False
+            if stay.end_reason == "onward_placement" and not stay.follow_up_made and days_left <= 6:
+                # The next place is sought while the child is still placed; the new stay may start
+                # before this one ends (a short overlap at the handover).
+                stay.follow_up_made = True
+                self.queued.append((self.today, stay.child, _pick(self.rng, ONWARD[stay.care_type]), stay.referrer))
+            if stay.care_type == "crisis" and not stay.extended and days_left > 0:
+                await self.maybe_extend(referral_id, stay)
+            if days_left > 0:
+                continue
+            response = await self.call(
+                "intake",
+                "POST",
+                f"/v1/referrals/{referral_id}/end",
+                self.provider(stay.provider_id),
+                json={"end_date": self.today.isoformat(), "reason": stay.end_reason},
+            )
+            if response.status_code != 200:
+                continue
+            self.count(f"ended {stay.end_reason}")
+            del self.placed[referral_id]
+            if stay.end_reason == "breakdown" and self.rng.random() < 0.75:
+                # After a breakdown the child needs a new place: a repeated placement.
+                again = stay.care_type if stay.care_type != "respite" else "residential"
+                when = self.today + timedelta(days=self.rng.randint(0, 4))
+                self.queued.append((when, stay.child, again if self.rng.random() < 0.5 else "crisis", stay.referrer))
+
+    async def maybe_extend(self, referral_id: str, stay: Stay) -> None:
+        """A coordinator extends a crisis stay near its cap when the follow-up needs a little longer."""
+        if stay.crisis_end is None or stay.planned_end is None or (stay.crisis_end - self.today).days > 3:
+            return
+        stay.extended = True
+        over = (stay.planned_end - stay.crisis_end).days
+        if over > 0 and self.rng.random() < 0.6:
+            extended = await self.call(
+                "intake",
+                "POST",
+                f"/v1/referrals/{referral_id}/extend-crisis",
+                self.coordinator(),
+                json={"days": min(max(over, 3), 21), "reason": self.rng.choice(EXTENSION_REASONS)},
+            )
+            if extended.status_code == 200:
+                self.count("crisis extended")
+
+    # --- coordinators ----------------------------------------------------------------------------
+
+    async def acknowledge_old_signals(self, older_than_days: int) -> None:
+        if not self.signals_api:
+            return
+        cutoff = self.clock.now() - timedelta(days=older_than_days)
+        stale: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            response = await self.call(
+                "intake",
+                "GET",
+                "/v1/signals",
+                self.coordinator(),
+                params={"status": "open", "limit": 200, "offset": offset},
+            )
+            if response.status_code in (404, 405):
+                self.signals_api = False
+                return
+            if response.status_code != 200:
+                return
+            body = response.json()
+            items = body.get("items", [])
+            stale.extend(s for s in items if datetime.fromisoformat(s["created_at"]) < cutoff)
+            offset += len(items)
+            if not items or offset >= int(body.get("total", 0)):
+                break
+        for signal in stale:
+            if self.rng.random() < 0.1:
+                continue  # some are left open: a coordinator's backlog
+            answered = await self.call(
+                "intake",
+                "POST",
+                f"/v1/signals/{signal['id']}/acknowledge",
+                self.coordinator(),
+                json={"analysis": ANALYSES.get(signal["type"], "Discussed with the provider and the local team.")},
+            )
+            if answered.status_code == 200:
+                self.count("signals acknowledged")
+
+    # --- the walk through time -------------------------------------------------------------------
+
+    def set_time(self, day: date, hour: int) -> None:
+        self.today = day
+        self.clock.set(datetime(day.year, day.month, day.day, hour, tzinfo=UTC))
+
+    async def run_workers(self, *, rematch: bool) -> None:
+        """One round of intake's background steps, as its worker loop would run them."""
+        from intake import workers
+
+        moved = 0
+        for step in workers.STEPS:
+            if step is workers.rematch_waiting and not rematch:
+                continue
+            moved += await step(self.apps.intake)
+        if moved:
+            self.unanswered.intersection_update(self.open_referrals)
+            await self.refresh_proposed()
+
+    async def walk(self, start: date, end: date) -> None:
+        day = start
+        index = 0
+        while day <= end:
+            self.set_time(day, 8)
+            await self.end_stays()
+            self.set_time(day, 9)
+            await self.answer_proposals(crisis_only=False)
+            due = [item for item in self.queued if item[0] <= day]
+            self.queued = [item for item in self.queued if item[0] > day]
+            for _when, child, care_type, referrer in due:
+                await self.refer(child, care_type, referrer)
+            for _ in range(_poisson(self.rng, NEW_CHILDREN_PER_DAY)):
+                care_type = _pick(self.rng, [(name, int(spec["weight"])) for name, spec in CARE.items()])
+                referrer = self.rng.choices(range(len(REFERRERS)), weights=[w for _, _, w in REFERRERS])[0]
+                await self.refer(self.new_child(care_type), care_type, referrer)
+            self.set_time(day, 11)
+            await self.answer_proposals(crisis_only=True)
+            if index % 9 == 0:
+                await self.withdraw_some()
+            if self.rng.random() < 0.25:
+                await self.change_availability()
+            self.set_time(day, 18)
+            await self.run_workers(rematch=index % 4 == 0)
+            if index % 7 == 0:
+                await self.acknowledge_old_signals(older_than_days=21)
+            if index % 90 == 0:
+                print(f"demo data: {day.isoformat()} · {self.counts.get('referrals', 0)} referrals so far", flush=True)
+            day += timedelta(days=1)
+            index += 1
+
+
+def _apps(clock: ManualClock) -> Apps:
+    from capacity.main import create_app as capacity_app
+    from capacity.settings import CapacitySettings
+    from intake.main import create_app as intake_app
+    from intake.settings import IntakeSettings
+    from matching.main import create_app as matching_app
+    from matching.settings import MatchingSettings
+
+    capacity = capacity_app(CapacitySettings(run_workers=False), clock=clock)
+    matching = matching_app(
+        MatchingSettings(run_workers=False), clock=clock, capacity_transport=httpx.ASGITransport(app=capacity)
+    )
+    intake = intake_app(
+        IntakeSettings(run_workers=False),
+        clock=clock,
+        capacity_transport=httpx.ASGITransport(app=capacity),
+        matching_transport=httpx.ASGITransport(app=matching),
+    )
+    return Apps(capacity=capacity, matching=matching, intake=intake)
+
+
+async def _close(apps: Apps) -> None:
+    for app in (apps.intake, apps.matching, apps.capacity):
+        for name in ("capacity", "matching"):
+            client = getattr(app.state, name, None)
+            close: Callable[[], Awaitable[None]] | None = getattr(client, "aclose", None)
+            if close is not None:
+                await close()
+        await app.state.database.dispose()
+
+
+async def seed_history(secret: str, *, now: datetime | None = None, days: int = HISTORY_DAYS, seed: int = SEED) -> bool:
+    """Seed when capacity holds no providers yet. Returns True when it seeded."""
+    # The services' request logs would drown the progress lines; warnings still show.
+    configure_logging("WARNING", json=False)
+    finish = now or datetime.now(UTC)
+    clock = ManualClock(finish)
+    apps = _apps(clock)
+    names = {"capacity": apps.capacity, "matching": apps.matching, "intake": apps.intake}
+    http = {
+        name: httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60.0)
+        for name, app in names.items()
+    }
+    try:
+        demo = Demo(rng=random.Random(seed), clock=clock, secret=secret, http=http, apps=apps)
+        existing = await demo.call("capacity", "GET", "/v1/providers", demo.coordinator())
+        existing.raise_for_status()
+        if existing.json()["items"]:
+            print("demo data: databases already hold data, not seeding", flush=True)
+            return False
+        started = time.monotonic()
+        print(f"demo data: seeding the Haaglanden demo set with {days} days of history …", flush=True)
+        first = finish.date() - timedelta(days=days)
+        demo.set_time(first, 7)
+        await demo.create_places()
+        await demo.walk(first, finish.date())
+        demo.clock.set(finish)
+        await demo.run_workers(rematch=True)
+        took = time.monotonic() - started
+        summary = ", ".join(f"{value} {key}" for key, value in sorted(demo.counts.items()))
+        print(
+            f"demo data: {len(PROVIDERS)} providers, {len(demo.units)} units, {len(demo.children)} children; "
+            f"{summary}; took {took:.0f} s",
+            flush=True,
+        )
+        return True
+    finally:
+        for client in http.values():
+            await client.aclose()
+        await _close(apps)
+
+
+def seed_demo(secret: str, *, now: datetime | None = None, days: int = HISTORY_DAYS) -> bool:
+    return asyncio.run(seed_history(secret, now=now, days=days))

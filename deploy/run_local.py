@@ -1,4 +1,4 @@
-"""`make up`: migrate the three services, serve them on :8001-:8003, seed the demo set when empty.
+"""`make up`: migrate the three services, seed the demo set when empty, serve them on :8001-:8003.
 
 Runs in the foreground; SIGINT or SIGTERM stops all three services cleanly.
 """
@@ -17,7 +17,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
-from demo_seed import seed_demo  # noqa: E402
+from demo_seed import HISTORY_DAYS, seed_demo  # noqa: E402
 
 from common.auth import mint_token  # noqa: E402
 from common.settings import CommonSettings  # noqa: E402
@@ -31,15 +31,21 @@ def _port_of(url: str, default: int) -> int:
 
 def main() -> int:
     settings = CommonSettings()
+    # One data directory for the runner's own seeding and for the services it starts.
+    data_dir = settings.data_dir if Path(settings.data_dir).is_absolute() else ROOT / settings.data_dir
+    os.environ["REGIEPUNT_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("REGIEPUNT_LOG_JSON", "false")
     env = dict(os.environ)
-    env.setdefault("REGIEPUNT_DATA_DIR", str(settings.data_dir))
-    env.setdefault("REGIEPUNT_LOG_JSON", "false")
     python = sys.executable
     urls = {"intake": settings.intake_url, "capacity": settings.capacity_url, "matching": settings.matching_url}
 
     for name, _port in SERVICES:
         print(f"migrating {name} …", flush=True)
         subprocess.run([python, "-m", name, "migrate"], check=True, env=env, cwd=ROOT)
+
+    if os.environ.get("REGIEPUNT_DEMO", "1") != "0":
+        # The history is made in-process on a clock walked forward, before anything is served.
+        seed_demo(settings.effective_jwt_secret, days=int(os.environ.get("REGIEPUNT_DEMO_DAYS", HISTORY_DAYS)))
 
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
@@ -67,8 +73,6 @@ def main() -> int:
     try:
         for name, _port in SERVICES:
             _wait_ready(name, urls[name], children)
-        if not stopping and os.environ.get("REGIEPUNT_DEMO", "1") != "0":
-            seed_demo(urls, settings.effective_jwt_secret)
         if not stopping:
             _print_welcome(urls, settings.effective_jwt_secret)
     except Exception as exc:

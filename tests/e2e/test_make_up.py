@@ -35,6 +35,8 @@ async def platform(tmp_path: Path) -> AsyncIterator[tuple[subprocess.Popen[str],
         {
             "REGIEPUNT_DATA_DIR": str(tmp_path / "data"),
             "REGIEPUNT_DEMO": "1",
+            # A month of history is enough here; the browser test and `make up` use longer ones.
+            "REGIEPUNT_DEMO_DAYS": "30",
             **{f"REGIEPUNT_{name.upper()}_URL": url for name, url in urls.items()},
         }
     )
@@ -64,7 +66,7 @@ async def platform(tmp_path: Path) -> AsyncIterator[tuple[subprocess.Popen[str],
         await drop_database(pg_name)
 
 
-def _wait_for(log_path: Path, text: str, process: subprocess.Popen[str], timeout: float = 120.0) -> str:
+def _wait_for(log_path: Path, text: str, process: subprocess.Popen[str], timeout: float = 300.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         content = log_path.read_text()
@@ -88,6 +90,7 @@ def test_make_up_serves_seeds_and_stops_cleanly(
     items = providers["items"] if isinstance(providers, dict) else providers
     assert len(items) >= 10
     units = httpx.get(f"{urls['capacity']}/v1/units?limit=200", headers=bearer("coordinator"), timeout=5).json()
+    assert "demo data: 25 providers" in output
     unit_items = units["items"] if isinstance(units, dict) else units
     assert any(unit["in_region"] for unit in unit_items) and any(not unit["in_region"] for unit in unit_items)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,7 +35,12 @@ class PlacesChart:
 
 
 def places_chart(
-    rows: Sequence[dict[str, object]], *, width: int = 640, label_width: int = 190, bar_height: int = 16
+    rows: Sequence[dict[str, object]],
+    *,
+    care_label: Callable[[object], str] = str,
+    width: int = 640,
+    label_width: int = 230,
+    bar_height: int = 16,
 ) -> PlacesChart:
     """One stacked bar per care type and side of the region border: occupied, reserved, blocked and
     available places, on one scale so that the sizes compare."""
@@ -52,7 +57,7 @@ def places_chart(
             segments.append(Segment(part=part, value=value, x=round(x, 1), width=round(span, 1)))
             x += span
         side = "in region" if row.get("in_region") else "outside"
-        label = f"{str(row.get('care_type', '')).replace('_', ' ')} · {side}"
+        label = f"{care_label(row.get('care_type', ''))} · {side}"
         bars.append(Bar(label=label, y=float(index * (bar_height + gap)), total=_capacity_of(row), segments=segments))
     height = max(len(rows) * (bar_height + gap), bar_height)
     return PlacesChart(width=width, height=height, label_width=label_width, bar_height=bar_height, bars=bars)

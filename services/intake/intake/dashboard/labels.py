@@ -40,11 +40,23 @@ def municipality(code: object) -> str:
     return f"{name}" if name else str(code)
 
 
-def detail(value: object) -> str:
-    """A signal's detail as one readable line."""
-    if isinstance(value, dict):
-        return "; ".join(f"{str(key).replace('_', ' ')}: {item}" for key, item in value.items() if item is not None)
-    return "" if value is None else str(value)
+def detail(value: object, providers: dict[str, str] | None = None) -> str:
+    """A signal's detail as one readable line: providers by name, other ids left out."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    names = providers or {}
+    parts = []
+    for key, item in value.items():
+        if item is None or item == "" or item == []:
+            continue
+        if key.endswith("provider_id"):
+            key, item = key.removesuffix("_id"), names.get(str(item), str(item)[:8])
+        elif key.endswith("_id") or key.endswith("_ids"):
+            continue
+        elif isinstance(item, list):
+            item = "; ".join(str(entry) for entry in item)
+        parts.append(f"{key.replace('_', ' ')}: {str(item).replace('_', ' ') if key.endswith('type') else item}")
+    return " · ".join(parts)
 
 
 def number(value: object) -> str:

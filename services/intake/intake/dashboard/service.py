@@ -13,7 +13,7 @@ from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
 from intake import clients, kpis, service, signals
-from intake.dashboard import charts
+from intake.dashboard import charts, labels
 from intake.domain import Status
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.service import Context
@@ -23,7 +23,7 @@ log = get_logger("regiepunt.intake.dashboard")
 PAGE = 200
 WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
 CRISIS_WARNING_DAYS = 7
-SIGNALS_SHOWN = 50
+SIGNALS_SHOWN = 25
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Overview:
     period_from: date
     period_to: date
     open_signals: SignalPage | None = None
+    names: dict[str, str] = field(default_factory=dict)
     report: kpis.KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
@@ -81,7 +82,7 @@ async def places(ctx: Context) -> PlacesSection:
         log.warning("dashboard_places_unavailable", error=exc.detail)
         return PlacesSection(error="Capacity cannot be reached right now; the places will show again shortly.")
     totals = {part: sum(int(row.get(part, 0)) for row in rows) for part in ("units", "capacity", *charts.PLACE_PARTS)}
-    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows))
+    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows, care_label=labels.care_type))
 
 
 async def waiting_children(ctx: Context, principal: Principal) -> list[WaitingChild]:
@@ -158,6 +159,7 @@ async def overview(ctx: Context, principal: Principal, period: tuple[date, date]
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,
+        names=names,
         report=report,
         report_error=report_error,
         flow=flow,

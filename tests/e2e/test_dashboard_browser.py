@@ -1,0 +1,185 @@
+"""The coordinators' dashboard in a real browser: `make up`'s runner serves the platform with the demo
+set on free ports, headless Chromium (Debian's package, driven by Playwright) signs in with the printed
+token, sees every section filled, acknowledges a signal and sees it gone, and saves screenshots under
+tests/artifacts/."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from common.testing import create_database, drop_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# A shorter history than `make up`'s two years keeps the test quick; every section still fills.
+DEMO_DAYS = os.environ.get("REGIEPUNT_TEST_DEMO_DAYS", "150")
+TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser() -> None:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} (Debian package chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        reason = "the browser test needs " + " and ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Platform:
+    process: subprocess.Popen[str]
+    urls: dict[str, str]
+    log_path: Path
+    token: str
+
+
+def _wait_for_start(log_path: Path, process: subprocess.Popen[str], timeout: float = 900.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log_path.read_text()
+        if "Regiepunt is running" in content and "Stop with Ctrl-C" in content:
+            return content
+        if process.poll() is not None:
+            pytest.fail(f"the runner exited early ({process.returncode}):\n{content[-3000:]}")
+        time.sleep(0.5)
+    pytest.fail(f"the platform did not start within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+
+
+@pytest.fixture
+async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
+    _need_browser()
+    urls = {name: f"http://127.0.0.1:{_free_port()}" for name in ("intake", "capacity", "matching")}
+    env = dict(os.environ)
+    env.update(
+        {
+            "REGIEPUNT_DATA_DIR": str(tmp_path / "data"),
+            "REGIEPUNT_DEMO": "1",
+            "REGIEPUNT_DEMO_DAYS": DEMO_DAYS,
+            **{f"REGIEPUNT_{name.upper()}_URL": url for name, url in urls.items()},
+        }
+    )
+    env.pop("REGIEPUNT_JWT_SECRET", None)
+    databases = []
+    for name in urls:
+        url, pg_name = await create_database(name, tmp_path)
+        databases.append(pg_name)
+        env[f"REGIEPUNT_{name.upper()}_DATABASE_URL"] = url
+    log_path = tmp_path / "up.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "deploy" / "run_local.py")],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            output = await asyncio.to_thread(_wait_for_start, log_path, process)
+            tokens = TOKEN.findall(output.split("A development coordinator token")[1])
+            assert tokens, output[-2000:]
+            yield Platform(process=process, urls=urls, log_path=log_path, token=tokens[0])
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+    for pg_name in databases:
+        await drop_database(pg_name)
+
+
+async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(platform: Platform) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dashboard = f"{platform.urls['intake']}/dashboard"
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await context.new_page()
+
+            # Sign in with the token `make up` printed.
+            await page.goto(dashboard)
+            await expect(page.locator("h1")).to_have_text("Sign in")
+            await page.fill("textarea#token", platform.token)
+            await page.click("button[type=submit]")
+            await expect(page.locator("#places")).to_be_visible()
+            assert platform.token not in page.url
+            session = next(c for c in await context.cookies() if c["name"] == "regiepunt_session")
+            assert session["httpOnly"] is True and session["sameSite"] == "Strict"
+            assert await page.evaluate("document.cookie") == ""  # out of reach of scripts
+            assert await page.get_attribute("body", "data-refresh") == "30"
+
+            # Every section holds demo data.
+            assert await page.locator("#places table.places tbody tr").count() >= 8
+            assert await page.locator("#places svg rect").count() >= 8
+            assert await page.locator("#places td", has_text="outside the region").count() >= 1
+            assert await page.locator("#waiting tbody a").count() >= 1
+            assert await page.locator("#crisis tbody a").count() >= 1
+            assert await page.locator("#indicators .indicator").count() >= 6
+            assert await page.locator("#indicators svg polyline").count() == 2
+            signal_rows = page.locator("#signals tr.signal")
+            assert await signal_rows.count() >= 1
+            await page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+            await page.screenshot(path=str(ARTIFACTS / "dashboard-full.png"), full_page=True)
+
+            # Acknowledge the newest open signal with an analysis; it leaves the list.
+            first = signal_rows.first
+            row_id = await first.get_attribute("id")
+            assert row_id is not None
+            total_before = int(await page.locator("#signals h2 .count").inner_text())
+            await first.locator("textarea[name=analysis]").fill("Discussed with the provider and the local team.")
+            await first.locator("button[type=submit]").click()
+            await expect(page.locator("p.notice")).to_contain_text("Signal acknowledged")
+            await expect(page.locator(f"#{row_id}")).to_have_count(0)
+            assert int(await page.locator("#signals h2 .count").inner_text()) == total_before - 1
+
+            # The indicators follow the period picker.
+            await page.fill("#indicators input[name=from]", "2026-01-05")
+            await page.click("#indicators button[type=submit]")
+            await expect(page.locator("#indicators input[name=from]")).to_have_value("2026-01-05")
+
+            # A waiting child's page: its history and the decision behind its matching.
+            await page.locator("#waiting tbody a").first.click()
+            await expect(page.locator("#history")).to_be_visible()
+            assert await page.locator("#history tbody tr").count() >= 1
+            await expect(page.locator("#decisions")).to_be_visible()
+            await page.screenshot(path=str(ARTIFACTS / "dashboard-referral.png"), full_page=True)
+
+            # Sign out: the sign-in page again, and the cookie is gone.
+            await page.click("header form button")
+            await expect(page.locator("h1")).to_have_text("Sign in")
+            assert not [c for c in await context.cookies() if c["name"] == "regiepunt_session"]
+        finally:
+            await browser.close()
