@@ -1,4 +1,4 @@
-"""Tables of the matching service: every decision, and every unit weighed for it."""
+"""Tables of the matching service: every decision, with every unit weighed for it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy import JSON, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,26 +47,14 @@ class DecisionRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     proposal_reasons: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
-
-
-class CandidateRow(Base):
-    __tablename__ = "decision_candidates"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    decision_id: Mapped[str] = mapped_column(String(36), ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[str] = mapped_column(String(36))
-    provider_id: Mapped[str] = mapped_column(String(36))
-    in_region: Mapped[bool]
-    eligible: Mapped[bool]
-    excluded_reason: Mapped[str | None] = mapped_column(String(64))
-    score: Mapped[float | None] = mapped_column(sa.Float)
-    parts: Mapped[dict[str, float]] = mapped_column(JSON)
-    rank: Mapped[int | None]
-    chosen: Mapped[bool]
+    # Every unit weighed, as one JSON array in rank order (ranked first, then the excluded ones):
+    # stored and read back as it is, so a decision over thousands of units is one row, not thousands.
+    weighed: Mapped[str] = mapped_column(sa.Text)
+    # Units outside the region counted per reason instead of listed (see domain.Ranking).
+    outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
 
 
 decisions = cast(sa.Table, DecisionRow.__table__)
-candidates = cast(sa.Table, CandidateRow.__table__)
 
 
 async def decision_by_request_id(session: AsyncSession, request_id: str) -> DecisionRow | None:
@@ -87,23 +75,5 @@ async def decisions_for_referral(session: AsyncSession, referral_id: str) -> lis
     return list(result.scalars())
 
 
-async def candidates_of(session: AsyncSession, decision_ids: list[str]) -> dict[str, list[CandidateRow]]:
-    """The weighed units of several decisions, ranked ones first in rank order."""
-    grouped: dict[str, list[CandidateRow]] = {decision_id: [] for decision_id in decision_ids}
-    if not decision_ids:
-        return grouped
-    result = await session.execute(
-        select(CandidateRow)
-        .where(CandidateRow.decision_id.in_(decision_ids))
-        .order_by(CandidateRow.decision_id, CandidateRow.rank.is_(None), CandidateRow.rank, CandidateRow.id)
-    )
-    for row in result.scalars():
-        grouped[row.decision_id].append(row)
-    return grouped
-
-
-async def insert_decision(session: AsyncSession, decision: dict[str, Any], weighed: list[dict[str, Any]]) -> None:
-    # Core inserts: one round trip per table (executemany), since a decision may weigh hundreds of units.
+async def insert_decision(session: AsyncSession, decision: dict[str, Any]) -> None:
     await session.execute(sa.insert(decisions), [decision])
-    if weighed:
-        await session.execute(sa.insert(candidates), weighed)

@@ -9,7 +9,9 @@ Pure functions over plain data. Capacity has already applied the hard rules it o
   a child who would rather go part-time;
 - region first ("geen kind de regio uit"): without a ground only units inside the region count; with
   `expertise` units outside count only when no eligible unit inside covers every need, and then only
-  those that do; with `safety` units outside come first;
+  those that do; with `safety` units outside come first. The units outside that a region rule
+  leaves out need not be read at all, and those outside that cannot take the child need not be
+  listed one by one: a decision counts them per reason instead (`Ranking.outside_counted`);
 - the rest is ranked by suitability (needs, proximity, continuity, contract role, part-time wish),
   never by which bed came free first.
 """
@@ -171,6 +173,9 @@ class Weighed:
 class Ranking:
     candidates: list[Weighed]
     offered_unit_known: bool = True
+    # Units outside the region not listed one by one, counted per reason: those a region rule left
+    # unread, and those that cannot take the child anyway.
+    outside_counted: dict[str, int] = field(default_factory=dict)
 
     @property
     def ranked(self) -> list[Weighed]:
@@ -180,6 +185,32 @@ class Ranking:
 
 def covers_all(unit: Unit, needs: Iterable[str]) -> bool:
     return all(need in unit.specialisms for need in needs)
+
+
+def _wish_exclusion(unit: Unit, wish: Wish) -> Exclusion | None:
+    """The exclusions of the central point that come before the region rule."""
+    if unit.id in wish.excluded_unit_ids:
+        return Exclusion.DECLINED
+    if unit.part_time and not wish.part_time:
+        return Exclusion.PART_TIME_ONLY
+    return None
+
+
+def _inside_meets_need(wish: Wish, pool: Iterable[Unit]) -> bool:
+    return any(unit.in_region and covers_all(unit, wish.needs) for unit in pool)
+
+
+def outside_needed(wish: Wish, inside: Iterable[Unit]) -> bool:
+    """After reading the units inside: do units outside count too? Only on expertise, and only
+    when no eligible unit inside covers every need."""
+    if wish.ground is not Ground.EXPERTISE:
+        return wish.ground is Ground.SAFETY
+    return not _inside_meets_need(wish, (unit for unit in inside if _wish_exclusion(unit, wish) is None))
+
+
+def outside_left_out_reason(wish: Wish) -> Exclusion:
+    """Why the units outside that could take the child were left unread when `outside_needed` said no."""
+    return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND if wish.ground is None else Exclusion.EXPERTISE_AVAILABLE_IN_REGION
 
 
 def score_unit(unit: Unit, wish: Wish, *, outside_first: bool) -> tuple[dict[str, float], list[str]]:
@@ -241,18 +272,21 @@ def _proximity(unit: Unit, home: str) -> tuple[float, str]:
     return round(NEIGHBOUR_WEIGHT * closeness, 2), f"in {where}, {km:.0f} km from home ({municipality_name(home)})"
 
 
-def rank_units(wish: Wish, units: Sequence[Unit], rejected: Sequence[Rejected]) -> Ranking:
-    """Weigh every unit of the care type: exclude by the hard rules, then rank the rest by suitability."""
+def rank_units(
+    wish: Wish,
+    units: Sequence[Unit],
+    rejected: Sequence[Rejected],
+    outside_counted: dict[str, int] | None = None,
+) -> Ranking:
+    """Weigh every unit read: exclude by the hard rules, then rank the rest by suitability.
+
+    `outside_counted` are the units outside the region counted per reason instead of listed."""
     weighed: list[Weighed] = [
         Weighed(r.unit_id, r.provider_id, r.in_region, eligible=False, excluded_reason=r.reason) for r in rejected
     ]
     pool: list[Unit] = []
     for unit in units:
-        reason: str | None = None
-        if unit.id in wish.excluded_unit_ids:
-            reason = Exclusion.DECLINED
-        elif unit.part_time and not wish.part_time:
-            reason = Exclusion.PART_TIME_ONLY
+        reason = _wish_exclusion(unit, wish)
         if reason is None:
             pool.append(unit)
         else:
@@ -260,7 +294,7 @@ def rank_units(wish: Wish, units: Sequence[Unit], rejected: Sequence[Rejected]) 
 
     # Decided over the whole pool, also on the offer path: an offer from outside the region is only
     # acceptable on expertise when no unit inside could meet the need.
-    inside_meets_need = any(unit.in_region and covers_all(unit, wish.needs) for unit in pool)
+    inside_meets_need = _inside_meets_need(wish, pool)
     eligible: list[tuple[Unit, bool]] = []
     for unit in pool:
         outside_reason = None if unit.in_region else _outside_exclusion(unit, wish, inside_meets_need)
@@ -291,8 +325,9 @@ def rank_units(wish: Wish, units: Sequence[Unit], rejected: Sequence[Rejected]) 
         candidate.rank = position
     candidates = scored + weighed
 
+    counted = {reason: count for reason, count in (outside_counted or {}).items() if count > 0}
     if wish.offered_unit_id is None:
-        return Ranking(candidates)
+        return Ranking(candidates, outside_counted=counted)
     offered = [c for c in candidates if c.unit_id == wish.offered_unit_id]
     for candidate in offered:
         if candidate.rank is not None:
@@ -316,16 +351,15 @@ def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:
     """Why nothing fit, in words, counted per reason so that a coordinator sees where the region falls short."""
     if wish.offered_unit_id is not None and not ranking.offered_unit_known:
         return [f"the offered unit is not a {wish.care_type} unit known to capacity"]
-    if not ranking.candidates:
+    if not ranking.candidates and not ranking.outside_counted:
         return [f"no unit offers {wish.care_type}"]
     counts = Counter(c.excluded_reason for c in ranking.candidates if c.excluded_reason is not None)
+    counts.update(ranking.outside_counted)
     reasons = []
     for reason, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
         words = EXCLUSION_WORDS.get(str(reason), str(reason).replace("_", " "))
         subject = "the offered unit" if wish.offered_unit_id else ("1 unit" if count == 1 else f"{count} units")
         reasons.append(f"{subject}: {words}")
-    if wish.ground is None and any(
-        c.excluded_reason == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND for c in ranking.candidates
-    ):
+    if wish.ground is None and counts[Exclusion.OUTSIDE_REGION_WITHOUT_GROUND]:
         reasons.append("not sent out of the region without a ground: joint duty to place of the partners")
     return reasons

@@ -70,6 +70,9 @@ class Decision(BaseModel):
 
 class DecisionWithCandidates(Decision):
     candidates: list[Candidate]
+    # Units outside the region counted per exclusion reason instead of listed one by one: those a
+    # region rule left unread, and those that cannot take the child anyway.
+    outside_counted: dict[str, int]
 
 
 class DecisionList(BaseModel):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.exc import IntegrityError
 
 from common.clock import Clock, as_utc
@@ -14,8 +16,19 @@ from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from matching import db
-from matching.domain import Ground, Ranking, Rejected, Unit, Weighed, Wish, rank_units, unmatched_reasons
-from matching.schemas import Candidate, Decision, DecisionRequest, DecisionWithCandidates, Proposal
+from matching.domain import (
+    Ground,
+    Ranking,
+    Rejected,
+    Unit,
+    Weighed,
+    Wish,
+    outside_left_out_reason,
+    outside_needed,
+    rank_units,
+    unmatched_reasons,
+)
+from matching.schemas import Decision, DecisionRequest, Proposal
 
 log = get_logger("regiepunt.matching")
 
@@ -40,29 +53,74 @@ def wish_from(request: DecisionRequest) -> Wish:
     )
 
 
-async def fetch_candidates(capacity: ServiceClient, request: DecisionRequest) -> tuple[list[Unit], list[Rejected]]:
-    """Capacity filters on its hard rules in its own database; matching only reads the result."""
-    params = {"care_type": request.care_type, "target_group": request.target_group, "age": request.age}
+@dataclass(frozen=True)
+class Read:
+    """The units of the care type as capacity listed them for the child."""
+
+    units: list[Unit]
+    rejected: list[Rejected]
+    # Units outside the region counted instead of listed: per exclusion reason, and (None) those
+    # that could take the child but were not asked for.
+    outside_counted: dict[str, int]
+    outside_fitting: int
+
+
+async def fetch_candidates(
+    capacity: ServiceClient, request: DecisionRequest, region: str, excluded_outside: str = "list"
+) -> Read:
+    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
+    params = {
+        "care_type": request.care_type,
+        "target_group": request.target_group,
+        "age": request.age,
+        "region": region,
+        "excluded_outside": excluded_outside,
+        "view": "compact",
+    }
     try:
         response = await capacity.get("/v1/candidates", params=params)
     except ServiceUnavailableError as exc:
         raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
     raise_for_unexpected(response, 200)
-    body = response.json()
+    body = orjson.loads(response.content)
     units = [
         Unit(
             id=u["id"],
             provider_id=u["provider_id"],
-            provider_role=u.get("provider_role", "operational"),
+            provider_role=u["provider_role"],
             municipality_code=u["municipality_code"],
             in_region=u["in_region"],
-            specialisms=frozenset(u.get("specialisms") or ()),
-            part_time=u.get("part_time", False),
+            specialisms=frozenset(u["specialisms"] or ()),
+            part_time=u["part_time"],
         )
         for u in body["units"]
     ]
     rejected = [Rejected(e["unit_id"], e["provider_id"], e["in_region"], e["reason"]) for e in body["excluded"]]
-    return units, rejected
+    return Read(units, rejected, body.get("outside_excluded") or {}, int(body.get("outside_fitting") or 0))
+
+
+async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Read:
+    """Read only the units the region rules let count.
+
+    Without a ground only the units inside are read, and the units outside that could take the
+    child are counted; on expertise the units outside are read only when no unit inside covers the
+    needs; on safety all are read. The units outside that cannot take the child anyway are counted
+    per reason instead of listed. An offer is judged against every unit, each listed.
+    """
+    if wish.offered_unit_id is not None:
+        return await fetch_candidates(capacity, request, "all")
+    if wish.ground is Ground.SAFETY:
+        return await fetch_candidates(capacity, request, "all", "count")
+    inside = await fetch_candidates(capacity, request, "inside")
+    if outside_needed(wish, inside.units):
+        outside = await fetch_candidates(capacity, request, "outside", "count")
+        return Read(inside.units + outside.units, inside.rejected + outside.rejected, outside.outside_counted, 0)
+    return Read(inside.units, inside.rejected, {outside_left_out_reason(wish): inside.outside_fitting}, 0)
+
+
+async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Ranking:
+    read = await read_units(capacity, request, wish)
+    return rank_units(wish, read.units, read.rejected, read.outside_counted)
 
 
 async def reserve_best(
@@ -125,6 +183,7 @@ def decision_values(
         "offered_unit_id": request.unit_id,
         "hold_until": request.hold_until,
         "created_at": now,
+        "outside_counted": {str(reason): count for reason, count in ranking.outside_counted.items()},
         "outcome": "unmatched",
         "proposed_unit_id": None,
         "proposed_provider_id": None,
@@ -135,6 +194,7 @@ def decision_values(
     }
     if reserved is None:
         values["reasons"] = unmatched_reasons(ranking, wish)
+        values["weighed"] = weighed_json(ranking)
         return values
     chosen, reservation = reserved
     suitable = len(ranking.ranked)
@@ -151,26 +211,29 @@ def decision_values(
         reservation_id=reservation["id"],
         expires_at=datetime.fromisoformat(reservation["expires_at"]),
         proposal_reasons=chosen.reasons,
+        weighed=weighed_json(ranking),
     )
     return values
 
 
-def candidate_values(decision_id: str, ranking: Ranking) -> list[dict[str, Any]]:
-    return [
-        {
-            "decision_id": decision_id,
-            "unit_id": c.unit_id,
-            "provider_id": c.provider_id,
-            "in_region": c.in_region,
-            "eligible": c.eligible,
-            "excluded_reason": c.excluded_reason,
-            "score": c.score,
-            "parts": c.parts,
-            "rank": c.rank,
-            "chosen": c.chosen,
-        }
-        for c in ranking.candidates
-    ]
+def weighed_json(ranking: Ranking) -> str:
+    """Every unit weighed, in the shape of schemas.Candidate, as the JSON stored with the decision."""
+    return orjson.dumps(
+        [
+            {
+                "unit_id": c.unit_id,
+                "provider_id": c.provider_id,
+                "in_region": c.in_region,
+                "eligible": c.eligible,
+                "excluded_reason": c.excluded_reason,
+                "score": c.score,
+                "parts": c.parts,
+                "rank": c.rank,
+                "chosen": c.chosen,
+            }
+            for c in ranking.candidates
+        ]
+    ).decode()
 
 
 async def decide(database: Database, capacity: ServiceClient, clock: Clock, request: DecisionRequest) -> Decision:
@@ -185,14 +248,13 @@ async def decide(database: Database, capacity: ServiceClient, clock: Clock, requ
         return to_decision(stored)
 
     wish = wish_from(request)
-    units, rejected = await fetch_candidates(capacity, request)
-    ranking = rank_units(wish, units, rejected)
+    ranking = await weigh(capacity, request, wish)
     reserved = await reserve_best(capacity, ranking, request)
     values = decision_values(request, ranking, wish, reserved, clock.now())
     reservation_id: str | None = values["reservation_id"]
     try:
         async with database.transaction() as session:
-            await db.insert_decision(session, values, candidate_values(values["id"], ranking))
+            await db.insert_decision(session, values)
     except IntegrityError:
         # An identical request was stored first: answer that one, and give back our hold if it
         # is a different one from the stored proposal.
@@ -244,37 +306,27 @@ def to_decision(row: db.DecisionRow) -> Decision:
     return decision_from_values({column.key: getattr(row, column.key) for column in db.decisions.columns})
 
 
-def with_candidates(row: db.DecisionRow, rows: list[db.CandidateRow]) -> DecisionWithCandidates:
-    return DecisionWithCandidates(
-        **to_decision(row).model_dump(),
-        candidates=[
-            Candidate(
-                unit_id=c.unit_id,
-                provider_id=c.provider_id,
-                in_region=c.in_region,
-                eligible=c.eligible,
-                excluded_reason=c.excluded_reason,
-                score=c.score,
-                parts=c.parts,
-                rank=c.rank,
-                chosen=c.chosen,
-            )
-            for c in rows
-        ],
-    )
+def decision_json(row: db.DecisionRow) -> dict[str, Any]:
+    """A stored decision with its candidates, ready for orjson: the stored candidate list goes out
+    as it was stored, without being parsed and validated again unit by unit."""
+    return {
+        **to_decision(row).model_dump(mode="json"),
+        "candidates": orjson.Fragment(row.weighed),
+        "outside_counted": row.outside_counted or {},
+    }
 
 
-async def get_decision(database: Database, decision_id: str) -> DecisionWithCandidates:
+async def get_decision(database: Database, decision_id: str) -> dict[str, Any]:
+    """The shape of schemas.DecisionWithCandidates."""
     async with database.read() as session:
         row = await db.decision_by_id(session, decision_id)
-        if row is None:
-            raise DecisionNotFound(decision_id)
-        weighed = await db.candidates_of(session, [row.id])
-    return with_candidates(row, weighed[row.id])
+    if row is None:
+        raise DecisionNotFound(decision_id)
+    return decision_json(row)
 
 
-async def decisions_for_referral(database: Database, referral_id: str) -> list[DecisionWithCandidates]:
+async def decisions_for_referral(database: Database, referral_id: str) -> dict[str, Any]:
+    """The shape of schemas.DecisionList, newest first."""
     async with database.read() as session:
         rows = await db.decisions_for_referral(session, referral_id)
-        weighed = await db.candidates_of(session, [row.id for row in rows])
-    return [with_candidates(row, weighed[row.id]) for row in rows]
+    return {"items": [decision_json(row) for row in rows]}

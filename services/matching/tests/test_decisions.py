@@ -129,7 +129,10 @@ async def test_without_ground_the_inside_unit_is_proposed_over_a_better_outside_
     assert decision["outcome"] == "proposed"
     assert decision["proposal"]["unit_id"] == inside
     assert decision["proposal"]["in_region"] is True
-    assert exclusions(await stored(matching, decision["id"])) == {outside: "outside_region_without_ground"}
+    record = await stored(matching, decision["id"])
+    # Without a ground the units outside are not even read; the record counts the ones that fit.
+    assert outside not in {c["unit_id"] for c in record["candidates"]}
+    assert record["outside_counted"] == {"outside_region_without_ground": 1}
 
 
 async def test_without_ground_and_only_outside_units_the_child_is_unmatched(
@@ -146,6 +149,28 @@ async def test_without_ground_and_only_outside_units_the_child_is_unmatched(
     assert await reserved_places(capacity, outside) == 0
 
 
+async def test_without_ground_only_units_outside_that_could_take_the_child_are_counted(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    await place_unit(capacity, municipality=ROTTERDAM)
+    await place_unit(capacity, municipality=LEIDEN)
+    await place_unit(capacity, municipality=LEIDEN, places=0)
+    await place_unit(capacity, municipality=ROTTERDAM, ages=(4, 11))
+    inside_full = await place_unit(capacity, municipality=DELFT, places=0)
+
+    decision = await decide(matching)
+    record = await stored(matching, decision["id"])
+
+    assert decision["outcome"] == "unmatched"
+    assert decision["reasons"] == [
+        "2 units: outside the region, and no ground to place outside was recorded",
+        "1 unit: no free place",
+        "not sent out of the region without a ground: joint duty to place of the partners",
+    ]
+    assert exclusions(record) == {inside_full: "no_free_place"}
+    assert record["outside_counted"] == {"outside_region_without_ground": 2}
+
+
 async def test_expertise_ground_prefers_inside_region_when_a_unit_inside_covers_the_needs(
     capacity: httpx.AsyncClient, matching: httpx.AsyncClient
 ) -> None:
@@ -155,7 +180,10 @@ async def test_expertise_ground_prefers_inside_region_when_a_unit_inside_covers_
     decision = await decide(matching, needs=["eating_disorder"], out_of_region="expertise")
 
     assert decision["proposal"]["unit_id"] == inside
-    assert exclusions(await stored(matching, decision["id"])) == {outside: "expertise_available_in_region"}
+    record = await stored(matching, decision["id"])
+    assert [c["unit_id"] for c in record["candidates"]] == [inside]
+    assert outside not in {c["unit_id"] for c in record["candidates"]}
+    assert record["outside_counted"] == {"expertise_available_in_region": 1}
 
 
 async def test_expertise_ground_goes_outside_when_no_unit_inside_covers_the_needs(
@@ -176,6 +204,7 @@ async def test_expertise_ground_goes_outside_when_no_unit_inside_covers_the_need
     record = await stored(matching, decision["id"])
     assert exclusions(record) == {outside_without: "outside_region_lacks_expertise"}
     assert [(c["unit_id"], c["rank"]) for c in record["candidates"] if c["eligible"]] == [(outside, 1), (inside, 2)]
+    assert record["outside_counted"] == {}
 
 
 async def test_safety_ground_puts_outside_units_first(capacity: httpx.AsyncClient, matching: httpx.AsyncClient) -> None:
@@ -187,6 +216,39 @@ async def test_safety_ground_puts_outside_units_first(capacity: httpx.AsyncClien
 
     assert decision["proposal"]["unit_id"] == outside
     assert decision["proposal"]["reasons"][0] == "outside the region, as safety requires"
+    record = await stored(matching, decision["id"])
+    assert [c["rank"] for c in record["candidates"]] == [1, 2]
+    assert record["outside_counted"] == {}
+
+
+async def test_with_a_ground_units_outside_that_cannot_take_the_child_are_counted_not_listed(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    outside = await place_unit(capacity, municipality=ROTTERDAM)
+    await place_unit(capacity, municipality=ROTTERDAM, places=0)
+    await place_unit(capacity, municipality=LEIDEN, target_groups=("ggz",))
+    inside_full = await place_unit(capacity, municipality=DELFT, places=0)
+
+    decision = await decide(matching, out_of_region="safety")
+    record = await stored(matching, decision["id"])
+
+    assert decision["proposal"]["unit_id"] == outside
+    assert [c["unit_id"] for c in record["candidates"]] == [outside, inside_full]
+    assert exclusions(record) == {inside_full: "no_free_place"}
+    assert record["outside_counted"] == {"no_free_place": 1, "target_group_not_served": 1}
+
+
+async def test_expertise_reads_outside_only_when_needed_and_counts_what_cannot_take_the_child(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    await place_unit(capacity, municipality=DELFT)
+    await place_unit(capacity, municipality=ROTTERDAM, specialisms=("autism",), places=0)
+
+    decision = await decide(matching, needs=["autism"], out_of_region="expertise")
+    record = await stored(matching, decision["id"])
+
+    assert decision["outcome"] == "proposed" and decision["proposal"]["in_region"] is True
+    assert record["outside_counted"] == {"no_free_place": 1}
 
 
 # --- exclusions and ranking -------------------------------------------------------------------------
@@ -214,8 +276,11 @@ async def test_every_exclusion_reason_is_stored_with_the_decision(
         other_group: "target_group_not_served",
         declined: "declined",
         part_time_only: "part_time_only",
-        outside: "outside_region_without_ground",
     }
+    # The unit outside is left unread by the region rule and counted (one unit listed with this
+    # reason is the offer path's, see test_offer_from_outside_the_region_without_ground...).
+    assert outside not in {c["unit_id"] for c in record["candidates"]}
+    assert record["outside_counted"] == {"outside_region_without_ground": 1}
     assert other_care_type not in {c["unit_id"] for c in record["candidates"]}
     excluded_rows = [c for c in record["candidates"] if not c["eligible"]]
     assert all(c["score"] is None and c["rank"] is None and not c["chosen"] for c in excluded_rows)

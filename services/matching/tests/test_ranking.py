@@ -11,6 +11,8 @@ from matching.domain import (
     Unit,
     Wish,
     distance_km,
+    outside_left_out_reason,
+    outside_needed,
     rank_units,
     unmatched_reasons,
 )
@@ -213,3 +215,41 @@ def test_distances_between_municipalities_are_plausible(a: str, b: str, low: flo
     km = distance_km(a, b)
     assert km is not None and low <= km <= high
     assert distance_km(a, ROTTERDAM) is None
+
+
+def test_units_outside_are_needed_only_on_safety_or_on_expertise_missing_inside() -> None:
+    covering = unit("in", specialisms=("autism",))
+    other = unit("other")
+    assert outside_needed(wish(), [other]) is False
+    assert outside_needed(wish(ground=Ground.SAFETY), [covering]) is True
+    expertise = wish(ground=Ground.EXPERTISE, needs=("autism",))
+    assert outside_needed(expertise, [covering, other]) is False
+    assert outside_needed(expertise, [other]) is True
+
+
+def test_a_declined_or_part_time_only_unit_inside_does_not_keep_expertise_inside() -> None:
+    declined = unit("declined", specialisms=("autism",))
+    part_time = unit("part", specialisms=("autism",), part_time=True)
+    w = wish(ground=Ground.EXPERTISE, needs=("autism",), excluded_unit_ids=frozenset({"declined"}))
+    assert outside_needed(w, [declined, part_time]) is True
+
+
+def test_units_outside_left_out_are_named_by_the_rule_that_left_them_out() -> None:
+    assert outside_left_out_reason(wish()) == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+    assert outside_left_out_reason(wish(ground=Ground.EXPERTISE)) == Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+
+
+def test_units_outside_counted_instead_of_listed_count_in_the_reasons() -> None:
+    counted = {Exclusion.OUTSIDE_REGION_WITHOUT_GROUND: 3, "no_free_place": 0}
+    ranking = rank_units(wish(), [], [Rejected("full", "p1", True, "no_free_place")], counted)
+    assert ranking.outside_counted == {Exclusion.OUTSIDE_REGION_WITHOUT_GROUND: 3}
+    assert unmatched_reasons(ranking, wish()) == [
+        "3 units: outside the region, and no ground to place outside was recorded",
+        "1 unit: no free place",
+        "not sent out of the region without a ground: joint duty to place of the partners",
+    ]
+
+
+def test_nothing_of_the_care_type_anywhere_is_said_plainly() -> None:
+    ranking = rank_units(wish(), [], [], {Exclusion.OUTSIDE_REGION_WITHOUT_GROUND: 0})
+    assert unmatched_reasons(ranking, wish()) == ["no unit offers residential"]

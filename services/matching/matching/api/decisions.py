@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 
 from common.auth import CoordinatorOrService, Service
 from common.deps import ClockDep, DatabaseDep
@@ -21,17 +22,23 @@ async def take_decision(
     return await service.decide(database, request.app.state.capacity, clock, body)
 
 
+# The reads answer the stored candidate lists as stored (see service.decision_json): a decision can
+# weigh thousands of units, and validating each again through pydantic would dominate the read.
+
+
 @router.get("", response_model=DecisionList)
 async def list_decisions(
     referral_id: Annotated[str, Query(min_length=1, max_length=64)],
     _caller: CoordinatorOrService,
     database: DatabaseDep,
-) -> DecisionList:
-    return DecisionList(items=await service.decisions_for_referral(database, referral_id))
+) -> Response:
+    return json_response(await service.decisions_for_referral(database, referral_id))
 
 
 @router.get("/{decision_id}", response_model=DecisionWithCandidates)
-async def read_decision(
-    decision_id: str, _caller: CoordinatorOrService, database: DatabaseDep
-) -> DecisionWithCandidates:
-    return await service.get_decision(database, decision_id)
+async def read_decision(decision_id: str, _caller: CoordinatorOrService, database: DatabaseDep) -> Response:
+    return json_response(await service.get_decision(database, decision_id))
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    return Response(orjson.dumps(body), media_type="application/json")
