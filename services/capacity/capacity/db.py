@@ -146,7 +146,7 @@ def serves(target_group: str) -> ColumnElement[bool]:
     return column
 
 
-def exclusion_reason(target_group: str, age: int) -> ColumnElement[str | None]:
+def exclusion_reason(target_group: str, age: int | ColumnElement[int]) -> ColumnElement[str | None]:
     """The first reason a unit of the asked care type cannot take the child, or NULL when it can;
     the order is the one of docs/internal-api.md (and of domain.exclusion_reason)."""
     return case(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
@@ -154,9 +154,31 @@ class Excluded(BaseModel):
     reason: ExclusionReason
 
 
+CandidateRegion = Literal["inside", "outside", "all"]
+ExcludedOutside = Literal["list", "count"]
+CandidateView = Literal["full", "compact"]
+
+
+class CandidateUnit(BaseModel):
+    """A unit in the compact view: what matching weighs, nothing more."""
+
+    id: str
+    provider_id: str
+    provider_role: ProviderRole
+    municipality_code: str
+    in_region: bool
+    specialisms: list[str]
+    part_time: bool
+
+
 class Candidates(BaseModel):
-    units: list[UnitOut]
+    units: list[UnitOut] | list[CandidateUnit]
     excluded: list[Excluded]
+    # With region=inside: how many units outside the region could take the child (not listed).
+    outside_fitting: int | None = None
+    # With excluded_outside=count: the units outside that cannot take the child, counted per reason
+    # instead of listed.
+    outside_excluded: dict[ExclusionReason, int] | None = None
 
 
 class Epoch(BaseModel):

@@ -7,12 +7,14 @@ that concurrent requests and several replicas can never both win; the row count 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import select, true, update
+from sqlalchemy import Integer, String, bindparam, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,9 +36,10 @@ from capacity.db import (
     unit_with_role,
 )
 from capacity.schemas import (
-    Candidates,
+    CandidateRegion,
+    CandidateView,
     ConfirmationOut,
-    Excluded,
+    ExcludedOutside,
     OccupancyOut,
     ProviderCreate,
     ProviderList,
@@ -477,26 +480,175 @@ async def sweep_expired_reservations(app_or_db: FastAPI | Database, now: datetim
 # --- matching support -------------------------------------------------------------------------------
 
 
-async def find_candidates(db: Database, care_type: str, target_group: str, age: int) -> Candidates:
-    reason = exclusion_reason(target_group, age).label("reason")
-    query = (
-        unit_with_role()
-        .add_columns(reason)
-        .where(Unit.care_type == care_type)
+_FULL_COLUMNS = (
+    Unit.id,
+    Unit.provider_id,
+    Unit.in_region,
+    Provider.role,
+    Unit.name,
+    Unit.care_type,
+    Unit.serves_jo,
+    Unit.serves_lvb,
+    Unit.serves_ggz,
+    Unit.age_min,
+    Unit.age_max,
+    Unit.municipality_code,
+    Unit.capacity,
+    Unit.occupied,
+    Unit.reserved,
+    Unit.blocked,
+    Unit.specialisms,
+    Unit.part_time,
+    Unit.version,
+    Unit.created_at,
+    Unit.updated_at,
+)
+_COMPACT_COLUMNS = (
+    Unit.id,
+    Unit.provider_id,
+    Unit.in_region,
+    Provider.role,
+    Unit.municipality_code,
+    Unit.specialisms,
+    Unit.part_time,
+)
+
+
+def _full_unit(row: Any) -> dict[str, Any]:
+    """The unit shape of UnitOut, built straight from a row: a candidate list can hold thousands of
+    units, and validating each through pydantic would cost more than the query."""
+    (
+        unit_id,
+        provider_id,
+        in_region,
+        role,
+        name,
+        care_type,
+        serves_jo,
+        serves_lvb,
+        serves_ggz,
+        age_min,
+        age_max,
+        municipality_code,
+        capacity,
+        occupied,
+        reserved,
+        blocked,
+        specialisms,
+        part_time,
+        version,
+        created_at,
+        updated_at,
+        _reason,
+    ) = row
+    groups = [group for group, served in (("jo", serves_jo), ("lvb", serves_lvb), ("ggz", serves_ggz)) if served]
+    return {
+        "id": unit_id,
+        "provider_id": provider_id,
+        "provider_role": role,
+        "name": name,
+        "care_type": care_type,
+        "target_groups": groups,
+        "age_min": age_min,
+        "age_max": age_max,
+        "municipality_code": municipality_code,
+        "in_region": bool(in_region),
+        "capacity": capacity,
+        "occupied": occupied,
+        "reserved": reserved,
+        "blocked": blocked,
+        "available": capacity - occupied - reserved - blocked,
+        "specialisms": specialisms,
+        "part_time": bool(part_time),
+        "version": version,
+        "created_at": as_utc(created_at),
+        "updated_at": as_utc(updated_at),
+    }
+
+
+def _compact_unit(row: Any) -> dict[str, Any]:
+    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, _reason = row
+    return {
+        "id": unit_id,
+        "provider_id": provider_id,
+        "provider_role": role,
+        "municipality_code": municipality_code,
+        "in_region": bool(in_region),
+        "specialisms": specialisms,
+        "part_time": bool(part_time),
+    }
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """Which units of a care type to list for a child (see schemas.Candidates)."""
+
+    care_type: str
+    target_group: str
+    age: int
+    region: CandidateRegion = "all"
+    excluded_outside: ExcludedOutside = "list"
+    view: CandidateView = "full"
+
+
+@functools.cache
+def _candidate_statements(target_group: str, region: str, excluded_outside: str, view: str) -> tuple[Any, Any]:
+    """The two statements of one kind of candidates query, built once: building SQLAlchemy
+    expressions costs more than running them. Care type and age are bound at execution."""
+    reason = exclusion_reason(target_group, bindparam("age", type_=Integer))
+    rows = (
+        select(*(_COMPACT_COLUMNS if view == "compact" else _FULL_COLUMNS), reason.label("reason"))
+        .join(Provider, Provider.id == Unit.provider_id)
+        .where(Unit.care_type == bindparam("care_type", type_=String))
         .order_by(Unit.in_region.desc(), Unit.name, Unit.id)
     )
+    if region != "all":
+        rows = rows.where(Unit.in_region == (region == "inside"))
+    if excluded_outside == "count":
+        rows = rows.where(or_(Unit.in_region == true(), reason.is_(None)))
+    outside_per_reason = (
+        select(reason, func.count())
+        .where(Unit.care_type == bindparam("care_type", type_=String), Unit.in_region == false())
+        .group_by(reason)
+    )
+    return rows, outside_per_reason
+
+
+async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]:
+    """The units of a care type that can take the child, and the first reason for each that cannot.
+
+    All filtering is the database's: the reason is computed in SQL, and `region` narrows the rows to
+    the units inside or outside the region, so that a decision without a ground to place outside
+    never reads the rest of the country. Units outside are also counted in SQL, per reason (NULL:
+    could take the child): with region=inside that count says what the region rule left out, and
+    with excluded_outside=count it replaces the list of units outside that cannot take the child.
+    JSON-ready, in the shape of schemas.Candidates.
+    """
+    rows_query, outside_query = _candidate_statements(
+        query.target_group, query.region, query.excluded_outside, query.view
+    )
+    values = {"care_type": query.care_type, "age": query.age}
+    count_outside = query.region == "inside" or query.excluded_outside == "count"
+    outside_counts: dict[str | None, int] = {}
     async with db.read() as session:
-        rows = (await session.execute(query)).all()
-    units: list[UnitOut] = []
-    excluded: list[Excluded] = []
-    for unit, role, why in rows:
+        rows = (await session.execute(rows_query, values)).all()
+        if count_outside:
+            outside_counts = {why: int(count) for why, count in (await session.execute(outside_query, values)).all()}
+    shape = _compact_unit if query.view == "compact" else _full_unit
+    units: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    for row in rows:
+        why = row[-1]
         if why is None:
-            units.append(unit_out(unit, role))
+            units.append(shape(row))
         else:
-            excluded.append(
-                Excluded(unit_id=unit.id, provider_id=unit.provider_id, in_region=unit.in_region, reason=why)
-            )
-    return Candidates(units=units, excluded=excluded)
+            excluded.append({"unit_id": row[0], "provider_id": row[1], "in_region": bool(row[2]), "reason": why})
+    found: dict[str, Any] = {"units": units, "excluded": excluded}
+    if query.region == "inside":
+        found["outside_fitting"] = outside_counts.get(None, 0)
+    elif query.excluded_outside == "count":
+        found["outside_excluded"] = {why: count for why, count in outside_counts.items() if why is not None}
+    return found
 
 
 async def current_free_places_epoch(db: Database) -> int:

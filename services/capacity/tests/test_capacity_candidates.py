@@ -143,3 +143,95 @@ async def test_candidates_stay_fast_with_five_thousand_units(
     assert len(body["units"]) + len(body["excluded"]) == 625
     assert body["units"] and all(u["care_type"] == "residential" and u["available"] > 0 for u in body["units"])
     assert elapsed < 2.0, f"candidates took {elapsed:.2f}s"
+
+
+async def _region_fixture(capacity: httpx.AsyncClient) -> dict[str, str]:
+    provider = await create_provider(capacity, role="tactical")
+    made = {
+        "inside": await create_unit(capacity, provider["id"], name="a-inside"),
+        "inside_full": await create_unit(capacity, provider["id"], name="b-inside-full", capacity=0),
+        "outside": await create_unit(capacity, provider["id"], name="c-outside", municipality_code="GM0599"),
+        "outside_full": await create_unit(
+            capacity, provider["id"], name="d-outside-full", municipality_code="GM0599", capacity=0
+        ),
+        "outside_old": await create_unit(
+            capacity, provider["id"], name="e-outside-old", municipality_code="GM0546", age_min=18, age_max=23
+        ),
+        "outside_ggz": await create_unit(
+            capacity, provider["id"], name="f-outside-ggz", municipality_code="GM0546", target_groups=["ggz"]
+        ),
+    }
+    return {key: unit["id"] for key, unit in made.items()}
+
+
+async def test_candidates_inside_the_region_count_the_units_outside_that_fit(capacity: httpx.AsyncClient) -> None:
+    ids = await _region_fixture(capacity)
+
+    body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, region="inside")).json()
+
+    assert [u["id"] for u in body["units"]] == [ids["inside"]]
+    assert [(e["unit_id"], e["reason"]) for e in body["excluded"]] == [(ids["inside_full"], "no_free_place")]
+    assert body["outside_fitting"] == 1
+    assert "outside_excluded" not in body
+
+
+async def test_candidates_outside_can_count_the_units_that_cannot_take_the_child(
+    capacity: httpx.AsyncClient,
+) -> None:
+    ids = await _region_fixture(capacity)
+
+    listed = (await candidates(capacity, care_type="residential", target_group="jo", age=14, region="outside")).json()
+    counted = (
+        await candidates(
+            capacity, care_type="residential", target_group="jo", age=14, region="outside", excluded_outside="count"
+        )
+    ).json()
+
+    assert [u["id"] for u in listed["units"]] == [ids["outside"]]
+    assert {e["unit_id"] for e in listed["excluded"]} == {ids["outside_full"], ids["outside_old"], ids["outside_ggz"]}
+    assert [u["id"] for u in counted["units"]] == [ids["outside"]]
+    assert counted["excluded"] == []
+    assert counted["outside_excluded"] == {
+        "no_free_place": 1,
+        "age_out_of_range": 1,
+        "target_group_not_served": 1,
+    }
+
+
+async def test_candidates_everywhere_list_the_region_and_count_the_rest(capacity: httpx.AsyncClient) -> None:
+    ids = await _region_fixture(capacity)
+
+    body = (
+        await candidates(capacity, care_type="residential", target_group="jo", age=14, excluded_outside="count")
+    ).json()
+
+    assert [u["id"] for u in body["units"]] == [ids["inside"], ids["outside"]]
+    assert [e["unit_id"] for e in body["excluded"]] == [ids["inside_full"]]
+    assert sum(body["outside_excluded"].values()) == 3
+
+
+async def test_candidates_compact_view_carries_what_matching_weighs(capacity: httpx.AsyncClient) -> None:
+    provider = await create_provider(capacity, role="strategic")
+    unit = await create_unit(capacity, provider["id"], specialisms=["trauma", "autism"], part_time=True)
+
+    body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, view="compact")).json()
+
+    assert body["units"] == [
+        {
+            "id": unit["id"],
+            "provider_id": provider["id"],
+            "provider_role": "strategic",
+            "municipality_code": "GM0518",
+            "in_region": True,
+            "specialisms": ["trauma", "autism"],
+            "part_time": True,
+        }
+    ]
+
+
+async def test_candidates_refuse_an_unknown_region_or_view(capacity: httpx.AsyncClient) -> None:
+    params: dict[str, str | int] = {"care_type": "residential", "target_group": "jo", "age": 14}
+    for field, value in (("region", "abroad"), ("view", "wide"), ("excluded_outside", "hide")):
+        response = await candidates(capacity, **{**params, field: value})
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == [field]

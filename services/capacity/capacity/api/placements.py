@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Response, status
 
 from capacity import service
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import (
+    CandidateRegion,
     Candidates,
+    CandidateView,
     Confirmation,
     ConfirmationOut,
     Epoch,
+    ExcludedOutside,
     OccupancyEnd,
     OccupancyOut,
     ReservationCreate,
@@ -65,15 +69,20 @@ async def end_occupancy(
     return await service.end_occupancy(db, clock.now(), occupancy_id, body.end_date)
 
 
-@router.get("/v1/candidates")
+@router.get("/v1/candidates", response_model=Candidates)
 async def candidates(
     _: CoordinatorOrService,
     db: DatabaseDep,
     care_type: CareType,
     target_group: TargetGroup,
     age: Annotated[int, Query(ge=AGE_MIN, le=AGE_MAX)],
-) -> Candidates:
-    return await service.find_candidates(db, care_type, target_group, age)
+    region: CandidateRegion = "all",
+    excluded_outside: ExcludedOutside = "list",
+    view: CandidateView = "full",
+) -> Response:
+    query = service.CandidateQuery(care_type, target_group, age, region, excluded_outside, view)
+    # Encoded as built: the list can hold thousands of units, already in the shape of Candidates.
+    return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")
 
 
 @router.get("/v1/free-places-epoch")
