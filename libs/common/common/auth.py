@@ -117,7 +117,8 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-def get_principal(request: Request) -> Principal:
+async def get_principal(request: Request) -> Principal:
+    # async, so that FastAPI does not send it to its thread pool: decoding a token is quick.
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("This call needs a bearer token.")

@@ -10,13 +10,16 @@ from common.clock import Clock
 from common.db import Database
 from common.errors import InvalidInput, PreconditionRequired
 
+# The dependencies are `async def` although they do not await: FastAPI runs a plain `def`
+# dependency in its thread pool, a thread hop on every request for a dictionary lookup.
 
-def get_database(request: Request) -> Database:
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
