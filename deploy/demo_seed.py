@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from fastapi import FastAPI
@@ -30,7 +30,7 @@ from common.logging import configure_logging
 SEED = 20270101
 HISTORY_DAYS = 730
 # New children referred per day on average; onward placements and re-referrals come on top.
-NEW_CHILDREN_PER_DAY = 1.9
+NEW_CHILDREN_PER_DAY = 2.2
 
 # Home municipalities weighted by the number of children living there (CBS, rounded).
 MUNICIPALITY_WEIGHTS = {
@@ -73,17 +73,28 @@ PROVIDERS: list[tuple[str, str, list[str], int]] = [
 # Providers whose units stand outside the region: specific expertise the region lacks.
 OUTSIDE_PROVIDERS = {"Jeugdzorg Rijnmond", "Horizon Jeugdzorg", "Pluryn Specialistisch", "Fier Expertisecentrum"}
 
-# Per care type: unit ages, places per unit, length of stay in days (low, high), share of referrals.
+
+class Care(NamedTuple):
+    """Per care type: the ages a unit takes, places per unit, length of stay in days, share of
+    referrals, and the ages of the children referred to it."""
+
+    ages: tuple[int, int]
+    places: tuple[int, int]
+    stay: tuple[int, int]
+    weight: int
+    child: tuple[int, int]
+
+
 CARE = {
-    "crisis":        {"ages": (0, 17),  "places": (3, 6),  "stay": (5, 45),   "weight": 20, "child": (4, 17)},
-    "foster_care":   {"ages": (0, 17),  "places": (5, 10),  "stay": (90, 520), "weight": 17, "child": (0, 14)},
-    "family_home":   {"ages": (0, 17),  "places": (4, 6),  "stay": (120, 560), "weight": 9, "child": (3, 15)},
-    "respite":       {"ages": (4, 17),  "places": (3, 6),  "stay": (14, 120), "weight": 8, "child": (5, 15)},
-    "training_flat": {"ages": (16, 22), "places": (4, 8),  "stay": (60, 420), "weight": 12, "child": (17, 21)},
-    "residential":   {"ages": (8, 17),  "places": (6, 10), "stay": (60, 420), "weight": 24, "child": (10, 17)},
-    "clinical":      {"ages": (10, 17), "places": (4, 8),  "stay": (30, 160), "weight": 6, "child": (12, 17)},
-    "secure":        {"ages": (12, 17), "places": (5, 8),  "stay": (60, 220), "weight": 4, "child": (12, 17)},
-}  # fmt: skip
+    "crisis": Care((0, 17), (2, 4), (5, 45), 20, (4, 17)),
+    "foster_care": Care((0, 17), (8, 14), (90, 520), 17, (0, 14)),
+    "family_home": Care((0, 17), (5, 7), (120, 560), 9, (3, 15)),
+    "respite": Care((4, 17), (3, 6), (14, 120), 8, (5, 15)),
+    "training_flat": Care((16, 22), (4, 8), (60, 420), 12, (17, 21)),
+    "residential": Care((8, 17), (6, 10), (60, 420), 24, (10, 17)),
+    "clinical": Care((10, 17), (4, 8), (30, 160), 6, (12, 17)),
+    "secure": Care((12, 17), (5, 8), (60, 220), 4, (12, 17)),
+}
 
 REFERRERS = [
     ("Jeugdteam Den Haag Centrum", "local_team", 30), ("Jeugdteam Den Haag Escamp", "local_team", 20),
@@ -185,6 +196,7 @@ class Stay:
     child: Child
     care_type: str
     referrer: int
+    referred_on: date
     provider_id: str | None = None
     planned_end: date | None = None
     end_reason: str | None = None
@@ -213,8 +225,9 @@ class Demo:
     open_referrals: dict[str, Stay] = field(default_factory=dict)  # pending, proposed or unmatched
     placed: dict[str, Stay] = field(default_factory=dict)
     queued: list[tuple[date, Child, str, int]] = field(default_factory=list)  # (when, child, care type, referrer)
-    proposed: dict[str, str] = field(default_factory=dict)  # referral id -> provider it was proposed to
-    unanswered: set[str] = field(default_factory=set)  # proposals a provider lets expire
+    # referral id -> (provider it was proposed to, when the hold expires)
+    proposed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    unanswered: set[tuple[str, str]] = field(default_factory=set)  # proposals a provider lets expire
     units: list[dict[str, Any]] = field(default_factory=list)
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -269,14 +282,14 @@ class Demo:
                     municipality = (
                         self.rng.choice(OUTSIDE) if outside else _pick(self.rng, list(MUNICIPALITY_WEIGHTS.items()))
                     )
-                    low, high = spec["places"]
+                    low, high = spec.places
                     part_time = care_type == "respite" or (care_type == "foster_care" and number == 0)
                     unit = {
                         "name": f"{name} · {care_type.replace('_', ' ')} {number + 1}",
                         "care_type": care_type,
                         "target_groups": sorted(self.rng.sample(["jo", "lvb", "ggz"], self.rng.randint(2, 3))),
-                        "age_min": spec["ages"][0],
-                        "age_max": spec["ages"][1],
+                        "age_min": spec.ages[0],
+                        "age_max": spec.ages[1],
                         "municipality_code": municipality,
                         "capacity": self.rng.randint(low, high),
                         "specialisms": sorted(self.rng.sample(SPECIALISMS, self.rng.randint(2, 4))),
@@ -307,7 +320,7 @@ class Demo:
 
     def new_child(self, care_type: str) -> Child:
         number = len(self.children) + 1
-        low, high = CARE[care_type]["child"]
+        low, high = CARE[care_type].child
         age_days = self.rng.randint(low * 365 + 30, high * 365 + 300)
         child = Child(
             number=number,
@@ -365,19 +378,21 @@ class Demo:
             return
         self.count("referrals")
         referral = response.json()
-        self.open_referrals[referral["id"]] = Stay(referral["id"], child, care_type, referrer)
+        self.open_referrals[referral["id"]] = Stay(referral["id"], child, care_type, referrer, self.today)
         self.note_proposal(referral)
 
     def note_proposal(self, referral: dict[str, Any]) -> None:
         if referral.get("status") == "proposed" and referral.get("proposal"):
-            self.proposed[referral["id"]] = referral["proposal"]["provider_id"]
+            proposal = referral["proposal"]
+            self.proposed[referral["id"]] = (proposal["provider_id"], proposal["expires_at"])
         else:
             self.proposed.pop(referral["id"], None)
 
     async def withdraw_some(self) -> None:
         """A referrer withdraws a child that has waited long (the family found another way)."""
         for stay in list(self.open_referrals.values()):
-            if self.rng.random() < 0.015:
+            waited = (self.today - stay.referred_on).days
+            if self.rng.random() < (0.12 if waited > 30 else 0.01):
                 response = await self.call(
                     "intake", "POST", f"/v1/referrals/{stay.referral_id}/withdraw", self.referrer(stay.referrer)
                 )
@@ -410,13 +425,14 @@ class Demo:
                 offset = body.get("next_offset")
 
     async def answer_proposals(self, *, crisis_only: bool) -> None:
-        for referral_id, provider_id in list(self.proposed.items()):
+        for referral_id, (provider_id, expires_at) in list(self.proposed.items()):
             stay = self.open_referrals.get(referral_id)
-            if stay is None or referral_id in self.unanswered or (crisis_only and stay.care_type != "crisis"):
+            ignored = (referral_id, expires_at) in self.unanswered
+            if stay is None or ignored or (crisis_only and stay.care_type != "crisis"):
                 continue
             roll = self.rng.random()
             if roll < 0.03 and stay.care_type != "crisis":
-                self.unanswered.add(referral_id)  # no answer: the hold expires and the point matches again
+                self.unanswered.add((referral_id, expires_at))  # no answer: the hold expires, the point rematches
                 continue
             if roll < 0.11 and stay.care_type != "crisis":
                 response = await self.call(
@@ -445,7 +461,7 @@ class Demo:
             stay.provider_id = provider_id
             crisis_end = (response.json().get("placement") or {}).get("crisis_end_date")
             stay.crisis_end = date.fromisoformat(crisis_end) if crisis_end else None
-            low, high = CARE[stay.care_type]["stay"]
+            low, high = CARE[stay.care_type].stay
             if stay.care_type == "crisis":
                 # Most crisis stays end within the four weeks; some run over the cap.
                 length = self.rng.randint(5, 27) if self.rng.random() < 0.7 else self.rng.randint(28, 45)
@@ -573,9 +589,14 @@ class Demo:
         for step in workers.STEPS:
             if step is workers.rematch_waiting and not rematch:
                 continue
-            moved += await step(self.apps.intake)
+            done = await step(self.apps.intake)
+            # Only these move referrals (to proposed); the others raise signals.
+            if step in (workers.process_outbox, workers.expire_proposals, workers.rematch_waiting):
+                moved += done
         if moved:
-            self.unanswered.intersection_update(self.open_referrals)
+            self.unanswered = {
+                (referral_id, hold) for referral_id, hold in self.unanswered if referral_id in self.open_referrals
+            }
             await self.refresh_proposed()
 
     async def walk(self, start: date, end: date) -> None:
@@ -591,7 +612,7 @@ class Demo:
             for _when, child, care_type, referrer in due:
                 await self.refer(child, care_type, referrer)
             for _ in range(_poisson(self.rng, NEW_CHILDREN_PER_DAY)):
-                care_type = _pick(self.rng, [(name, int(spec["weight"])) for name, spec in CARE.items()])
+                care_type = _pick(self.rng, [(name, spec.weight) for name, spec in CARE.items()])
                 referrer = self.rng.choices(range(len(REFERRERS)), weights=[w for _, _, w in REFERRERS])[0]
                 await self.refer(self.new_child(care_type), care_type, referrer)
             self.set_time(day, 11)
@@ -601,7 +622,7 @@ class Demo:
             if self.rng.random() < 0.25:
                 await self.change_availability()
             self.set_time(day, 18)
-            await self.run_workers(rematch=index % 4 == 0)
+            await self.run_workers(rematch=index % 7 == 0)
             if index % 7 == 0:
                 await self.acknowledge_old_signals(older_than_days=21)
             if index % 90 == 0:
