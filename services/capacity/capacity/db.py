@@ -53,6 +53,21 @@ class Unit(Base):
     __table_args__ = (
         # The candidates query and the unit list filter on care type first, then region and age.
         Index("ix_units_care_type_in_region", "care_type", "in_region", "age_min", "age_max"),
+        # Covers the candidates call's count of units outside the region per reason (migration 0002).
+        Index(
+            "ix_units_candidate_places",
+            "care_type",
+            "in_region",
+            "age_min",
+            "age_max",
+            "serves_jo",
+            "serves_lvb",
+            "serves_ggz",
+            "capacity",
+            "occupied",
+            "reserved",
+            "blocked",
+        ),
         CheckConstraint(
             "capacity >= 0 AND occupied >= 0 AND reserved >= 0 AND blocked >= 0", name="counts_not_negative"
         ),
