@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     case,
     false,
     func,
@@ -153,6 +154,9 @@ class FreePlacesEpoch(Base):
 
 # --- expressions ----------------------------------------------------------------------------------
 
+units = cast(Table, Unit.__table__)
+providers = cast(Table, Provider.__table__)
+
 AVAILABLE: ColumnElement[int] = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
 
 
@@ -163,11 +167,15 @@ def serves(target_group: str) -> ColumnElement[bool]:
 
 def exclusion_reason(target_group: str, age: int | ColumnElement[int]) -> ColumnElement[str | None]:
     """The first reason a unit of the asked care type cannot take the child, or NULL when it can;
-    the order is the one of docs/internal-api.md (and of domain.exclusion_reason)."""
+    the order is the one of docs/internal-api.md (and of domain.exclusion_reason).
+
+    Built on the table's columns rather than the mapped attributes, so that a query made of it stays
+    a plain Core query: the candidates list is read as rows, not loaded as ORM objects."""
+    unit = units.c
     return case(
-        (AVAILABLE <= 0, "no_free_place"),
-        (or_(Unit.age_min > age, Unit.age_max < age), "age_out_of_range"),
-        (serves(target_group) == false(), "target_group_not_served"),
+        (unit.capacity - unit.occupied - unit.reserved - unit.blocked <= 0, "no_free_place"),
+        (or_(unit.age_min > age, unit.age_max < age), "age_out_of_range"),
+        (unit[f"serves_{target_group}"] == false(), "target_group_not_served"),
         else_=None,
     )
 

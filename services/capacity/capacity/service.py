@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from fastapi import FastAPI
-from sqlalchemy import Integer, String, bindparam, false, func, or_, select, true, update
+from sqlalchemy import Integer, String, Text, bindparam, cast, false, func, null, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,10 +31,12 @@ from capacity.db import (
     exclusion_reason,
     free_places_epoch,
     load_unit,
+    providers,
     raise_free_places_epoch,
     rowcount,
     serves,
     unit_with_role,
+    units,
 )
 from capacity.schemas import (
     CandidateRegion,
@@ -480,37 +483,40 @@ async def sweep_expired_reservations(app_or_db: FastAPI | Database, now: datetim
 # --- matching support -------------------------------------------------------------------------------
 
 
+_unit = units.c
+# The specialisms are read as the JSON text they are stored as, and go into the answer as they are.
+_SPECIALISMS = cast(_unit.specialisms, Text).label("specialisms")
 _FULL_COLUMNS = (
-    Unit.id,
-    Unit.provider_id,
-    Unit.in_region,
-    Provider.role,
-    Unit.name,
-    Unit.care_type,
-    Unit.serves_jo,
-    Unit.serves_lvb,
-    Unit.serves_ggz,
-    Unit.age_min,
-    Unit.age_max,
-    Unit.municipality_code,
-    Unit.capacity,
-    Unit.occupied,
-    Unit.reserved,
-    Unit.blocked,
-    Unit.specialisms,
-    Unit.part_time,
-    Unit.version,
-    Unit.created_at,
-    Unit.updated_at,
+    _unit.id,
+    _unit.provider_id,
+    _unit.in_region,
+    providers.c.role,
+    _unit.name,
+    _unit.care_type,
+    _unit.serves_jo,
+    _unit.serves_lvb,
+    _unit.serves_ggz,
+    _unit.age_min,
+    _unit.age_max,
+    _unit.municipality_code,
+    _unit.capacity,
+    _unit.occupied,
+    _unit.reserved,
+    _unit.blocked,
+    _SPECIALISMS,
+    _unit.part_time,
+    _unit.version,
+    _unit.created_at,
+    _unit.updated_at,
 )
 _COMPACT_COLUMNS = (
-    Unit.id,
-    Unit.provider_id,
-    Unit.in_region,
-    Provider.role,
-    Unit.municipality_code,
-    Unit.specialisms,
-    Unit.part_time,
+    _unit.id,
+    _unit.provider_id,
+    _unit.in_region,
+    providers.c.role,
+    _unit.municipality_code,
+    _SPECIALISMS,
+    _unit.part_time,
 )
 
 
@@ -558,7 +564,7 @@ def _full_unit(row: Any) -> dict[str, Any]:
         "reserved": reserved,
         "blocked": blocked,
         "available": capacity - occupied - reserved - blocked,
-        "specialisms": specialisms,
+        "specialisms": orjson.Fragment(specialisms),
         "part_time": bool(part_time),
         "version": version,
         "created_at": as_utc(created_at),
@@ -574,7 +580,7 @@ def _compact_unit(row: Any) -> dict[str, Any]:
         "provider_role": role,
         "municipality_code": municipality_code,
         "in_region": bool(in_region),
-        "specialisms": specialisms,
+        "specialisms": orjson.Fragment(specialisms),
         "part_time": bool(part_time),
     }
 
@@ -596,22 +602,30 @@ def _candidate_statements(target_group: str, region: str, excluded_outside: str,
     """The two statements of one kind of candidates query, built once: building SQLAlchemy
     expressions costs more than running them. Care type and age are bound at execution."""
     reason = exclusion_reason(target_group, bindparam("age", type_=Integer))
+    care_type = bindparam("care_type", type_=String)
     rows = (
         select(*(_COMPACT_COLUMNS if view == "compact" else _FULL_COLUMNS), reason.label("reason"))
-        .join(Provider, Provider.id == Unit.provider_id)
-        .where(Unit.care_type == bindparam("care_type", type_=String))
-        .order_by(Unit.in_region.desc(), Unit.name, Unit.id)
+        .select_from(units.join(providers, providers.c.id == _unit.provider_id))
+        .where(_unit.care_type == care_type)
+        .order_by(_unit.in_region.desc(), _unit.name, _unit.id)
     )
     if region != "all":
-        rows = rows.where(Unit.in_region == (region == "inside"))
+        rows = rows.where(_unit.in_region == (region == "inside"))
     if excluded_outside == "count":
-        rows = rows.where(or_(Unit.in_region == true(), reason.is_(None)))
-    outside_per_reason = (
-        select(reason, func.count())
-        .where(Unit.care_type == bindparam("care_type", type_=String), Unit.in_region == false())
-        .group_by(reason)
-    )
-    return rows, outside_per_reason
+        rows = rows.where(or_(_unit.in_region == true(), reason.is_(None)))
+    outside = (_unit.care_type == care_type, _unit.in_region == false())
+    if region == "inside":
+        # Only the units outside that could take the child: a range of the covering index, no grouping.
+        age = bindparam("age", type_=Integer)
+        fitting = select(null(), func.count()).where(
+            *outside,
+            _unit.age_min <= age,
+            _unit.age_max >= age,
+            _unit.capacity - _unit.occupied - _unit.reserved - _unit.blocked > 0,
+            _unit[f"serves_{target_group}"] == true(),
+        )
+        return rows, fitting
+    return rows, select(reason, func.count()).where(*outside).group_by(reason)
 
 
 async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]:
