@@ -18,6 +18,7 @@ Pure functions over plain data. Capacity has already applied the hard rules it o
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -101,6 +102,7 @@ def municipality_name(code: str) -> str:
     return known.name if known else code
 
 
+@functools.cache
 def distance_km(a: str, b: str) -> float | None:
     """Great-circle distance between two municipality centres, None when one is not in the table."""
     first, second = MUNICIPALITIES.get(a), MUNICIPALITIES.get(b)
@@ -111,7 +113,7 @@ def distance_km(a: str, b: str) -> float | None:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A unit that capacity found suitable on its hard rules (care type, target group, age, a free place)."""
 
@@ -124,7 +126,7 @@ class Unit:
     part_time: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejected:
     """A unit of the care type that capacity left out, with its first reason."""
 
@@ -160,8 +162,18 @@ class Weighed:
     score: float | None = None
     parts: dict[str, float] = field(default_factory=dict)
     rank: int | None = None
-    reasons: list[str] = field(default_factory=list)
     chosen: bool = False
+    # An eligible unit keeps what it was weighed on, so that its reasons are put in words only
+    # when asked for: a decision over hundreds of units needs the words of one.
+    unit: Unit | None = field(default=None, repr=False, compare=False)
+    wish: Wish | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why this unit fits, in the words of a coordinator; empty for an excluded unit."""
+        if self.unit is None or self.wish is None:
+            return []
+        return explain(self.unit, self.wish)
 
     def lose_place(self) -> None:
         """The reservation lost a race: the unit stays in the record, but was not taken."""
@@ -213,63 +225,70 @@ def outside_left_out_reason(wish: Wish) -> Exclusion:
     return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND if wish.ground is None else Exclusion.EXPERTISE_AVAILABLE_IN_REGION
 
 
-def score_unit(unit: Unit, wish: Wish, *, outside_first: bool) -> tuple[dict[str, float], list[str]]:
-    """The score parts of one eligible unit and the words that explain them to a coordinator."""
-    parts: dict[str, float] = {}
-    reasons: list[str] = []
+def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
+    """The score parts of one eligible unit. An eligible unit outside the region is there on a
+    ground, so it comes first (`region_ground`)."""
+    if wish.needs:
+        covered = sum(1 for need in wish.needs if need in unit.specialisms)
+        needs = round(NEEDS_WEIGHT * covered / len(wish.needs), 2)
+    else:
+        needs = NEEDS_WEIGHT
+    return {
+        "region_ground": 0.0 if unit.in_region else REGION_GROUND_WEIGHT,
+        "needs": needs,
+        "proximity": _proximity(unit, wish.municipality_code),
+        "continuity": CONTINUITY_WEIGHT if unit.provider_id in wish.known_provider_ids else 0.0,
+        "contract_role": CONTRACT_ROLE_WEIGHT.get(unit.provider_role, 0.0),
+        "part_time": PART_TIME_WEIGHT if wish.part_time and unit.part_time else 0.0,
+    }
 
-    if outside_first:
-        parts["region_ground"] = REGION_GROUND_WEIGHT
+
+def explain(unit: Unit, wish: Wish) -> list[str]:
+    """The words that explain an eligible unit's score parts to a coordinator, in the same order."""
+    reasons: list[str] = []
+    if not unit.in_region:
         if wish.ground is Ground.SAFETY:
             reasons.append("outside the region, as safety requires")
         else:
             reasons.append("outside the region, for expertise not available inside")
-    else:
-        parts["region_ground"] = 0.0
-
     if wish.needs:
         covered = [need for need in wish.needs if need in unit.specialisms]
         missing = [need for need in wish.needs if need not in unit.specialisms]
-        parts["needs"] = round(NEEDS_WEIGHT * len(covered) / len(wish.needs), 2)
         if covered:
             reasons.append("covers " + ", ".join(covered))
         if missing:
             reasons.append("does not cover " + ", ".join(missing))
-    else:
-        parts["needs"] = NEEDS_WEIGHT
-
-    parts["proximity"], proximity_reason = _proximity(unit, wish.municipality_code)
-    reasons.append(proximity_reason)
-
+    reasons.append(_proximity_words(unit, wish.municipality_code))
     if unit.provider_id in wish.known_provider_ids:
-        parts["continuity"] = CONTINUITY_WEIGHT
         reasons.append("known provider")
-    else:
-        parts["continuity"] = 0.0
-
-    parts["contract_role"] = CONTRACT_ROLE_WEIGHT.get(unit.provider_role, 0.0)
     if unit.provider_role in ROLE_WORDS:
         reasons.append(ROLE_WORDS[unit.provider_role])
-
     if wish.part_time:
-        parts["part_time"] = PART_TIME_WEIGHT if unit.part_time else 0.0
         reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
-    else:
-        parts["part_time"] = 0.0
-    return parts, reasons
+    return reasons
 
 
-def _proximity(unit: Unit, home: str) -> tuple[float, str]:
+def _proximity(unit: Unit, home: str) -> float:
     if not unit.in_region:
-        return 0.0, f"outside the region ({municipality_name(unit.municipality_code)})"
+        return 0.0
     if unit.municipality_code == home:
-        return SAME_MUNICIPALITY_WEIGHT, f"in home municipality {municipality_name(home)}"
+        return SAME_MUNICIPALITY_WEIGHT
     km = distance_km(home, unit.municipality_code)
-    where = municipality_name(unit.municipality_code)
     if km is None:
-        return IN_REGION_UNKNOWN_DISTANCE_WEIGHT, f"in the region, in {where}"
-    closeness = max(0.0, 1.0 - km / NEIGHBOUR_HORIZON_KM)
-    return round(NEIGHBOUR_WEIGHT * closeness, 2), f"in {where}, {km:.0f} km from home ({municipality_name(home)})"
+        return IN_REGION_UNKNOWN_DISTANCE_WEIGHT
+    return round(NEIGHBOUR_WEIGHT * max(0.0, 1.0 - km / NEIGHBOUR_HORIZON_KM), 2)
+
+
+def _proximity_words(unit: Unit, home: str) -> str:
+    where = municipality_name(unit.municipality_code)
+    if not unit.in_region:
+        return f"outside the region ({where})"
+    if unit.municipality_code == home:
+        return f"in home municipality {municipality_name(home)}"
+    km = distance_km(home, unit.municipality_code)
+    if km is None:
+        return f"in the region, in {where}"
+    return f"in {where}, {km:.0f} km from home ({municipality_name(home)})"
 
 
 def rank_units(
@@ -295,7 +314,7 @@ def rank_units(
     # Decided over the whole pool, also on the offer path: an offer from outside the region is only
     # acceptable on expertise when no unit inside could meet the need.
     inside_meets_need = _inside_meets_need(wish, pool)
-    eligible: list[tuple[Unit, bool]] = []
+    eligible: list[Unit] = []
     for unit in pool:
         outside_reason = None if unit.in_region else _outside_exclusion(unit, wish, inside_meets_need)
         if outside_reason is not None:
@@ -303,11 +322,11 @@ def rank_units(
                 Weighed(unit.id, unit.provider_id, unit.in_region, eligible=False, excluded_reason=outside_reason)
             )
         else:
-            eligible.append((unit, not unit.in_region))
+            eligible.append(unit)
 
     scored: list[Weighed] = []
-    for unit, outside_first in eligible:
-        parts, reasons = score_unit(unit, wish, outside_first=outside_first)
+    for unit in eligible:
+        parts = score_parts(unit, wish)
         scored.append(
             Weighed(
                 unit.id,
@@ -316,7 +335,8 @@ def rank_units(
                 eligible=True,
                 score=round(sum(parts.values()), 2),
                 parts=parts,
-                reasons=reasons,
+                unit=unit,
+                wish=wish,
             )
         )
     # The unit id only makes the order reproducible between equal scores; it carries no preference.

@@ -197,6 +197,7 @@ def decision_values(
         values["weighed"] = weighed_json(ranking)
         return values
     chosen, reservation = reserved
+    explained = chosen.reasons
     suitable = len(ranking.ranked)
     summary = [f"best of {suitable} suitable units" if suitable > 1 else "the only suitable unit"]
     taken = sum(1 for c in ranking.candidates if c.rank is not None and not c.eligible)
@@ -204,13 +205,13 @@ def decision_values(
         summary.append(f"{taken} better-ranked unit{'s were' if taken > 1 else ' was'} taken meanwhile")
     values.update(
         outcome="proposed",
-        reasons=chosen.reasons + summary,
+        reasons=explained + summary,
         proposed_unit_id=chosen.unit_id,
         proposed_provider_id=chosen.provider_id,
         proposed_in_region=chosen.in_region,
         reservation_id=reservation["id"],
         expires_at=datetime.fromisoformat(reservation["expires_at"]),
-        proposal_reasons=chosen.reasons,
+        proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
     return values
