@@ -79,6 +79,25 @@ SPECIALISMS = ["trauma", "autism", "adhd", "attachment", "addiction", "eating_di
 ROLES = {"strategic": 1, "tactical": 3, "operational": 16}
 
 
+class TimedTransport(httpx.AsyncBaseTransport):
+    """Matching's transport to capacity, timing each call (wall clock, response body included)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.wall_ms: dict[str, float] = {}
+
+    def reset(self) -> None:
+        self.wall_ms.clear()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        call = request.url.path.rsplit("/", 1)[-1]  # candidates, reservations, release
+        self.wall_ms[call] = self.wall_ms.get(call, 0.0) + (time.perf_counter() - started) * 1000
+        return response
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
 
@@ -175,6 +194,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from capacity.main import MIGRATIONS_DIR as CAPACITY_MIGRATIONS
     from capacity.main import create_app as create_capacity
     from capacity.settings import CapacitySettings
+    from common.app import freeze_startup_objects
     from common.clock import ManualClock
     from common.logging import configure_logging
     from common.migrations import upgrade_to_head_async
@@ -202,10 +222,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             capacity_app = create_capacity(
                 CapacitySettings(capacity_database_url=urls["capacity"], data_dir=tmp, run_workers=False), clock=clock
             )
+            capacity_calls = TimedTransport(httpx.ASGITransport(app=capacity_app))
             matching_app = create_matching(
                 MatchingSettings(matching_database_url=urls["matching"], data_dir=tmp, run_workers=False),
                 clock=clock,
-                capacity_transport=httpx.ASGITransport(app=capacity_app),
+                capacity_transport=capacity_calls,
             )
             capacity = httpx.AsyncClient(transport=httpx.ASGITransport(app=capacity_app), base_url="http://capacity")
             matching = httpx.AsyncClient(transport=httpx.ASGITransport(app=matching_app), base_url="http://matching")
@@ -215,6 +236,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 seed_seconds = time.perf_counter() - started
                 print(f"seeded {args.providers} providers and {args.units} units in {seed_seconds:.1f} s")
 
+                # What the services' lifespan does once started (common.app.freeze_startup_objects);
+                # the in-process transport does not run lifespans.
+                freeze_startup_objects()
+                load_before = os.getloadavg()
                 hold_until = clock.now() + timedelta(days=7)
                 requests = [decision_request(rng, provider_ids, hold_until) for _ in range(args.warmup + args.n)]
                 headers = bearer("service")
@@ -222,17 +247,25 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 by_ground: dict[str, list[float]] = {}
                 outcomes: dict[str, int] = {}
                 decision_ids: list[str] = []
+                decision_cpu_ms: list[float] = []
                 for index, body in enumerate(requests):
-                    started = time.perf_counter()
+                    if index == args.warmup:
+                        capacity_calls.reset()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     response = await matching.post("/v1/decisions", json=body, headers=headers)
                     elapsed = (time.perf_counter() - started) * 1000
+                    cpu = (time.process_time() - cpu_started) * 1000
                     response.raise_for_status()
                     if index >= args.warmup:
                         decision_ms.append(elapsed)
+                        decision_cpu_ms.append(cpu)
                         by_ground.setdefault(body["out_of_region"] or "none", []).append(elapsed)
                         decision = response.json()
                         outcomes[decision["outcome"]] = outcomes.get(decision["outcome"], 0) + 1
                         decision_ids.append(decision["id"])
+
+                load_after = os.getloadavg()
+                capacity_ms = {call: round(total / args.n, 3) for call, total in capacity_calls.wall_ms.items()}
 
                 # What each decision weighed, read back from the stored decisions.
                 weighed: list[int] = []
@@ -276,6 +309,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "units_outside_counted_not_listed": {"mean": round(statistics.fmean(counted), 1)},
         "outcomes": outcomes,
         "decision_ms": percentiles(decision_ms),
+        "decision_cpu_ms": percentiles(decision_cpu_ms),
+        "capacity_calls_ms_per_decision": capacity_ms,
+        "load_average_1min": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
+        "cpus": os.cpu_count(),
         "decision_ms_by_ground": {ground: percentiles(samples) for ground, samples in sorted(by_ground.items())},
         "ranking_ms": percentiles(ranking_ms),
         "seed_seconds": round(seed_seconds, 1),
@@ -303,6 +340,10 @@ def main() -> None:
         f"(~{result['units_weighed_per_decision']['mean']:.0f} weighed each)"
     )
     print(f"decision  p50 {d['p50']:.2f} ms  p95 {d['p95']:.2f} ms  p99 {d['p99']:.2f} ms")
+    c = result["decision_cpu_ms"]
+    print(f"  cpu     p50 {c['p50']:.2f} ms  p95 {c['p95']:.2f} ms  p99 {c['p99']:.2f} ms (process time, all threads)")
+    print(f"  capacity calls per decision (ms): {result['capacity_calls_ms_per_decision']}")
+    print(f"  load average (1 min) before/after: {result['load_average_1min']} on {result['cpus']} cpus")
     print(f"ranking   p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms")
     for ground, g in result["decision_ms_by_ground"].items():
         print(f"  ground {ground:<9} p50 {g['p50']:.2f} ms  p95 {g['p95']:.2f} ms  p99 {g['p99']:.2f} ms")
