@@ -55,11 +55,16 @@ class DecisionRow(Base):
 
 
 decisions = cast(sa.Table, DecisionRow.__table__)
+# A stored decision as read: a mapped DecisionRow or a plain row of the decisions table.
+StoredDecision = DecisionRow | sa.Row[Any]
 
 
-async def decision_by_request_id(session: AsyncSession, request_id: str) -> DecisionRow | None:
-    result = await session.execute(select(DecisionRow).where(DecisionRow.request_id == request_id))
-    return result.scalar_one_or_none()
+# Asked before every decision, and nearly always answered "none": a plain Core query, built once.
+_BY_REQUEST_ID = select(decisions).where(decisions.c.request_id == sa.bindparam("request_id"))
+
+
+async def decision_by_request_id(session: AsyncSession, request_id: str) -> StoredDecision | None:
+    return (await session.execute(_BY_REQUEST_ID, {"request_id": request_id})).first()
 
 
 async def decision_by_id(session: AsyncSession, decision_id: str) -> DecisionRow | None:

@@ -303,7 +303,7 @@ def decision_from_values(values: dict[str, Any]) -> Decision:
     )
 
 
-def to_decision(row: db.DecisionRow) -> Decision:
+def to_decision(row: db.StoredDecision) -> Decision:
     return decision_from_values({column.key: getattr(row, column.key) for column in db.decisions.columns})
 
 
