@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from common.auth import mint_token
+from common.logging import configure_logging
 from common.settings import CommonSettings
 
 BUDGET_MS = 300.0
@@ -50,6 +51,7 @@ async def _in_process(data_dir: Path) -> Any:
     from matching.main import create_app as matching_app
     from matching.settings import MatchingSettings
 
+    configure_logging("WARNING", json=False)  # a line per request would be measured along with the pages
     capacity = capacity_app(CapacitySettings(data_dir=data_dir, run_workers=False))
     matching = matching_app(
         MatchingSettings(data_dir=data_dir, run_workers=False), capacity_transport=httpx.ASGITransport(app=capacity)

@@ -221,6 +221,7 @@ class Demo:
     http: dict[str, httpx.AsyncClient]
     apps: Apps
     today: date = field(default_factory=date.today)
+    finish: date = field(default_factory=date.today)  # the last day of the history: now
     children: list[Child] = field(default_factory=list)
     open_referrals: dict[str, Stay] = field(default_factory=dict)  # pending, proposed or unmatched
     placed: dict[str, Stay] = field(default_factory=dict)
@@ -462,7 +463,11 @@ class Demo:
             crisis_end = (response.json().get("placement") or {}).get("crisis_end_date")
             stay.crisis_end = date.fromisoformat(crisis_end) if crisis_end else None
             low, high = CARE[stay.care_type].stay
-            if stay.care_type == "crisis":
+            if stay.care_type == "crisis" and (self.finish - self.today).days <= 45:
+                # The crisis stays running now: some near their cap, some past it with no extension yet.
+                length = self.rng.randint(20, 60)
+                stay.extended = self.rng.random() < 0.6  # a coordinator has not got to these
+            elif stay.care_type == "crisis":
                 # Most crisis stays end within the four weeks; some run over the cap.
                 length = self.rng.randint(5, 27) if self.rng.random() < 0.7 else self.rng.randint(28, 45)
             else:
@@ -675,7 +680,7 @@ async def seed_history(secret: str, *, now: datetime | None = None, days: int = 
         for name, app in names.items()
     }
     try:
-        demo = Demo(rng=random.Random(seed), clock=clock, secret=secret, http=http, apps=apps)
+        demo = Demo(rng=random.Random(seed), clock=clock, secret=secret, http=http, apps=apps, finish=finish.date())
         existing = await demo.call("capacity", "GET", "/v1/providers", demo.coordinator())
         existing.raise_for_status()
         if existing.json()["items"]:

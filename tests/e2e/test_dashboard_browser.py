@@ -130,6 +130,7 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
             page = await context.new_page()
 
             # Sign in with the token `make up` printed.
+            await page.clock.install()  # so that the 30 s refresh can be fast-forwarded
             await page.goto(dashboard)
             await expect(page.locator("h1")).to_have_text("Sign in")
             await page.fill("textarea#token", platform.token)
@@ -140,6 +141,15 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
             assert session["httpOnly"] is True and session["sameSite"] == "Strict"
             assert await page.evaluate("document.cookie") == ""  # out of reach of scripts
             assert await page.get_attribute("body", "data-refresh") == "30"
+
+            # It refreshes by itself: 30 s later the page holds a newer rendering, without a reload.
+            footer = page.locator("footer")
+            before = await footer.inner_text()
+            await page.evaluate("document.body.dataset.loadedOnce = 'yes'")
+            await asyncio.sleep(1.1)  # the footer shows the server's time to the second
+            await page.clock.fast_forward(31_000)
+            await expect(footer).not_to_have_text(before, timeout=15_000)
+            assert await page.evaluate("document.body.dataset.loadedOnce") == "yes"  # same document
 
             # Every section holds demo data.
             assert await page.locator("#places table.places tbody tr").count() >= 8

@@ -4,6 +4,13 @@
   var seconds = parseInt(document.body.getAttribute("data-refresh") || "0", 10);
   if (!seconds) { return; }
 
+  // A one-time notice ("Signal acknowledged") should not come back with every refresh.
+  var url = new URL(window.location.href);
+  if (url.searchParams.has("notice")) {
+    url.searchParams.delete("notice");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+
   function busy() {
     // Never throw away what a coordinator is typing.
     var active = document.activeElement;
