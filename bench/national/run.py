@@ -163,7 +163,7 @@ async def place_check(dsns: dict[str, str]) -> dict[str, Any]:
 
 
 def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    names = {service: f"regiepunt_bench_{service}" for service in (*stack.SERVICES, "baseline")}
+    names = {service: f"{args.database_prefix}_{service}" for service in (*stack.SERVICES, "baseline")}
     asyncio.run(stack.recreate_databases(list(names.values())))
     log_dir = work / size.name
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -286,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submit-rate", type=float, default=50.0, help="referrals per second of the target")
     parser.add_argument("--decision-rate", type=float, default=20.0, help="decisions per second, straight at matching")
     parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument("--database-prefix", default="regiepunt_bench", help="names of the databases it creates")
     parser.add_argument("--work", type=Path, help="keep the services' logs and the phase files in this folder")
     parser.add_argument("--profile", type=Path, help="record py-spy profiles of the services into this folder")
     parser.add_argument("--profile-phases", default="submit_saturation,mix", help="the phases to profile")
@@ -295,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "settings": {k: str(v) for k, v in vars(args).items() if k not in ("keep_databases", "profile_phases")},
+        "settings": {
+            k: str(v) for k, v in vars(args).items() if k not in ("keep_databases", "profile_phases", "database_prefix")
+        },
         "sizes": {},
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
