@@ -62,7 +62,11 @@ def print_size(name: str, size_result: dict[str, Any]) -> None:
 
 
 def _reads(size_result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    calls = _phase(size_result, "mix")["calls"]
+    """The reads the targets are about, each measured alone (one at a time) where the run did so."""
+    calls = dict(_phase(size_result, "mix")["calls"])
+    for phase in size_result["phases"]:
+        if phase["phase"].startswith("alone "):
+            calls.update(phase["calls"])
     return {name: call for name, call in calls.items() if name in ("signals", "kpis") or name.startswith("dashboard")}
 
 
@@ -159,7 +163,9 @@ def markdown(report: dict[str, Any]) -> str:
             for call_name, call in phase["calls"].items():
                 if not call["requests"]:
                     continue
-                offered = call["offered_rate"] if call["offered_rate"] is not None else f"closed {phase['concurrency']}"
+                offered = call["offered_rate"]
+                if offered is None:
+                    offered = f"closed {phase['concurrency']}" if phase["mode"] == "closed" else "—"
                 lines.append(
                     f"| {size_name} | {phase['phase']} | {call_name} | {offered} | {call['rps']:.1f} "
                     f"| {call['ratio']['rps']:.3f} | {call['p50_ms']:.1f} | {call['p95_ms']:.1f} "
@@ -170,9 +176,8 @@ def markdown(report: dict[str, Any]) -> str:
     lines.append("|---|---|---:|---:|---|")
     for row in report["targets"]:
         verdict = "yes" if row["met"] else "**no**"
-        lines.append(
-            f"| {row['size']} | {row['target']} | {row['measured']}{row['unit']} | {row['limit']} | {verdict} |"
-        )
+        measured = "—" if row["measured"] is None else f"{row['measured']}{row['unit']}"
+        lines.append(f"| {row['size']} | {row['target']} | {measured} | {row['limit']} | {verdict} |")
     return "\n".join(lines)
 
 

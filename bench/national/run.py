@@ -56,7 +56,11 @@ def plan_phases(args: argparse.Namespace, optional: list[str]) -> list[dict[str,
         {"name": "decision", "mode": "closed", "call": "decision", "concurrency": 1},
         {"name": "mix", "mode": "open", "rates": mix},
     ]
-    return [dict(phase, seconds=args.seconds) for phase in phases]
+    # Each read alone, one at a time, after the mix: how long it takes over this much history, without
+    # a queue of other calls in front of it (the mix shows it with one).
+    for name in ("referral_read", "referral_list", *optional):
+        phases.append({"name": f"alone {name}", "mode": "closed", "call": name, "concurrency": 1, "seconds": 10.0})
+    return [{"seconds": args.seconds, **phase} for phase in phases]
 
 
 def within_reach(phase: dict[str, Any], done: list[dict[str, Any]], mix: dict[str, float]) -> dict[str, Any]:
@@ -106,8 +110,9 @@ def run_phase(plan: dict[str, Any], work: Path, pids: dict[str, int]) -> dict[st
 
     Beside the latencies it records the CPU time each service process used during the phase: on a
     shared machine, CPU milliseconds per request hardly depend on what else runs, where latency does."""
-    plan_file = work / f"plan-{plan['phase']['name']}.json"
-    out_file = work / f"result-{plan['phase']['name']}.json"
+    file_name = plan["phase"]["name"].replace(" ", "-").replace("/", "_")
+    plan_file = work / f"plan-{file_name}.json"
+    out_file = work / f"result-{file_name}.json"
     plan_file.write_text(json.dumps(plan))
     load_before = os.getloadavg()[0]
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
