@@ -59,9 +59,9 @@ class Read:
 
     units: list[Unit]
     rejected: list[Rejected]
-    # Units outside the region counted instead of listed: per exclusion reason, and (None) those
-    # that could take the child but were not asked for.
+    # Units outside the region counted instead of listed, per exclusion reason.
     outside_counted: dict[str, int]
+    # When only the units inside were asked for: how many units outside could take the child.
     outside_fitting: int
 
 
