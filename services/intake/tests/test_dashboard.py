@@ -240,3 +240,13 @@ async def test_indicators_follow_the_period_picker_and_draw_the_weekly_flow(
     backwards = await intake.get("/dashboard", params={"from": "2026-03-01", "to": "2026-01-05"}, headers=COORDINATOR)
     assert backwards.status_code == 200
     assert 'class="error"' in backwards.text.split('id="indicators"')[1]
+
+
+async def test_open_signals_can_be_narrowed_to_one_type(intake: httpx.AsyncClient) -> None:
+    await submitted(intake)  # an unmatched signal
+    shown = (await intake.get("/dashboard", params={"signal_type": "unmatched"}, headers=COORDINATOR)).text
+    assert 'class="signal type-unmatched"' in shown.split('id="signals"')[1].split("</section>")[0]
+    other = (await intake.get("/dashboard", params={"signal_type": "stacking"}, headers=COORDINATOR)).text
+    section = other.split('id="signals"')[1].split("</section>")[0]
+    assert 'class="signal type-' not in section and "No open signals." in section
+    assert '<option value="stacking" selected>' in section

@@ -91,7 +91,7 @@ def flow_chart(
     weeks: Sequence[tuple[date, int, int]], *, width: int = 640, height: int = 200, every: int = 4
 ) -> FlowChart:
     """Inflow and outflow per week as two lines; `weeks` holds (week_start, inflow, outflow)."""
-    left, right, top, bottom = 36, 10, 10, 24
+    left, right, top, bottom = 36, 28, 10, 24
     plot_w = width - left - right
     plot_h = height - top - bottom
     maximum = max((max(inflow, outflow) for _, inflow, outflow in weeks), default=0) or 1

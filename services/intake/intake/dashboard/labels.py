@@ -51,8 +51,10 @@ def detail(value: object, providers: dict[str, str] | None = None) -> str:
             continue
         if key.endswith("provider_id"):
             key, item = key.removesuffix("_id"), names.get(str(item), str(item)[:8])
-        elif key.endswith("_id") or key.endswith("_ids"):
+        elif key.endswith("_id") or key.endswith("_ids") or isinstance(item, dict):
             continue
+        elif isinstance(item, list) and any(isinstance(entry, dict) for entry in item):
+            continue  # nested records (earlier notes) are on the referral's page
         elif isinstance(item, list):
             item = "; ".join(str(entry) for entry in item)
         parts.append(f"{key.replace('_', ' ')}: {str(item).replace('_', ' ') if key.endswith('type') else item}")

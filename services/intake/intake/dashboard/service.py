@@ -3,6 +3,7 @@ the access log) and capacity's summary; the templates only lay it out."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ PAGE = 200
 WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
 CRISIS_WARNING_DAYS = 7
 SIGNALS_SHOWN = 25
+SIGNAL_TYPES = tuple(kind.value for kind in signals.SignalType)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Overview:
     period_from: date
     period_to: date
     open_signals: SignalPage | None = None
+    signal_type: str | None = None
+    signal_types: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
     report: kpis.KpiReport | None = None
     report_error: str | None = None
@@ -138,27 +142,41 @@ def default_period(today: date) -> tuple[date, date]:
     return today - timedelta(weeks=12), today
 
 
-async def overview(ctx: Context, principal: Principal, period: tuple[date, date] | None = None) -> Overview:
-    names = await provider_names(ctx)
+async def overview(
+    ctx: Context, principal: Principal, period: tuple[date, date] | None = None, signal_type: str | None = None
+) -> Overview:
     period_from, period_to = period or default_period(ctx.today())
-    report: kpis.KpiReport | None = None
-    report_error = None
-    try:
-        report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
-    except InvalidInput as exc:
-        report_error = exc.detail
-    open_signals = await signals.list_signals(ctx, principal, status=signals.SignalStatus.open, limit=SIGNALS_SHOWN)
+    chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
+
+    async def from_intake() -> tuple[kpis.KpiReport | None, str | None, SignalPage, list[WaitingChild]]:
+        # One after the other: each is its own transaction on intake's database.
+        report, report_error = None, None
+        try:
+            report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
+        except InvalidInput as exc:
+            report_error = exc.detail
+        open_signals = await signals.list_signals(
+            ctx, principal, type=chosen_type, status=signals.SignalStatus.open, limit=SIGNALS_SHOWN
+        )
+        return report, report_error, open_signals, await waiting_children(ctx, principal)
+
+    # Capacity answers while intake reads its own database.
+    names, places_section, (report, report_error, open_signals, waiting) = await asyncio.gather(
+        provider_names(ctx), places(ctx), from_intake()
+    )
     flow = None
     if report is not None and report.weekly_flow:
         flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
     return Overview(
         today=ctx.today(),
-        places=await places(ctx),
-        waiting=await waiting_children(ctx, principal),
+        places=places_section,
+        waiting=waiting,
         crisis=crisis_stays(report, names),
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,
+        signal_type=chosen_type,
+        signal_types=SIGNAL_TYPES,
         names=names,
         report=report,
         report_error=report_error,

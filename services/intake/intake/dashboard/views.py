@@ -91,7 +91,7 @@ async def overview(request: Request) -> Response:
     ctx = Context.of(request.app)
     period = _period(request)
     try:
-        data = await service.overview(ctx, gate.principal, period)
+        data = await service.overview(ctx, gate.principal, period, request.query_params.get("signal_type"))
     except ProblemError as exc:
         return _problem_page(request, gate, exc)
     return _render(
