@@ -289,7 +289,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--concurrency", type=int, default=16, help="callers in the saturation phases")
     parser.add_argument("--submit-rate", type=float, default=50.0, help="referrals per second of the target")
-    parser.add_argument("--decision-rate", type=float, default=20.0, help="decisions per second, straight at matching")
     parser.add_argument("--keep-databases", action="store_true")
     parser.add_argument("--database-prefix", default="regiepunt_bench", help="names of the databases it creates")
     parser.add_argument("--work", type=Path, help="keep the services' logs and the phase files in this folder")
