@@ -114,6 +114,25 @@ match_requests = sa.Table(
     sa.Index("ix_match_requests_referral_id", "referral_id"),
 )
 
+# Calls to capacity that must happen after a change intake has already stored (a stay ended here frees
+# the place there). Written in the same transaction as the change, sent at once, and retried by the
+# workers while capacity cannot be reached; capacity's calls are idempotent, so sending twice is harmless.
+capacity_commands = sa.Table(
+    "capacity_commands",
+    metadata,
+    _id(primary_key=True),
+    _id("referral_id", nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    _id("target_id", nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_capacity_commands_open", "done_at", "next_attempt_at"),
+)
+
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,

@@ -23,6 +23,7 @@ from common.logging import get_logger
 from intake import clients, domain, signals
 from intake.db import (
     access_log,
+    capacity_commands,
     crisis_extensions,
     idempotency_keys,
     match_requests,
@@ -729,7 +730,15 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     domain.check_start_date(start_date, ctx.today())
     reservation_id = row["proposal_reservation_id"]
     confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
-    occupancy = confirmed.get("occupancy") or {}
+    placed = await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
+    return placed
+
+
+async def _record_placement(
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: dict[str, Any]
+) -> ReferralOut:
+    """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date."""
+    start_date = date.fromisoformat(occupancy["start_date"])
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
@@ -848,14 +857,15 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
 async def end_stay(
     ctx: Context, principal: Principal, referral_id: str, end_date: date, reason: domain.EndReason
 ) -> ReferralOut:
+    """The stay ends here first; freeing the place in capacity is a stored command sent at once and
+    retried by the workers while capacity cannot be reached, so the two never drift apart."""
     row = await _seen(ctx, principal, referral_id)
     if principal.role == "provider" and not principal.acts_for_provider(row["placement_provider_id"]):
         raise Forbidden("Only the provider of the placement may end this stay.")
     domain.require_status(row["status"], (Status.placed,), "end the stay of")
     domain.check_end_date(end_date, row["start_date"], ctx.today())
-    if row["placement_occupancy_id"]:
-        await clients.end_occupancy(ctx.capacity, row["placement_occupancy_id"], end_date)
     now = ctx.now()
+    command_id: str | None = None
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
         assert current is not None
@@ -865,11 +875,93 @@ async def end_stay(
             .where(referrals.c.id == referral_id)
             .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
         )
+        if current["placement_occupancy_id"]:
+            command_id = str(uuid.uuid4())
+            await session.execute(
+                sa.insert(capacity_commands).values(
+                    id=command_id,
+                    referral_id=referral_id,
+                    kind=END_OCCUPANCY,
+                    target_id=current["placement_occupancy_id"],
+                    payload={"end_date": end_date.isoformat()},
+                    created_at=now,
+                    attempts=0,
+                    next_attempt_at=now,
+                )
+            )
         await _log_access(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
         await signals.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
-        return await _render_one(session, ctx, updated, principal)
+        ended = await _render_one(session, ctx, updated, principal)
+    if command_id is not None:
+        await _send_capacity_command(ctx, command_id)
+    return ended
+
+
+END_OCCUPANCY = "end_occupancy"
+
+
+async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
+    """Send one stored command to capacity. True when it is done (delivered, or refused for good)."""
+    async with ctx.database.read() as session:
+        command = (
+            (await session.execute(sa.select(capacity_commands).where(capacity_commands.c.id == command_id)))
+            .mappings()
+            .one()
+        )
+    if command["done_at"] is not None:
+        return True
+    error: str | None = None
+    try:
+        if command["kind"] == END_OCCUPANCY:
+            await clients.end_occupancy(
+                ctx.capacity, command["target_id"], date.fromisoformat(command["payload"]["end_date"])
+            )
+    except DependencyUnavailable as exc:
+        now = ctx.now()
+        backoff = min(ctx.settings.outbox_retry_seconds * (2 ** min(int(command["attempts"]), 6)), 300)
+        async with ctx.database.transaction() as session:
+            await session.execute(
+                sa.update(capacity_commands)
+                .where(capacity_commands.c.id == command_id)
+                .values(
+                    attempts=capacity_commands.c.attempts + 1,
+                    next_attempt_at=now + timedelta(seconds=backoff),
+                    last_error=exc.detail,
+                )
+            )
+        log.warning("capacity_command_deferred", command_id=command_id, kind=command["kind"], error=exc.detail)
+        return False
+    except Conflict as exc:
+        # Capacity refuses for good (for example the stay was ended there already with other dates).
+        error = exc.detail
+        log.warning("capacity_command_refused", command_id=command_id, kind=command["kind"], error=exc.detail)
+    async with ctx.database.transaction() as session:
+        await session.execute(
+            sa.update(capacity_commands)
+            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
+            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
+        )
+    return True
+
+
+async def send_capacity_commands(ctx: Context, *, batch: int = 50) -> int:
+    """Worker step: send the commands capacity could not take before. Returns how many are done."""
+    async with ctx.database.read() as session:
+        due = (
+            await session.scalars(
+                sa.select(capacity_commands.c.id)
+                .where(capacity_commands.c.done_at.is_(None), capacity_commands.c.next_attempt_at <= ctx.now())
+                .order_by(capacity_commands.c.next_attempt_at)
+                .limit(batch)
+            )
+        ).all()
+    done = 0
+    for command_id in due:
+        if await _send_capacity_command(ctx, command_id):
+            done += 1
+    return done
 
 
 async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, days: int, reason: str) -> ReferralOut:
@@ -1004,13 +1096,29 @@ async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
         try:
             await clients.release_reservation(ctx.capacity, reservation_id)
         except Conflict:
-            continue  # confirmed at the last moment: the accept wins
+            # Confirmed in capacity: the provider accepted, but its answer never reached intake (for
+            # example a timeout). The accept wins; record the placement capacity already holds.
+            await _complete_lost_accept(ctx, referral_id, reservation_id)
+            continue
         request_id = await _rematch_without_proposed_unit(ctx, SYSTEM, referral_id, reservation_id, "expire")
         if request_id is None:
             continue
         handled += 1
         await _run_match(ctx, request_id)
     return handled
+
+
+async def _complete_lost_accept(ctx: Context, referral_id: str, reservation_id: str) -> None:
+    reservation = await clients.get_reservation(ctx.capacity, reservation_id)
+    if reservation is None or reservation["status"] != "confirmed":
+        return
+    # Confirming again is idempotent in capacity and answers the stay it already made.
+    confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, ctx.today())
+    try:
+        await _record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed.get("occupancy") or {})
+    except Conflict:
+        return  # the referral moved on in the meantime (withdrawn or accepted by another path)
+    log.info("lost_accept_completed", referral_id=referral_id, reservation_id=reservation_id)
 
 
 FREE_PLACES_EPOCH = "free_places_epoch"

@@ -20,6 +20,11 @@ async def process_outbox(app: FastAPI) -> int:
     return await service.process_outbox(Context.of(app))
 
 
+async def send_capacity_commands(app: FastAPI) -> int:
+    """Free the places of stays ended while capacity could not be reached."""
+    return await service.send_capacity_commands(Context.of(app))
+
+
 async def expire_proposals(app: FastAPI) -> int:
     """Release places held past their expiry and match those children again."""
     return await service.expire_proposals(Context.of(app))
@@ -37,6 +42,7 @@ async def evaluate_crisis_caps(app: FastAPI) -> int:
 
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
+    send_capacity_commands,
     expire_proposals,
     rematch_waiting,
     evaluate_crisis_caps,
