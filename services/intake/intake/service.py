@@ -1133,11 +1133,21 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         if seen == epoch:
             return 0
         open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
+    # Only the care types that have a free place anywhere can place a waiting child now; asking matching
+    # for the others would only store another unmatched decision.
+    free_care_types = sorted(
+        {row["care_type"] for row in await clients.availability_summary(ctx.capacity) if row["available"] > 0}
+    )
+    async with ctx.database.read() as session:
         waiting = list(
             (
                 await session.execute(
                     sa.select(referrals)
-                    .where(referrals.c.status == Status.unmatched.value, referrals.c.id.not_in(open_request))
+                    .where(
+                        referrals.c.status == Status.unmatched.value,
+                        referrals.c.care_type.in_(free_care_types),
+                        referrals.c.id.not_in(open_request),
+                    )
                     .order_by(
                         sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
                         referrals.c.created_at,

@@ -131,8 +131,8 @@ async def test_waiting_children_are_matched_again_when_a_place_comes_free_longes
     clock.advance(timedelta(hours=1))
     newer = await submitted(intake, with_client(bsn=OTHER_VALID_BSN))
     assert older["status"] == newer["status"] == "unmatched"
-    # The first run learns the epoch and finds nothing to place.
-    assert await rematch_waiting(intake_app) == 2
+    # The first run learns the epoch; with no free place anywhere nobody is asked about again.
+    assert await rematch_waiting(intake_app) == 0
     assert await rematch_waiting(intake_app) == 0
 
     provider_id, unit = await provider_with_unit(capacity, capacity=1)
@@ -178,3 +178,25 @@ async def test_waiting_crisis_children_go_first(
         log = (await intake.get(f"/v1/referrals/{referral['id']}/access-log", headers=COORDINATOR)).json()["items"]
         [proposed_at[referral["id"]]] = [entry["at"] for entry in log if entry["action"] == "propose"]
     assert proposed_at[crisis["id"]] < proposed_at[ordinary["id"]]
+
+
+async def test_waiting_children_are_asked_about_again_only_for_a_care_type_with_a_free_place(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    residential = await submitted(intake)
+    crisis_body = referral_body(care_type="crisis")
+    crisis_body["client"] = with_client(bsn=OTHER_VALID_BSN)["client"]
+    crisis = await submitted(intake, crisis_body)
+    assert residential["status"] == crisis["status"] == "unmatched"
+
+    await provider_with_unit(capacity, capacity=1)
+    assert await rematch_waiting(intake_app) == 1
+
+    async def decisions(referral_id: str) -> int:
+        response = await intake.get(f"/v1/referrals/{referral_id}/decision", headers=COORDINATOR)
+        return len(response.json()["items"])
+
+    assert await decisions(residential["id"]) == 2
+    assert await decisions(crisis["id"]) == 1
+    got = (await intake.get(f"/v1/referrals/{residential['id']}", headers=COORDINATOR)).json()
+    assert got["status"] == "proposed"

@@ -383,7 +383,7 @@ async def test_unmatched_opens_once_for_a_waiting_child(
     assert signal["referral_id"] == waiting["id"]
     assert signal["detail"]["care_type"] == "residential"
     # Matched again without a place: the same condition, still one open signal.
-    await provider_with_unit(capacity, care_type="crisis")
+    await provider_with_unit(capacity, target_groups=["ggz"])  # a free residential place that does not fit
     assert await rematch_waiting(intake_app) == 1
     assert len(await of_type(intake, "unmatched")) == 1
 
