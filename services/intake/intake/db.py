@@ -68,6 +68,10 @@ referrals = sa.Table(
     sa.Index("ix_referrals_start_date", "start_date"),
     sa.Index("ix_referrals_end_date", "end_date"),
     sa.Index("ix_referrals_created_at", "created_at"),
+    # Covering indexes of the indicators: the stays touching a period, and a child's other stays, are
+    # read from the index alone instead of from rows spread over ten years of history.
+    sa.Index("ix_referrals_stay_period", "end_date", "start_date", "client_key", "care_type", "id"),
+    sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
 )
 
 # Every provider a referral was ever proposed to or placed with: what that provider may see.
