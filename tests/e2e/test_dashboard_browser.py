@@ -8,18 +8,14 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from common.testing import create_database, drop_database
+from e2e_platform import make_up
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -46,12 +42,6 @@ def _need_browser() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Platform:
     process: subprocess.Popen[str]
@@ -75,47 +65,11 @@ def _wait_for_start(log_path: Path, process: subprocess.Popen[str], timeout: flo
 @pytest.fixture
 async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
     _need_browser()
-    urls = {name: f"http://127.0.0.1:{_free_port()}" for name in ("intake", "capacity", "matching")}
-    env = dict(os.environ)
-    env.update(
-        {
-            "REGIEPUNT_DATA_DIR": str(tmp_path / "data"),
-            "REGIEPUNT_DEMO": "1",
-            "REGIEPUNT_DEMO_DAYS": DEMO_DAYS,
-            **{f"REGIEPUNT_{name.upper()}_URL": url for name, url in urls.items()},
-        }
-    )
-    env.pop("REGIEPUNT_JWT_SECRET", None)
-    databases = []
-    for name in urls:
-        url, pg_name = await create_database(name, tmp_path)
-        databases.append(pg_name)
-        env[f"REGIEPUNT_{name.upper()}_DATABASE_URL"] = url
-    log_path = tmp_path / "up.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "deploy" / "run_local.py")],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            output = await asyncio.to_thread(_wait_for_start, log_path, process)
-            tokens = TOKEN.findall(output.split("A development coordinator token")[1])
-            assert tokens, output[-2000:]
-            yield Platform(process=process, urls=urls, log_path=log_path, token=tokens[0])
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-    for pg_name in databases:
-        await drop_database(pg_name)
+    async with make_up(tmp_path, demo_days=DEMO_DAYS) as runner:
+        output = await asyncio.to_thread(_wait_for_start, runner.log_path, runner.process)
+        tokens = TOKEN.findall(output.split("A development coordinator token")[1])
+        assert tokens, output[-2000:]
+        yield Platform(process=runner.process, urls=runner.urls, log_path=runner.log_path, token=tokens[0])
 
 
 async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(platform: Platform) -> None:

@@ -3,67 +3,24 @@ all of them cleanly on SIGTERM. Runs against real uvicorn processes on free port
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from e2e_platform import make_up
 
-from common.testing import bearer, create_database, drop_database
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from common.testing import bearer
 
 
 @pytest.fixture
 async def platform(tmp_path: Path) -> AsyncIterator[tuple[subprocess.Popen[str], dict[str, str], Path]]:
-    ports = {name: _free_port() for name in ("intake", "capacity", "matching")}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = dict(os.environ)
-    env.update(
-        {
-            "REGIEPUNT_DATA_DIR": str(tmp_path / "data"),
-            "REGIEPUNT_DEMO": "1",
-            # A month of history is enough here; the browser test and `make up` use longer ones.
-            "REGIEPUNT_DEMO_DAYS": "30",
-            **{f"REGIEPUNT_{name.upper()}_URL": url for name, url in urls.items()},
-        }
-    )
-    env.pop("REGIEPUNT_JWT_SECRET", None)
-    databases = []
-    for name in urls:
-        url, pg_name = await create_database(name, tmp_path)
-        databases.append(pg_name)
-        env[f"REGIEPUNT_{name.upper()}_DATABASE_URL"] = url
-    log_path = tmp_path / "up.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "deploy" / "run_local.py")],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            yield process, urls, log_path
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    for pg_name in databases:
-        await drop_database(pg_name)
+    # A month of history is enough here; the browser test and `make up` use longer ones.
+    async with make_up(tmp_path, demo_days="30") as runner:
+        yield runner.process, runner.urls, runner.log_path
 
 
 def _wait_for(log_path: Path, text: str, process: subprocess.Popen[str], timeout: float = 300.0) -> str:

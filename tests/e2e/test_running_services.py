@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from e2e_platform import free_port
 
 from common.testing import bearer, create_database, drop_database
 
@@ -24,12 +24,6 @@ SERVICES = ("capacity", "matching", "intake")
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
 REFERRER = bearer("referrer", org="Wijkteam Delft", sub="anna", referrer_type="local_team")
 BSNS = iter(["111222333", "123456782", "100000009", "100000010", "100000022"])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Platform:
@@ -108,7 +102,7 @@ def platform(databases: tuple[Path, dict[str, str]]) -> Iterator[Platform]:
             "REGIEPUNT_JWT_SECRET": os.environ.get("REGIEPUNT_JWT_SECRET", ""),
             "REGIEPUNT_LOG_JSON": "true",
             "REGIEPUNT_WORKER_INTERVAL_SECONDS": "0.5",
-            **{f"REGIEPUNT_{name.upper()}_URL": f"http://127.0.0.1:{_free_port()}" for name in SERVICES},
+            **{f"REGIEPUNT_{name.upper()}_URL": f"http://127.0.0.1:{free_port()}" for name in SERVICES},
             **{f"REGIEPUNT_{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
         }
     )
