@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from common.clock import Clock
 from common.db import Database
@@ -25,6 +25,9 @@ async def get_clock(request: Request) -> Clock:
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+# The record id in a path, spelled `{id}` as in the public contract: `@router.get("/v1/units/{id}")` with
+# a parameter `unit_id: IdPath` keeps the published paths those of the contract, word for word.
+IdPath = Annotated[str, Path(alias="id")]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 

@@ -8,23 +8,23 @@ from capacity import service
 from capacity.api.deps import DEFAULT_PAGE, Limit, Offset
 from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
 from common.auth import Coordinator, CurrentPrincipal
-from common.deps import ClockDep, DatabaseDep
+from common.deps import ClockDep, DatabaseDep, IdPath
 
-router = APIRouter(prefix="/v1/providers", tags=["providers"])
+router = APIRouter(tags=["providers"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("/v1/providers", status_code=status.HTTP_201_CREATED)
 async def create_provider(body: ProviderCreate, _: Coordinator, db: DatabaseDep, clock: ClockDep) -> ProviderOut:
     return await service.create_provider(db, clock.now(), body)
 
 
-@router.get("")
+@router.get("/v1/providers")
 async def list_providers(
     _: CurrentPrincipal, db: DatabaseDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
 ) -> ProviderList:
     return await service.list_providers(db, limit, offset)
 
 
-@router.get("/{provider_id}")
-async def get_provider(provider_id: str, _: CurrentPrincipal, db: DatabaseDep) -> ProviderOut:
+@router.get("/v1/providers/{id}")
+async def get_provider(provider_id: IdPath, _: CurrentPrincipal, db: DatabaseDep) -> ProviderOut:
     return await service.get_provider(db, provider_id)

@@ -12,7 +12,7 @@ from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
 from common.auth import CurrentPrincipal
-from common.deps import ClockDep, DatabaseDep, etag, parse_if_match
+from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
 from common.errors import Forbidden
 
 router = APIRouter(tags=["units"])
@@ -61,16 +61,16 @@ async def list_units(
     return await service.list_units(db, filters, limit, offset)
 
 
-@router.get("/v1/units/{unit_id}")
-async def get_unit(unit_id: str, _: CurrentPrincipal, response: Response, db: DatabaseDep) -> UnitOut:
+@router.get("/v1/units/{id}")
+async def get_unit(unit_id: IdPath, _: CurrentPrincipal, response: Response, db: DatabaseDep) -> UnitOut:
     unit = await service.get_unit(db, unit_id)
     response.headers["ETag"] = etag(unit.version)
     return unit
 
 
-@router.put("/v1/units/{unit_id}/availability")
+@router.put("/v1/units/{id}/availability")
 async def update_availability(
-    unit_id: str,
+    unit_id: IdPath,
     body: AvailabilityUpdate,
     principal: CoordinatorOrProvider,
     response: Response,

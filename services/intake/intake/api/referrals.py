@@ -6,6 +6,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from common.auth import Coordinator, Referrer
+from common.deps import IdPath
 from intake import service
 from intake.api.deps import ContextDep, EndingParty, Provider, Reader, ReferrerOrCoordinator
 from intake.domain import Status
@@ -21,10 +22,10 @@ from intake.schemas import (
     ReferralPage,
 )
 
-router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+router = APIRouter(tags=["referrals"])
 
 
-@router.post("", status_code=201, response_model=ReferralOut)
+@router.post("/v1/referrals", status_code=201, response_model=ReferralOut)
 async def submit_referral(
     body: ReferralIn,
     principal: Referrer,
@@ -35,7 +36,7 @@ async def submit_referral(
     return JSONResponse(answer, status_code=status_code)
 
 
-@router.get("", response_model=ReferralPage)
+@router.get("/v1/referrals", response_model=ReferralPage)
 async def list_referrals(
     principal: Reader,
     ctx: ContextDep,
@@ -46,46 +47,48 @@ async def list_referrals(
     return await service.list_referrals(ctx, principal, status, limit, offset)
 
 
-@router.get("/{referral_id}", response_model=ReferralOut)
-async def get_referral(referral_id: str, principal: Reader, ctx: ContextDep) -> ReferralOut:
+@router.get("/v1/referrals/{id}", response_model=ReferralOut)
+async def get_referral(referral_id: IdPath, principal: Reader, ctx: ContextDep) -> ReferralOut:
     return await service.get_referral(ctx, principal, referral_id)
 
 
-@router.post("/{referral_id}/accept", response_model=ReferralOut)
-async def accept(referral_id: str, body: AcceptIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/accept", response_model=ReferralOut)
+async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.accept(ctx, principal, referral_id, body.start_date)
 
 
-@router.post("/{referral_id}/decline", response_model=ReferralOut)
-async def decline(referral_id: str, body: DeclineIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/decline", response_model=ReferralOut)
+async def decline(referral_id: IdPath, body: DeclineIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.decline(ctx, principal, referral_id, body.reason)
 
 
-@router.post("/{referral_id}/withdraw", response_model=ReferralOut)
-async def withdraw(referral_id: str, principal: ReferrerOrCoordinator, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/withdraw", response_model=ReferralOut)
+async def withdraw(referral_id: IdPath, principal: ReferrerOrCoordinator, ctx: ContextDep) -> ReferralOut:
     return await service.withdraw(ctx, principal, referral_id)
 
 
-@router.post("/{referral_id}/end", response_model=ReferralOut)
-async def end_stay(referral_id: str, body: EndIn, principal: EndingParty, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/end", response_model=ReferralOut)
+async def end_stay(referral_id: IdPath, body: EndIn, principal: EndingParty, ctx: ContextDep) -> ReferralOut:
     return await service.end_stay(ctx, principal, referral_id, body.end_date, body.reason)
 
 
-@router.post("/{referral_id}/extend-crisis", response_model=ReferralOut)
-async def extend_crisis(referral_id: str, body: ExtendCrisisIn, principal: Coordinator, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/extend-crisis", response_model=ReferralOut)
+async def extend_crisis(
+    referral_id: IdPath, body: ExtendCrisisIn, principal: Coordinator, ctx: ContextDep
+) -> ReferralOut:
     return await service.extend_crisis(ctx, principal, referral_id, body.days, body.reason)
 
 
-@router.post("/{referral_id}/offer", response_model=ReferralOut)
-async def offer(referral_id: str, body: OfferIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
+@router.post("/v1/referrals/{id}/offer", response_model=ReferralOut)
+async def offer(referral_id: IdPath, body: OfferIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.offer(ctx, principal, referral_id, body.unit_id)
 
 
-@router.get("/{referral_id}/decision")
-async def decisions(referral_id: str, principal: Coordinator, ctx: ContextDep) -> dict[str, Any]:
+@router.get("/v1/referrals/{id}/decision")
+async def decisions(referral_id: IdPath, principal: Coordinator, ctx: ContextDep) -> dict[str, Any]:
     return await service.read_decisions(ctx, principal, referral_id)
 
 
-@router.get("/{referral_id}/access-log", response_model=AccessLogOut)
-async def access_log(referral_id: str, principal: Coordinator, ctx: ContextDep) -> AccessLogOut:
+@router.get("/v1/referrals/{id}/access-log", response_model=AccessLogOut)
+async def access_log(referral_id: IdPath, principal: Coordinator, ctx: ContextDep) -> AccessLogOut:
     return await service.read_access_log(ctx, principal, referral_id)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from common.auth import Coordinator
+from common.deps import IdPath
 from intake import service, signals
 from intake.api.deps import ContextDep, Provider
 from intake.schemas import AcknowledgeIn, RaiseSignalIn, SignalOut, SignalPage
@@ -14,8 +15,8 @@ from intake.signals import SignalStatus, SignalType
 router = APIRouter(tags=["signals"])
 
 
-@router.post("/v1/referrals/{referral_id}/signals", status_code=201, response_model=SignalOut)
-async def raise_signal(referral_id: str, body: RaiseSignalIn, principal: Provider, ctx: ContextDep) -> JSONResponse:
+@router.post("/v1/referrals/{id}/signals", status_code=201, response_model=SignalOut)
+async def raise_signal(referral_id: IdPath, body: RaiseSignalIn, principal: Provider, ctx: ContextDep) -> JSONResponse:
     """201 with a new signal; 200 with the open one when the stay is already reported at risk."""
     opened, signal = await service.raise_placement_at_risk(ctx, principal, referral_id, body.note)
     return JSONResponse(signal.model_dump(mode="json"), status_code=201 if opened else 200)
@@ -33,6 +34,6 @@ async def list_signals(
     return await signals.list_signals(ctx, principal, type=type, status=status, limit=limit, offset=offset)
 
 
-@router.post("/v1/signals/{signal_id}/acknowledge", response_model=SignalOut)
-async def acknowledge(signal_id: str, body: AcknowledgeIn, principal: Coordinator, ctx: ContextDep) -> SignalOut:
+@router.post("/v1/signals/{id}/acknowledge", response_model=SignalOut)
+async def acknowledge(signal_id: IdPath, body: AcknowledgeIn, principal: Coordinator, ctx: ContextDep) -> SignalOut:
     return await signals.acknowledge(ctx, principal, signal_id, body.analysis)
