@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from common.http import ServiceClient
 from common.testing import bearer
 
 REFERRER_ORG = "Wijkteam Delft"
@@ -108,3 +112,26 @@ async def provider_with_unit(
     """A provider and one unit in capacity; `client` is the capacity test client."""
     provider_id = await create_provider(client, role=role)
     return provider_id, await create_unit(client, provider_id, **overrides)
+
+
+@asynccontextmanager
+async def peer_replaced(
+    app: FastAPI, peer: str, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[None]:
+    """Intake's client of `peer` ("matching" or "capacity") goes through `transport` for a while, or,
+    without one, to an address where nothing listens: the other service is out of reach."""
+    real: ServiceClient = getattr(app.state, peer)
+    replacement = ServiceClient(
+        f"http://{peer}" if transport is not None else "http://127.0.0.1:9",
+        service_name="intake",
+        jwt_secret=real._secret,
+        timeout=0.5,
+        retries=1,
+        transport=transport,
+    )
+    setattr(app.state, peer, replacement)
+    try:
+        yield
+    finally:
+        setattr(app.state, peer, real)
+        await replacement.aclose()

@@ -4,16 +4,13 @@ stays taken after the stay ended. The real capacity app runs; only the network b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
-from intake_support import COORDINATOR, provider_headers, provider_with_unit, submitted, unit_state
+from intake_support import COORDINATOR, peer_replaced, provider_headers, provider_with_unit, submitted, unit_state
 
 from common.clock import ManualClock
-from common.http import ServiceClient
 from intake.workers import expire_proposals, send_capacity_commands
 
 
@@ -32,23 +29,6 @@ class LostAnswers(httpx.AsyncBaseTransport):
         return response
 
 
-@contextmanager
-def capacity_through(intake_app: FastAPI, transport: httpx.AsyncBaseTransport | None) -> Iterator[None]:
-    real: ServiceClient = intake_app.state.capacity
-    intake_app.state.capacity = ServiceClient(
-        "http://capacity" if transport is not None else "http://127.0.0.1:9",
-        service_name="intake",
-        jwt_secret=real._secret,
-        timeout=0.5,
-        retries=1,
-        transport=transport,
-    )
-    try:
-        yield
-    finally:
-        intake_app.state.capacity = real
-
-
 async def test_stay_ended_while_capacity_is_down_frees_the_place_once_capacity_is_back(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
 ) -> None:
@@ -62,7 +42,7 @@ async def test_stay_ended_while_capacity_is_down_frees_the_place_once_capacity_i
     assert accepted.status_code == 200, accepted.text
     assert (await unit_state(capacity, unit["id"]))["occupied"] == 1
 
-    with capacity_through(intake_app, None):
+    async with peer_replaced(intake_app, "capacity"):
         ended = await intake.post(
             f"/v1/referrals/{referral['id']}/end",
             json={"end_date": "2026-11-01", "reason": "returned_home"},
@@ -113,7 +93,7 @@ async def test_accept_whose_answer_was_lost_is_completed_instead_of_expired(
     provider_id, unit = await provider_with_unit(capacity)
     referral = await submitted(intake)
 
-    with capacity_through(intake_app, LostAnswers(capacity_app, "/confirm")):
+    async with peer_replaced(intake_app, "capacity", LostAnswers(capacity_app, "/confirm")):
         lost = await intake.post(
             f"/v1/referrals/{referral['id']}/accept",
             json={"start_date": "2026-10-20"},
@@ -141,7 +121,7 @@ async def test_provider_retrying_an_accept_whose_answer_was_lost_gets_the_placem
 ) -> None:
     provider_id, unit = await provider_with_unit(capacity)
     referral = await submitted(intake)
-    with capacity_through(intake_app, LostAnswers(capacity_app, "/confirm")):
+    async with peer_replaced(intake_app, "capacity", LostAnswers(capacity_app, "/confirm")):
         lost = await intake.post(
             f"/v1/referrals/{referral['id']}/accept",
             json={"start_date": "2026-10-20"},

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
+    peer_replaced,
     provider_headers,
     provider_with_unit,
     referral_body,
@@ -17,25 +18,15 @@ from intake_support import (
 )
 
 from common.clock import ManualClock
-from common.http import ServiceClient
 from intake.workers import expire_proposals, process_outbox, rematch_waiting
-
-
-def unreachable_matching(app: FastAPI) -> ServiceClient:
-    return ServiceClient("http://127.0.0.1:9", service_name="intake", jwt_secret="x", timeout=0.5, retries=1)
 
 
 async def test_referral_is_stored_pending_when_matching_is_down_and_matched_by_the_outbox(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
 ) -> None:
     _provider_id, unit = await provider_with_unit(capacity)
-    real = intake_app.state.matching
-    intake_app.state.matching = unreachable_matching(intake_app)
-    try:
+    async with peer_replaced(intake_app, "matching"):
         response = await submit(intake)
-    finally:
-        await intake_app.state.matching.aclose()
-        intake_app.state.matching = real
     assert response.status_code == 201, response.text
     pending = response.json()
     assert pending["status"] == "pending"
@@ -56,15 +47,10 @@ async def test_outbox_waits_before_trying_a_failed_request_again(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
 ) -> None:
     await provider_with_unit(capacity)
-    real = intake_app.state.matching
-    intake_app.state.matching = unreachable_matching(intake_app)
-    try:
+    async with peer_replaced(intake_app, "matching"):
         pending = await submitted(intake)
         # The worker's own failed attempt pushes the next one back.
         assert await process_outbox(intake_app) == 0
-    finally:
-        await intake_app.state.matching.aclose()
-        intake_app.state.matching = real
     assert await process_outbox(intake_app) == 0
     clock.advance(timedelta(minutes=1))
     assert await process_outbox(intake_app) == 1
@@ -76,13 +62,8 @@ async def test_withdrawn_pending_referral_is_not_matched_later(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
 ) -> None:
     _provider_id, unit = await provider_with_unit(capacity)
-    real = intake_app.state.matching
-    intake_app.state.matching = unreachable_matching(intake_app)
-    try:
+    async with peer_replaced(intake_app, "matching"):
         pending = await submitted(intake)
-    finally:
-        await intake_app.state.matching.aclose()
-        intake_app.state.matching = real
     await intake.post(f"/v1/referrals/{pending['id']}/withdraw", headers=COORDINATOR)
     assert await process_outbox(intake_app) == 0
     assert (await unit_state(capacity, unit["id"]))["reserved"] == 0
