@@ -117,7 +117,3 @@ async def availability_summary(capacity: ServiceClient) -> list[dict[str, Any]]:
         raise NotFound("capacity has no availability summary")
     items: list[dict[str, Any]] = body["items"]
     return items
-
-
-async def get_reservation(capacity: ServiceClient, reservation_id: str) -> dict[str, Any] | None:
-    return await _get(capacity, f"/v1/reservations/{reservation_id}")

@@ -1109,11 +1109,12 @@ async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
 
 
 async def _complete_lost_accept(ctx: Context, referral_id: str, reservation_id: str) -> None:
-    reservation = await clients.get_reservation(ctx.capacity, reservation_id)
-    if reservation is None or reservation["status"] != "confirmed":
+    # Capacity refuses a release only for a confirmed hold; confirming again is idempotent there and
+    # answers the stay it already made, with its own start date.
+    try:
+        confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, ctx.today())
+    except Conflict:
         return
-    # Confirming again is idempotent in capacity and answers the stay it already made.
-    confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, ctx.today())
     try:
         await _record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed.get("occupancy") or {})
     except Conflict:

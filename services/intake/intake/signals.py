@@ -441,10 +441,13 @@ async def list_signals(
     status: SignalStatus | str | None = None,
     limit: int = 50,
     offset: int = 0,
+    caps_evaluated: bool = False,
 ) -> SignalPage:
-    """The signals, newest first, up to date at this moment: due crisis-cap signals open first."""
+    """The signals, newest first, up to date at this moment: due crisis-cap signals open first
+    (`caps_evaluated` when the caller has just done that, as the indicators do)."""
     _require_coordinator(principal)
-    await evaluate_crisis_caps(ctx)
+    if not caps_evaluated:
+        await evaluate_crisis_caps(ctx)
     conditions = []
     if type is not None:
         conditions.append(signals.c.type == SignalType(type).value)

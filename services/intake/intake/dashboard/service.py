@@ -155,8 +155,14 @@ async def overview(
             report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
         except InvalidInput as exc:
             report_error = exc.detail
+        # The indicators have just opened the crisis-cap signals that came due.
         open_signals = await signals.list_signals(
-            ctx, principal, type=chosen_type, status=signals.SignalStatus.open, limit=SIGNALS_SHOWN
+            ctx,
+            principal,
+            type=chosen_type,
+            status=signals.SignalStatus.open,
+            limit=SIGNALS_SHOWN,
+            caps_evaluated=report is not None,
         )
         return report, report_error, open_signals, await waiting_children(ctx, principal)
 
