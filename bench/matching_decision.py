@@ -98,6 +98,25 @@ class TimedTransport(httpx.AsyncBaseTransport):
         return response
 
 
+def start_profiler(path: Path | None) -> Any:
+    """pyinstrument over the decisions, when asked for (it is not in the dev requirements)."""
+    if path is None:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005, async_mode="enabled")
+    profiler.start()
+    return profiler
+
+
+def stop_profiler(profiler: Any, path: Path | None) -> None:
+    if profiler is None or path is None:
+        return
+    profiler.stop()
+    path.write_text(profiler.output_text(unicode=False, color=False, show_all=True))
+    print(f"profile written to {path}")
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
 
@@ -248,6 +267,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 outcomes: dict[str, int] = {}
                 decision_ids: list[str] = []
                 decision_cpu_ms: list[float] = []
+                profiler = start_profiler(args.profile)
                 for index, body in enumerate(requests):
                     if index == args.warmup:
                         capacity_calls.reset()
@@ -265,6 +285,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         decision_ids.append(decision["id"])
 
                 load_after = os.getloadavg()
+                stop_profiler(profiler, args.profile)
                 capacity_ms = {call: round(total / args.n, 3) for call, total in capacity_calls.wall_ms.items()}
 
                 # What each decision weighed, read back from the stored decisions.
@@ -331,6 +352,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite files")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the timed decisions here")
     args = parser.parse_args()
 
     result = asyncio.run(run(args))

@@ -156,6 +156,7 @@ class FreePlacesEpoch(Base):
 
 units = cast(Table, Unit.__table__)
 providers = cast(Table, Provider.__table__)
+reservations = cast(Table, Reservation.__table__)
 
 AVAILABLE: ColumnElement[int] = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
 

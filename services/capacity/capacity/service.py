@@ -15,7 +15,22 @@ from typing import Any
 
 import orjson
 from fastapi import FastAPI
-from sqlalchemy import Integer, String, Text, bindparam, cast, false, func, null, or_, select, true, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +48,7 @@ from capacity.db import (
     load_unit,
     providers,
     raise_free_places_epoch,
+    reservations,
     rowcount,
     serves,
     unit_with_role,
@@ -294,36 +310,61 @@ async def _held_reservation(session: AsyncSession, unit_id: str, referral_id: st
     return await session.scalar(query)
 
 
+@functools.cache
+def _reserve_statements() -> tuple[Any, Any]:
+    """Take a place and write the hold, built once. The UPDATE carries both rules in its WHERE: a
+    free place, and no hold of this referral on this unit yet (the repeated request); the row it
+    returns is the unit's provider for the reservation."""
+    unit, held = units.c, reservations.c
+    take = (
+        update(units)
+        .where(
+            unit.id == bindparam("unit_id"),
+            unit.capacity - unit.occupied - unit.reserved - unit.blocked > 0,
+            ~exists().where(
+                held.unit_id == unit.id, held.referral_id == bindparam("referral_id"), held.status == "held"
+            ),
+        )
+        .values(reserved=unit.reserved + 1, version=unit.version + 1, updated_at=bindparam("now"))
+        .returning(unit.provider_id)
+    )
+    return take, insert(reservations)
+
+
 async def reserve_place(
     db: Database, now: datetime, unit_id: str, referral_id: str, client_key: str, expires_at: datetime
 ) -> tuple[ReservationOut, bool]:
-    """Hold one place for a referral. Returns the reservation and whether it is new."""
+    """Hold one place for a referral. Returns the reservation and whether it is new.
+
+    The common case is two statements: the conditional UPDATE that takes the place and the INSERT
+    of the hold. Only when the UPDATE changed nothing is the unit read, to say why."""
     expires_at = as_utc(expires_at)
     domain.check_hold_until(expires_at, now)
+    take, write = _reserve_statements()
     try:
         async with db.transaction() as session:
-            loaded = await load_unit(session, unit_id)
-            if loaded is None:
-                raise domain.UnitNotFound(unit_id)
-            unit, _ = loaded
-            existing = await _held_reservation(session, unit_id, referral_id)
-            if existing is not None:
-                return reservation_out(existing), False
-            if not await change_unit(session, unit_id, now, AVAILABLE > 0, reserved=Unit.reserved + 1):
+            provider_id = (
+                await session.execute(take, {"unit_id": unit_id, "referral_id": referral_id, "now": now})
+            ).scalar()
+            if provider_id is None:
+                existing = await _held_reservation(session, unit_id, referral_id)
+                if existing is not None:
+                    return reservation_out(existing), False
+                if await session.get(Unit, unit_id) is None:
+                    raise domain.UnitNotFound(unit_id)
                 raise domain.NoFreePlace(unit_id)
-            reservation = Reservation(
+            reservation = ReservationOut(
                 id=new_id(),
                 unit_id=unit_id,
-                provider_id=unit.provider_id,
+                provider_id=provider_id,
                 referral_id=referral_id,
                 client_key=client_key,
                 status="held",
                 expires_at=expires_at,
                 created_at=now,
-                updated_at=now,
             )
-            session.add(reservation)
-        return reservation_out(reservation), True
+            await session.execute(write, [{**reservation.model_dump(), "updated_at": now}])
+        return reservation, True
     except IntegrityError:
         # The same referral raced itself for this unit; the database kept one hold, answer with it.
         async with db.read() as session:
