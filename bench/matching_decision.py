@@ -113,7 +113,7 @@ def stop_profiler(profiler: Any, path: Path | None) -> None:
     if profiler is None or path is None:
         return
     profiler.stop()
-    path.write_text(profiler.output_text(unicode=False, color=False, show_all=True))
+    path.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
     print(f"profile written to {path}")
 
 

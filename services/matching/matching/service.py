@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -237,19 +238,31 @@ def weighed_json(ranking: Ranking) -> str:
     ).decode()
 
 
+async def stored_decision(database: Database, request_id: str) -> db.StoredDecision | None:
+    async with database.read() as session:
+        return await db.decision_by_request_id(session, request_id)
+
+
 async def decide(database: Database, capacity: ServiceClient, clock: Clock, request: DecisionRequest) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
 
     The same request_id answers the stored decision. Capacity is called before anything is stored,
     so an unreachable capacity leaves no trace and the caller simply retries.
     """
-    async with database.read() as session:
-        stored = await db.decision_by_request_id(session, request.request_id)
+    wish = wish_from(request)
+    # Whether this request was decided before is asked while capacity lists the units, not before:
+    # a repeated request is rare, and its answer is only waited for once the units are read.
+    lookup = asyncio.create_task(stored_decision(database, request.request_id))
+    try:
+        ranking = await weigh(capacity, request, wish)
+    except Exception:
+        stored = await lookup
+        if stored is not None:
+            return to_decision(stored)
+        raise
+    stored = await lookup
     if stored is not None:
         return to_decision(stored)
-
-    wish = wish_from(request)
-    ranking = await weigh(capacity, request, wish)
     reserved = await reserve_best(capacity, ranking, request)
     values = decision_values(request, ranking, wish, reserved, clock.now())
     reservation_id: str | None = values["reservation_id"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import orjson
 from alembic import command
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from common.db import make_engine
@@ -132,3 +133,20 @@ async def test_a_decision_read_back_has_every_field_of_the_contract(
         "outside_counted",
     }
     assert record.json()["reasons"] == ["no unit offers crisis"]
+
+
+async def test_postgresql_compresses_the_weighed_units_with_lz4(matching_app: FastAPI) -> None:
+    engine = matching_app.state.database.engine
+    if engine.dialect.name != "postgresql":
+        return  # SQLite stores the text as it is
+    async with engine.connect() as connection:
+        available = await connection.scalar(
+            text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        )
+        method = await connection.scalar(
+            text(
+                "SELECT attcompression::text FROM pg_attribute"
+                " WHERE attrelid = 'decisions'::regclass AND attname = 'weighed'"
+            )
+        )
+    assert method == ("l" if available else "")
