@@ -90,5 +90,23 @@ def test_bad_tokens_are_refused() -> None:
         decode_token(mint_token(TEST_SECRET, sub="x", role="provider", org="o"), TEST_SECRET)
 
 
+def test_a_token_accepted_before_is_refused_once_it_has_expired() -> None:
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from common.auth import decode_token, mint_token
+    from common.errors import Unauthorized
+    from common.testing import TEST_SECRET
+
+    # exp is in whole seconds: issued at the start of a second, the token lives one to two seconds.
+    issued = datetime.now(UTC).replace(microsecond=0)
+    short = mint_token(TEST_SECRET, sub="x", role="coordinator", org="o", ttl=timedelta(seconds=2), now=issued)
+    assert decode_token(short, TEST_SECRET).sub == "x"
+    assert decode_token(short, TEST_SECRET).sub == "x"  # the remembered verification
+    time.sleep(max(0.0, (issued + timedelta(seconds=2) - datetime.now(UTC)).total_seconds()) + 0.05)
+    with pytest.raises(Unauthorized, match="expired"):
+        decode_token(short, TEST_SECRET)
+
+
 def test_bearer_helper_builds_a_header() -> None:
     assert bearer("coordinator")["Authorization"].startswith("Bearer ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,6 +75,17 @@ def mint_token(
 
 
 def decode_token(token: str, secret: str) -> Principal:
+    """The principal of a valid token. A service calls with the same token many times a second, so
+    a verified token is remembered until it expires instead of checking its signature every time."""
+    principal, expires = _verified(token, secret)
+    if expires <= time.time():
+        raise Unauthorized("The token has expired.")
+    return principal
+
+
+@functools.lru_cache(maxsize=1024)
+def _verified(token: str, secret: str) -> tuple[Principal, float]:
+    """Only valid tokens are remembered: a refused one raises, and lru_cache keeps no exceptions."""
     try:
         claims = jwt.decode(
             token,
@@ -98,13 +111,14 @@ def decode_token(token: str, secret: str) -> Principal:
     referrer_type = claims.get("referrer_type")
     if role == "referrer" and referrer_type not in REFERRER_TYPES:
         raise Unauthorized("A referrer token must carry a known referrer_type.")
-    return Principal(
+    principal = Principal(
         sub=str(claims["sub"]),
         role=role,
         org=org,
         referrer_type=referrer_type,
         provider_id=str(provider_id) if provider_id else None,
     )
+    return principal, float(claims["exp"])
 
 
 def bearer_token(request: Request) -> str | None:

@@ -31,6 +31,11 @@ class RequestContextMiddleware:
         self.max_body_bytes = max_body_bytes
 
     def _route_template(self, scope: Scope) -> str:
+        # The router leaves the route it chose in the scope; only a request it did not route (a 404,
+        # a body refused before routing) is matched here against every route.
+        route = scope.get("route")
+        if route is not None:
+            return str(getattr(route, "path", scope["path"]))
         app = scope.get("app")
         router = getattr(app, "router", None)
         for route in getattr(router, "routes", []):
