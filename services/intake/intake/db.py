@@ -56,6 +56,12 @@ referrals = sa.Table(
     sa.Column("end_date", sa.Date, nullable=True),
     sa.Column("end_reason", sa.String(32), nullable=True),
     sa.Column("crisis_end_date", sa.Date, nullable=True),
+    # Derived from the child's other stays and kept up to date with every stay change (intake.stays),
+    # so that the indicators need no window or correlated look-up over the history: the latest end
+    # among the child's stays begun before this one (9999-12-31 while one of them runs), and the first
+    # start of a residential stay of the child begun after this one.
+    sa.Column("earlier_stays_end", sa.Date, nullable=True),
+    sa.Column("next_residential_start", sa.Date, nullable=True),
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -68,9 +74,26 @@ referrals = sa.Table(
     sa.Index("ix_referrals_start_date", "start_date"),
     sa.Index("ix_referrals_end_date", "end_date"),
     sa.Index("ix_referrals_created_at", "created_at"),
-    # Covering indexes of the indicators: the stays touching a period, and a child's other stays, are
-    # read from the index alone instead of from rows spread over ten years of history.
-    sa.Index("ix_referrals_stay_period", "end_date", "start_date", "client_key", "care_type", "id"),
+    # Covering indexes of the indicators: the stays ended in or touching a period, and those begun in it,
+    # are read from the index alone instead of from rows spread over ten years of history.
+    sa.Index(
+        "ix_referrals_stay_period",
+        "end_date",
+        "start_date",
+        "earlier_stays_end",
+        "care_type",
+        "next_residential_start",
+        "client_key",
+    ),
+    sa.Index(
+        "ix_referrals_stay_start",
+        "start_date",
+        "end_date",
+        "birth_date",
+        "created_at",
+        "placement_in_region",
+        "part_time",
+    ),
     sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
 )
 

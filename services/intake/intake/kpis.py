@@ -25,10 +25,7 @@ if TYPE_CHECKING:
 
 log = get_logger("regiepunt.intake.kpis")
 
-# Group care: what "foster care ending in residential care" counts as residential.
-RESIDENTIAL_CARE_TYPES = (CareType.residential.value, CareType.secure.value, CareType.clinical.value)
 WAITING = (Status.pending.value, Status.proposed.value, Status.unmatched.value)
-FAR_FUTURE = date(9999, 12, 31)
 
 
 class Indicator(BaseModel):
@@ -145,103 +142,118 @@ class _Period:
         return sa.and_(day >= self.date_from, day <= self.date_to)
 
 
-async def _count_children(session: AsyncSession, client_keys: sa.Select[Any]) -> int:
-    """How many different children a query of client keys names (GROUP BY hashes; DISTINCT sorts)."""
-    grouped = client_keys.group_by(*client_keys.selected_columns).subquery()
-    return int(await session.scalar(sa.select(sa.func.count()).select_from(grouped)) or 0)
+def _median_of_counts(counts: dict[int, int]) -> float | None:
+    """The median of values given as how often each occurs: the middle one, or the mean of the middle two."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    middle = ((total - 1) // 2, total // 2)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        found += [value for position in middle if seen - counts[value] <= position < seen]
+    return sum(found) / len(found)
+
+
+class _StayFigures:
+    """The stay indicators, and the stays ended per day for the weekly flow."""
+
+    def __init__(self, indicators: list[Indicator], ended_per_day: dict[date, int]) -> None:
+        self.indicators = indicators
+        self.ended_per_day = ended_per_day
 
 
 async def _stay_indicators(
     session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
-) -> list[Indicator]:
+) -> _StayFigures:
+    # Each indicator is a pass over one covering index's range of the period, however long the history
+    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.stays).
     r = referrals.c
     length = sql.days_between(r.end_date, r.start_date)
-    ended_in_period = sa.and_(r.end_date.is_not(None), period.holds(r.end_date))
-    started_in_period = sa.and_(r.start_date.is_not(None), period.holds(r.start_date))
 
-    total_days, ended = (
-        await session.execute(sa.select(sa.func.sum(length), sa.func.count()).where(ended_in_period))
-    ).one()
-    in_region, part_time, started = (
+    def share(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    foster = r.care_type == CareType.foster_care.value
+    followed_by_residential = sa.and_(
+        foster,
+        r.next_residential_start.is_not(None),
+        sql.days_between(r.next_residential_start, r.end_date) <= settings_follow_on,
+    )
+    ended_rows = (
+        await session.execute(
+            sa.select(r.end_date, sa.func.count(), sa.func.sum(length), share(foster), share(followed_by_residential))
+            .where(r.end_date.is_not(None), period.holds(r.end_date))
+            .group_by(r.end_date)
+        )
+    ).all()
+    ended_per_day = {sql.as_date(day): int(count) for day, count, _, _, _ in ended_rows}
+    ended = sum(ended_per_day.values())
+    total_days = sum(int(days or 0) for _, _, days, _, _ in ended_rows)
+    foster_ended = sum(int(n or 0) for _, _, _, n, _ in ended_rows)
+    to_residential = sum(int(n or 0) for _, _, _, _, n in ended_rows)
+
+    # Stays begun in the period, counted per number of days from referral to start, which gives the
+    # median as well as the totals in the same pass.
+    days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
+    young_adult = sql.plus_years(r.birth_date, young_age) <= r.start_date
+    started_stays = (
+        sa.select(
+            sa.case((days_to_place < 0, 0), else_=days_to_place).label("days_to_place"),
+            r.placement_in_region.is_(True).label("in_region"),
+            r.part_time.is_(True).label("part_time"),
+            young_adult.label("young_adult"),
+            sa.and_(young_adult, r.end_date.is_not(None), length <= leave_days).label("young_left"),
+        )
+        .where(r.start_date.is_not(None), period.holds(r.start_date))
+        .subquery()
+    )
+    s = started_stays.c
+    started_rows = (
         await session.execute(
             sa.select(
-                sa.func.sum(sa.case((r.placement_in_region.is_(True), 1), else_=0)),
-                sa.func.sum(sa.case((r.part_time.is_(True), 1), else_=0)),
+                s.days_to_place,
                 sa.func.count(),
-            ).where(started_in_period)
+                share(s.in_region),
+                share(s.part_time),
+                share(s.young_adult),
+                share(s.young_left),
+            ).group_by(s.days_to_place)
         )
-    ).one()
-
-    foster = referrals.alias("foster")
-    follow_on = referrals.alias("follow_on")
-    has_residential_follow_on = (
-        sa.exists()
-        .where(
-            follow_on.c.client_key == foster.c.client_key,
-            follow_on.c.id != foster.c.id,
-            follow_on.c.care_type.in_(RESIDENTIAL_CARE_TYPES),
-            follow_on.c.start_date.is_not(None),
-            follow_on.c.start_date > foster.c.start_date,
-            sql.days_between(follow_on.c.start_date, foster.c.end_date) <= settings_follow_on,
-        )
-        .correlate(foster)
+    ).all()
+    placed_after = {int(days): int(count) for days, count, *_ in started_rows}
+    started = sum(placed_after.values())
+    in_region, part_time, young_started, young_left = (
+        sum(int(row[column] or 0) for row in started_rows) for column in range(2, 6)
     )
-    to_residential, foster_ended = (
-        await session.execute(
-            sa.select(sa.func.sum(sa.case((has_residential_follow_on, 1), else_=0)), sa.func.count()).where(
-                foster.c.care_type == CareType.foster_care.value,
-                foster.c.end_date.is_not(None),
-                period.holds(foster.c.end_date),
-            )
-        )
-    ).one()
 
-    young_adult = sql.plus_years(r.birth_date, young_age) <= r.start_date
-    left_soon = sa.and_(r.end_date.is_not(None), length <= leave_days)
-    young_left, young_started = (
-        await session.execute(
-            sa.select(sa.func.sum(sa.case((left_soon, 1), else_=0)), sa.func.count()).where(
-                started_in_period, young_adult
-            )
-        )
-    ).one()
-
-    # Only the stays that touch the period are read, however long the history grows: those ended in or
-    # after it and those still running, as two range reads of the (end_date, start_date, ...) index
-    # (an OR of the two would make the database read every row instead).
+    # Only the stays that touch the period are read: those ended in or after it and those still running,
+    # as two range reads of the (end_date, start_date, ...) index (an OR of the two would make the
+    # database read every row instead). A child is counted at its first stay touching the period: the
+    # one that no earlier stay of the child reaches into the period. A child's stays overlap where one
+    # begins before the latest end among the earlier ones; the overlap counts when it reaches the period.
     touching = sa.union_all(
-        sa.select(r.id, r.client_key, r.start_date, r.end_date).where(
+        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
             r.end_date >= period.date_from, r.start_date <= period.date_to
         ),
-        sa.select(r.id, r.client_key, r.start_date, r.end_date).where(
+        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
             r.end_date.is_(None), r.start_date.is_not(None), r.start_date <= period.date_to
         ),
     ).subquery("touching")
-    children = await _count_children(session, sa.select(touching.c.client_key))
-    # A stay overlaps an earlier one of the same child when it begins before the latest end among the
-    # child's earlier stays: one ordered pass per child instead of a self-join. Both stays of an overlap
-    # that counts in the period end on or after its first day, so stays ended before it are left out.
-    earlier_end = sa.func.max(sa.func.coalesce(touching.c.end_date, FAR_FUTURE)).over(
-        partition_by=touching.c.client_key, order_by=(touching.c.start_date, touching.c.id), rows=(None, -1)
-    )
-    ordered = sa.select(
-        touching.c.client_key, touching.c.start_date, touching.c.end_date, earlier_end.label("earlier_end")
-    ).subquery()
-    stacked = await _count_children(
-        session,
-        sa.select(ordered.c.client_key).where(
-            ordered.c.earlier_end > ordered.c.start_date,
-            ordered.c.earlier_end >= period.date_from,
-            sa.func.coalesce(ordered.c.end_date, FAR_FUTURE) >= period.date_from,
-        ),
-    )
+    t = touching.c
+    first_in_period = sa.or_(t.earlier_stays_end.is_(None), t.earlier_stays_end < period.date_from)
+    overlapping = sa.and_(t.earlier_stays_end > t.start_date, t.earlier_stays_end >= period.date_from)
+    children, stacked = (
+        await session.execute(
+            sa.select(
+                share(first_in_period),
+                sa.func.count(sa.distinct(sa.case((overlapping, t.client_key), else_=None))),
+            )
+        )
+    ).one()
 
-    days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
-    median_to_place = await median(
-        session, sa.select(sa.case((days_to_place < 0, 0), else_=days_to_place)).where(started_in_period)
-    )
-
-    return [
+    indicators = [
         _ratio(
             "average_length_of_stay",
             "Average length of stays that ended in the period",
@@ -281,12 +293,13 @@ async def _stay_indicators(
         Indicator(
             name="median_days_referral_to_placement",
             label="Median days from referral to the start of a stay begun in the period",
-            value=median_to_place,
+            value=_median_of_counts(placed_after),
             numerator=None,
-            denominator=float(started or 0),
+            denominator=float(started),
             unit="days",
         ),
     ]
+    return _StayFigures(indicators, ended_per_day)
 
 
 async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
@@ -363,7 +376,9 @@ async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
     ]
 
 
-async def _weekly_flow(session: AsyncSession, sql: Dialect, period: _Period) -> list[WeekFlow]:
+async def _weekly_flow(
+    session: AsyncSession, sql: Dialect, period: _Period, ended_per_day: dict[date, int]
+) -> list[WeekFlow]:
     r = referrals.c
     received_week = sql.week_start(sql.day_of(r.created_at))
     inflow = (
@@ -373,16 +388,11 @@ async def _weekly_flow(session: AsyncSession, sql: Dialect, period: _Period) -> 
             .group_by(received_week)
         )
     ).all()
-    ended_week = sql.week_start(r.end_date)
-    outflow = (
-        await session.execute(
-            sa.select(ended_week, sa.func.count())
-            .where(r.end_date.is_not(None), period.holds(r.end_date))
-            .group_by(ended_week)
-        )
-    ).all()
     ins = {sql.as_date(week): int(n) for week, n in inflow}
-    outs = {sql.as_date(week): int(n) for week, n in outflow}
+    outs: dict[date, int] = {}
+    for day, ended in ended_per_day.items():
+        week = day - timedelta(days=day.weekday())
+        outs[week] = outs.get(week, 0) + ended
     first = period.date_from - timedelta(days=period.date_from.weekday())
     weeks = []
     week = first
@@ -433,14 +443,15 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
     today = ctx.today()
     async with ctx.database.read() as session:
         sql = Dialect(session.get_bind().dialect.name)
-        indicators = await _stay_indicators(
+        stay_figures = await _stay_indicators(
             session, sql, period, settings.follow_on_days, settings.young_adult_age, settings.young_adult_leave_days
         )
+        indicators = stay_figures.indicators
         indicators += await _waiting_indicators(session, sql, today)
         crisis_indicators, crisis_stays = await _crisis(session, sql, today)
         indicators += crisis_indicators
         indicators += await _signal_indicators(session)
-        weekly_flow = await _weekly_flow(session, sql, period)
+        weekly_flow = await _weekly_flow(session, sql, period, stay_figures.ended_per_day)
     indicators += await _occupancy(ctx)
     return KpiReport(
         period_from=date_from,

@@ -20,7 +20,7 @@ from common.db import Database
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
 from common.http import ServiceClient
 from common.logging import get_logger
-from intake import clients, domain, signals
+from intake import clients, domain, signals, stays
 from intake.db import (
     access_log,
     capacity_commands,
@@ -96,6 +96,16 @@ async def _load(session: AsyncSession, referral_id: str, *, lock: bool = False) 
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).mappings().first()
+
+
+async def _load_for_stay_change(session: AsyncSession, referral_id: str) -> Row | None:
+    """The referral, locked with every other referral of the child: a stay that starts or ends changes
+    what the indicators derive from the child's other stays (intake.stays)."""
+    client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
+    if client_key is None:
+        return None
+    await stays.lock_child(session, client_key)
+    return await _load(session, referral_id, lock=True)
 
 
 async def _log_access(session: AsyncSession, principal: Principal, action: str, rows: list[Row], now: datetime) -> None:
@@ -741,7 +751,7 @@ async def _record_placement(
     start_date = date.fromisoformat(occupancy["start_date"])
     now = ctx.now()
     async with ctx.database.transaction() as session:
-        current = await _load(session, referral_id, lock=True)
+        current = await _load_for_stay_change(session, referral_id)
         assert current is not None
         domain.require_status(current["status"], (Status.proposed,), "accept")
         if current["proposal_reservation_id"] != reservation_id:
@@ -763,6 +773,7 @@ async def _record_placement(
                 updated_at=now,
             )
         )
+        await stays.refresh_child(session, current["client_key"])
         await _log_access(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
@@ -867,7 +878,7 @@ async def end_stay(
     now = ctx.now()
     command_id: str | None = None
     async with ctx.database.transaction() as session:
-        current = await _load(session, referral_id, lock=True)
+        current = await _load_for_stay_change(session, referral_id)
         assert current is not None
         domain.require_status(current["status"], (Status.placed,), "end the stay of")
         await session.execute(
@@ -875,6 +886,7 @@ async def end_stay(
             .where(referrals.c.id == referral_id)
             .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
         )
+        await stays.refresh_child(session, current["client_key"])
         if current["placement_occupancy_id"]:
             command_id = str(uuid.uuid4())
             await session.execute(

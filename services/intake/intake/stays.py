@@ -1,0 +1,91 @@
+"""What the indicators need to know about each stay from the child's other stays, derived in the
+transaction that changes a stay, so that reading the indicators never has to look across the history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.db import referrals
+from intake.domain import CareType
+
+# Group care: what "foster care ending in residential care" counts as residential.
+RESIDENTIAL_CARE_TYPES = (CareType.residential.value, CareType.secure.value, CareType.clinical.value)
+# The end of a stay that still runs, where the latest end of several stays is taken.
+FAR_FUTURE = date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Stay:
+    id: str
+    care_type: str
+    start_date: date
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class StayContext:
+    """earlier_stays_end: the latest end among the child's stays begun before this one (in the order of
+    start date, then id), FAR_FUTURE while one of them runs; a stay overlaps an earlier one when this
+    lies after its start. next_residential_start: the first start of a residential stay of the child
+    begun after this one, from which the foster-care follow-on is read."""
+
+    earlier_stays_end: date | None = None
+    next_residential_start: date | None = None
+
+
+def stay_contexts(stays: Iterable[Stay]) -> dict[str, StayContext]:
+    """The context of each of one child's stays; a child has a handful, so plain loops will do."""
+    ordered = sorted(stays, key=lambda stay: (stay.start_date, stay.id))
+    residential_starts = sorted(stay.start_date for stay in ordered if stay.care_type in RESIDENTIAL_CARE_TYPES)
+    contexts: dict[str, StayContext] = {}
+    latest_end: date | None = None
+    for stay in ordered:
+        next_residential = next((start for start in residential_starts if start > stay.start_date), None)
+        contexts[stay.id] = StayContext(earlier_stays_end=latest_end, next_residential_start=next_residential)
+        end = stay.end_date or FAR_FUTURE
+        latest_end = end if latest_end is None else max(latest_end, end)
+    return contexts
+
+
+async def lock_child(session: AsyncSession, client_key: str) -> None:
+    """Lock every referral of the child, in id order, before one of its stays changes: the change
+    rewrites the context of the child's other stays, so two changes to one child take turns, and the
+    fixed order keeps them from deadlocking."""
+    await session.execute(
+        sa.select(referrals.c.id).where(referrals.c.client_key == client_key).order_by(referrals.c.id).with_for_update()
+    )
+
+
+async def refresh_child(session: AsyncSession, client_key: str) -> None:
+    """Store the context of each of the child's stays as it follows from the stays now; only rows whose
+    context changed are written."""
+    r = referrals.c
+    rows = (
+        await session.execute(
+            sa.select(r.id, r.care_type, r.start_date, r.end_date, r.earlier_stays_end, r.next_residential_start).where(
+                r.client_key == client_key
+            )
+        )
+    ).all()
+    contexts = stay_contexts(
+        Stay(row.id, row.care_type, row.start_date, row.end_date) for row in rows if row.start_date is not None
+    )
+    for row in rows:
+        context = contexts.get(row.id, StayContext())
+        if (row.earlier_stays_end, row.next_residential_start) != (
+            context.earlier_stays_end,
+            context.next_residential_start,
+        ):
+            await session.execute(
+                sa.update(referrals)
+                .where(r.id == row.id)
+                .values(
+                    earlier_stays_end=context.earlier_stays_end,
+                    next_residential_start=context.next_residential_start,
+                )
+            )
