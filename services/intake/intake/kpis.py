@@ -204,7 +204,7 @@ async def _stay_indicators(
             r.placement_in_region.is_(True).label("in_region"),
             r.part_time.is_(True).label("part_time"),
             young_adult.label("young_adult"),
-            sa.and_(young_adult, r.end_date.is_not(None), length <= leave_days).label("young_left"),
+            sa.and_(r.end_date.is_not(None), length <= leave_days).label("left_soon"),
         )
         .where(r.start_date.is_not(None), period.holds(r.start_date))
         .subquery()
@@ -218,7 +218,7 @@ async def _stay_indicators(
                 share(s.in_region),
                 share(s.part_time),
                 share(s.young_adult),
-                share(s.young_left),
+                share(sa.and_(s.young_adult, s.left_soon)),
             ).group_by(s.days_to_place)
         )
     ).all()
