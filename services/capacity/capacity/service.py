@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -659,6 +660,8 @@ def _candidate_statements(target_group: str, region: str, excluded_outside: str,
     outside = (_unit.care_type == care_type, _unit.in_region == false())
     if region == "inside":
         # Only the units outside that could take the child: a range of the covering index, no grouping.
+        # Asked in the same statement, as a last column (the database computes it once), and on its
+        # own only when the region has no unit of the care type at all.
         age = bindparam("age", type_=Integer)
         fitting = select(null(), func.count()).where(
             *outside,
@@ -667,6 +670,7 @@ def _candidate_statements(target_group: str, region: str, excluded_outside: str,
             _unit.capacity - _unit.occupied - _unit.reserved - _unit.blocked > 0,
             _unit[f"serves_{target_group}"] == true(),
         )
+        rows = rows.add_columns(fitting.with_only_columns(func.count()).scalar_subquery().label("outside_fitting"))
         return rows, fitting
     return rows, select(reason, func.count()).where(*outside).group_by(reason)
 
@@ -688,8 +692,11 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
     count_outside = query.region == "inside" or query.excluded_outside == "count"
     outside_counts: dict[str | None, int] = {}
     async with db.read() as session:
-        rows = (await session.execute(rows_query, values)).all()
-        if count_outside:
+        rows: Sequence[Any] = (await session.execute(rows_query, values)).all()
+        if query.region == "inside" and rows:
+            outside_counts = {None: int(rows[0][-1])}
+            rows = [row[:-1] for row in rows]
+        elif count_outside:
             outside_counts = {why: int(count) for why, count in (await session.execute(outside_query, values)).all()}
     shape = _compact_unit if query.view == "compact" else _full_unit
     units: list[dict[str, Any]] = []

@@ -175,6 +175,23 @@ async def test_candidates_inside_the_region_count_the_units_outside_that_fit(cap
     assert "outside_excluded" not in body
 
 
+async def test_candidates_inside_count_the_units_outside_also_when_the_region_has_none_of_the_care_type(
+    capacity: httpx.AsyncClient,
+) -> None:
+    provider = await create_provider(capacity, role="tactical")
+    for code in ("GM0599", "GM0546"):
+        await create_unit(capacity, provider["id"], care_type="crisis", municipality_code=code)
+    await create_unit(capacity, provider["id"], care_type="crisis", municipality_code="GM0599", capacity=0)
+    await create_unit(capacity, provider["id"], care_type="residential")
+
+    for view in ("full", "compact"):
+        params = {"care_type": "crisis", "target_group": "jo", "age": 14, "region": "inside", "view": view}
+        body = (await candidates(capacity, **params)).json()
+
+        assert body["units"] == [] and body["excluded"] == []
+        assert body["outside_fitting"] == 2
+
+
 async def test_candidates_outside_can_count_the_units_that_cannot_take_the_child(
     capacity: httpx.AsyncClient,
 ) -> None:
