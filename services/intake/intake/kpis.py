@@ -85,12 +85,6 @@ class Dialect:
             return sa.cast(day + sa.func.make_interval(years), sa.Date)
         return sa.func.date(day, f"+{years} years")
 
-    def week_start(self, day: Any) -> ColumnElement[Any]:
-        """The Monday of the ISO week of a date."""
-        if self.postgresql:
-            return sa.type_coerce(day - sa.cast(sa.extract("isodow", day), sa.Integer) + 1, sa.Date)
-        return sa.func.date(day, "weekday 0", "-6 days")
-
     def as_date(self, value: Any) -> date:
         return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -376,23 +370,31 @@ async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
     ]
 
 
+def _per_week(per_day: dict[date, int]) -> dict[date, int]:
+    """Counts per day summed per ISO week, keyed by its Monday."""
+    weeks: dict[date, int] = {}
+    for day, count in per_day.items():
+        week = day - timedelta(days=day.weekday())
+        weeks[week] = weeks.get(week, 0) + count
+    return weeks
+
+
 async def _weekly_flow(
     session: AsyncSession, sql: Dialect, period: _Period, ended_per_day: dict[date, int]
 ) -> list[WeekFlow]:
     r = referrals.c
-    received_week = sql.week_start(sql.day_of(r.created_at))
+    # Grouped per day and summed per week here: the week of each row is more work for the database
+    # than the day, and there are at most seven days to a week.
+    received_day = sql.day_of(r.created_at)
     inflow = (
         await session.execute(
-            sa.select(received_week, sa.func.count())
+            sa.select(received_day, sa.func.count())
             .where(r.created_at >= period.start, r.created_at < period.end)
-            .group_by(received_week)
+            .group_by(received_day)
         )
     ).all()
-    ins = {sql.as_date(week): int(n) for week, n in inflow}
-    outs: dict[date, int] = {}
-    for day, ended in ended_per_day.items():
-        week = day - timedelta(days=day.weekday())
-        outs[week] = outs.get(week, 0) + ended
+    ins = _per_week({sql.as_date(day): int(n) for day, n in inflow})
+    outs = _per_week(ended_per_day)
     first = period.date_from - timedelta(days=period.date_from.weekday())
     weeks = []
     week = first
