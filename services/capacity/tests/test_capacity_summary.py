@@ -53,3 +53,39 @@ async def test_summary_needs_a_token(capacity: httpx.AsyncClient) -> None:
     response = await capacity.get("/v1/availability-summary")
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_free_places_are_grouped_by_what_the_units_admit(capacity: httpx.AsyncClient) -> None:
+    provider = await create_provider(capacity)
+    teen = {"care_type": "residential", "target_groups": ["jo", "lvb"], "age_min": 12, "age_max": 17}
+    first = await create_unit(capacity, provider["id"], capacity=2, **teen)
+    await create_unit(capacity, provider["id"], capacity=3, **teen)
+    full = await create_unit(capacity, provider["id"], capacity=1, **{**teen, "age_min": 4, "age_max": 11})
+    await create_unit(capacity, provider["id"], capacity=0, care_type="crisis")
+    await create_unit(capacity, provider["id"], capacity=1, municipality_code="GM0599", **teen)
+    assert (await reserve(capacity, first["id"])).status_code == 201
+    assert (await reserve(capacity, full["id"])).status_code == 201
+
+    response = await capacity.get("/v1/free-places", headers=COORDINATOR)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == [
+        {
+            "care_type": "residential",
+            "in_region": False,
+            "age_min": 12,
+            "age_max": 17,
+            "target_groups": ["jo", "lvb"],
+            "units": 1,
+            "available": 1,
+        },
+        {
+            "care_type": "residential",
+            "in_region": True,
+            "age_min": 12,
+            "age_max": 17,
+            "target_groups": ["jo", "lvb"],
+            "units": 2,
+            "available": 4,
+        },
+    ]

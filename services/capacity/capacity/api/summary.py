@@ -1,5 +1,6 @@
-"""Places per care type inside and outside the region, summed in the database: what a coordinator's
-dashboard and the occupancy indicator need without listing every unit."""
+"""Places summed in the database, without listing every unit: per care type inside and outside the
+region (a coordinator's dashboard, the occupancy indicator), and the kinds of unit with a free place
+(which waiting children a freed place could be for)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import case, func, select
 
 from capacity.db import Unit
+from capacity.domain import TARGET_GROUPS
 from common.auth import CurrentPrincipal
 from common.deps import DatabaseDep
 
@@ -62,5 +64,45 @@ async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> Availabi
                 available=int(available or 0),
             )
             for care_type, in_region, units, capacity, occupied, reserved, blocked, available in rows
+        ]
+    )
+
+
+class FreePlaceKind(BaseModel):
+    care_type: str
+    in_region: bool
+    age_min: int
+    age_max: int
+    target_groups: list[str]
+    units: int
+    available: int
+
+
+class FreePlaces(BaseModel):
+    items: list[FreePlaceKind]
+
+
+@router.get("/v1/free-places")
+async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
+    """The units with a free place, grouped by what their hard rules admit (care type, region, age
+    range, target groups): a national register of thousands of units comes down to a few hundred kinds."""
+    free = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
+    serves = [getattr(Unit, f"serves_{group}") for group in TARGET_GROUPS]
+    kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, *serves)
+    query = select(*kind, func.count(), func.sum(free)).where(free > 0).group_by(*kind).order_by(*kind)
+    async with db.read() as session:
+        rows = (await session.execute(query)).all()
+    return FreePlaces(
+        items=[
+            FreePlaceKind(
+                care_type=row[0],
+                in_region=bool(row[1]),
+                age_min=row[2],
+                age_max=row[3],
+                target_groups=[group for group, served in zip(TARGET_GROUPS, row[4:-2], strict=True) if served],
+                units=row[-2],
+                available=int(row[-1]),
+            )
+            for row in rows
         ]
     )
