@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
 
@@ -78,6 +80,30 @@ def age_on(birth_date: date, day: date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+class FreePlaces:
+    """The units with a free place, by the children their hard rules admit: care type, target group,
+    age range, inside or outside the region (as capacity groups them in /v1/free-places)."""
+
+    def __init__(self, kinds: Iterable[dict[str, Any]]) -> None:
+        self._ranges: dict[tuple[str, str], list[tuple[bool, int, int]]] = {}
+        for kind in kinds:
+            for group in kind["target_groups"]:
+                key = (kind["care_type"], group)
+                self._ranges.setdefault(key, []).append((bool(kind["in_region"]), kind["age_min"], kind["age_max"]))
+
+    @property
+    def care_types(self) -> list[str]:
+        return sorted({care_type for care_type, _ in self._ranges})
+
+    def could_take(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> bool:
+        """Whether a free place passes the hard rules for this child: worth asking matching again.
+        Without a ground to place outside the region only a place inside counts."""
+        return any(
+            (inside or may_leave_region) and low <= age <= high
+            for inside, low, high in self._ranges.get((care_type, target_group), ())
+        )
 
 
 def max_age_for(care_type: str) -> int:

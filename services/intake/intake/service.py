@@ -1146,32 +1146,48 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         if seen == epoch:
             return 0
         open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
-    # Only the care types that have a free place anywhere can place a waiting child now; asking matching
-    # for the others would only store another unmatched decision.
-    free_care_types = sorted(
-        {row["care_type"] for row in await clients.availability_summary(ctx.capacity) if row["available"] > 0}
-    )
+    # Only a child that some free place could take by its hard rules (care type, target group, age,
+    # the region) can be placed now; asking matching for the others would only store another
+    # unmatched decision, and on a busy day places come free every few seconds.
+    free = domain.FreePlaces(await clients.free_places(ctx.capacity))
+    today = ctx.today()
     async with ctx.database.read() as session:
-        waiting = list(
-            (
-                await session.execute(
-                    sa.select(referrals)
-                    .where(
-                        referrals.c.status == Status.unmatched.value,
-                        referrals.c.care_type.in_(free_care_types),
-                        referrals.c.id.not_in(open_request),
-                    )
-                    .order_by(
-                        sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
-                        referrals.c.created_at,
-                        referrals.c.id,
-                    )
-                    .limit(batch)
+        waiting_children = (
+            await session.execute(
+                sa.select(
+                    referrals.c.id,
+                    referrals.c.care_type,
+                    referrals.c.target_group,
+                    referrals.c.birth_date,
+                    referrals.c.out_of_region_criterion,
+                )
+                .where(
+                    referrals.c.status == Status.unmatched.value,
+                    referrals.c.care_type.in_(free.care_types),
+                    referrals.c.id.not_in(open_request),
+                )
+                .order_by(
+                    sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
+                    referrals.c.created_at,
+                    referrals.c.id,
                 )
             )
-            .mappings()
-            .all()
-        )
+        ).all()
+        chosen = [
+            child.id
+            for child in waiting_children
+            if free.could_take(
+                child.care_type,
+                child.target_group,
+                domain.age_on(child.birth_date, today),
+                child.out_of_region_criterion is not None,
+            )
+        ][:batch]
+        by_id = {
+            row["id"]: row
+            for row in (await session.execute(sa.select(referrals).where(referrals.c.id.in_(chosen)))).mappings()
+        }
+    waiting = [by_id[referral_id] for referral_id in chosen if referral_id in by_id]
     matched = 0
     for row in waiting:
         async with ctx.database.transaction() as session:

@@ -1,6 +1,7 @@
 """The background steps, called one at a time: the outbox retry, proposal expiry, the waiting list."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -181,3 +182,34 @@ async def test_waiting_children_are_asked_about_again_only_for_a_care_type_with_
     assert await decisions(crisis["id"]) == 1
     got = (await intake.get(f"/v1/referrals/{residential['id']}", headers=COORDINATOR)).json()
     assert got["status"] == "proposed"
+
+
+async def test_waiting_children_are_asked_about_again_only_when_a_free_place_admits_them(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    async def child(bsn: str, birth_date: str, target_group: str, ground: str | None = None) -> dict[str, Any]:
+        body = referral_body(target_group=target_group)
+        body["client"] = {**body["client"], "bsn": bsn, "birth_date": birth_date}
+        if ground:
+            body["out_of_region"] = {"criterion": ground, "justification": "Dreiging vanuit het netwerk in de regio."}
+        return await submitted(intake, body)
+
+    fits = await child("100000009", "2012-05-01", "jo")
+    too_young = await child("100000010", "2020-01-01", "jo")
+    no_free_group = await child("100000022", "2012-05-01", "lvb")
+    only_outside = await child("100000034", "2012-05-01", "ggz")
+    may_leave = await child("100000046", "2012-05-01", "ggz", "safety")
+    assert await rematch_waiting(intake_app) == 0  # no place anywhere yet
+
+    await provider_with_unit(capacity, target_groups=["jo"], capacity=2)
+    await provider_with_unit(capacity, target_groups=["ggz"], municipality_code="GM0599")
+    assert await rematch_waiting(intake_app) == 2
+
+    async def decisions(referral: dict[str, Any]) -> int:
+        response = await intake.get(f"/v1/referrals/{referral['id']}/decision", headers=COORDINATOR)
+        return len(response.json()["items"])
+
+    assert [await decisions(r) for r in (fits, too_young, no_free_group, only_outside, may_leave)] == [2, 1, 1, 1, 2]
+    for referral in (fits, may_leave):
+        got = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
+        assert got["status"] == "proposed"

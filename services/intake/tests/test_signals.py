@@ -382,8 +382,9 @@ async def test_unmatched_opens_once_for_a_waiting_child(
     [signal] = await of_type(intake, "unmatched")
     assert signal["referral_id"] == waiting["id"]
     assert signal["detail"]["care_type"] == "residential"
-    # Matched again without a place: the same condition, still one open signal.
-    await provider_with_unit(capacity, target_groups=["ggz"])  # a free residential place that does not fit
+    # Matched again without a place: the same condition, still one open signal. The free place passes
+    # the hard rules (so the child is asked about again) but offers part-time care only.
+    await provider_with_unit(capacity, part_time=True)
     assert await rematch_waiting(intake_app) == 1
     assert len(await of_type(intake, "unmatched")) == 1
 
