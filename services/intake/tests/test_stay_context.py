@@ -2,12 +2,14 @@
 stays start, end, are extended or never begin, and migration 0006 fills it the same way from the stays
 there are."""
 
+import asyncio
 from datetime import UTC, date, datetime
 from importlib import util
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from intake_support import (
@@ -19,8 +21,10 @@ from intake_support import (
     referral_body,
     submitted,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import ManualClock
+from intake import stays
 from intake.db import referrals
 from intake.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
 
@@ -204,3 +208,46 @@ async def test_the_migration_fills_what_the_stay_changes_store(
         await connection.execute(sa.update(referrals).values(earlier_stays_end=None, next_residential_start=None))
         await connection.execute(sa.text(migration.FILL))
     assert await stored(intake_app) == kept
+
+
+async def test_two_stays_of_one_child_changing_at_once_leave_the_right_context(
+    intake: httpx.AsyncClient,
+    capacity: httpx.AsyncClient,
+    intake_app: FastAPI,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await region(capacity)
+    child = Child(intake, clock, CHILD)
+    foster = await child.refer("2026-09-01", "foster_care")
+    await child.accept("2026-09-01", foster)
+    group = await child.refer("2026-09-02", "residential")
+    await child.accept("2026-09-02", group)
+    crisis = await child.refer("2026-09-03", "crisis")
+    await child.accept("2026-09-03", crisis)
+
+    # Each change rewrites the context of the other stays; the child's referrals are locked so that
+    # neither change works from what the other is about to replace. The pause lets both changes reach
+    # their rewrite before either commits, were nothing to keep them apart.
+    refresh = stays.refresh_child
+
+    async def after_a_pause(session: AsyncSession, client_key: str) -> None:
+        await asyncio.sleep(0.05)
+        await refresh(session, client_key)
+
+    monkeypatch.setattr(stays, "refresh_child", after_a_pause)
+    clock.set(at("2026-09-10"))
+    ended = await asyncio.gather(
+        *(
+            intake.post(
+                f"/v1/referrals/{referral['id']}/end",
+                json={"end_date": end, "reason": "returned_home"},
+                headers=COORDINATOR,
+            )
+            for referral, end in ((foster, "2026-09-08"), (group, "2026-09-09"))
+        )
+    )
+    assert [response.status_code for response in ended] == [200, 200]
+    now = await stored(intake_app)
+    assert now[group["id"]] == (day("2026-09-08"), None)
+    assert now[crisis["id"]] == (day("2026-09-09"), None)
