@@ -83,27 +83,39 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 class FreePlaces:
-    """The units with a free place, by the children their hard rules admit: care type, target group,
-    age range, inside or outside the region (as capacity groups them in /v1/free-places)."""
+    """The free places, by the children their hard rules admit: care type, target group, age range,
+    inside or outside the region (as capacity groups them in /v1/free-places), with how many of
+    each kind are left while the waiting list hands them out."""
 
     def __init__(self, kinds: Iterable[dict[str, Any]]) -> None:
-        self._ranges: dict[tuple[str, str], list[tuple[bool, int, int]]] = {}
+        self._kinds: dict[tuple[str, str], list[list[Any]]] = {}
         for kind in kinds:
+            # One counter per kind, shared by its target groups: a place taken is gone for all of them.
+            entry = [bool(kind["in_region"]), kind["age_min"], kind["age_max"], int(kind["available"])]
             for group in kind["target_groups"]:
-                key = (kind["care_type"], group)
-                self._ranges.setdefault(key, []).append((bool(kind["in_region"]), kind["age_min"], kind["age_max"]))
+                self._kinds.setdefault((kind["care_type"], group), []).append(entry)
 
     @property
     def care_types(self) -> list[str]:
-        return sorted({care_type for care_type, _ in self._ranges})
+        return sorted({care_type for care_type, _ in self._kinds})
+
+    def _admitting(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> list[Any] | None:
+        for entry in self._kinds.get((care_type, target_group), ()):
+            inside, low, high, left = entry
+            if left > 0 and (inside or may_leave_region) and low <= age <= high:
+                return entry
+        return None
 
     def could_take(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> bool:
-        """Whether a free place passes the hard rules for this child: worth asking matching again.
-        Without a ground to place outside the region only a place inside counts."""
-        return any(
-            (inside or may_leave_region) and low <= age <= high
-            for inside, low, high in self._ranges.get((care_type, target_group), ())
-        )
+        """Whether a place still free passes the hard rules for this child: worth asking matching
+        again. Without a ground to place outside the region only a place inside counts."""
+        return self._admitting(care_type, target_group, age, may_leave_region) is not None
+
+    def take(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> None:
+        """A child was proposed a place: one place fewer of a kind that admits it."""
+        entry = self._admitting(care_type, target_group, age, may_leave_region)
+        if entry is not None:
+            entry[3] -= 1
 
 
 def max_age_for(care_type: str) -> int:

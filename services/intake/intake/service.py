@@ -1146,13 +1146,15 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         if seen == epoch:
             return 0
         open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
-    # Only a child that some free place could take by its hard rules (care type, target group, age,
-    # the region) can be placed now; asking matching for the others would only store another
-    # unmatched decision, and on a busy day places come free every few seconds.
+    # Only a child that a place still free could take by its hard rules (care type, target group,
+    # age, the region) can be placed now, and each place only once: when one place comes free, the
+    # longest-waiting child it admits is asked about, not every child of its care type. Asking about
+    # the others would only store another unmatched decision, and on a busy day places come free
+    # every few seconds.
     free = domain.FreePlaces(await clients.free_places(ctx.capacity))
     today = ctx.today()
     async with ctx.database.read() as session:
-        waiting_children = (
+        waiting = (
             await session.execute(
                 sa.select(
                     referrals.c.id,
@@ -1173,27 +1175,26 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                 )
             )
         ).all()
-        chosen = [
-            child.id
-            for child in waiting_children
-            if free.could_take(
-                child.care_type,
-                child.target_group,
-                domain.age_on(child.birth_date, today),
-                child.out_of_region_criterion is not None,
-            )
-        ][:batch]
-        by_id = {
-            row["id"]: row
-            for row in (await session.execute(sa.select(referrals).where(referrals.c.id.in_(chosen)))).mappings()
-        }
-    waiting = [by_id[referral_id] for referral_id in chosen if referral_id in by_id]
     matched = 0
-    for row in waiting:
+    for child in waiting:
+        if matched == batch:
+            break
+        fit = (
+            child.care_type,
+            child.target_group,
+            domain.age_on(child.birth_date, today),
+            child.out_of_region_criterion is not None,
+        )
+        if not free.could_take(*fit):
+            continue
         async with ctx.database.transaction() as session:
-            request_id = await _enqueue_match(session, ctx, row)
-        if request_id is not None and await _run_match(ctx, request_id) is not None:
+            row = await _load(session, child.id)
+            request_id = None if row is None else await _enqueue_match(session, ctx, row)
+        decision = None if request_id is None else await _run_match(ctx, request_id)
+        if decision is not None:
             matched += 1
+            if decision.get("outcome") == "proposed":
+                free.take(*fit)
     async with ctx.database.transaction() as session:
         updated = await session.execute(
             sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)

@@ -117,13 +117,16 @@ async def test_waiting_children_are_matched_again_when_a_place_comes_free_longes
     assert await rematch_waiting(intake_app) == 0
     assert await rematch_waiting(intake_app) == 0
 
+    # One place came free: the longest-waiting child it admits is asked about, the other is not.
     provider_id, unit = await provider_with_unit(capacity, capacity=1)
-    assert await rematch_waiting(intake_app) == 2
+    assert await rematch_waiting(intake_app) == 1
     got = (await intake.get(f"/v1/referrals/{older['id']}", headers=COORDINATOR)).json()
     still = (await intake.get(f"/v1/referrals/{newer['id']}", headers=COORDINATOR)).json()
     assert got["status"] == "proposed"
     assert got["proposal"]["unit_id"] == unit["id"]
     assert still["status"] == "unmatched"
+    decisions = await intake.get(f"/v1/referrals/{newer['id']}/decision", headers=COORDINATOR)
+    assert len(decisions.json()["items"]) == 1
     # The provider now sees the child it was proposed.
     assert (await intake.get(f"/v1/referrals/{older['id']}", headers=provider_headers(provider_id))).status_code == 200
 
