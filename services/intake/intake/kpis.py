@@ -3,6 +3,7 @@ numerator and denominator so that the figure can be checked; occupancy comes fro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +137,7 @@ class _Period:
         return sa.and_(day >= self.date_from, day <= self.date_to)
 
 
-def _median_of_counts(counts: dict[int, int]) -> float | None:
+def median_of_counts(counts: dict[int, int]) -> float | None:
     """The median of values given as how often each occurs: the middle one, or the mean of the middle two."""
     total = sum(counts.values())
     if total == 0:
@@ -150,12 +151,12 @@ def _median_of_counts(counts: dict[int, int]) -> float | None:
     return sum(found) / len(found)
 
 
+@dataclass(frozen=True)
 class _StayFigures:
     """The stay indicators, and the stays ended per day for the weekly flow."""
 
-    def __init__(self, indicators: list[Indicator], ended_per_day: dict[date, int]) -> None:
-        self.indicators = indicators
-        self.ended_per_day = ended_per_day
+    indicators: list[Indicator]
+    ended_per_day: dict[date, int]
 
 
 async def _stay_indicators(
@@ -191,8 +192,9 @@ async def _stay_indicators(
     # Stays begun in the period, counted per number of days from referral to start, which gives the
     # median as well as the totals in the same pass.
     days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
-    # Adding years to a date is the costly part of the pass, and most children are far from the age:
-    # so many years are at least 365 days each, a cheap test that rules out nearly every row first.
+    # Adding years to a date is the costly part of this pass, and most children are far younger: a stay
+    # is a young adult's only if it begins at least 365 days a year after the birth, a cheap test that
+    # rules out nearly every row first.
     young_adult = sa.and_(
         sql.days_between(r.start_date, r.birth_date) >= 365 * young_age,
         sql.plus_years(r.birth_date, young_age) <= r.start_date,
@@ -292,7 +294,7 @@ async def _stay_indicators(
         Indicator(
             name="median_days_referral_to_placement",
             label="Median days from referral to the start of a stay begun in the period",
-            value=_median_of_counts(placed_after),
+            value=median_of_counts(placed_after),
             numerator=None,
             denominator=float(started),
             unit="days",

@@ -16,6 +16,7 @@ from intake_support import (
 )
 
 from common.clock import ManualClock
+from intake.kpis import median_of_counts
 
 # Valid BSNs (eleven-test), one per child.
 A, B, C, D, F, G, H, J = (
@@ -224,3 +225,11 @@ async def test_kpis_are_for_coordinators_with_a_valid_period(
     default = await intake.get("/v1/kpis", headers=COORDINATOR)
     assert default.status_code == 200
     assert (default.json()["period_from"], default.json()["period_to"]) == ("2026-08-04", "2026-11-02")
+
+
+def test_the_median_of_counted_values_is_the_middle_one_or_the_mean_of_the_middle_two() -> None:
+    assert median_of_counts({}) is None
+    assert median_of_counts({7: 1}) == 7
+    assert median_of_counts({3: 2, 1: 1}) == 3
+    assert median_of_counts({1: 2, 4: 2}) == 2.5
+    assert median_of_counts({0: 3, 2: 1, 9: 2}) == 1.0
