@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 
+from common.clock import ManualClock
 from services.capacity.tests.factories import (
     COORDINATOR,
     create_provider,
@@ -55,7 +58,7 @@ async def test_summary_needs_a_token(capacity: httpx.AsyncClient) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_free_places_are_grouped_by_what_the_units_admit(capacity: httpx.AsyncClient) -> None:
+async def test_free_places_are_grouped_by_what_the_units_admit(capacity: httpx.AsyncClient, clock: ManualClock) -> None:
     provider = await create_provider(capacity)
     teen = {"care_type": "residential", "target_groups": ["jo", "lvb"], "age_min": 12, "age_max": 17}
     first = await create_unit(capacity, provider["id"], capacity=2, **teen)
@@ -69,7 +72,9 @@ async def test_free_places_are_grouped_by_what_the_units_admit(capacity: httpx.A
     response = await capacity.get("/v1/free-places", headers=COORDINATOR)
 
     assert response.status_code == 200, response.text
-    assert response.json()["items"] == [
+    items = response.json()["items"]
+    assert {datetime.fromisoformat(item.pop("changed_at")) for item in items} == {clock.now()}
+    assert items == [
         {
             "care_type": "residential",
             "in_region": False,

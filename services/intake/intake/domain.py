@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -82,6 +82,11 @@ def age_on(birth_date: date, day: date) -> int:
     return years
 
 
+# The services' clocks may differ a little: a unit changed just before the child was last asked about
+# counts as changed after it.
+CLOCK_MARGIN = timedelta(seconds=2)
+
+
 class FreePlaces:
     """The free places, by the children their hard rules admit: care type, target group, age range,
     inside or outside the region (as capacity groups them in /v1/free-places), with how many of
@@ -91,7 +96,8 @@ class FreePlaces:
         self._kinds: dict[tuple[str, str], list[list[Any]]] = {}
         for kind in kinds:
             # One counter per kind, shared by its target groups: a place taken is gone for all of them.
-            entry = [bool(kind["in_region"]), kind["age_min"], kind["age_max"], int(kind["available"])]
+            changed_at = datetime.fromisoformat(kind["changed_at"])
+            entry = [bool(kind["in_region"]), kind["age_min"], kind["age_max"], int(kind["available"]), changed_at]
             for group in kind["target_groups"]:
                 self._kinds.setdefault((kind["care_type"], group), []).append(entry)
 
@@ -99,23 +105,41 @@ class FreePlaces:
     def care_types(self) -> list[str]:
         return sorted({care_type for care_type, _ in self._kinds})
 
-    def _admitting(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> list[Any] | None:
-        for entry in self._kinds.get((care_type, target_group), ()):
-            inside, low, high, left = entry
-            if left > 0 and (inside or may_leave_region) and low <= age <= high:
+    def _admitting(self, child: WaitingChild) -> list[Any] | None:
+        for entry in self._kinds.get((child.care_type, child.target_group), ()):
+            inside, low, high, left, changed_at = entry
+            if (
+                left > 0
+                and (inside or child.may_leave_region)
+                and low <= child.age <= high
+                and changed_at > child.last_asked_at - CLOCK_MARGIN
+            ):
                 return entry
         return None
 
-    def could_take(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> bool:
-        """Whether a place still free passes the hard rules for this child: worth asking matching
-        again. Without a ground to place outside the region only a place inside counts."""
-        return self._admitting(care_type, target_group, age, may_leave_region) is not None
+    def could_take(self, child: WaitingChild) -> bool:
+        """Whether a place still free passes the hard rules for this child and may have come free
+        since matching last looked for the child: worth asking matching again. Without a ground to
+        place outside the region only a place inside counts. A place that was already free when the
+        child was last refused (part-time only, declined before, lacking the expertise) is not."""
+        return self._admitting(child) is not None
 
-    def take(self, care_type: str, target_group: str, age: int, may_leave_region: bool) -> None:
-        """A child was proposed a place: one place fewer of a kind that admits it."""
-        entry = self._admitting(care_type, target_group, age, may_leave_region)
+    def take(self, child: WaitingChild) -> None:
+        """The child was proposed a place: one place fewer of a kind that admits it."""
+        entry = self._admitting(child)
         if entry is not None:
             entry[3] -= 1
+
+
+@dataclass(frozen=True)
+class WaitingChild:
+    """What the waiting list needs to know of an unmatched child to see whether a free place admits it."""
+
+    care_type: str
+    target_group: str
+    age: int
+    may_leave_region: bool
+    last_asked_at: datetime
 
 
 def max_age_for(care_type: str) -> int:

@@ -1153,6 +1153,13 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
     # every few seconds.
     free = domain.FreePlaces(await clients.free_places(ctx.capacity))
     today = ctx.today()
+    # When matching was last asked about the child: the moment its last request was queued, which is
+    # before matching read the places, so a place freed while that decision was taken still counts.
+    last_asked = (
+        sa.select(sa.func.max(match_requests.c.created_at))
+        .where(match_requests.c.referral_id == referrals.c.id)
+        .scalar_subquery()
+    )
     async with ctx.database.read() as session:
         waiting = (
             await session.execute(
@@ -1162,6 +1169,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                     referrals.c.target_group,
                     referrals.c.birth_date,
                     referrals.c.out_of_region_criterion,
+                    last_asked.label("last_asked_at"),
                 )
                 .where(
                     referrals.c.status == Status.unmatched.value,
@@ -1179,13 +1187,14 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
     for child in waiting:
         if matched == batch:
             break
-        fit = (
-            child.care_type,
-            child.target_group,
-            domain.age_on(child.birth_date, today),
-            child.out_of_region_criterion is not None,
+        fit = domain.WaitingChild(
+            care_type=child.care_type,
+            target_group=child.target_group,
+            age=domain.age_on(child.birth_date, today),
+            may_leave_region=child.out_of_region_criterion is not None,
+            last_asked_at=as_utc(child.last_asked_at),
         )
-        if not free.could_take(*fit):
+        if not free.could_take(fit):
             continue
         async with ctx.database.transaction() as session:
             row = await _load(session, child.id)
@@ -1194,7 +1203,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         if decision is not None:
             matched += 1
             if decision.get("outcome") == "proposed":
-                free.take(*fit)
+                free.take(fit)
     async with ctx.database.transaction() as session:
         updated = await session.execute(
             sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)

@@ -216,3 +216,26 @@ async def test_waiting_children_are_asked_about_again_only_when_a_free_place_adm
     for referral in (fits, may_leave):
         got = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
         assert got["status"] == "proposed"
+
+
+async def test_a_child_refused_while_a_place_was_free_is_not_asked_again_until_a_place_changes(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    waiting = await submitted(intake)
+    assert waiting["status"] == "unmatched"
+    clock.advance(timedelta(minutes=1))
+    await provider_with_unit(capacity, part_time=True)  # admits the child, but offers part-time care only
+    clock.advance(timedelta(minutes=1))
+    assert await rematch_waiting(intake_app) == 1
+
+    # Another place came free, of a kind that does not admit the child: the part-time place was already
+    # free when the child was refused, so matching is not asked again.
+    clock.advance(timedelta(minutes=1))
+    await provider_with_unit(capacity, care_type="crisis")
+    assert await rematch_waiting(intake_app) == 0
+
+    clock.advance(timedelta(minutes=1))
+    _, unit = await provider_with_unit(capacity)
+    assert await rematch_waiting(intake_app) == 1
+    got = (await intake.get(f"/v1/referrals/{waiting['id']}", headers=COORDINATOR)).json()
+    assert got["status"] == "proposed" and got["proposal"]["unit_id"] == unit["id"]

@@ -4,13 +4,16 @@ region (a coordinator's dashboard, the occupancy indicator), and the kinds of un
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
 
 from capacity.db import Unit
 from capacity.domain import TARGET_GROUPS
 from common.auth import CurrentPrincipal
+from common.clock import as_utc
 from common.deps import DatabaseDep
 
 router = APIRouter(tags=["units"])
@@ -76,6 +79,7 @@ class FreePlaceKind(BaseModel):
     target_groups: list[str]
     units: int
     available: int
+    changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
 
 
 class FreePlaces(BaseModel):
@@ -89,7 +93,12 @@ async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
     free = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
     serves = [getattr(Unit, f"serves_{group}") for group in TARGET_GROUPS]
     kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, *serves)
-    query = select(*kind, func.count(), func.sum(free)).where(free > 0).group_by(*kind).order_by(*kind)
+    query = (
+        select(*kind, func.count(), func.sum(free), func.max(Unit.updated_at))
+        .where(free > 0)
+        .group_by(*kind)
+        .order_by(*kind)
+    )
     async with db.read() as session:
         rows = (await session.execute(query)).all()
     return FreePlaces(
@@ -99,9 +108,10 @@ async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
                 in_region=bool(row[1]),
                 age_min=row[2],
                 age_max=row[3],
-                target_groups=[group for group, served in zip(TARGET_GROUPS, row[4:-2], strict=True) if served],
-                units=row[-2],
-                available=int(row[-1]),
+                target_groups=[group for group, served in zip(TARGET_GROUPS, row[4:-3], strict=True) if served],
+                units=row[-3],
+                available=int(row[-2]),
+                changed_at=as_utc(row[-1]),
             )
             for row in rows
         ]
