@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -129,15 +130,14 @@ async def _log_access(session: AsyncSession, principal: Principal, action: str, 
 
 
 async def _remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:
-    exists = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(referral_providers)
-        .where(referral_providers.c.referral_id == referral_id, referral_providers.c.provider_id == provider_id)
+    """The provider may see the referral from now on; kept once, however often it is proposed."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(referral_providers)
+        .values(referral_id=referral_id, provider_id=provider_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=[referral_providers.c.referral_id, referral_providers.c.provider_id])
     )
-    if not exists:
-        await session.execute(
-            sa.insert(referral_providers).values(referral_id=referral_id, provider_id=provider_id, created_at=now)
-        )
 
 
 async def _enqueue_match(
@@ -153,22 +153,27 @@ async def _enqueue_match(
     )
     if raised.rowcount != 1:  # type: ignore[attr-defined]
         return None
+    request = await _insert_match_request(session, ctx, row["id"], attempt, unit_id, claim=claim)
+    return str(request["request_id"])
+
+
+async def _insert_match_request(
+    session: AsyncSession, ctx: Context, referral_id: str, attempt: int, unit_id: str | None, *, claim: bool = True
+) -> Row:
+    """The outbox row of one match request; claimed by this worker when it is sent right away."""
     now = ctx.now()
-    request_id = f"{row['id']}:attempt-{attempt}"
-    await session.execute(
-        sa.insert(match_requests).values(
-            id=str(uuid.uuid4()),
-            referral_id=row["id"],
-            request_id=request_id,
-            unit_id=unit_id,
-            created_at=now,
-            attempts=0,
-            next_attempt_at=now,
-            claimed_by=ctx.worker_id if claim else None,
-            claimed_until=now + timedelta(seconds=ctx.settings.outbox_lease_seconds) if claim else None,
-        )
+    statement = sa.insert(match_requests).values(
+        id=str(uuid.uuid4()),
+        referral_id=referral_id,
+        request_id=f"{referral_id}:attempt-{attempt}",
+        unit_id=unit_id,
+        created_at=now,
+        attempts=0,
+        next_attempt_at=now,
+        claimed_by=ctx.worker_id if claim else None,
+        claimed_until=now + timedelta(seconds=ctx.settings.outbox_lease_seconds) if claim else None,
     )
-    return request_id
+    return (await session.execute(statement.returning(*match_requests.c))).mappings().one()
 
 
 async def _close_open_requests(session: AsyncSession, referral_id: str, now: datetime, why: str) -> None:
@@ -360,13 +365,13 @@ async def submit_referral(
     except IntegrityError:
         # Another request with the same key won the race; answer as that one did.
         stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash)
-    if isinstance(stored, tuple):
+    if not isinstance(stored, _Stored):
         return stored
-    request_id = stored
-    referral_id = request_id.split(":", 1)[0]
-    await _run_match(ctx, request_id)
+    asked = await _ask_matching(ctx, stored.request, stored.payload)
     async with ctx.database.read() as session:
-        row = await _load(session, referral_id)
+        # As the decision left it; read again only when matching was out of reach or another worker
+        # applied the decision (the stored row is then older than what the database holds).
+        row = asked[1] if asked is not None and asked[1] is not None else await _load(session, stored.referral["id"])
         assert row is not None
         answer = (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
     if idempotency_key:
@@ -379,10 +384,19 @@ async def submit_referral(
     return 201, answer
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A new referral, its first match request (claimed by this worker) and what to ask matching."""
+
+    referral: Row
+    request: Row
+    payload: dict[str, Any]
+
+
 async def _store_referral(
     ctx: Context, principal: Principal, body: ReferralIn, idempotency_key: str | None, body_hash: str
-) -> str | tuple[int, dict[str, Any]]:
-    """Returns the request id of the first match request, or the earlier answer for a repeated key."""
+) -> _Stored | tuple[int, dict[str, Any]]:
+    """The stored referral with its first match request, or the earlier answer for a repeated key."""
     now = ctx.now()
     async with ctx.database.transaction() as session:
         if idempotency_key:
@@ -427,11 +441,11 @@ async def _store_referral(
             "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
             "notes": body.notes,
             "excluded_unit_ids": [],
-            "match_attempts": 0,
+            "match_attempts": 1,
             "created_at": now,
             "updated_at": now,
         }
-        await session.execute(sa.insert(referrals).values(**values))
+        row = (await session.execute(sa.insert(referrals).values(**values).returning(*referrals.c))).mappings().one()
         if idempotency_key:
             await session.execute(
                 sa.insert(idempotency_keys).values(
@@ -442,13 +456,13 @@ async def _store_referral(
                     created_at=now,
                 )
             )
-        row = await _load(session, referral_id)
-        assert row is not None
         await _log_access(session, principal, "create", [row], now)
         await signals.on_referral_submitted(session, row, now)
-        request_id = await _enqueue_match(session, ctx, row)
-        assert request_id is not None
-        return request_id
+        request = await _insert_match_request(session, ctx, referral_id, 1, None)
+        payload = _decision_payload(
+            ctx, row, request, await _known_provider_ids(session, row["client_key"], referral_id, ctx.today())
+        )
+        return _Stored(row, request, payload)
 
 
 # --- matching through the outbox ------------------------------------------------------------------
@@ -476,6 +490,11 @@ async def _decision_request(ctx: Context, request: Row) -> dict[str, Any] | None
         if row is None:
             return None
         known = await _known_provider_ids(session, row["client_key"], row["id"], ctx.today())
+    return _decision_payload(ctx, row, request, known)
+
+
+def _decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> dict[str, Any]:
+    """What matching is asked for one request (matching.schemas.DecisionRequest)."""
     return {
         "request_id": request["request_id"],
         "referral_id": row["id"],
@@ -528,10 +547,22 @@ async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None
     payload = await _decision_request(ctx, request)
     if payload is None:
         return None
+    asked = await _ask_matching(ctx, request, payload, retry_at=retry_at)
+    return None if asked is None else asked[0]
+
+
+async def _ask_matching(
+    ctx: Context, request: Row, payload: dict[str, Any], *, retry_at: datetime | None = None
+) -> tuple[dict[str, Any], Row | None] | None:
+    """Send one claimed match request to matching and apply the decision. Returns the decision and
+    the referral as it stands after it, or None when matching could not be reached (the request
+    stays open for the outbox worker)."""
     try:
         decision = await clients.request_decision(ctx.matching, payload)
     except clients.MatchingUnreachable as exc:
-        log.warning("match_deferred", referral_id=request["referral_id"], request_id=request_id, error=str(exc))
+        log.warning(
+            "match_deferred", referral_id=request["referral_id"], request_id=request["request_id"], error=str(exc)
+        )
         async with ctx.database.transaction() as session:
             await session.execute(
                 sa.update(match_requests)
@@ -545,39 +576,32 @@ async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None
                 )
             )
         return None
-    await _apply_decision(ctx, request, decision)
-    return decision
+    return decision, await _apply_decision(ctx, request, decision)
 
 
-async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) -> None:
+async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) -> Row | None:
+    """Record matching's answer on the referral; returns the referral as it stands afterwards (None
+    when another replica applied the same decision first, or the referral is gone)."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
     orphaned_reservation: str | None = None
     async with ctx.database.transaction() as session:
-        current = (
-            (
-                await session.execute(
-                    sa.select(match_requests).where(match_requests.c.id == request["id"]).with_for_update()
-                )
-            )
-            .mappings()
-            .first()
-        )
-        if current is None or current["done_at"] is not None:
-            # Another replica applied the same decision (same request_id, same reservation) already.
-            return
-        await session.execute(
+        # Conditional, so that of two replicas applying the same decision only one goes on.
+        closed = await session.execute(
             sa.update(match_requests)
-            .where(match_requests.c.id == request["id"])
+            .where(match_requests.c.id == request["id"], match_requests.c.done_at.is_(None))
             .values(done_at=now, attempts=match_requests.c.attempts + 1, last_error=None)
         )
+        if closed.rowcount != 1:  # type: ignore[attr-defined]
+            # Another replica applied the same decision (same request_id, same reservation) already.
+            return None
         row = await _load(session, request["referral_id"], lock=True)
         waiting = row is not None and row["status"] in (Status.pending, Status.unmatched)
         if row is None or not waiting:
             # Withdrawn (or otherwise moved on) while matching worked: give back any place it held.
             orphaned_reservation = proposal.get("reservation_id") if proposal else None
         elif proposal is not None:
-            await session.execute(
+            proposed = await session.execute(
                 sa.update(referrals)
                 .where(referrals.c.id == row["id"])
                 .values(
@@ -592,24 +616,29 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
                     unmatched_reasons=None,
                     updated_at=now,
                 )
+                .returning(*referrals.c)
             )
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
             await _log_access(session, SYSTEM, "propose", [row], now)
+            row = proposed.mappings().one()
         elif request["unit_id"] is None:
             reasons = decision.get("reasons")
             unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-            await session.execute(
+            unmatched = await session.execute(
                 sa.update(referrals)
                 .where(referrals.c.id == row["id"])
                 .values(status=Status.unmatched.value, unmatched_reasons=unmatched_reasons, updated_at=now)
+                .returning(*referrals.c)
             )
             await _log_access(session, SYSTEM, "unmatched", [row], now)
             await signals.on_unmatched(session, row, unmatched_reasons, now)
+            row = unmatched.mappings().one()
     if orphaned_reservation:
         try:
             await clients.release_reservation(ctx.capacity, orphaned_reservation)
         except Exception as exc:  # capacity lets the hold expire on its own at hold_until
             log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
+    return row
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
