@@ -678,9 +678,8 @@ async def get_referral(ctx: Context, principal: Principal, referral_id: str) -> 
         return await _render_one(session, ctx, row, principal)
 
 
-async def list_referrals(
-    ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
-) -> ReferralPage:
+async def _visible_referrals(ctx: Context, principal: Principal, statuses: list[Status]) -> sa.Select[Any]:
+    """The referrals this principal may list, of the given statuses (all when none given)."""
     query = sa.select(referrals)
     if principal.role == "referrer":
         query = query.where(referrals.c.referrer_org == principal.org)
@@ -688,27 +687,51 @@ async def list_referrals(
         mine = sa.select(referral_providers.c.referral_id).where(
             referral_providers.c.provider_id == principal.provider_id
         )
-        if status == Status.unmatched and await _provider_shares_joint_duty(ctx, principal.provider_id):
+        if statuses == [Status.unmatched] and await _provider_shares_joint_duty(ctx, principal.provider_id):
             pass  # every waiting child, not only those once proposed to this provider
         else:
             query = query.where(referrals.c.id.in_(mine))
-    if status is not None:
-        query = query.where(referrals.c.status == status.value)
+    if statuses:
+        query = query.where(referrals.c.status.in_([status.value for status in statuses]))
+    return query
+
+
+async def _render_listed(
+    session: AsyncSession, ctx: Context, principal: Principal, rows: list[Row]
+) -> list[ReferralOut]:
+    """Referrals shown in a list: each one shown is logged as listed."""
+    await _log_access(session, principal, "list", rows, ctx.now())
+    extensions = await _extensions(session, [row["id"] for row in rows])
+    shown_signals = await signals.open_signals_about(session, principal, rows)
+    today = ctx.today()
+    return [_render(row, principal, today, extensions, shown_signals) for row in rows]
+
+
+async def list_referrals(
+    ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
+) -> ReferralPage:
+    query = await _visible_referrals(ctx, principal, [status] if status is not None else [])
     query = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit + 1).offset(offset)
     async with ctx.database.transaction() as session:
         rows = list((await session.execute(query)).mappings().all())
         more = len(rows) > limit
         rows = rows[:limit]
-        await _log_access(session, principal, "list", rows, ctx.now())
-        extensions = await _extensions(session, [row["id"] for row in rows])
-        shown_signals = await signals.open_signals_about(session, principal, rows)
-    today = ctx.today()
-    return ReferralPage(
-        items=[_render(row, principal, today, extensions, shown_signals) for row in rows],
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if more else None,
-    )
+        items = await _render_listed(session, ctx, principal, rows)
+    return ReferralPage(items=items, limit=limit, offset=offset, next_offset=offset + limit if more else None)
+
+
+async def longest_waiting(
+    ctx: Context, principal: Principal, statuses: list[Status], limit: int
+) -> tuple[list[ReferralOut], int]:
+    """The referrals of these statuses that have waited longest (oldest first), at most `limit`,
+    and how many there are in all."""
+    query = await _visible_referrals(ctx, principal, statuses)
+    async with ctx.database.transaction() as session:
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        ordered = query.order_by(referrals.c.created_at, referrals.c.id).limit(limit)
+        rows = list((await session.execute(ordered)).mappings().all())
+        items = await _render_listed(session, ctx, principal, rows)
+    return items, total
 
 
 async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import httpx
+import pytest
 from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
@@ -145,6 +146,28 @@ async def test_waiting_children_longest_first_with_waiting_days(
     assert waiting.index(first["id"]) < waiting.index(second["id"])
     rows = re.findall(r'<td class="num">(\d+)</td>\s*</tr>', waiting)
     assert rows == ["3", "0"]
+
+
+async def test_the_overview_shows_the_longest_waiting_children_and_how_many_wait_in_all(
+    intake: httpx.AsyncClient, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake.dashboard import service as dashboard_service
+
+    monkeypatch.setattr(dashboard_service, "WAITING_SHOWN", 2)
+    children = []
+    for bsn in ("100000009", "100000010", "100000022"):
+        children.append(await submitted(intake, with_client(bsn=bsn)))
+        clock.advance(timedelta(days=1))
+
+    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+
+    waiting = page.split('id="waiting"')[1].split("</section>")[0]
+    assert '<span class="count">3</span>' in waiting
+    assert children[0]["id"] in waiting and children[1]["id"] in waiting
+    assert children[2]["id"] not in waiting
+    # Only the children shown are logged as listed.
+    log = (await intake.get(f"/v1/referrals/{children[2]['id']}/access-log", headers=COORDINATOR)).json()
+    assert "list" not in [entry["action"] for entry in log["items"]]
 
 
 async def test_crisis_stays_show_days_left_and_turn_red_at_seven(

@@ -23,6 +23,7 @@ log = get_logger("regiepunt.intake.dashboard")
 
 PAGE = 200
 WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
+WAITING_SHOWN = 100
 CRISIS_WARNING_DAYS = 7
 SIGNALS_SHOWN = 25
 SIGNAL_TYPES = tuple(kind.value for kind in signals.SignalType)
@@ -32,6 +33,12 @@ SIGNAL_TYPES = tuple(kind.value for kind in signals.SignalType)
 class WaitingChild:
     referral: ReferralOut
     waiting_days: int
+
+
+@dataclass(frozen=True)
+class WaitingSection:
+    children: list[WaitingChild]
+    total: int
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class PlacesSection:
 class Overview:
     today: date
     places: PlacesSection
-    waiting: list[WaitingChild]
+    waiting: WaitingSection
     crisis: list[CrisisStay]
     period_from: date
     period_to: date
@@ -69,16 +76,6 @@ class Overview:
     flow: charts.FlowChart | None = None
 
 
-async def _every(ctx: Context, principal: Principal, status: Status) -> list[ReferralOut]:
-    found: list[ReferralOut] = []
-    offset: int | None = 0
-    while offset is not None:
-        page = await service.list_referrals(ctx, principal, status, PAGE, offset)
-        found.extend(page.items)
-        offset = page.next_offset
-    return found
-
-
 async def places(ctx: Context) -> PlacesSection:
     try:
         rows = await clients.availability_summary(ctx.capacity)
@@ -89,15 +86,16 @@ async def places(ctx: Context) -> PlacesSection:
     return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows, care_label=labels.care_type))
 
 
-async def waiting_children(ctx: Context, principal: Principal) -> list[WaitingChild]:
-    """Every child not placed yet, longest waiting first."""
+async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection:
+    """The children not placed yet who have waited longest, and how many wait in all: on a busy day
+    thousands wait, and the overview shows the head of the list rather than every one of them."""
     today = ctx.today()
+    referrals, total = await service.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
     children = [
         WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
-        for status in WAITING_STATUSES
-        for referral in await _every(ctx, principal, status)
+        for referral in referrals
     ]
-    return sorted(children, key=lambda child: (child.referral.created_at, child.referral.id))
+    return WaitingSection(children=children, total=total)
 
 
 async def provider_names(ctx: Context) -> dict[str, str]:
@@ -148,7 +146,7 @@ async def overview(
     period_from, period_to = period or default_period(ctx.today())
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
 
-    async def from_intake() -> tuple[kpis.KpiReport | None, str | None, SignalPage, list[WaitingChild]]:
+    async def from_intake() -> tuple[kpis.KpiReport | None, str | None, SignalPage, WaitingSection]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:
