@@ -97,7 +97,14 @@ class FreePlaces:
         for kind in kinds:
             # One counter per kind, shared by its target groups: a place taken is gone for all of them.
             changed_at = datetime.fromisoformat(kind["changed_at"])
-            entry = [bool(kind["in_region"]), kind["age_min"], kind["age_max"], int(kind["available"]), changed_at]
+            entry = [
+                bool(kind["in_region"]),
+                kind["age_min"],
+                kind["age_max"],
+                int(kind["available"]),
+                changed_at,
+                bool(kind.get("part_time", False)),
+            ]
             for group in kind["target_groups"]:
                 self._kinds.setdefault((kind["care_type"], group), []).append(entry)
 
@@ -107,10 +114,11 @@ class FreePlaces:
 
     def _admitting(self, child: WaitingChild) -> list[Any] | None:
         for entry in self._kinds.get((child.care_type, child.target_group), ()):
-            inside, low, high, left, changed_at = entry
+            inside, low, high, left, changed_at, part_time_only = entry
             if (
                 left > 0
                 and (inside or child.may_leave_region)
+                and (child.part_time or not part_time_only)
                 and low <= child.age <= high
                 and changed_at > child.last_asked_at - CLOCK_MARGIN
             ):
@@ -121,7 +129,8 @@ class FreePlaces:
         """Whether a place still free passes the hard rules for this child and may have come free
         since matching last looked for the child: worth asking matching again. Without a ground to
         place outside the region only a place inside counts. A place that was already free when the
-        child was last refused (part-time only, declined before, lacking the expertise) is not."""
+        child was last refused (declined before, lacking the expertise) is not, and a place for
+        part-time care only is for a child who asked for part-time care."""
         return self._admitting(child) is not None
 
     def take(self, child: WaitingChild) -> None:
@@ -139,6 +148,7 @@ class WaitingChild:
     target_group: str
     age: int
     may_leave_region: bool
+    part_time: bool
     last_asked_at: datetime
 
 

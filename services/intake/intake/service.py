@@ -1221,6 +1221,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                     referrals.c.target_group,
                     referrals.c.birth_date,
                     referrals.c.out_of_region_criterion,
+                    referrals.c.part_time,
                     last_asked.label("last_asked_at"),
                 )
                 .where(
@@ -1244,6 +1245,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
             target_group=child.target_group,
             age=domain.age_on(child.birth_date, today),
             may_leave_region=child.out_of_region_criterion is not None,
+            part_time=bool(child.part_time),
             last_asked_at=as_utc(child.last_asked_at),
         )
         if not free.could_take(fit):

@@ -221,17 +221,21 @@ async def test_waiting_children_are_asked_about_again_only_when_a_free_place_adm
 async def test_a_child_refused_while_a_place_was_free_is_not_asked_again_until_a_place_changes(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
 ) -> None:
-    waiting = await submitted(intake)
+    ground = {"criterion": "expertise", "justification": "Traumabehandeling is in de regio niet beschikbaar."}
+    waiting = await submitted(intake, referral_body(out_of_region=ground))
     assert waiting["status"] == "unmatched"
     clock.advance(timedelta(minutes=1))
-    await provider_with_unit(capacity, part_time=True)  # admits the child, but offers part-time care only
+    # Admits the child by the hard rules, but outside the region and without the expertise it needs.
+    await provider_with_unit(capacity, municipality_code="GM0599", specialisms=[])
     clock.advance(timedelta(minutes=1))
     assert await rematch_waiting(intake_app) == 1
 
-    # Another place came free, of a kind that does not admit the child: the part-time place was already
-    # free when the child was refused, so matching is not asked again.
+    # Other places came free, of kinds that do not admit the child (another care type; part-time care
+    # only, which the child did not ask for), and the place outside was already free when the child was
+    # refused: matching is not asked again.
     clock.advance(timedelta(minutes=1))
     await provider_with_unit(capacity, care_type="crisis")
+    await provider_with_unit(capacity, part_time=True)
     assert await rematch_waiting(intake_app) == 0
 
     clock.advance(timedelta(minutes=1))

@@ -377,14 +377,15 @@ async def test_out_of_region_opens_for_a_placement_outside_the_region_only(
 async def test_unmatched_opens_once_for_a_waiting_child(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
 ) -> None:
-    waiting = await submitted(intake)
+    ground = {"criterion": "expertise", "justification": "Traumabehandeling is in de regio niet beschikbaar."}
+    waiting = await submitted(intake, referral_body(out_of_region=ground))
     assert waiting["status"] == "unmatched"
     [signal] = await of_type(intake, "unmatched")
     assert signal["referral_id"] == waiting["id"]
     assert signal["detail"]["care_type"] == "residential"
-    # Matched again without a place: the same condition, still one open signal. The free place passes
-    # the hard rules (so the child is asked about again) but offers part-time care only.
-    await provider_with_unit(capacity, part_time=True)
+    # Matched again without a place: the same condition, still one open signal. The free place outside
+    # the region passes the hard rules (so the child is asked about again) but lacks the expertise.
+    await provider_with_unit(capacity, municipality_code="GM0599", specialisms=[])
     assert await rematch_waiting(intake_app) == 1
     assert len(await of_type(intake, "unmatched")) == 1
 

@@ -77,6 +77,7 @@ class FreePlaceKind(BaseModel):
     age_min: int
     age_max: int
     target_groups: list[str]
+    part_time: bool = Field(description="the units offer part-time care only")
     units: int
     available: int
     changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
@@ -89,10 +90,11 @@ class FreePlaces(BaseModel):
 @router.get("/v1/free-places")
 async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
     """The units with a free place, grouped by what their hard rules admit (care type, region, age
-    range, target groups): a national register of thousands of units comes down to a few hundred kinds."""
+    range, target groups, part-time only): a national register of thousands of units comes down to a
+    few hundred kinds."""
     free = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
     serves = [getattr(Unit, f"serves_{group}") for group in TARGET_GROUPS]
-    kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, *serves)
+    kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, Unit.part_time, *serves)
     query = (
         select(*kind, func.count(), func.sum(free), func.max(Unit.updated_at))
         .where(free > 0)
@@ -108,7 +110,8 @@ async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
                 in_region=bool(row[1]),
                 age_min=row[2],
                 age_max=row[3],
-                target_groups=[group for group, served in zip(TARGET_GROUPS, row[4:-3], strict=True) if served],
+                part_time=bool(row[4]),
+                target_groups=[group for group, served in zip(TARGET_GROUPS, row[5:-3], strict=True) if served],
                 units=row[-3],
                 available=int(row[-2]),
                 changed_at=as_utc(row[-1]),
