@@ -11,12 +11,14 @@ decisions with the units they weighed, and unit occupancy counts that match the 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -497,6 +499,17 @@ async def copy_rows(connection: asyncpg.Connection, table: sa.Table, rows: list[
     await connection.copy_records_to_table(table.name, records=records, columns=columns)
 
 
+def stay_context_fill() -> str:
+    """The UPDATE of intake migration 0006 that fills each stay's context from the stays there are."""
+    versions = Path(intake_db.__file__).resolve().parents[1] / "migrations" / "versions"
+    [path] = versions.glob("0006_*.py")
+    spec = importlib.util.spec_from_file_location("intake_migration_0006", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return str(migration.FILL)
+
+
 async def load_history(
     dsns: dict[str, str], catalogue: Catalogue, client_key_secret: str, size: Size, seed: int
 ) -> list[OpenStay]:
@@ -520,6 +533,10 @@ async def load_history(
             "UPDATE units SET occupied = occupied + $2, version = version + 1 WHERE id = $1",
             list(occupied.items()),
         )
+        # What intake keeps on each stay about the child's other stays (intake.stays), derived for the
+        # whole history at once the way its migration derives it for existing rows.
+        print("    deriving each stay's context from the child's other stays", flush=True)
+        await connections["intake"].execute(stay_context_fill())
         for connection in connections.values():
             await connection.execute("VACUUM ANALYZE")
     finally:
