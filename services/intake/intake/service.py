@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -1189,6 +1189,9 @@ async def _complete_lost_accept(ctx: Context, referral_id: str, reservation_id: 
 FREE_PLACES_EPOCH = "free_places_epoch"
 
 
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
     """When a place may have come free, match the waiting children again: crisis first, then the
     longest waiting. Returns how many were matched again."""
@@ -1246,7 +1249,9 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
             age=domain.age_on(child.birth_date, today),
             may_leave_region=child.out_of_region_criterion is not None,
             part_time=bool(child.part_time),
-            last_asked_at=as_utc(child.last_asked_at),
+            # A referral carries its first match request from submission on; one without any (written
+            # by other means) counts as never asked.
+            last_asked_at=as_utc(child.last_asked_at) if child.last_asked_at is not None else NEVER,
         )
         if not free.could_take(fit):
             continue

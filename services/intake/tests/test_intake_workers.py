@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
@@ -19,6 +20,7 @@ from intake_support import (
 )
 
 from common.clock import ManualClock
+from intake.db import match_requests
 from intake.workers import expire_proposals, process_outbox, rematch_waiting
 
 
@@ -243,3 +245,17 @@ async def test_a_child_refused_while_a_place_was_free_is_not_asked_again_until_a
     assert await rematch_waiting(intake_app) == 1
     got = (await intake.get(f"/v1/referrals/{waiting['id']}", headers=COORDINATOR)).json()
     assert got["status"] == "proposed" and got["proposal"]["unit_id"] == unit["id"]
+
+
+async def test_a_waiting_child_without_any_match_request_counts_as_never_asked(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    waiting = await submitted(intake)
+    # As a referral loaded by other means than the API may stand: unmatched, with no request on record.
+    async with intake_app.state.database.transaction() as session:
+        await session.execute(sa.delete(match_requests).where(match_requests.c.referral_id == waiting["id"]))
+
+    await provider_with_unit(capacity)
+    assert await rematch_waiting(intake_app) == 1
+    got = (await intake.get(f"/v1/referrals/{waiting['id']}", headers=COORDINATOR)).json()
+    assert got["status"] == "proposed"
