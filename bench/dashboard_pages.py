@@ -14,7 +14,6 @@ import asyncio
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, timedelta
@@ -22,18 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from timing import percentile, timed_gets
 
 from common.auth import mint_token
 from common.logging import configure_logging
 from common.settings import CommonSettings
 
 BUDGET_MS = 300.0
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 @asynccontextmanager
@@ -99,18 +93,10 @@ async def measure(
             ("referral page", lambda i: f"/dashboard/referrals/{referral_ids[i % len(referral_ids)]}"),
         ]
         for name, path in pages:
-            send = {} if name == "sign-in page" else headers
-            await client.get(path(0), headers=send)  # warm up
-            timings: list[float] = []
-            for index in range(rounds):
-                started = time.perf_counter()
-                response = await client.get(path(index), headers=send)
-                timings.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise SystemExit(f"{name}: {response.status_code} {response.text[:300]}")
+            timings = await timed_gets(client, name, path, {} if name == "sign-in page" else headers, rounds)
             results[name] = {
                 "p50_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(_percentile(timings, 0.95), 1),
+                "p95_ms": round(percentile(timings, 0.95), 1),
                 "max_ms": round(max(timings), 1),
                 "requests": rounds,
             }

@@ -15,23 +15,17 @@ import asyncio
 import json
 import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import httpx
+from timing import percentile, timed_gets
 
 from common.auth import mint_token
 from common.logging import configure_logging
 
 BUDGET_MS = 300.0
 SECRET = "regiepunt-bench-indicators-secret"  # noqa: S105
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def _empty_capacity(request: httpx.Request) -> httpx.Response:
@@ -61,19 +55,12 @@ async def measure(database_url: str, rounds: int, year_from: date, year_to: date
             transport=httpx.ASGITransport(app=app), base_url="http://intake", timeout=60.0
         ) as client:
             for name, path in calls.items():
-                # The first call opens the crisis-cap signals that came due and warms the caches.
-                (await client.get(path, headers=headers)).raise_for_status()
-                timings: list[float] = []
-                for _ in range(rounds):
-                    started = time.perf_counter()
-                    response = await client.get(path, headers=headers)
-                    timings.append((time.perf_counter() - started) * 1000)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{name}: {response.status_code} {response.text[:300]}")
+                # The first (warm-up) call opens the crisis-cap signals that came due and warms the caches.
+                timings = await timed_gets(client, name, lambda _i, path=path: path, headers, rounds)
                 results[name] = {
                     "p50_ms": round(statistics.median(timings), 1),
-                    "p95_ms": round(_percentile(timings, 0.95), 1),
-                    "p99_ms": round(_percentile(timings, 0.99), 1),
+                    "p95_ms": round(percentile(timings, 0.95), 1),
+                    "p99_ms": round(percentile(timings, 0.99), 1),
                     "calls": rounds,
                 }
     finally:

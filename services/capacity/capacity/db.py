@@ -25,12 +25,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from common.db import new_metadata
+from common.db import conflict_insert, new_metadata
 
 metadata = new_metadata()
 
@@ -210,9 +209,7 @@ async def change_unit(session: AsyncSession, unit_id: str, now: datetime, *condi
 
 async def raise_free_places_epoch(session: AsyncSession) -> None:
     """Upsert, so that it works on an empty table too and two writers never both insert the row."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(FreePlacesEpoch).values(id=1, epoch=1)
+    statement = conflict_insert(session, FreePlacesEpoch).values(id=1, epoch=1)
     statement = statement.on_conflict_do_update(
         index_elements=[FreePlacesEpoch.id], set_={"epoch": FreePlacesEpoch.epoch + 1}
     )

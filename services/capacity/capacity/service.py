@@ -321,7 +321,7 @@ def _reserve_statements() -> tuple[Any, Any]:
         update(units)
         .where(
             unit.id == bindparam("unit_id"),
-            unit.capacity - unit.occupied - unit.reserved - unit.blocked > 0,
+            AVAILABLE > 0,
             ~exists().where(
                 held.unit_id == unit.id, held.referral_id == bindparam("referral_id"), held.status == "held"
             ),

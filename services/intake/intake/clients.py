@@ -110,19 +110,19 @@ async def free_places_epoch(capacity: ServiceClient) -> int:
     return int(body["epoch"])
 
 
-async def free_places(capacity: ServiceClient) -> list[dict[str, Any]]:
-    """The units with a free place, grouped by what their hard rules admit (capacity's /v1/free-places)."""
-    body = await _get(capacity, "/v1/free-places")
+async def _items(capacity: ServiceClient, path: str) -> list[dict[str, Any]]:
+    body = await _get(capacity, path)
     if body is None:
-        raise NotFound("capacity has no list of free places")
+        raise NotFound(f"capacity does not answer {path}")
     items: list[dict[str, Any]] = body["items"]
     return items
+
+
+async def free_places(capacity: ServiceClient) -> list[dict[str, Any]]:
+    """The units with a free place, grouped by what their hard rules admit (capacity's /v1/free-places)."""
+    return await _items(capacity, "/v1/free-places")
 
 
 async def availability_summary(capacity: ServiceClient) -> list[dict[str, Any]]:
     """Places per care type inside and outside the region, as capacity sums them."""
-    body = await _get(capacity, "/v1/availability-summary")
-    if body is None:
-        raise NotFound("capacity has no availability summary")
-    items: list[dict[str, Any]] = body["items"]
-    return items
+    return await _items(capacity, "/v1/availability-summary")

@@ -87,57 +87,60 @@ def age_on(birth_date: date, day: date) -> int:
 CLOCK_MARGIN = timedelta(seconds=2)
 
 
+@dataclass(slots=True)
+class FreePlaceKind:
+    """Units with free places that admit the same children (one of capacity's /v1/free-places)."""
+
+    in_region: bool
+    age_min: int
+    age_max: int
+    part_time_only: bool
+    changed_at: datetime
+    left: int
+
+    def admits(self, child: WaitingChild) -> bool:
+        return (
+            self.left > 0
+            and (self.in_region or child.may_leave_region)
+            and (child.part_time or not self.part_time_only)
+            and self.age_min <= child.age <= self.age_max
+            and self.changed_at > child.last_asked_at - CLOCK_MARGIN
+        )
+
+
 class FreePlaces:
     """The free places, by the children their hard rules admit: care type, target group, age range,
-    inside or outside the region (as capacity groups them in /v1/free-places), with how many of
-    each kind are left while the waiting list hands them out."""
+    inside or outside the region, part-time only, with how many of each kind are left while the
+    waiting list hands them out."""
 
     def __init__(self, kinds: Iterable[dict[str, Any]]) -> None:
-        self._kinds: dict[tuple[str, str], list[list[Any]]] = {}
+        self._kinds: dict[tuple[str, str], list[FreePlaceKind]] = {}
         for kind in kinds:
-            # One counter per kind, shared by its target groups: a place taken is gone for all of them.
-            changed_at = datetime.fromisoformat(kind["changed_at"])
-            entry = [
-                bool(kind["in_region"]),
-                kind["age_min"],
-                kind["age_max"],
-                int(kind["available"]),
-                changed_at,
-                bool(kind.get("part_time", False)),
-            ]
+            # One kind per group of units, shared by its target groups: a place taken is gone for all.
+            free = FreePlaceKind(
+                in_region=bool(kind["in_region"]),
+                age_min=kind["age_min"],
+                age_max=kind["age_max"],
+                part_time_only=bool(kind["part_time"]),
+                changed_at=datetime.fromisoformat(kind["changed_at"]),
+                left=int(kind["available"]),
+            )
             for group in kind["target_groups"]:
-                self._kinds.setdefault((kind["care_type"], group), []).append(entry)
+                self._kinds.setdefault((kind["care_type"], group), []).append(free)
 
     @property
     def care_types(self) -> list[str]:
         return sorted({care_type for care_type, _ in self._kinds})
 
-    def _admitting(self, child: WaitingChild) -> list[Any] | None:
-        for entry in self._kinds.get((child.care_type, child.target_group), ()):
-            inside, low, high, left, changed_at, part_time_only = entry
-            if (
-                left > 0
-                and (inside or child.may_leave_region)
-                and (child.part_time or not part_time_only)
-                and low <= child.age <= high
-                and changed_at > child.last_asked_at - CLOCK_MARGIN
-            ):
-                return entry
-        return None
-
-    def could_take(self, child: WaitingChild) -> bool:
-        """Whether a place still free passes the hard rules for this child and may have come free
-        since matching last looked for the child: worth asking matching again. Without a ground to
-        place outside the region only a place inside counts. A place that was already free when the
-        child was last refused (declined before, lacking the expertise) is not, and a place for
-        part-time care only is for a child who asked for part-time care."""
-        return self._admitting(child) is not None
-
-    def take(self, child: WaitingChild) -> None:
-        """The child was proposed a place: one place fewer of a kind that admits it."""
-        entry = self._admitting(child)
-        if entry is not None:
-            entry[3] -= 1
+    def place_for(self, child: WaitingChild) -> FreePlaceKind | None:
+        """A kind of place still free that passes the hard rules for this child and may have come
+        free since matching last looked for the child: worth asking matching again. Without a ground
+        to place outside the region only a place inside counts; a place for part-time care only is for
+        a child who asked for part-time care; a place that was already free when the child was last
+        refused (declined before, lacking the expertise) is not asked about again."""
+        return next(
+            (kind for kind in self._kinds.get((child.care_type, child.target_group), ()) if kind.admits(child)), None
+        )
 
 
 @dataclass(frozen=True)

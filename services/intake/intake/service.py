@@ -11,13 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock, as_utc
-from common.db import Database
+from common.db import Database, conflict_insert
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
 from common.http import ServiceClient
 from common.logging import get_logger
@@ -105,8 +104,8 @@ async def _load_for_stay_change(session: AsyncSession, referral_id: str) -> Row 
     client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
     if client_key is None:
         return None
-    await stays.lock_child(session, client_key)
-    return await _load(session, referral_id, lock=True)
+    await stays.lock_child(session, client_key)  # this referral among them
+    return await _load(session, referral_id)
 
 
 async def _log_access(session: AsyncSession, principal: Principal, action: str, rows: list[Row], now: datetime) -> None:
@@ -131,10 +130,8 @@ async def _log_access(session: AsyncSession, principal: Principal, action: str, 
 
 async def _remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:
     """The provider may see the referral from now on; kept once, however often it is proposed."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert(referral_providers)
+        conflict_insert(session, referral_providers)
         .values(referral_id=referral_id, provider_id=provider_id, created_at=now)
         .on_conflict_do_nothing(index_elements=[referral_providers.c.referral_id, referral_providers.c.provider_id])
     )
@@ -142,7 +139,7 @@ async def _remember_provider(session: AsyncSession, referral_id: str, provider_i
 
 async def _enqueue_match(
     session: AsyncSession, ctx: Context, row: Row, *, unit_id: str | None = None, claim: bool = True
-) -> str | None:
+) -> Row | None:
     """Queue the next match request for a referral. The attempt counter is raised conditionally, so
     that of two replicas queueing the same referral at once only one succeeds (None for the other)."""
     attempt = int(row["match_attempts"]) + 1
@@ -153,8 +150,7 @@ async def _enqueue_match(
     )
     if raised.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    request = await _insert_match_request(session, ctx, row["id"], attempt, unit_id, claim=claim)
-    return str(request["request_id"])
+    return await _insert_match_request(session, ctx, row["id"], attempt, unit_id, claim=claim)
 
 
 async def _insert_match_request(
@@ -792,8 +788,7 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     domain.check_start_date(start_date, ctx.today())
     reservation_id = row["proposal_reservation_id"]
     confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
-    placed = await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
-    return placed
+    return await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
 
 
 async def _record_placement(
@@ -857,7 +852,8 @@ async def _rematch_without_proposed_unit(
         await _log_access(session, principal, action, [current], now)
         current = await _load(session, referral_id)
         assert current is not None
-        return await _enqueue_match(session, ctx, current)
+        request = await _enqueue_match(session, ctx, current)
+        return None if request is None else str(request["request_id"])
 
 
 _NO_PROPOSAL: dict[str, Any] = {
@@ -1114,9 +1110,10 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
         assert current is not None
         domain.require_status(current["status"], (Status.unmatched,), "offer a place to")
         await _log_access(session, principal, "offer", [current], ctx.now())
-        request_id = await _enqueue_match(session, ctx, current, unit_id=unit_id)
-    if request_id is None:
+        request = await _enqueue_match(session, ctx, current, unit_id=unit_id)
+    if request is None:
         raise domain.StateConflict("The referral is being matched right now; try again.")
+    request_id = str(request["request_id"])
     decision = await _run_match(ctx, request_id)
     if decision is None:
         async with ctx.database.transaction() as session:
@@ -1253,16 +1250,22 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
             # by other means) counts as never asked.
             last_asked_at=as_utc(child.last_asked_at) if child.last_asked_at is not None else NEVER,
         )
-        if not free.could_take(fit):
+        place = free.place_for(fit)
+        if place is None:
             continue
         async with ctx.database.transaction() as session:
             row = await _load(session, child.id)
-            request_id = None if row is None else await _enqueue_match(session, ctx, row)
-        decision = None if request_id is None else await _run_match(ctx, request_id)
-        if decision is not None:
+            request = None if row is None else await _enqueue_match(session, ctx, row)
+            if row is None or request is None:
+                continue
+            payload = _decision_payload(
+                ctx, row, request, await _known_provider_ids(session, row["client_key"], row["id"], today)
+            )
+        asked = await _ask_matching(ctx, request, payload)
+        if asked is not None:
             matched += 1
-            if decision.get("outcome") == "proposed":
-                free.take(fit)
+            if asked[0].get("outcome") == "proposed":
+                place.left -= 1
     async with ctx.database.transaction() as session:
         updated = await session.execute(
             sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)

@@ -11,11 +11,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
+from common.db import conflict_insert
 from common.errors import Conflict, Forbidden, NotFound
 from intake.db import access_log, referrals, signals
 from intake.domain import Status
@@ -88,8 +88,7 @@ async def open_signal(
         "detail": detail,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(signals) if dialect == "postgresql" else sqlite.insert(signals)
+    insert = conflict_insert(session, signals)
     result = await session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["open_key"]))
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

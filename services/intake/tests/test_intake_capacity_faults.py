@@ -29,6 +29,18 @@ class LostAnswers(httpx.AsyncBaseTransport):
         return response
 
 
+async def accept_losing_the_answer(
+    intake: httpx.AsyncClient, intake_app: FastAPI, capacity_app: FastAPI, referral_id: str, provider_id: str
+) -> httpx.Response:
+    """The provider accepts; capacity confirms the stay, but its answer never reaches intake."""
+    async with peer_replaced(intake_app, "capacity", LostAnswers(capacity_app, "/confirm")):
+        return await intake.post(
+            f"/v1/referrals/{referral_id}/accept",
+            json={"start_date": "2026-10-20"},
+            headers=provider_headers(provider_id),
+        )
+
+
 async def test_stay_ended_while_capacity_is_down_frees_the_place_once_capacity_is_back(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
 ) -> None:
@@ -93,12 +105,7 @@ async def test_accept_whose_answer_was_lost_is_completed_instead_of_expired(
     provider_id, unit = await provider_with_unit(capacity)
     referral = await submitted(intake)
 
-    async with peer_replaced(intake_app, "capacity", LostAnswers(capacity_app, "/confirm")):
-        lost = await intake.post(
-            f"/v1/referrals/{referral['id']}/accept",
-            json={"start_date": "2026-10-20"},
-            headers=provider_headers(provider_id),
-        )
+    lost = await accept_losing_the_answer(intake, intake_app, capacity_app, referral["id"], provider_id)
     assert lost.status_code == 503
     assert lost.headers["content-type"] == "application/problem+json"
     # Capacity did confirm: the place is occupied, while intake still shows the proposal.
@@ -121,12 +128,7 @@ async def test_provider_retrying_an_accept_whose_answer_was_lost_gets_the_placem
 ) -> None:
     provider_id, unit = await provider_with_unit(capacity)
     referral = await submitted(intake)
-    async with peer_replaced(intake_app, "capacity", LostAnswers(capacity_app, "/confirm")):
-        lost = await intake.post(
-            f"/v1/referrals/{referral['id']}/accept",
-            json={"start_date": "2026-10-20"},
-            headers=provider_headers(provider_id),
-        )
+    lost = await accept_losing_the_answer(intake, intake_app, capacity_app, referral["id"], provider_id)
     assert lost.status_code == 503
 
     retried = await intake.post(

@@ -5,12 +5,13 @@ region (a coordinator's dashboard, the occupancy indicator), and the kinds of un
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
 
-from capacity.db import Unit
+from capacity.db import AVAILABLE, Unit, serves
 from capacity.domain import TARGET_GROUPS
 from common.auth import CurrentPrincipal
 from common.clock import as_utc
@@ -37,7 +38,6 @@ class AvailabilitySummary(BaseModel):
 @router.get("/v1/availability-summary")
 async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> AvailabilitySummary:
     """One row per (care type, in or out of the region); `available` never counts a unit below zero."""
-    free = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
     query = (
         select(
             Unit.care_type,
@@ -47,7 +47,7 @@ async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> Availabi
             func.sum(Unit.occupied),
             func.sum(Unit.reserved),
             func.sum(Unit.blocked),
-            func.sum(case((free > 0, free), else_=0)),
+            func.sum(case((AVAILABLE > 0, AVAILABLE), else_=0)),
         )
         .group_by(Unit.care_type, Unit.in_region)
         .order_by(Unit.care_type, Unit.in_region.desc())
@@ -92,17 +92,16 @@ async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
     """The units with a free place, grouped by what their hard rules admit (care type, region, age
     range, target groups, part-time only): a national register of thousands of units comes down to a
     few hundred kinds."""
-    free = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
-    serves = [getattr(Unit, f"serves_{group}") for group in TARGET_GROUPS]
-    kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, Unit.part_time, *serves)
+    admits = [serves(group) for group in TARGET_GROUPS]
+    kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, Unit.part_time, *admits)
     query = (
-        select(*kind, func.count(), func.sum(free), func.max(Unit.updated_at))
-        .where(free > 0)
+        select(*kind, func.count(), func.sum(AVAILABLE), func.max(Unit.updated_at))
+        .where(AVAILABLE > 0)
         .group_by(*kind)
         .order_by(*kind)
     )
     async with db.read() as session:
-        rows = (await session.execute(query)).all()
+        rows: list[Any] = list((await session.execute(query)).all())
     return FreePlaces(
         items=[
             FreePlaceKind(
