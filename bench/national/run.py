@@ -205,6 +205,9 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
         planned_phases = plan_phases(args, optional)
         mix_rates = next(p["rates"] for p in planned_phases if p["name"] == "mix")
         for number, planned in enumerate(planned_phases):
+            # The baseline's phases always run: every figure is given against them.
+            if args.phases and planned["name"] not in args.phases and not planned["name"].startswith("baseline"):
+                continue
             phase = within_reach(planned, results, mix_rates)
             plan = dict(
                 base_plan, phase=phase, seed=size.units + number, open_stays=stays if phase["name"] == "mix" else []
@@ -294,14 +297,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep the services' logs and the phase files in this folder")
     parser.add_argument("--profile", type=Path, help="record py-spy profiles of the services into this folder")
     parser.add_argument("--profile-phases", default="submit_saturation,mix", help="the phases to profile")
+    parser.add_argument(
+        "--phases", help="run only these phases (comma-separated names) and the baseline's, for a quick look"
+    )
     args = parser.parse_args(argv)
     args.profile_phases = args.profile_phases.split(",")
+    args.phases = [name.strip() for name in args.phases.split(",")] if args.phases else []
     chosen = [SIZES[name.strip()] for name in args.sizes.split(",") if name.strip()]
     report: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "settings": {
-            k: str(v) for k, v in vars(args).items() if k not in ("keep_databases", "profile_phases", "database_prefix")
+            k: str(v)
+            for k, v in vars(args).items()
+            if k not in ("keep_databases", "profile_phases", "database_prefix", "phases")
         },
         "sizes": {},
     }

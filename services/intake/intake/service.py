@@ -90,12 +90,41 @@ class Context:
 
 # --- storage helpers ------------------------------------------------------------------------------
 
+# The statements every submission runs, built once with their values bound at execution: building an
+# INSERT or UPDATE of a referral's thirty columns costs more than the database takes to run it. An
+# UPDATE sets the columns named in the values it is given.
+_LOAD = sa.select(referrals).where(referrals.c.id == sa.bindparam("referral_id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+_INSERT_REFERRAL = sa.insert(referrals).returning(*referrals.c)
+_UPDATE_REFERRAL = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id")).returning(*referrals.c)
+_INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
+_CLOSE_MATCH_REQUEST = (
+    sa.update(match_requests)
+    .where(match_requests.c.id == sa.bindparam("request_row_id"), match_requests.c.done_at.is_(None))
+    .values(attempts=match_requests.c.attempts + 1, last_error=None)
+)
+_IDEMPOTENCY_KEY = (
+    idempotency_keys.c.referrer_org == sa.bindparam("by_org"),
+    idempotency_keys.c.key == sa.bindparam("by_key"),
+)
+_INSERT_IDEMPOTENCY_KEY = sa.insert(idempotency_keys)
+_EARLIER_ANSWER = sa.select(idempotency_keys).where(*_IDEMPOTENCY_KEY)
+_KEEP_ANSWER = sa.update(idempotency_keys).where(*_IDEMPOTENCY_KEY)
+_KNOWN_PROVIDERS = (
+    sa.select(referrals.c.placement_provider_id)
+    .where(
+        referrals.c.client_key == sa.bindparam("client_key"),
+        referrals.c.id != sa.bindparam("referral_id"),
+        referrals.c.placement_provider_id.is_not(None),
+        sa.or_(referrals.c.end_date.is_(None), referrals.c.end_date >= sa.bindparam("since")),
+    )
+    .distinct()
+)
+
 
 async def _load(session: AsyncSession, referral_id: str, *, lock: bool = False) -> Row | None:
-    query = sa.select(referrals).where(referrals.c.id == referral_id)
-    if lock:
-        query = query.with_for_update()
-    return (await session.execute(query)).mappings().first()
+    query = _LOAD_LOCKED if lock else _LOAD
+    return (await session.execute(query, {"referral_id": referral_id})).mappings().first()
 
 
 async def _load_for_stay_change(session: AsyncSession, referral_id: str) -> Row | None:
@@ -158,18 +187,18 @@ async def _insert_match_request(
 ) -> Row:
     """The outbox row of one match request; claimed by this worker when it is sent right away."""
     now = ctx.now()
-    statement = sa.insert(match_requests).values(
-        id=str(uuid.uuid4()),
-        referral_id=referral_id,
-        request_id=f"{referral_id}:attempt-{attempt}",
-        unit_id=unit_id,
-        created_at=now,
-        attempts=0,
-        next_attempt_at=now,
-        claimed_by=ctx.worker_id if claim else None,
-        claimed_until=now + timedelta(seconds=ctx.settings.outbox_lease_seconds) if claim else None,
-    )
-    return (await session.execute(statement.returning(*match_requests.c))).mappings().one()
+    values = {
+        "id": str(uuid.uuid4()),
+        "referral_id": referral_id,
+        "request_id": f"{referral_id}:attempt-{attempt}",
+        "unit_id": unit_id,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "claimed_by": ctx.worker_id if claim else None,
+        "claimed_until": now + timedelta(seconds=ctx.settings.outbox_lease_seconds) if claim else None,
+    }
+    return (await session.execute(_INSERT_MATCH_REQUEST, values)).mappings().one()
 
 
 async def _close_open_requests(session: AsyncSession, referral_id: str, now: datetime, why: str) -> None:
@@ -373,9 +402,8 @@ async def submit_referral(
     if idempotency_key:
         async with ctx.database.transaction() as session:
             await session.execute(
-                sa.update(idempotency_keys)
-                .where(idempotency_keys.c.referrer_org == principal.org, idempotency_keys.c.key == idempotency_key)
-                .values(status_code=201, response=answer)
+                _KEEP_ANSWER,
+                {"by_org": principal.org, "by_key": idempotency_key, "status_code": 201, "response": answer},
             )
     return 201, answer
 
@@ -397,14 +425,7 @@ async def _store_referral(
     async with ctx.database.transaction() as session:
         if idempotency_key:
             earlier = (
-                (
-                    await session.execute(
-                        sa.select(idempotency_keys).where(
-                            idempotency_keys.c.referrer_org == principal.org,
-                            idempotency_keys.c.key == idempotency_key,
-                        )
-                    )
-                )
+                (await session.execute(_EARLIER_ANSWER, {"by_org": principal.org, "by_key": idempotency_key}))
                 .mappings()
                 .first()
             )
@@ -441,16 +462,17 @@ async def _store_referral(
             "created_at": now,
             "updated_at": now,
         }
-        row = (await session.execute(sa.insert(referrals).values(**values).returning(*referrals.c))).mappings().one()
+        row = (await session.execute(_INSERT_REFERRAL, values)).mappings().one()
         if idempotency_key:
             await session.execute(
-                sa.insert(idempotency_keys).values(
-                    referrer_org=principal.org,
-                    key=idempotency_key,
-                    body_hash=body_hash,
-                    referral_id=referral_id,
-                    created_at=now,
-                )
+                _INSERT_IDEMPOTENCY_KEY,
+                {
+                    "referrer_org": principal.org,
+                    "key": idempotency_key,
+                    "body_hash": body_hash,
+                    "referral_id": referral_id,
+                    "created_at": now,
+                },
             )
         await _log_access(session, principal, "create", [row], now)
         await signals.on_referral_submitted(session, row, now)
@@ -468,14 +490,7 @@ async def _known_provider_ids(session: AsyncSession, client_key: str, referral_i
     """Continuity: providers that had this child in a current stay or one ended within a year."""
     since = today - timedelta(days=domain.CONTINUITY_DAYS)
     rows = await session.execute(
-        sa.select(referrals.c.placement_provider_id)
-        .where(
-            referrals.c.client_key == client_key,
-            referrals.c.id != referral_id,
-            referrals.c.placement_provider_id.is_not(None),
-            sa.or_(referrals.c.end_date.is_(None), referrals.c.end_date >= since),
-        )
-        .distinct()
+        _KNOWN_PROVIDERS, {"client_key": client_key, "referral_id": referral_id, "since": since}
     )
     return sorted(str(provider) for provider in rows.scalars())
 
@@ -583,11 +598,7 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
     orphaned_reservation: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
-        closed = await session.execute(
-            sa.update(match_requests)
-            .where(match_requests.c.id == request["id"], match_requests.c.done_at.is_(None))
-            .values(done_at=now, attempts=match_requests.c.attempts + 1, last_error=None)
-        )
+        closed = await session.execute(_CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now})
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             # Another replica applied the same decision (same request_id, same reservation) already.
             return None
@@ -598,21 +609,20 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
             orphaned_reservation = proposal.get("reservation_id") if proposal else None
         elif proposal is not None:
             proposed = await session.execute(
-                sa.update(referrals)
-                .where(referrals.c.id == row["id"])
-                .values(
-                    status=Status.proposed.value,
-                    proposal_unit_id=proposal["unit_id"],
-                    proposal_provider_id=proposal["provider_id"],
-                    proposal_in_region=bool(proposal["in_region"]),
-                    proposal_expires_at=as_utc(datetime.fromisoformat(proposal["expires_at"])),
-                    proposal_reasons=list(proposal.get("reasons") or []),
-                    proposal_reservation_id=proposal["reservation_id"],
-                    proposal_decision_id=decision.get("id"),
-                    unmatched_reasons=None,
-                    updated_at=now,
-                )
-                .returning(*referrals.c)
+                _UPDATE_REFERRAL,
+                {
+                    "referral_id": row["id"],
+                    "status": Status.proposed.value,
+                    "proposal_unit_id": proposal["unit_id"],
+                    "proposal_provider_id": proposal["provider_id"],
+                    "proposal_in_region": bool(proposal["in_region"]),
+                    "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
+                    "proposal_reasons": list(proposal.get("reasons") or []),
+                    "proposal_reservation_id": proposal["reservation_id"],
+                    "proposal_decision_id": decision.get("id"),
+                    "unmatched_reasons": None,
+                    "updated_at": now,
+                },
             )
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
             await _log_access(session, SYSTEM, "propose", [row], now)
@@ -621,10 +631,13 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
             reasons = decision.get("reasons")
             unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
             unmatched = await session.execute(
-                sa.update(referrals)
-                .where(referrals.c.id == row["id"])
-                .values(status=Status.unmatched.value, unmatched_reasons=unmatched_reasons, updated_at=now)
-                .returning(*referrals.c)
+                _UPDATE_REFERRAL,
+                {
+                    "referral_id": row["id"],
+                    "status": Status.unmatched.value,
+                    "unmatched_reasons": unmatched_reasons,
+                    "updated_at": now,
+                },
             )
             await _log_access(session, SYSTEM, "unmatched", [row], now)
             await signals.on_unmatched(session, row, unmatched_reasons, now)

@@ -88,27 +88,38 @@ async def open_signal(
         "detail": detail,
         "created_at": now,
     }
-    insert = conflict_insert(session, signals)
-    result = await session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["open_key"]))
+    result = await session.execute(_open_once(session), values)
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+_OPEN_STATEMENTS: dict[str, Any] = {}
+
+
+def _open_once(session: AsyncSession) -> Any:
+    """The INSERT that opens a signal, built once per database dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _OPEN_STATEMENTS:
+        statement = conflict_insert(session, signals).on_conflict_do_nothing(index_elements=["open_key"])
+        _OPEN_STATEMENTS[dialect] = statement
+    return _OPEN_STATEMENTS[dialect]
 
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# Built once: every submission asks it.
+_PLACED_ELSEWHERE = sa.select(referrals).where(
+    referrals.c.client_key == sa.bindparam("client_key"),
+    referrals.c.id != sa.bindparam("referral_id"),
+    referrals.c.status == Status.placed.value,
+)
+
+
 async def on_referral_submitted(session: AsyncSession, row: Row, now: datetime) -> None:
     """A new referral for a child who is still placed: the child is about to move on."""
     current = (
-        (
-            await session.execute(
-                sa.select(referrals).where(
-                    referrals.c.client_key == row["client_key"],
-                    referrals.c.id != row["id"],
-                    referrals.c.status == Status.placed.value,
-                )
-            )
-        )
+        (await session.execute(_PLACED_ELSEWHERE, {"client_key": row["client_key"], "referral_id": row["id"]}))
         .mappings()
         .all()
     )
