@@ -159,21 +159,17 @@ ExcludedOutside = Literal["list", "count"]
 CandidateView = Literal["full", "compact"]
 
 
-class CandidateUnit(BaseModel):
-    """A unit in the compact view: what matching weighs, nothing more."""
-
-    id: str
-    provider_id: str
-    provider_role: ProviderRole
-    municipality_code: str
-    in_region: bool
-    specialisms: list[str]
-    part_time: bool
+# The compact view (matching's) sends each unit and each excluded unit as an array: a decision reads
+# thousands of them, and arrays cost less to write and to read than objects.
+# [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time]
+CompactUnit = tuple[str, str, ProviderRole, str, bool, list[str], bool]
+# [unit_id, provider_id, in_region, reason]
+CompactExcluded = tuple[str, str, bool, ExclusionReason]
 
 
 class Candidates(BaseModel):
-    units: list[UnitOut] | list[CandidateUnit]
-    excluded: list[Excluded]
+    units: list[UnitOut] | list[CompactUnit]
+    excluded: list[Excluded] | list[CompactExcluded]
     # With region=inside: how many units outside the region could take the child (not listed).
     outside_fitting: int | None = None
     # With excluded_outside=count: the units outside that cannot take the child, counted per reason

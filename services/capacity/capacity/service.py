@@ -614,17 +614,10 @@ def _full_unit(row: Any) -> dict[str, Any]:
     }
 
 
-def _compact_unit(row: Any) -> dict[str, Any]:
+def _compact_unit(row: Any) -> tuple[Any, ...]:
+    """A unit of the compact view: an array in the order of schemas.CompactUnit."""
     unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, _reason = row
-    return {
-        "id": unit_id,
-        "provider_id": provider_id,
-        "provider_role": role,
-        "municipality_code": municipality_code,
-        "in_region": bool(in_region),
-        "specialisms": orjson.Fragment(specialisms),
-        "part_time": bool(part_time),
-    }
+    return unit_id, provider_id, role, municipality_code, bool(in_region), orjson.Fragment(specialisms), bool(part_time)
 
 
 @dataclass(frozen=True)
@@ -698,13 +691,16 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
             rows = [row[:-1] for row in rows]
         elif count_outside:
             outside_counts = {why: int(count) for why, count in (await session.execute(outside_query, values)).all()}
-    shape = _compact_unit if query.view == "compact" else _full_unit
-    units: list[dict[str, Any]] = []
-    excluded: list[dict[str, Any]] = []
+    compact = query.view == "compact"
+    shape = _compact_unit if compact else _full_unit
+    units: list[Any] = []
+    excluded: list[Any] = []
     for row in rows:
         why = row[-1]
         if why is None:
             units.append(shape(row))
+        elif compact:
+            excluded.append((row[0], row[1], bool(row[2]), why))
         else:
             excluded.append({"unit_id": row[0], "provider_id": row[1], "in_region": bool(row[2]), "reason": why})
     found: dict[str, Any] = {"units": units, "excluded": excluded}

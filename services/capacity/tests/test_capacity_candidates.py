@@ -230,20 +230,14 @@ async def test_candidates_everywhere_list_the_region_and_count_the_rest(capacity
 async def test_candidates_compact_view_carries_what_matching_weighs(capacity: httpx.AsyncClient) -> None:
     provider = await create_provider(capacity, role="strategic")
     unit = await create_unit(capacity, provider["id"], specialisms=["trauma", "autism"], part_time=True)
+    full = await create_unit(capacity, provider["id"], municipality_code="GM0599", capacity=0)
 
     body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, view="compact")).json()
 
-    assert body["units"] == [
-        {
-            "id": unit["id"],
-            "provider_id": provider["id"],
-            "provider_role": "strategic",
-            "municipality_code": "GM0518",
-            "in_region": True,
-            "specialisms": ["trauma", "autism"],
-            "part_time": True,
-        }
-    ]
+    # Arrays: [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time] and
+    # [unit_id, provider_id, in_region, reason].
+    assert body["units"] == [[unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True]]
+    assert body["excluded"] == [[full["id"], provider["id"], False, "no_free_place"]]
 
 
 async def test_candidates_refuse_an_unknown_region_or_view(capacity: httpx.AsyncClient) -> None:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Ground(StrEnum):
@@ -126,9 +127,10 @@ class Unit:
     part_time: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A unit of the care type that capacity left out, with its first reason."""
+class Rejected(NamedTuple):
+    """A unit of the care type that capacity left out, with its first reason. Kept as read (capacity's
+    arrays in this order, so read by position): a decision in a large region leaves out hundreds of
+    them, and nothing more is done with them than to count them and keep them in the record."""
 
     unit_id: str
     provider_id: str
@@ -150,7 +152,7 @@ class Wish:
     offered_unit_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Weighed:
     """One unit as weighed for one decision: eligible with a score and rank, or excluded with a reason."""
 
@@ -183,8 +185,11 @@ class Weighed:
 
 @dataclass
 class Ranking:
+    # The units weighed here: the eligible ones, ranked, and those a rule of the central point left out.
     candidates: list[Weighed]
     offered_unit_known: bool = True
+    # The units capacity left out on its hard rules, each with its reason, as capacity listed them.
+    rejected: list[Rejected] = field(default_factory=list)
     # Units outside the region not listed one by one, counted per reason: those a region rule left
     # unread, and those that cannot take the child anyway.
     outside_counted: dict[str, int] = field(default_factory=dict)
@@ -300,9 +305,7 @@ def rank_units(
     """Weigh every unit read: exclude by the hard rules, then rank the rest by suitability.
 
     `outside_counted` are the units outside the region counted per reason instead of listed."""
-    weighed: list[Weighed] = [
-        Weighed(r.unit_id, r.provider_id, r.in_region, eligible=False, excluded_reason=r.reason) for r in rejected
-    ]
+    weighed: list[Weighed] = []
     pool: list[Unit] = []
     for unit in units:
         reason = _wish_exclusion(unit, wish)
@@ -347,12 +350,13 @@ def rank_units(
 
     counted = {reason: count for reason, count in (outside_counted or {}).items() if count > 0}
     if wish.offered_unit_id is None:
-        return Ranking(candidates, outside_counted=counted)
+        return Ranking(candidates, rejected=list(rejected), outside_counted=counted)
     offered = [c for c in candidates if c.unit_id == wish.offered_unit_id]
     for candidate in offered:
         if candidate.rank is not None:
             candidate.rank = 1
-    return Ranking(offered, offered_unit_known=bool(offered))
+    refused = [r for r in rejected if r[0] == wish.offered_unit_id]
+    return Ranking(offered, offered_unit_known=bool(offered or refused), rejected=refused)
 
 
 def _outside_exclusion(unit: Unit, wish: Wish, inside_meets_need: bool) -> Exclusion | None:
@@ -371,9 +375,10 @@ def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:
     """Why nothing fit, in words, counted per reason so that a coordinator sees where the region falls short."""
     if wish.offered_unit_id is not None and not ranking.offered_unit_known:
         return [f"the offered unit is not a {wish.care_type} unit known to capacity"]
-    if not ranking.candidates and not ranking.outside_counted:
+    if not ranking.candidates and not ranking.rejected and not ranking.outside_counted:
         return [f"no unit offers {wish.care_type}"]
     counts = Counter(c.excluded_reason for c in ranking.candidates if c.excluded_reason is not None)
+    counts.update(r[3] for r in ranking.rejected)
     counts.update(ranking.outside_counted)
     reasons = []
     for reason, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):

@@ -84,19 +84,10 @@ async def fetch_candidates(
         raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
     raise_for_unexpected(response, 200)
     body = orjson.loads(response.content)
-    units = [
-        Unit(
-            id=u["id"],
-            provider_id=u["provider_id"],
-            provider_role=u["provider_role"],
-            municipality_code=u["municipality_code"],
-            in_region=u["in_region"],
-            specialisms=frozenset(u["specialisms"] or ()),
-            part_time=u["part_time"],
-        )
-        for u in body["units"]
-    ]
-    rejected = [Rejected(e["unit_id"], e["provider_id"], e["in_region"], e["reason"]) for e in body["excluded"]]
+    # The compact view's arrays: [id, provider_id, provider_role, municipality_code, in_region,
+    # specialisms, part_time] and [unit_id, provider_id, in_region, reason].
+    units = [Unit(u[0], u[1], u[2], u[3], u[4], frozenset(u[5] or ()), u[6]) for u in body["units"]]
+    rejected: list[Rejected] = body["excluded"]  # arrays in the order of Rejected, used as they are
     return Read(units, rejected, body.get("outside_excluded") or {}, int(body.get("outside_fitting") or 0))
 
 
@@ -219,23 +210,42 @@ def decision_values(
 
 
 def weighed_json(ranking: Ranking) -> str:
-    """Every unit weighed, in the shape of schemas.Candidate, as the JSON stored with the decision."""
+    """Every unit weighed, in the shape of schemas.Candidate, as the JSON stored with the decision: the
+    ranked units best first, then those capacity left out, then those the central point's rules left out."""
     return orjson.dumps(
         [
-            {
-                "unit_id": c.unit_id,
-                "provider_id": c.provider_id,
-                "in_region": c.in_region,
-                "eligible": c.eligible,
-                "excluded_reason": c.excluded_reason,
-                "score": c.score,
-                "parts": c.parts,
-                "rank": c.rank,
-                "chosen": c.chosen,
-            }
-            for c in ranking.candidates
+            *(_candidate_json(c) for c in ranking.candidates if c.rank is not None),
+            *(
+                {
+                    "unit_id": unit_id,
+                    "provider_id": provider_id,
+                    "in_region": in_region,
+                    "eligible": False,
+                    "excluded_reason": reason,
+                    "score": None,
+                    "parts": {},
+                    "rank": None,
+                    "chosen": False,
+                }
+                for unit_id, provider_id, in_region, reason in ranking.rejected
+            ),
+            *(_candidate_json(c) for c in ranking.candidates if c.rank is None),
         ]
     ).decode()
+
+
+def _candidate_json(c: Weighed) -> dict[str, Any]:
+    return {
+        "unit_id": c.unit_id,
+        "provider_id": c.provider_id,
+        "in_region": c.in_region,
+        "eligible": c.eligible,
+        "excluded_reason": c.excluded_reason,
+        "score": c.score,
+        "parts": c.parts,
+        "rank": c.rank,
+        "chosen": c.chosen,
+    }
 
 
 async def stored_decision(database: Database, request_id: str) -> db.StoredDecision | None:
@@ -289,7 +299,7 @@ async def decide(database: Database, capacity: ServiceClient, clock: Clock, requ
         referral_id=request.referral_id,
         outcome=values["outcome"],
         unit_id=values["proposed_unit_id"],
-        weighed=len(ranking.candidates),
+        weighed=len(ranking.candidates) + len(ranking.rejected),
     )
     return decision_from_values(values)
 

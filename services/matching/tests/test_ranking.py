@@ -154,7 +154,12 @@ def test_capacity_rejections_are_kept_with_their_reason() -> None:
     rejected = [Rejected("full", "p1", True, "no_free_place"), Rejected("old", "p2", True, "age_out_of_range")]
     ranking = rank_units(wish(), [unit("ok")], rejected)
     reasons = {c.unit_id: c.excluded_reason for c in ranking.candidates}
-    assert reasons == {"ok": None, "full": "no_free_place", "old": "age_out_of_range"}
+    assert reasons == {"ok": None}
+    assert ranking.rejected == rejected
+    assert unmatched_reasons(rank_units(wish(), [], rejected), wish()) == [
+        "1 unit: does not take a child of this age",
+        "1 unit: no free place",
+    ]
 
 
 def test_offer_path_weighs_only_the_offered_unit() -> None:
