@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -96,7 +97,14 @@ class Context:
 _LOAD = sa.select(referrals).where(referrals.c.id == sa.bindparam("referral_id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
 _INSERT_REFERRAL = sa.insert(referrals).returning(*referrals.c)
-_UPDATE_REFERRAL = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id")).returning(*referrals.c)
+_UPDATE_WAITING_REFERRAL = (
+    sa.update(referrals)
+    .where(
+        referrals.c.id == sa.bindparam("referral_id"),
+        referrals.c.status.in_([Status.pending.value, Status.unmatched.value]),
+    )
+    .returning(*referrals.c)
+)
 _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
 _CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
@@ -110,15 +118,13 @@ _IDEMPOTENCY_KEY = (
 _INSERT_IDEMPOTENCY_KEY = sa.insert(idempotency_keys)
 _EARLIER_ANSWER = sa.select(idempotency_keys).where(*_IDEMPOTENCY_KEY)
 _KEEP_ANSWER = sa.update(idempotency_keys).where(*_IDEMPOTENCY_KEY)
-_KNOWN_PROVIDERS = (
-    sa.select(referrals.c.placement_provider_id)
-    .where(
-        referrals.c.client_key == sa.bindparam("client_key"),
-        referrals.c.id != sa.bindparam("referral_id"),
-        referrals.c.placement_provider_id.is_not(None),
-        sa.or_(referrals.c.end_date.is_(None), referrals.c.end_date >= sa.bindparam("since")),
-    )
-    .distinct()
+# The child's other stays, current or ended within the continuity window (a placed referral has its
+# provider and no end date yet).
+_RECENT_STAYS = sa.select(referrals).where(
+    referrals.c.client_key == sa.bindparam("client_key"),
+    referrals.c.id != sa.bindparam("referral_id"),
+    referrals.c.placement_provider_id.is_not(None),
+    sa.or_(referrals.c.end_date.is_(None), referrals.c.end_date >= sa.bindparam("since")),
 )
 
 
@@ -386,26 +392,31 @@ async def submit_referral(
     )
     body_hash = _body_hash(body)
     try:
-        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash)
+        # A key is nearly always new: it is not looked up first, its unique index refuses a repeat.
+        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash, repeated=False)
     except IntegrityError:
-        # Another request with the same key won the race; answer as that one did.
-        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash)
+        # The key was used before, or by a request racing this one: answer as that one did.
+        stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash, repeated=True)
     if not isinstance(stored, _Stored):
         return stored
-    asked = await _ask_matching(ctx, stored.request, stored.payload)
-    async with ctx.database.read() as session:
-        # As the decision left it; read again only when matching was out of reach or another worker
-        # applied the decision (the stored row is then older than what the database holds).
-        row = asked[1] if asked is not None and asked[1] is not None else await _load(session, stored.referral["id"])
-        assert row is not None
-        answer = (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
-    if idempotency_key:
+    answered: list[dict[str, Any]] = []
+
+    async def answer(session: AsyncSession, row: Row) -> None:
+        """The referral as the decision left it, kept as the key's answer in the same transaction."""
+        rendered = (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
+        if idempotency_key:
+            keep = {"by_org": principal.org, "by_key": idempotency_key, "status_code": 201, "response": rendered}
+            await session.execute(_KEEP_ANSWER, keep)
+        answered.append(rendered)
+
+    await _ask_matching(ctx, stored.request, stored.payload, then=answer)
+    if not answered:
+        # Matching was out of reach, or another worker applied the decision: what is stored now.
         async with ctx.database.transaction() as session:
-            await session.execute(
-                _KEEP_ANSWER,
-                {"by_org": principal.org, "by_key": idempotency_key, "status_code": 201, "response": answer},
-            )
-    return 201, answer
+            row = await _load(session, stored.referral["id"])
+            assert row is not None
+            await answer(session, row)
+    return 201, answered[0]
 
 
 @dataclass(frozen=True)
@@ -418,12 +429,19 @@ class _Stored:
 
 
 async def _store_referral(
-    ctx: Context, principal: Principal, body: ReferralIn, idempotency_key: str | None, body_hash: str
+    ctx: Context,
+    principal: Principal,
+    body: ReferralIn,
+    idempotency_key: str | None,
+    body_hash: str,
+    *,
+    repeated: bool,
 ) -> _Stored | tuple[int, dict[str, Any]]:
-    """The stored referral with its first match request, or the earlier answer for a repeated key."""
+    """The stored referral with its first match request, or (`repeated`: after the key was refused)
+    the earlier answer for the key."""
     now = ctx.now()
     async with ctx.database.transaction() as session:
-        if idempotency_key:
+        if idempotency_key and repeated:
             earlier = (
                 (await session.execute(_EARLIER_ANSWER, {"by_org": principal.org, "by_key": idempotency_key}))
                 .mappings()
@@ -475,24 +493,29 @@ async def _store_referral(
                 },
             )
         await _log_access(session, principal, "create", [row], now)
-        await signals.on_referral_submitted(session, row, now)
+        recent = await _recent_stays(session, row["client_key"], referral_id, ctx.today())
+        await signals.on_referral_submitted(session, row, recent, now)
         request = await _insert_match_request(session, ctx, referral_id, 1, None)
-        payload = _decision_payload(
-            ctx, row, request, await _known_provider_ids(session, row["client_key"], referral_id, ctx.today())
-        )
-        return _Stored(row, request, payload)
+        return _Stored(row, request, _decision_payload(ctx, row, request, _providers_of(recent)))
 
 
 # --- matching through the outbox ------------------------------------------------------------------
 
 
-async def _known_provider_ids(session: AsyncSession, client_key: str, referral_id: str, today: date) -> list[str]:
-    """Continuity: providers that had this child in a current stay or one ended within a year."""
+async def _recent_stays(session: AsyncSession, client_key: str, referral_id: str, today: date) -> list[Row]:
+    """The child's other stays that are current or ended within the continuity window."""
     since = today - timedelta(days=domain.CONTINUITY_DAYS)
-    rows = await session.execute(
-        _KNOWN_PROVIDERS, {"client_key": client_key, "referral_id": referral_id, "since": since}
-    )
-    return sorted(str(provider) for provider in rows.scalars())
+    found = await session.execute(_RECENT_STAYS, {"client_key": client_key, "referral_id": referral_id, "since": since})
+    return list(found.mappings().all())
+
+
+def _providers_of(recent: list[Row]) -> list[str]:
+    """Continuity: the providers that had this child in a current stay or one ended within a year."""
+    return sorted({str(stay["placement_provider_id"]) for stay in recent})
+
+
+async def _known_provider_ids(session: AsyncSession, client_key: str, referral_id: str, today: date) -> list[str]:
+    return _providers_of(await _recent_stays(session, client_key, referral_id, today))
 
 
 async def _decision_request(ctx: Context, request: Row) -> dict[str, Any] | None:
@@ -562,12 +585,21 @@ async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None
     return None if asked is None else asked[0]
 
 
+# What a caller does with the referral as the decision left it, in the transaction that applied it.
+_Then = Callable[[AsyncSession, Row], Awaitable[None]]
+
+
 async def _ask_matching(
-    ctx: Context, request: Row, payload: dict[str, Any], *, retry_at: datetime | None = None
+    ctx: Context,
+    request: Row,
+    payload: dict[str, Any],
+    *,
+    retry_at: datetime | None = None,
+    then: _Then | None = None,
 ) -> tuple[dict[str, Any], Row | None] | None:
-    """Send one claimed match request to matching and apply the decision. Returns the decision and
-    the referral as it stands after it, or None when matching could not be reached (the request
-    stays open for the outbox worker)."""
+    """Send one claimed match request to matching and apply the decision (`then`: see _apply_decision).
+    Returns the decision and the referral as it stands after it, or None when matching could not be
+    reached (the request stays open for the outbox worker)."""
     try:
         decision = await clients.request_decision(ctx.matching, payload)
     except clients.MatchingUnreachable as exc:
@@ -587,12 +619,15 @@ async def _ask_matching(
                 )
             )
         return None
-    return decision, await _apply_decision(ctx, request, decision)
+    return decision, await _apply_decision(ctx, request, decision, then=then)
 
 
-async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) -> Row | None:
-    """Record matching's answer on the referral; returns the referral as it stands afterwards (None
-    when another replica applied the same decision first, or the referral is gone)."""
+async def _apply_decision(
+    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None
+) -> Row | None:
+    """Record matching's answer on the referral, then call `then` with it before committing; returns
+    the referral as it stands afterwards (None when another replica applied the same decision first,
+    or the referral is gone)."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
     orphaned_reservation: str | None = None
@@ -602,46 +637,42 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any]) 
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             # Another replica applied the same decision (same request_id, same reservation) already.
             return None
-        row = await _load(session, request["referral_id"], lock=True)
-        waiting = row is not None and row["status"] in (Status.pending, Status.unmatched)
-        if row is None or not waiting:
-            # Withdrawn (or otherwise moved on) while matching worked: give back any place it held.
-            orphaned_reservation = proposal.get("reservation_id") if proposal else None
-        elif proposal is not None:
-            proposed = await session.execute(
-                _UPDATE_REFERRAL,
-                {
-                    "referral_id": row["id"],
-                    "status": Status.proposed.value,
-                    "proposal_unit_id": proposal["unit_id"],
-                    "proposal_provider_id": proposal["provider_id"],
-                    "proposal_in_region": bool(proposal["in_region"]),
-                    "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
-                    "proposal_reasons": list(proposal.get("reasons") or []),
-                    "proposal_reservation_id": proposal["reservation_id"],
-                    "proposal_decision_id": decision.get("id"),
-                    "unmatched_reasons": None,
-                    "updated_at": now,
-                },
-            )
-            await _remember_provider(session, row["id"], proposal["provider_id"], now)
-            await _log_access(session, SYSTEM, "propose", [row], now)
-            row = proposed.mappings().one()
+        changes: dict[str, Any] | None = None
+        if proposal is not None:
+            changes = {
+                "status": Status.proposed.value,
+                "proposal_unit_id": proposal["unit_id"],
+                "proposal_provider_id": proposal["provider_id"],
+                "proposal_in_region": bool(proposal["in_region"]),
+                "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
+                "proposal_reasons": list(proposal.get("reasons") or []),
+                "proposal_reservation_id": proposal["reservation_id"],
+                "proposal_decision_id": decision.get("id"),
+                "unmatched_reasons": None,
+            }
         elif request["unit_id"] is None:
             reasons = decision.get("reasons")
             unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-            unmatched = await session.execute(
-                _UPDATE_REFERRAL,
-                {
-                    "referral_id": row["id"],
-                    "status": Status.unmatched.value,
-                    "unmatched_reasons": unmatched_reasons,
-                    "updated_at": now,
-                },
-            )
+            changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
+        # Written only while the child still waits; the row lock of the UPDATE orders it after a
+        # withdrawal that came first.
+        row = None
+        if changes is not None:
+            values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
+            row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
+        if row is None:
+            # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
+            # matching worked: then any place it held is given back.
+            row = await _load(session, request["referral_id"])
+            orphaned_reservation = proposal.get("reservation_id") if proposal and changes else None
+        elif proposal is not None:
+            await _remember_provider(session, row["id"], proposal["provider_id"], now)
+            await _log_access(session, SYSTEM, "propose", [row], now)
+        else:
             await _log_access(session, SYSTEM, "unmatched", [row], now)
-            await signals.on_unmatched(session, row, unmatched_reasons, now)
-            row = unmatched.mappings().one()
+            await signals.on_unmatched(session, row, row["unmatched_reasons"], now)
+        if then is not None and row is not None:
+            await then(session, row)
     if orphaned_reservation:
         try:
             await clients.release_reservation(ctx.capacity, orphaned_reservation)

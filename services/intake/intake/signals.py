@@ -108,22 +108,12 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-# Built once: every submission asks it.
-_PLACED_ELSEWHERE = sa.select(referrals).where(
-    referrals.c.client_key == sa.bindparam("client_key"),
-    referrals.c.id != sa.bindparam("referral_id"),
-    referrals.c.status == Status.placed.value,
-)
-
-
-async def on_referral_submitted(session: AsyncSession, row: Row, now: datetime) -> None:
-    """A new referral for a child who is still placed: the child is about to move on."""
-    current = (
-        (await session.execute(_PLACED_ELSEWHERE, {"client_key": row["client_key"], "referral_id": row["id"]}))
-        .mappings()
-        .all()
-    )
-    for stay in current:
+async def on_referral_submitted(session: AsyncSession, row: Row, recent_stays: Iterable[Row], now: datetime) -> None:
+    """A new referral for a child who is still placed: the child is about to move on. `recent_stays` are
+    the child's other current or recent stays, as the submission read them."""
+    for stay in recent_stays:
+        if stay["status"] != Status.placed:
+            continue
         await open_signal(
             session,
             SignalType.onward_placement,
