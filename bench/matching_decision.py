@@ -230,10 +230,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from matching.settings import MatchingSettings
 
     configure_logging("WARNING")
-    # httpx's in-process ASGI transport asks sniffio whether trio runs, on every request; without
-    # sniffio installed that is a failed import, searched along sys.path each time. A cost of this
-    # harness only (the services talk over real HTTP), so it is answered once, here.
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
