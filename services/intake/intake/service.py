@@ -227,11 +227,13 @@ def _shows_bsn(principal: Principal, row: Row) -> bool:
     return False
 
 
-async def _extensions(session: AsyncSession, referral_ids: list[str]) -> dict[str, list[CrisisExtensionOut]]:
+async def _extensions(session: AsyncSession, rows: list[Row]) -> dict[str, list[CrisisExtensionOut]]:
+    """The crisis extensions of the referrals that show them: only a crisis stay has an end date to extend."""
     found: dict[str, list[CrisisExtensionOut]] = {}
+    referral_ids = [row["id"] for row in rows if row["crisis_end_date"] is not None]
     if not referral_ids:
         return found
-    rows = (
+    extended = (
         (
             await session.execute(
                 sa.select(crisis_extensions)
@@ -242,7 +244,7 @@ async def _extensions(session: AsyncSession, referral_ids: list[str]) -> dict[st
         .mappings()
         .all()
     )
-    for ext in rows:
+    for ext in extended:
         found.setdefault(ext["referral_id"], []).append(
             CrisisExtensionOut(
                 days=ext["days"],
@@ -320,7 +322,7 @@ async def _render_one(session: AsyncSession, ctx: Context, row: Row, principal: 
         row,
         principal,
         ctx.today(),
-        await _extensions(session, [row["id"]]),
+        await _extensions(session, [row]),
         await signals.open_signals_about(session, principal, [row]),
     )
 
@@ -741,7 +743,7 @@ async def _render_listed(
 ) -> list[ReferralOut]:
     """Referrals shown in a list: each one shown is logged as listed."""
     await _log_access(session, principal, "list", rows, ctx.now())
-    extensions = await _extensions(session, [row["id"] for row in rows])
+    extensions = await _extensions(session, rows)
     shown_signals = await signals.open_signals_about(session, principal, rows)
     today = ctx.today()
     return [_render(row, principal, today, extensions, shown_signals) for row in rows]

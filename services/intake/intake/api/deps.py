@@ -8,7 +8,7 @@ from common.auth import Principal, require_roles
 from intake.service import Context
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     return Context.of(request.app)
 
 
