@@ -583,8 +583,7 @@ async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None
     payload = await _decision_request(ctx, request)
     if payload is None:
         return None
-    asked = await _ask_matching(ctx, request, payload, retry_at=retry_at)
-    return None if asked is None else asked[0]
+    return await _ask_matching(ctx, request, payload, retry_at=retry_at)
 
 
 # What a caller does with the referral as the decision left it, in the transaction that applied it.
@@ -598,10 +597,10 @@ async def _ask_matching(
     *,
     retry_at: datetime | None = None,
     then: _Then | None = None,
-) -> tuple[dict[str, Any], Row | None] | None:
+) -> dict[str, Any] | None:
     """Send one claimed match request to matching and apply the decision (`then`: see _apply_decision).
-    Returns the decision and the referral as it stands after it, or None when matching could not be
-    reached (the request stays open for the outbox worker)."""
+    Returns the decision, or None when matching could not be reached (the request stays open for the
+    outbox worker)."""
     try:
         decision = await clients.request_decision(ctx.matching, payload)
     except clients.MatchingUnreachable as exc:
@@ -621,15 +620,13 @@ async def _ask_matching(
                 )
             )
         return None
-    return decision, await _apply_decision(ctx, request, decision, then=then)
+    await _apply_decision(ctx, request, decision, then=then)
+    return decision
 
 
-async def _apply_decision(
-    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None
-) -> Row | None:
-    """Record matching's answer on the referral, then call `then` with it before committing; returns
-    the referral as it stands afterwards (None when another replica applied the same decision first,
-    or the referral is gone)."""
+async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None) -> None:
+    """Record matching's answer on the referral, then call `then` with the referral as it stands before
+    committing (not when another replica applied the same decision first, or the referral is gone)."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
     orphaned_reservation: str | None = None
@@ -638,7 +635,7 @@ async def _apply_decision(
         closed = await session.execute(_CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now})
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             # Another replica applied the same decision (same request_id, same reservation) already.
-            return None
+            return
         changes: dict[str, Any] | None = None
         if proposal is not None:
             changes = {
@@ -665,8 +662,10 @@ async def _apply_decision(
         if row is None:
             # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
             # matching worked: then any place it held is given back.
-            row = await _load(session, request["referral_id"])
-            orphaned_reservation = proposal.get("reservation_id") if proposal and changes else None
+            if proposal is not None:
+                orphaned_reservation = proposal.get("reservation_id")
+            if then is not None:
+                row = await _load(session, request["referral_id"])
         elif proposal is not None:
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
             await _log_access(session, SYSTEM, "propose", [row], now)
@@ -680,7 +679,6 @@ async def _apply_decision(
             await clients.release_reservation(ctx.capacity, orphaned_reservation)
         except Exception as exc:  # capacity lets the hold expire on its own at hold_until
             log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
-    return row
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
@@ -1307,10 +1305,10 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
             payload = _decision_payload(
                 ctx, row, request, await _known_provider_ids(session, row["client_key"], row["id"], today)
             )
-        asked = await _ask_matching(ctx, request, payload)
-        if asked is not None:
+        decision = await _ask_matching(ctx, request, payload)
+        if decision is not None:
             matched += 1
-            if asked[0].get("outcome") == "proposed":
+            if decision.get("outcome") == "proposed":
                 place.left -= 1
     async with ctx.database.transaction() as session:
         updated = await session.execute(
