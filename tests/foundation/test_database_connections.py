@@ -37,31 +37,3 @@ async def test_a_connection_the_server_closed_is_replaced_on_checkout(tmp_path: 
     finally:
         await database.dispose()
         await drop_database(name)
-
-
-async def test_a_read_runs_outside_a_transaction_and_a_snapshot_inside_one(tmp_path: Path) -> None:
-    """On PostgreSQL a read is not wrapped in BEGIN and COMMIT (each query sees what was committed when it
-    started), while a snapshot is one transaction; on SQLite both are one transaction."""
-    url, name = await create_database("reads", tmp_path)
-    database = Database(url)
-    clock = text("SELECT now()")
-    try:
-        if backend() != "postgresql":
-            async with database.read() as session:
-                assert session.in_transaction()
-            return
-        async with database.read() as session:
-            # now() is the start of the transaction: it moves between the queries only without one.
-            first = await session.scalar(clock)
-            await asyncio.sleep(0.05)
-            second = await session.scalar(clock)
-            pending = await session.scalar(text("SELECT pg_current_xact_id_if_assigned() IS NULL"))
-        assert second > first and pending
-        async with database.snapshot() as session:
-            first = await session.scalar(clock)
-            await asyncio.sleep(0.05)
-            second = await session.scalar(clock)
-        assert second == first
-    finally:
-        await database.dispose()
-        await drop_database(name)

@@ -116,12 +116,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sqlite = is_sqlite(url)
-        # On PostgreSQL a read runs without BEGIN and COMMIT (two round trips of three for a one-query
-        # read): at READ COMMITTED each statement sees its own snapshot inside a transaction too.
-        # SQLite's BEGIN costs no round trip, and there a read keeps one snapshot for all its queries.
-        reader_bind = self.engine if self.sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._reader = async_sessionmaker(reader_bind, expire_on_commit=False)
-        self._snapshot = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         writer_bind = self.engine.execution_options(sqlite_immediate=True) if self.sqlite else self.engine
         self._writer = async_sessionmaker(writer_bind, expire_on_commit=False)
 
@@ -133,14 +128,7 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """Reads of one use case; each query sees what was committed when it started."""
         async with self._reader() as session, session.begin():
-            yield session
-
-    @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[AsyncSession]:
-        """Reads in one transaction, as a streamed result (a server-side cursor) needs on PostgreSQL."""
-        async with self._snapshot() as session, session.begin():
             yield session
 
     async def ping(self) -> None:

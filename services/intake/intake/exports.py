@@ -131,7 +131,7 @@ async def _stream(
     ctx: Context, header: Sequence[str], query: sa.Select[Any], render: Callable[[sa.RowMapping], list[Any]]
 ) -> AsyncIterator[str]:
     yield _lines([header])
-    async with ctx.database.snapshot() as session:
+    async with ctx.database.read() as session:
         result = await session.stream(query.execution_options(yield_per=BATCH))
         async for batch in result.mappings().partitions(BATCH):
             yield _lines([render(row) for row in batch])
