@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -104,9 +105,22 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def conflict_insert(session: AsyncSession, table: Any) -> Any:
     """An INSERT that can say what to do ON CONFLICT, in the dialect of the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return _dialect_insert(session.get_bind().dialect.name, table)
+
+
+def insert_or_skip(session: AsyncSession, table: Any, *unique: str) -> Any:
+    """An INSERT that leaves out a row whose `unique` columns are taken already, built once per dialect
+    and table; its values are bound at execution."""
+    return _insert_or_skip(session.get_bind().dialect.name, table, unique)
+
+
+def _dialect_insert(dialect: str, table: Any) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+@functools.cache
+def _insert_or_skip(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
+    return _dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 class Database:

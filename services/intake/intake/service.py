@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import Clock, as_utc
-from common.db import Database, conflict_insert
+from common.db import Database, insert_or_skip
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
 from common.http import ServiceClient
 from common.logging import get_logger
@@ -166,9 +166,8 @@ async def _log_access(session: AsyncSession, principal: Principal, action: str, 
 async def _remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:
     """The provider may see the referral from now on; kept once, however often it is proposed."""
     await session.execute(
-        conflict_insert(session, referral_providers)
-        .values(referral_id=referral_id, provider_id=provider_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=[referral_providers.c.referral_id, referral_providers.c.provider_id])
+        insert_or_skip(session, referral_providers, "referral_id", "provider_id"),
+        {"referral_id": referral_id, "provider_id": provider_id, "created_at": now},
     )
 
 

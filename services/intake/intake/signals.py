@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
-from common.db import conflict_insert
+from common.db import insert_or_skip
 from common.errors import Conflict, Forbidden, NotFound
 from intake.db import access_log, referrals, signals
 from intake.domain import Status
@@ -88,20 +88,8 @@ async def open_signal(
         "detail": detail,
         "created_at": now,
     }
-    result = await session.execute(_open_once(session), values)
+    result = await session.execute(insert_or_skip(session, signals, "open_key"), values)
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-_OPEN_STATEMENTS: dict[str, Any] = {}
-
-
-def _open_once(session: AsyncSession) -> Any:
-    """The INSERT that opens a signal, built once per database dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in _OPEN_STATEMENTS:
-        statement = conflict_insert(session, signals).on_conflict_do_nothing(index_elements=["open_key"])
-        _OPEN_STATEMENTS[dialect] = statement
-    return _OPEN_STATEMENTS[dialect]
 
 
 def _day(value: date | None) -> str | None:

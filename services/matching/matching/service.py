@@ -214,37 +214,44 @@ def weighed_json(ranking: Ranking) -> str:
     ranked units best first, then those capacity left out, then those the central point's rules left out."""
     return orjson.dumps(
         [
-            *(_candidate_json(c) for c in ranking.candidates if c.rank is not None),
+            *(_weighed_entry(c) for c in ranking.candidates if c.rank is not None),
             *(
-                {
-                    "unit_id": unit_id,
-                    "provider_id": provider_id,
-                    "in_region": in_region,
-                    "eligible": False,
-                    "excluded_reason": reason,
-                    "score": None,
-                    "parts": {},
-                    "rank": None,
-                    "chosen": False,
-                }
+                _candidate_entry(unit_id, provider_id, in_region, False, reason, None, {}, None, False)
                 for unit_id, provider_id, in_region, reason in ranking.rejected
             ),
-            *(_candidate_json(c) for c in ranking.candidates if c.rank is None),
+            *(_weighed_entry(c) for c in ranking.candidates if c.rank is None),
         ]
     ).decode()
 
 
-def _candidate_json(c: Weighed) -> dict[str, Any]:
+def _weighed_entry(c: Weighed) -> dict[str, Any]:
+    return _candidate_entry(
+        c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
+    )
+
+
+def _candidate_entry(
+    unit_id: str,
+    provider_id: str,
+    in_region: bool,
+    eligible: bool,
+    excluded_reason: str | None,
+    score: float | None,
+    parts: dict[str, float],
+    rank: int | None,
+    chosen: bool,
+) -> dict[str, Any]:
+    """One weighed unit in the shape of schemas.Candidate."""
     return {
-        "unit_id": c.unit_id,
-        "provider_id": c.provider_id,
-        "in_region": c.in_region,
-        "eligible": c.eligible,
-        "excluded_reason": c.excluded_reason,
-        "score": c.score,
-        "parts": c.parts,
-        "rank": c.rank,
-        "chosen": c.chosen,
+        "unit_id": unit_id,
+        "provider_id": provider_id,
+        "in_region": in_region,
+        "eligible": eligible,
+        "excluded_reason": excluded_reason,
+        "score": score,
+        "parts": parts,
+        "rank": rank,
+        "chosen": chosen,
     }
 
 
