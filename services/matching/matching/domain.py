@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -114,16 +114,18 @@ def distance_km(a: str, b: str) -> float | None:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A unit that capacity found suitable on its hard rules (care type, target group, age, a free place)."""
+class Unit(NamedTuple):
+    """A unit that capacity found suitable on its hard rules (care type, target group, age, a free place).
+
+    A tuple in the order of capacity's compact array, so that a decision over hundreds of units
+    takes them as read (`Unit._make`)."""
 
     id: str
     provider_id: str
     provider_role: str
     municipality_code: str
     in_region: bool
-    specialisms: frozenset[str]
+    specialisms: Collection[str]
     part_time: bool
 
 
@@ -248,6 +250,13 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     }
 
 
+def _score_key(unit: Unit, wish: Wish) -> tuple[object, ...]:
+    """What `score_parts` looks at in a unit, for the given wish."""
+    covered = sum(1 for need in wish.needs if need in unit.specialisms) if wish.needs else 0
+    known = unit.provider_id in wish.known_provider_ids
+    return unit.in_region, unit.municipality_code, covered, known, unit.provider_role, unit.part_time
+
+
 def explain(unit: Unit, wish: Wish) -> list[str]:
     """The words that explain an eligible unit's score parts to a coordinator, in the same order."""
     reasons: list[str] = []
@@ -328,18 +337,19 @@ def rank_units(
             eligible.append(unit)
 
     scored: list[Weighed] = []
+    # Units alike in everything the score looks at share one score: a large region has hundreds of
+    # units and only tens of different scores.
+    scores: dict[tuple[object, ...], tuple[dict[str, float], float]] = {}
     for unit in eligible:
-        parts = score_parts(unit, wish)
+        key = _score_key(unit, wish)
+        known = scores.get(key)
+        if known is None:
+            parts = score_parts(unit, wish)
+            known = scores[key] = (parts, round(sum(parts.values()), 2))
+        parts, score = known
         scored.append(
             Weighed(
-                unit.id,
-                unit.provider_id,
-                unit.in_region,
-                eligible=True,
-                score=round(sum(parts.values()), 2),
-                parts=parts,
-                unit=unit,
-                wish=wish,
+                unit.id, unit.provider_id, unit.in_region, eligible=True, score=score, parts=parts, unit=unit, wish=wish
             )
         )
     # The unit id only makes the order reproducible between equal scores; it carries no preference.

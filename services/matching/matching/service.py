@@ -86,7 +86,7 @@ async def fetch_candidates(
     body = orjson.loads(response.content)
     # The compact view's arrays: [id, provider_id, provider_role, municipality_code, in_region,
     # specialisms, part_time] and [unit_id, provider_id, in_region, reason].
-    units = [Unit(u[0], u[1], u[2], u[3], u[4], frozenset(u[5] or ()), u[6]) for u in body["units"]]
+    units = list(map(Unit._make, body["units"]))
     rejected: list[Rejected] = body["excluded"]  # arrays in the order of Rejected, used as they are
     return Read(units, rejected, body.get("outside_excluded") or {}, int(body.get("outside_fitting") or 0))
 
@@ -210,49 +210,64 @@ def decision_values(
 
 
 def weighed_json(ranking: Ranking) -> str:
-    """Every unit weighed, in the shape of schemas.Candidate, as the JSON stored with the decision: the
-    ranked units best first, then those capacity left out, then those the central point's rules left out."""
+    """Every unit weighed, as the JSON record stored with the decision: the ranked units best first,
+    then those capacity left out, then those the central point's rules left out.
+
+    Each unit is an array, not an object, to keep a record of a thousand units small and quick to
+    write: `[unit_id, provider_id, in_region, eligible, excluded_reason, score, parts, rank, chosen]`
+    for a unit weighed here, and capacity's own `[unit_id, provider_id, in_region, reason]` for one
+    it left out. `candidates` turns the record into the shape of schemas.Candidate."""
     return orjson.dumps(
         [
             *(_weighed_entry(c) for c in ranking.candidates if c.rank is not None),
-            *(
-                _candidate_entry(unit_id, provider_id, in_region, False, reason, None, {}, None, False)
-                for unit_id, provider_id, in_region, reason in ranking.rejected
-            ),
+            *ranking.rejected,
             *(_weighed_entry(c) for c in ranking.candidates if c.rank is None),
         ]
     ).decode()
 
 
-def _weighed_entry(c: Weighed) -> dict[str, Any]:
-    return _candidate_entry(
-        c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
-    )
+def _weighed_entry(c: Weighed) -> tuple[Any, ...]:
+    return c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
 
 
-def _candidate_entry(
-    unit_id: str,
-    provider_id: str,
-    in_region: bool,
-    eligible: bool,
-    excluded_reason: str | None,
-    score: float | None,
-    parts: dict[str, float],
-    rank: int | None,
-    chosen: bool,
-) -> dict[str, Any]:
-    """One weighed unit in the shape of schemas.Candidate."""
-    return {
-        "unit_id": unit_id,
-        "provider_id": provider_id,
-        "in_region": in_region,
-        "eligible": eligible,
-        "excluded_reason": excluded_reason,
-        "score": score,
-        "parts": parts,
-        "rank": rank,
-        "chosen": chosen,
-    }
+_CANDIDATE_FIELDS = (
+    "unit_id",
+    "provider_id",
+    "in_region",
+    "eligible",
+    "excluded_reason",
+    "score",
+    "parts",
+    "rank",
+    "chosen",
+)
+
+
+def candidates(weighed: str) -> list[dict[str, Any]]:
+    """A stored record of weighed units in the shape of schemas.Candidate. Records written before
+    units were stored as arrays hold that shape already."""
+    found: list[dict[str, Any]] = []
+    for entry in orjson.loads(weighed):
+        if isinstance(entry, dict):
+            found.append(entry)
+        elif len(entry) == len(_CANDIDATE_FIELDS):
+            found.append(dict(zip(_CANDIDATE_FIELDS, entry, strict=True)))
+        else:
+            unit_id, provider_id, in_region, reason = entry
+            found.append(
+                {
+                    "unit_id": unit_id,
+                    "provider_id": provider_id,
+                    "in_region": in_region,
+                    "eligible": False,
+                    "excluded_reason": reason,
+                    "score": None,
+                    "parts": {},
+                    "rank": None,
+                    "chosen": False,
+                }
+            )
+    return found
 
 
 async def stored_decision(database: Database, request_id: str) -> db.StoredDecision | None:
@@ -338,11 +353,11 @@ def to_decision(row: db.StoredDecision) -> Decision:
 
 
 def decision_json(row: db.DecisionRow) -> dict[str, Any]:
-    """A stored decision with its candidates, ready for orjson: the stored candidate list goes out
-    as it was stored, without being parsed and validated again unit by unit."""
+    """A stored decision with its candidates, ready for orjson: the candidates are not validated
+    again unit by unit."""
     return {
         **to_decision(row).model_dump(mode="json"),
-        "candidates": orjson.Fragment(row.weighed),
+        "candidates": candidates(row.weighed),
         "outside_counted": row.outside_counted or {},
     }
 

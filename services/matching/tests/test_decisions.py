@@ -9,7 +9,9 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import orjson
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from common.testing import bearer
 
@@ -411,6 +413,52 @@ async def test_decision_is_read_back_with_every_unit_weighed(
     ]
     as_coordinator = await matching.get(f"/v1/decisions/{decision['id']}", headers=COORDINATOR)
     assert as_coordinator.status_code == 200
+
+
+async def test_the_record_gives_every_field_of_every_unit_weighed_also_for_a_record_of_the_earlier_shape(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI
+) -> None:
+    nearby = await provider(capacity, "strategic")
+    best = await unit(capacity, nearby, municipality=DELFT)
+    second = await place_unit(capacity, municipality=ZOETERMEER)
+    elsewhere = await provider(capacity)
+    too_young = await unit(capacity, elsewhere, ages=(16, 17))
+    declined = await unit(capacity, elsewhere)
+
+    decision = await decide(matching, excluded_unit_ids=[declined])
+    record = await stored(matching, decision["id"])
+
+    left_out = {"eligible": False, "score": None, "parts": {}, "rank": None, "chosen": False, "in_region": True}
+    assert record["candidates"][0] == {
+        "unit_id": best,
+        "provider_id": nearby,
+        "in_region": True,
+        "eligible": True,
+        "excluded_reason": None,
+        "score": 70.0,
+        "parts": {
+            "region_ground": 0.0,
+            "needs": 40.0,
+            "proximity": 25.0,
+            "continuity": 0.0,
+            "contract_role": 5.0,
+            "part_time": 0.0,
+        },
+        "rank": 1,
+        "chosen": True,
+    }
+    assert [(c["unit_id"], c["rank"], c["chosen"]) for c in record["candidates"][1:2]] == [(second, 2, False)]
+    assert record["candidates"][2:] == [
+        {"unit_id": too_young, "provider_id": elsewhere, "excluded_reason": "age_out_of_range", **left_out},
+        {"unit_id": declined, "provider_id": elsewhere, "excluded_reason": "declined", **left_out},
+    ]
+    # Records written before the weighed units were stored as arrays hold them as objects: they read the same.
+    async with matching_app.state.database.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE decisions SET weighed = :weighed WHERE id = :id"),
+            {"weighed": orjson.dumps(record["candidates"]).decode(), "id": decision["id"]},
+        )
+    assert await stored(matching, decision["id"]) == record
 
 
 async def test_decisions_of_a_referral_are_listed_newest_first(
