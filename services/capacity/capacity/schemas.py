@@ -156,6 +156,7 @@ class Excluded(BaseModel):
 
 CandidateRegion = Literal["inside", "outside", "all"]
 ExcludedOutside = Literal["list", "count"]
+ExcludedUnfit = Literal["list", "count"]
 CandidateView = Literal["full", "compact"]
 
 
@@ -175,6 +176,9 @@ class Candidates(BaseModel):
     # With excluded_outside=count: the units outside that cannot take the child, counted per reason
     # instead of listed.
     outside_excluded: dict[ExclusionReason, int] | None = None
+    # With excluded_unfit=count: the units whose own ages or target groups do not admit the child,
+    # counted per reason instead of listed (units outside counted in outside_excluded excepted).
+    unfit_excluded: dict[ExclusionReason, int] | None = None
 
 
 class Epoch(BaseModel):

@@ -20,16 +20,19 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     bindparam,
     cast,
     exists,
     false,
     func,
     insert,
+    not_,
     null,
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +63,7 @@ from capacity.schemas import (
     CandidateView,
     ConfirmationOut,
     ExcludedOutside,
+    ExcludedUnfit,
     OccupancyOut,
     ProviderCreate,
     ProviderList,
@@ -630,42 +634,70 @@ class CandidateQuery:
     region: CandidateRegion = "all"
     excluded_outside: ExcludedOutside = "list"
     view: CandidateView = "full"
+    excluded_unfit: ExcludedUnfit = "list"
+
+
+# The reasons of a unit whose own rules do not admit the child, as opposed to one that is full.
+UNFIT_REASONS = ("age_out_of_range", "target_group_not_served")
+
+
+@dataclass(frozen=True)
+class _CandidateStatements:
+    rows: Any
+    # Units counted instead of listed, as (in_region, reason, count); with region=inside also the
+    # units outside that could take the child, as (false, NULL, count). None when nothing is counted.
+    counts: Any | None
 
 
 @functools.cache
-def _candidate_statements(target_group: str, region: str, excluded_outside: str, view: str) -> tuple[Any, Any]:
-    """The two statements of one kind of candidates query, built once: building SQLAlchemy
-    expressions costs more than running them. Care type and age are bound at execution."""
+def _candidate_statements(
+    target_group: str, region: str, excluded_outside: str, excluded_unfit: str, view: str
+) -> _CandidateStatements:
+    """The statements of one kind of candidates query, built once: building SQLAlchemy expressions
+    costs more than running them. Care type and age are bound at execution."""
     reason = exclusion_reason(target_group, bindparam("age", type_=Integer))
     care_type = bindparam("care_type", type_=String)
+    # NULL-safe, so that "not counted" is true for a unit that can take the child.
+    why = func.coalesce(reason, "")
+    counted_inside = why.in_(UNFIT_REASONS) if excluded_unfit == "count" else None
+    counted_outside = why != "" if excluded_outside == "count" else counted_inside
+    counted = []
+    if counted_inside is not None and region != "outside":
+        counted.append(and_(_unit.in_region == true(), counted_inside))
+    if counted_outside is not None and region != "inside":
+        counted.append(and_(_unit.in_region == false(), counted_outside))
+    of_care_type = [_unit.care_type == care_type]
+    if region != "all":
+        of_care_type.append(_unit.in_region == (region == "inside"))
     rows = (
         select(*(_COMPACT_COLUMNS if view == "compact" else _FULL_COLUMNS), reason.label("reason"))
         .select_from(units.join(providers, providers.c.id == _unit.provider_id))
-        .where(_unit.care_type == care_type)
+        .where(*of_care_type)
         # The compact view is for matching, which ranks the units itself: inside the region first is
         # enough, and sorting hundreds of names by the database's collation cost more than the query.
         .order_by(*((_unit.in_region.desc(),) if view == "compact" else (_unit.in_region.desc(), _unit.name, _unit.id)))
     )
-    if region != "all":
-        rows = rows.where(_unit.in_region == (region == "inside"))
-    if excluded_outside == "count":
-        rows = rows.where(or_(_unit.in_region == true(), reason.is_(None)))
-    outside = (_unit.care_type == care_type, _unit.in_region == false())
+    counts: Any | None = None
+    if counted:
+        rows = rows.where(not_(or_(*counted)))
+        counts = (
+            select(_unit.in_region, reason, func.count())
+            .where(*of_care_type, or_(*counted))
+            .group_by(_unit.in_region, reason)
+        )
     if region == "inside":
         # Only the units outside that could take the child: a range of the covering index, no grouping.
-        # Asked in the same statement, as a last column (the database computes it once), and on its
-        # own only when the region has no unit of the care type at all.
         age = bindparam("age", type_=Integer)
-        fitting = select(null(), func.count()).where(
-            *outside,
+        fitting = select(false(), null(), func.count()).where(
+            _unit.care_type == care_type,
+            _unit.in_region == false(),
             _unit.age_min <= age,
             _unit.age_max >= age,
             _unit.capacity - _unit.occupied - _unit.reserved - _unit.blocked > 0,
             _unit[f"serves_{target_group}"] == true(),
         )
-        rows = rows.add_columns(fitting.with_only_columns(func.count()).scalar_subquery().label("outside_fitting"))
-        return rows, fitting
-    return rows, select(reason, func.count()).where(*outside).group_by(reason)
+        counts = fitting if counts is None else union_all(counts, fitting)
+    return _CandidateStatements(rows, counts)
 
 
 async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]:
@@ -673,24 +705,19 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
 
     All filtering is the database's: the reason is computed in SQL, and `region` narrows the rows to
     the units inside or outside the region, so that a decision without a ground to place outside
-    never reads the rest of the country. Units outside are also counted in SQL, per reason (NULL:
-    could take the child): with region=inside that count says what the region rule left out, and
-    with excluded_outside=count it replaces the list of units outside that cannot take the child.
+    never reads the rest of the country. What is counted instead of listed is counted in SQL, per
+    reason: with region=inside the units outside that could take the child (what the region rule
+    left out); with excluded_outside=count the units outside that cannot take the child; with
+    excluded_unfit=count the units whose own ages or target groups do not admit the child.
     JSON-ready, in the shape of schemas.Candidates.
     """
-    rows_query, outside_query = _candidate_statements(
-        query.target_group, query.region, query.excluded_outside, query.view
+    statements = _candidate_statements(
+        query.target_group, query.region, query.excluded_outside, query.excluded_unfit, query.view
     )
     values = {"care_type": query.care_type, "age": query.age}
-    count_outside = query.region == "inside" or query.excluded_outside == "count"
-    outside_counts: dict[str | None, int] = {}
     async with db.read() as session:
-        rows: Sequence[Any] = (await session.execute(rows_query, values)).all()
-        if query.region == "inside" and rows:
-            outside_counts = {None: int(rows[0][-1])}
-            rows = [row[:-1] for row in rows]
-        elif count_outside:
-            outside_counts = {why: int(count) for why, count in (await session.execute(outside_query, values)).all()}
+        rows: Sequence[Any] = (await session.execute(statements.rows, values)).all()
+        counted = (await session.execute(statements.counts, values)).all() if statements.counts is not None else ()
     compact = query.view == "compact"
     shape = _compact_unit if compact else _full_unit
     units: list[Any] = []
@@ -704,10 +731,22 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
         else:
             excluded.append({"unit_id": row[0], "provider_id": row[1], "in_region": bool(row[2]), "reason": why})
     found: dict[str, Any] = {"units": units, "excluded": excluded}
+    outside_fitting = 0
+    outside_excluded: dict[str, int] = {}
+    unfit_excluded: dict[str, int] = {}
+    for in_region, why, count in counted:
+        if why is None:
+            outside_fitting = int(count)
+        elif not in_region and query.excluded_outside == "count":
+            outside_excluded[why] = int(count)
+        else:
+            unfit_excluded[why] = unfit_excluded.get(why, 0) + int(count)
     if query.region == "inside":
-        found["outside_fitting"] = outside_counts.get(None, 0)
-    elif query.excluded_outside == "count":
-        found["outside_excluded"] = {why: count for why, count in outside_counts.items() if why is not None}
+        found["outside_fitting"] = outside_fitting
+    if query.excluded_outside == "count":
+        found["outside_excluded"] = outside_excluded
+    if query.excluded_unfit == "count":
+        found["unfit_excluded"] = unfit_excluded
     return found
 
 

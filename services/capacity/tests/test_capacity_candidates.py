@@ -227,6 +227,41 @@ async def test_candidates_everywhere_list_the_region_and_count_the_rest(capacity
     assert sum(body["outside_excluded"].values()) == 3
 
 
+async def test_candidates_can_count_the_units_whose_own_rules_do_not_admit_the_child(
+    capacity: httpx.AsyncClient,
+) -> None:
+    ids = await _region_fixture(capacity)
+    provider = await create_provider(capacity)
+    inside_old = await create_unit(capacity, provider["id"], name="g-inside-old", age_min=16, age_max=17)
+    inside_ggz = await create_unit(capacity, provider["id"], name="h-inside-ggz", target_groups=["ggz"])
+    inside_lvb = await create_unit(capacity, provider["id"], name="i-inside-lvb", target_groups=["lvb"])
+    child = {"care_type": "residential", "target_group": "jo", "age": 14, "excluded_unfit": "count"}
+
+    for view in ("full", "compact"):
+        inside = (await candidates(capacity, **child, region="inside", view=view)).json()
+        everywhere = (await candidates(capacity, **child, excluded_outside="count", view=view)).json()
+        listed = (await candidates(capacity, **child, view=view)).json()
+
+        # A full unit stays listed: that it was full is true only at the moment of the decision.
+        assert len(inside["units"]) == 1 and len(inside["excluded"]) == 1
+        assert inside["unfit_excluded"] == {"age_out_of_range": 1, "target_group_not_served": 2}
+        assert inside["outside_fitting"] == 1
+        assert everywhere["unfit_excluded"] == {"age_out_of_range": 1, "target_group_not_served": 2}
+        assert everywhere["outside_excluded"] == {
+            "no_free_place": 1,
+            "age_out_of_range": 1,
+            "target_group_not_served": 1,
+        }
+        assert len(everywhere["units"]) == 2 and len(everywhere["excluded"]) == 1
+        # Without counting the units outside, those that do not admit the child are counted with the others.
+        assert listed["unfit_excluded"] == {"age_out_of_range": 2, "target_group_not_served": 3}
+        assert len(listed["excluded"]) == 2
+    unlisted = (await candidates(capacity, care_type="residential", target_group="jo", age=14, region="inside")).json()
+    unfit = {inside_old["id"], inside_ggz["id"], inside_lvb["id"]}
+    assert {e["unit_id"] for e in unlisted["excluded"]} == {ids["inside_full"], *unfit}
+    assert "unfit_excluded" not in unlisted
+
+
 async def test_candidates_compact_view_carries_what_matching_weighs(capacity: httpx.AsyncClient) -> None:
     provider = await create_provider(capacity, role="strategic")
     unit = await create_unit(capacity, provider["id"], specialisms=["trauma", "autism"], part_time=True)
@@ -242,7 +277,12 @@ async def test_candidates_compact_view_carries_what_matching_weighs(capacity: ht
 
 async def test_candidates_refuse_an_unknown_region_or_view(capacity: httpx.AsyncClient) -> None:
     params: dict[str, str | int] = {"care_type": "residential", "target_group": "jo", "age": 14}
-    for field, value in (("region", "abroad"), ("view", "wide"), ("excluded_outside", "hide")):
+    for field, value in (
+        ("region", "abroad"),
+        ("view", "wide"),
+        ("excluded_outside", "hide"),
+        ("excluded_unfit", "no"),
+    ):
         response = await candidates(capacity, **{**params, field: value})
         assert response.status_code == 422
         assert [e["field"] for e in response.json()["errors"]] == [field]

@@ -12,6 +12,7 @@ from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
     REFERRER,
+    create_unit,
     provider_headers,
     provider_with_unit,
     referral_body,
@@ -194,7 +195,9 @@ async def test_crisis_stays_show_days_left_and_turn_red_at_seven(
 async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient
 ) -> None:
-    _provider_id, unit = await provider_with_unit(capacity, name="Groep De Linde")
+    provider_id, unit = await provider_with_unit(capacity, name="Groep De Linde")
+    await create_unit(capacity, provider_id, name="Groep Ggz", target_groups=["ggz"])
+    await create_unit(capacity, provider_id, name="Elders", municipality_code="GM0599")
     referral = await submitted(intake)
     response = await intake.get(f"/dashboard/referrals/{referral['id']}", headers=COORDINATOR)
     assert response.status_code == 200
@@ -202,6 +205,8 @@ async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
     assert 'id="proposal"' in page and unit["name"] in page
     decisions = page.split('id="decisions"')[1].split("</section>")[0]
     assert "<b>proposed</b>" in decisions and 'class="chosen"' in decisions
+    assert "1 unit inside the region: target group not served;" in decisions
+    assert "1 unit outside the region: outside region without ground;" in decisions
     history = page.split('id="history"')[1].split("</section>")[0]
     assert "create" in history and "propose" in history and "anna" in history
 

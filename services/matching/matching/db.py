@@ -52,6 +52,8 @@ class DecisionRow(Base):
     weighed: Mapped[str] = mapped_column(sa.Text)
     # Units outside the region counted per reason instead of listed (see domain.Ranking).
     outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
+    # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
+    unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
 
 
 decisions = cast(sa.Table, DecisionRow.__table__)

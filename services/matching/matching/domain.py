@@ -195,6 +195,9 @@ class Ranking:
     # Units outside the region not listed one by one, counted per reason: those a region rule left
     # unread, and those that cannot take the child anyway.
     outside_counted: dict[str, int] = field(default_factory=dict)
+    # Units (inside the region) whose own ages or target groups do not admit the child, counted per
+    # reason instead of listed.
+    unfit_counted: dict[str, int] = field(default_factory=dict)
 
     @property
     def ranked(self) -> list[Weighed]:
@@ -310,10 +313,12 @@ def rank_units(
     units: Sequence[Unit],
     rejected: Sequence[Rejected],
     outside_counted: dict[str, int] | None = None,
+    unfit_counted: dict[str, int] | None = None,
 ) -> Ranking:
     """Weigh every unit read: exclude by the hard rules, then rank the rest by suitability.
 
-    `outside_counted` are the units outside the region counted per reason instead of listed."""
+    `outside_counted` are the units outside the region counted per reason instead of listed, and
+    `unfit_counted` the units whose own ages or target groups do not admit the child."""
     weighed: list[Weighed] = []
     pool: list[Unit] = []
     for unit in units:
@@ -360,7 +365,8 @@ def rank_units(
 
     counted = {reason: count for reason, count in (outside_counted or {}).items() if count > 0}
     if wish.offered_unit_id is None:
-        return Ranking(candidates, rejected=list(rejected), outside_counted=counted)
+        unfit = {reason: count for reason, count in (unfit_counted or {}).items() if count > 0}
+        return Ranking(candidates, rejected=list(rejected), outside_counted=counted, unfit_counted=unfit)
     offered = [c for c in candidates if c.unit_id == wish.offered_unit_id]
     for candidate in offered:
         if candidate.rank is not None:
@@ -385,11 +391,12 @@ def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:
     """Why nothing fit, in words, counted per reason so that a coordinator sees where the region falls short."""
     if wish.offered_unit_id is not None and not ranking.offered_unit_known:
         return [f"the offered unit is not a {wish.care_type} unit known to capacity"]
-    if not ranking.candidates and not ranking.rejected and not ranking.outside_counted:
+    if not (ranking.candidates or ranking.rejected or ranking.outside_counted or ranking.unfit_counted):
         return [f"no unit offers {wish.care_type}"]
     counts = Counter(c.excluded_reason for c in ranking.candidates if c.excluded_reason is not None)
     counts.update(r[3] for r in ranking.rejected)
     counts.update(ranking.outside_counted)
+    counts.update(ranking.unfit_counted)
     reasons = []
     for reason, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
         words = EXCLUSION_WORDS.get(str(reason), str(reason).replace("_", " "))

@@ -73,6 +73,9 @@ class DecisionWithCandidates(Decision):
     # Units outside the region counted per exclusion reason instead of listed one by one: those a
     # region rule left unread, and those that cannot take the child anyway.
     outside_counted: dict[str, int]
+    # Units whose own ages or target groups do not admit the child, counted per reason instead of
+    # listed (inside the region; those outside are in outside_counted).
+    unfit_counted: dict[str, int]
 
 
 class DecisionList(BaseModel):

@@ -64,10 +64,16 @@ class Read:
     outside_counted: dict[str, int]
     # When only the units inside were asked for: how many units outside could take the child.
     outside_fitting: int
+    # Units whose own ages or target groups do not admit the child, counted instead of listed.
+    unfit_counted: dict[str, int]
 
 
 async def fetch_candidates(
-    capacity: ServiceClient, request: DecisionRequest, region: str, excluded_outside: str = "list"
+    capacity: ServiceClient,
+    request: DecisionRequest,
+    region: str,
+    excluded: str = "list",
+    excluded_outside: str = "list",
 ) -> Read:
     """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
     params = {
@@ -76,6 +82,7 @@ async def fetch_candidates(
         "age": request.age,
         "region": region,
         "excluded_outside": excluded_outside,
+        "excluded_unfit": excluded,
         "view": "compact",
     }
     try:
@@ -88,7 +95,13 @@ async def fetch_candidates(
     # specialisms, part_time] and [unit_id, provider_id, in_region, reason].
     units = list(map(Unit._make, body["units"]))
     rejected: list[Rejected] = body["excluded"]  # arrays in the order of Rejected, used as they are
-    return Read(units, rejected, body.get("outside_excluded") or {}, int(body.get("outside_fitting") or 0))
+    return Read(
+        units,
+        rejected,
+        body.get("outside_excluded") or {},
+        int(body.get("outside_fitting") or 0),
+        body.get("unfit_excluded") or {},
+    )
 
 
 async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Read:
@@ -97,22 +110,32 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     Without a ground only the units inside are read, and the units outside that could take the
     child are counted; on expertise the units outside are read only when no unit inside covers the
     needs; on safety all are read. The units outside that cannot take the child anyway are counted
-    per reason instead of listed. An offer is judged against every unit, each listed.
+    per reason instead of listed, and so are the units inside whose own ages or target groups do not
+    admit the child: what they are is in capacity, what counts for the decision is how many there
+    were. A unit that is full stays listed, since that it was full is true only at that moment. An
+    offer is judged against every unit, each listed.
     """
     if wish.offered_unit_id is not None:
         return await fetch_candidates(capacity, request, "all")
     if wish.ground is Ground.SAFETY:
-        return await fetch_candidates(capacity, request, "all", "count")
-    inside = await fetch_candidates(capacity, request, "inside")
+        return await fetch_candidates(capacity, request, "all", "count", "count")
+    inside = await fetch_candidates(capacity, request, "inside", "count")
     if outside_needed(wish, inside.units):
-        outside = await fetch_candidates(capacity, request, "outside", "count")
-        return Read(inside.units + outside.units, inside.rejected + outside.rejected, outside.outside_counted, 0)
-    return Read(inside.units, inside.rejected, {outside_left_out_reason(wish): inside.outside_fitting}, 0)
+        outside = await fetch_candidates(capacity, request, "outside", "count", "count")
+        return Read(
+            inside.units + outside.units,
+            inside.rejected + outside.rejected,
+            outside.outside_counted,
+            0,
+            inside.unfit_counted,
+        )
+    left_out: dict[str, int] = {outside_left_out_reason(wish): inside.outside_fitting}
+    return Read(inside.units, inside.rejected, left_out, 0, inside.unfit_counted)
 
 
 async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Ranking:
     read = await read_units(capacity, request, wish)
-    return rank_units(wish, read.units, read.rejected, read.outside_counted)
+    return rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
 
 
 async def reserve_best(
@@ -176,6 +199,7 @@ def decision_values(
         "hold_until": request.hold_until,
         "created_at": now,
         "outside_counted": {str(reason): count for reason, count in ranking.outside_counted.items()},
+        "unfit_counted": ranking.unfit_counted,
         "outcome": "unmatched",
         "proposed_unit_id": None,
         "proposed_provider_id": None,
@@ -359,6 +383,7 @@ def decision_json(row: db.DecisionRow) -> dict[str, Any]:
         **to_decision(row).model_dump(mode="json"),
         "candidates": candidates(row.weighed),
         "outside_counted": row.outside_counted or {},
+        "unfit_counted": row.unfit_counted or {},
     }
 
 

@@ -272,13 +272,10 @@ async def test_every_exclusion_reason_is_stored_with_the_decision(
     record = await stored(matching, decision["id"])
 
     assert decision["proposal"]["unit_id"] == chosen
-    assert exclusions(record) == {
-        full: "no_free_place",
-        too_young_only: "age_out_of_range",
-        other_group: "target_group_not_served",
-        declined: "declined",
-        part_time_only: "part_time_only",
-    }
+    assert exclusions(record) == {full: "no_free_place", declined: "declined", part_time_only: "part_time_only"}
+    # The units whose own ages or target groups do not admit the child are counted, not listed.
+    assert not {too_young_only, other_group} & {c["unit_id"] for c in record["candidates"]}
+    assert record["unfit_counted"] == {"age_out_of_range": 1, "target_group_not_served": 1}
     # The unit outside is left unread by the region rule and counted (one unit listed with this
     # reason is the offer path's, see test_offer_from_outside_the_region_without_ground...).
     assert outside not in {c["unit_id"] for c in record["candidates"]}
@@ -286,6 +283,23 @@ async def test_every_exclusion_reason_is_stored_with_the_decision(
     assert other_care_type not in {c["unit_id"] for c in record["candidates"]}
     excluded_rows = [c for c in record["candidates"] if not c["eligible"]]
     assert all(c["score"] is None and c["rank"] is None and not c["chosen"] for c in excluded_rows)
+
+
+async def test_units_that_do_not_admit_the_child_are_named_in_the_reasons_when_nothing_fits(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    await place_unit(capacity, ages=(16, 17))
+    await place_unit(capacity, ages=(4, 11))
+    await place_unit(capacity, target_groups=("lvb",))
+
+    decision = await decide(matching)
+
+    assert decision["outcome"] == "unmatched"
+    assert decision["reasons"] == [
+        "2 units: does not take a child of this age",
+        "1 unit: does not serve this target group",
+    ]
+    assert (await stored(matching, decision["id"]))["candidates"] == []
 
 
 async def test_ranking_weighs_needs_proximity_continuity_role_and_part_time(
@@ -422,7 +436,7 @@ async def test_the_record_gives_every_field_of_every_unit_weighed_also_for_a_rec
     best = await unit(capacity, nearby, municipality=DELFT)
     second = await place_unit(capacity, municipality=ZOETERMEER)
     elsewhere = await provider(capacity)
-    too_young = await unit(capacity, elsewhere, ages=(16, 17))
+    full = await unit(capacity, elsewhere, places=0)
     declined = await unit(capacity, elsewhere)
 
     decision = await decide(matching, excluded_unit_ids=[declined])
@@ -449,7 +463,7 @@ async def test_the_record_gives_every_field_of_every_unit_weighed_also_for_a_rec
     }
     assert [(c["unit_id"], c["rank"], c["chosen"]) for c in record["candidates"][1:2]] == [(second, 2, False)]
     assert record["candidates"][2:] == [
-        {"unit_id": too_young, "provider_id": elsewhere, "excluded_reason": "age_out_of_range", **left_out},
+        {"unit_id": full, "provider_id": elsewhere, "excluded_reason": "no_free_place", **left_out},
         {"unit_id": declined, "provider_id": elsewhere, "excluded_reason": "declined", **left_out},
     ]
     # Records written before the weighed units were stored as arrays hold them as objects: they read the same.

@@ -131,6 +131,7 @@ async def test_a_decision_read_back_has_every_field_of_the_contract(
         "created_at",
         "candidates",
         "outside_counted",
+        "unfit_counted",
     }
     assert record.json()["reasons"] == ["no unit offers crisis"]
 

@@ -17,6 +17,7 @@ from capacity.schemas import (
     ConfirmationOut,
     Epoch,
     ExcludedOutside,
+    ExcludedUnfit,
     OccupancyEnd,
     OccupancyOut,
     ReservationCreate,
@@ -79,8 +80,9 @@ async def candidates(
     region: CandidateRegion = "all",
     excluded_outside: ExcludedOutside = "list",
     view: CandidateView = "full",
+    excluded_unfit: ExcludedUnfit = "list",
 ) -> Response:
-    query = service.CandidateQuery(care_type, target_group, age, region, excluded_outside, view)
+    query = service.CandidateQuery(care_type, target_group, age, region, excluded_outside, view, excluded_unfit)
     # Encoded as built: the list can hold thousands of units, already in the shape of Candidates.
     return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")
 
