@@ -201,8 +201,8 @@ class Ranking:
 
     @property
     def ranked(self) -> list[Weighed]:
-        """The eligible units, best first."""
-        return sorted((c for c in self.candidates if c.rank is not None), key=lambda c: c.rank or 0)
+        """The eligible units, best first (`rank_units` puts them first in `candidates`, in rank order)."""
+        return [c for c in self.candidates if c.rank is not None]
 
 
 def covers_all(unit: Unit, needs: Iterable[str]) -> bool:
