@@ -72,10 +72,12 @@ async def fetch_candidates(
     capacity: ServiceClient,
     request: DecisionRequest,
     region: str,
+    *,
     excluded: str = "list",
     excluded_outside: str = "list",
 ) -> Read:
-    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
+    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result.
+    `excluded` and `excluded_outside` are capacity's `excluded_unfit` and `excluded_outside`."""
     params = {
         "care_type": request.care_type,
         "target_group": request.target_group,
@@ -118,10 +120,10 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     if wish.offered_unit_id is not None:
         return await fetch_candidates(capacity, request, "all")
     if wish.ground is Ground.SAFETY:
-        return await fetch_candidates(capacity, request, "all", "count", "count")
-    inside = await fetch_candidates(capacity, request, "inside", "count")
+        return await fetch_candidates(capacity, request, "all", excluded="count", excluded_outside="count")
+    inside = await fetch_candidates(capacity, request, "inside", excluded="count")
     if outside_needed(wish, inside.units):
-        outside = await fetch_candidates(capacity, request, "outside", "count", "count")
+        outside = await fetch_candidates(capacity, request, "outside", excluded="count", excluded_outside="count")
         return Read(
             inside.units + outside.units,
             inside.rejected + outside.rejected,
@@ -278,19 +280,8 @@ def candidates(weighed: str) -> list[dict[str, Any]]:
             found.append(dict(zip(_CANDIDATE_FIELDS, entry, strict=True)))
         else:
             unit_id, provider_id, in_region, reason = entry
-            found.append(
-                {
-                    "unit_id": unit_id,
-                    "provider_id": provider_id,
-                    "in_region": in_region,
-                    "eligible": False,
-                    "excluded_reason": reason,
-                    "score": None,
-                    "parts": {},
-                    "rank": None,
-                    "chosen": False,
-                }
-            )
+            left_out = (unit_id, provider_id, in_region, False, reason, None, {}, None, False)
+            found.append(dict(zip(_CANDIDATE_FIELDS, left_out, strict=True)))
     return found
 
 
