@@ -280,7 +280,7 @@ def candidates(weighed: str) -> list[dict[str, Any]]:
             found.append(dict(zip(_CANDIDATE_FIELDS, entry, strict=True)))
         else:
             unit_id, provider_id, in_region, reason = entry
-            left_out = (unit_id, provider_id, in_region, False, reason, None, {}, None, False)
+            left_out: tuple[Any, ...] = (unit_id, provider_id, in_region, False, reason, None, {}, None, False)
             found.append(dict(zip(_CANDIDATE_FIELDS, left_out, strict=True)))
     return found
 
