@@ -305,7 +305,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     wish = wish_from(request)
                     read = await read_units(client, request, wish)
                     started = time.perf_counter()
-                    rank_units(wish, read.units, read.rejected, read.outside_counted)
+                    rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
                     ranking_ms.append((time.perf_counter() - started) * 1000)
             finally:
                 await capacity.aclose()

@@ -365,8 +365,9 @@ def rank_units(
 
     counted = {reason: count for reason, count in (outside_counted or {}).items() if count > 0}
     if wish.offered_unit_id is None:
-        unfit = {reason: count for reason, count in (unfit_counted or {}).items() if count > 0}
-        return Ranking(candidates, rejected=list(rejected), outside_counted=counted, unfit_counted=unfit)
+        return Ranking(
+            candidates, rejected=list(rejected), outside_counted=counted, unfit_counted=dict(unfit_counted or {})
+        )
     offered = [c for c in candidates if c.unit_id == wish.offered_unit_id]
     for candidate in offered:
         if candidate.rank is not None:

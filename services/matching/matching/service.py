@@ -73,18 +73,17 @@ async def fetch_candidates(
     request: DecisionRequest,
     region: str,
     *,
-    excluded: str = "list",
+    excluded_unfit: str = "list",
     excluded_outside: str = "list",
 ) -> Read:
-    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result.
-    `excluded` and `excluded_outside` are capacity's `excluded_unfit` and `excluded_outside`."""
+    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
     params = {
         "care_type": request.care_type,
         "target_group": request.target_group,
         "age": request.age,
         "region": region,
         "excluded_outside": excluded_outside,
-        "excluded_unfit": excluded,
+        "excluded_unfit": excluded_unfit,
         "view": "compact",
     }
     try:
@@ -120,10 +119,10 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     if wish.offered_unit_id is not None:
         return await fetch_candidates(capacity, request, "all")
     if wish.ground is Ground.SAFETY:
-        return await fetch_candidates(capacity, request, "all", excluded="count", excluded_outside="count")
-    inside = await fetch_candidates(capacity, request, "inside", excluded="count")
+        return await fetch_candidates(capacity, request, "all", excluded_unfit="count", excluded_outside="count")
+    inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count")
     if outside_needed(wish, inside.units):
-        outside = await fetch_candidates(capacity, request, "outside", excluded="count", excluded_outside="count")
+        outside = await fetch_candidates(capacity, request, "outside", excluded_unfit="count", excluded_outside="count")
         return Read(
             inside.units + outside.units,
             inside.rejected + outside.rejected,
