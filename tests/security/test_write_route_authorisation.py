@@ -1,0 +1,622 @@
+"""The authorisation matrix of every write call on the three services.
+
+ROUTES names, for each POST/PUT/PATCH/DELETE route the apps serve, the roles the public contract
+(API.md) or the internal contract (docs/internal-api.md) allow. Every other role in common.auth.ROLES,
+with a valid token acting for the record's own parties, is refused with 403, and the record read back
+by a coordinator is unchanged. A route the apps serve and the table does not name fails the suite, so a
+new write call cannot arrive without its row here; a new role is refused everywhere it is not named.
+The parties that the role admits but that are not the record's own (another provider, another
+referrer's organisation) are checked in OWNERS: 404 where the caller may not see the record at all,
+403 where it may see it but not act on it."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import fastapi.routing
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from common.auth import ROLES
+from common.clock import ManualClock
+from common.testing import bearer
+
+COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
+SERVICE = bearer("service", org="regiepunt", sub="service:test")
+REFERRER_ORG = "Wijkteam Delft"
+REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
+OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_agb_numbers = itertools.count(30_000_001)
+
+
+def provider_token(provider_id: str) -> dict[str, str]:
+    return bearer("provider", org=f"org-{provider_id[:8]}", sub="piet", provider_id=provider_id)
+
+
+@dataclass
+class Platform:
+    intake: httpx.AsyncClient
+    capacity: httpx.AsyncClient
+    matching: httpx.AsyncClient
+    clock: ManualClock
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        client: httpx.AsyncClient = getattr(self, service)
+        return client
+
+    async def read(self, service: str, path: str, **params: Any) -> Any:
+        """A record as a coordinator reads it: the state a refused call must leave as it was."""
+        response = await self.client(service).get(path, params=params, headers=COORDINATOR)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def provider(self, role: str = "tactical") -> str:
+        body = {"name": "Horizon", "agb_code": str(next(_agb_numbers)), "role": role}
+        response = await self.capacity.post("/v1/providers", json=body, headers=COORDINATOR)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def unit(self, provider_id: str, care_type: str = "residential", capacity: int = 1) -> dict[str, Any]:
+        body = {
+            "name": "Groep De Linde",
+            "care_type": care_type,
+            "target_groups": ["jo"],
+            "age_min": 12,
+            "age_max": 17,
+            "municipality_code": "GM0518",
+            "capacity": capacity,
+            "specialisms": ["trauma"],
+            "part_time": False,
+        }
+        response = await self.capacity.post(f"/v1/providers/{provider_id}/units", json=body, headers=COORDINATOR)
+        assert response.status_code == 201, response.text
+        unit: dict[str, Any] = response.json()
+        return unit
+
+    async def referral(self, care_type: str = "residential") -> dict[str, Any]:
+        body = {
+            "client": {"bsn": "111222333", "birth_date": "2012-05-01", "municipality_code": "GM0518"},
+            "care_type": care_type,
+            "target_group": "jo",
+            "needs": ["trauma"],
+            "part_time": False,
+            "requested_start": "2026-12-01",
+            "out_of_region": None,
+            "notes": None,
+        }
+        response = await self.intake.post("/v1/referrals", json=body, headers=REFERRER)
+        assert response.status_code == 201, response.text
+        referral: dict[str, Any] = response.json()
+        return referral
+
+    async def proposed(self, care_type: str = "residential") -> tuple[dict[str, Any], str]:
+        """A referral proposed to a unit of a new provider, and that provider."""
+        provider_id = await self.provider("strategic")
+        await self.unit(provider_id, care_type)
+        referral = await self.referral(care_type)
+        assert referral["status"] == "proposed", referral
+        return referral, provider_id
+
+    async def placed(self, care_type: str = "residential") -> tuple[dict[str, Any], str]:
+        referral, provider_id = await self.proposed(care_type)
+        response = await self.intake.post(
+            f"/v1/referrals/{referral['id']}/accept",
+            json={"start_date": "2026-11-02"},
+            headers=provider_token(provider_id),
+        )
+        assert response.status_code == 200, response.text
+        return referral, provider_id
+
+    async def reservation(self, unit_id: str) -> dict[str, Any]:
+        body = {
+            "referral_id": str(uuid.uuid4()),
+            "client_key": "ck-matrix",
+            "expires_at": (self.clock.now() + timedelta(hours=1)).isoformat(),
+        }
+        response = await self.capacity.post(f"/v1/units/{unit_id}/reservations", json=body, headers=SERVICE)
+        assert response.status_code == 201, response.text
+        reservation: dict[str, Any] = response.json()
+        return reservation
+
+
+Snapshot = Callable[[], Awaitable[Any]]
+
+
+@dataclass
+class Attempt:
+    """One write call on one record, ready to be sent with any token."""
+
+    path: str
+    snapshot: Snapshot
+    json: dict[str, Any] | None = None
+    form: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    # The record's own provider and referrer organisation: a token of a role that is refused acts for
+    # them, so that nothing but the role can be the reason for the refusal.
+    provider_id: str | None = None
+    method: str = "POST"
+
+
+Scenario = Callable[[Platform], Awaitable[Attempt]]
+
+
+def both(*snapshots: Snapshot) -> Snapshot:
+    async def read() -> list[Any]:
+        return [await snapshot() for snapshot in snapshots]
+
+    return read
+
+
+# --- capacity -------------------------------------------------------------------------------------
+
+
+async def create_provider(p: Platform) -> Attempt:
+    body = {"name": "Nieuw", "agb_code": str(next(_agb_numbers)), "role": "operational"}
+    return Attempt(
+        "/v1/providers", lambda: p.read("capacity", "/v1/providers"), json=body, provider_id=await p.provider()
+    )
+
+
+async def create_unit(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    body = {
+        "name": "Groep Nieuw",
+        "care_type": "residential",
+        "target_groups": ["jo"],
+        "age_min": 12,
+        "age_max": 17,
+        "municipality_code": "GM0518",
+        "capacity": 2,
+        "specialisms": [],
+        "part_time": False,
+    }
+    return Attempt(
+        f"/v1/providers/{provider_id}/units",
+        lambda: p.read("capacity", "/v1/units", provider_id=provider_id),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
+async def update_availability(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/v1/units/{unit['id']}/availability",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        json={"capacity": 3, "blocked": 1},
+        headers={"If-Match": str(unit["version"])},
+        provider_id=provider_id,
+        method="PUT",
+    )
+
+
+async def reserve_place(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    body = {
+        "referral_id": str(uuid.uuid4()),
+        "client_key": "ck-matrix",
+        "expires_at": (p.clock.now() + timedelta(hours=1)).isoformat(),
+    }
+    return Attempt(
+        f"/v1/units/{unit['id']}/reservations",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
+async def confirm_reservation(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    reservation = await p.reservation(unit["id"])
+    return Attempt(
+        f"/v1/reservations/{reservation['id']}/confirm",
+        both(
+            lambda: p.read("capacity", f"/v1/reservations/{reservation['id']}"),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        json={"start_date": "2026-11-02"},
+        provider_id=provider_id,
+    )
+
+
+async def release_reservation(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    reservation = await p.reservation(unit["id"])
+    return Attempt(
+        f"/v1/reservations/{reservation['id']}/release",
+        both(
+            lambda: p.read("capacity", f"/v1/reservations/{reservation['id']}"),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        provider_id=provider_id,
+    )
+
+
+async def end_occupancy(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    reservation = await p.reservation(unit["id"])
+    confirmed = await p.capacity.post(
+        f"/v1/reservations/{reservation['id']}/confirm", json={"start_date": "2026-11-02"}, headers=SERVICE
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    occupancy_id = confirmed.json()["occupancy"]["id"]
+    return Attempt(
+        f"/v1/occupancies/{occupancy_id}/end",
+        both(
+            lambda: p.read("capacity", f"/v1/occupancies/{occupancy_id}"),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        json={"end_date": "2026-11-03"},
+        provider_id=provider_id,
+    )
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+
+async def take_decision(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    referral_id = str(uuid.uuid4())
+    body = {
+        "request_id": f"{referral_id}:attempt-1",
+        "referral_id": referral_id,
+        "client_key": "ck-matrix",
+        "care_type": "residential",
+        "target_group": "jo",
+        "age": 14,
+        "municipality_code": "GM0518",
+        "needs": ["trauma"],
+        "part_time": False,
+        "out_of_region": None,
+        "known_provider_ids": [],
+        "excluded_unit_ids": [],
+        "hold_until": (p.clock.now() + timedelta(hours=72)).isoformat(),
+        "unit_id": None,
+    }
+    return Attempt(
+        "/v1/decisions",
+        both(
+            lambda: p.read("matching", "/v1/decisions", referral_id=referral_id),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+def referral_state(p: Platform, referral_id: str, unit_id: str | None = None) -> Snapshot:
+    reads = [lambda: p.read("intake", f"/v1/referrals/{referral_id}")]
+    if unit_id is not None:
+        reads.append(lambda: p.read("capacity", f"/v1/units/{unit_id}"))
+    return both(*reads)
+
+
+async def submit_referral(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    body = {
+        "client": {"bsn": "123456782", "birth_date": "2012-05-01", "municipality_code": "GM0518"},
+        "care_type": "residential",
+        "target_group": "jo",
+        "needs": ["trauma"],
+        "part_time": False,
+        "requested_start": "2026-12-01",
+        "out_of_region": None,
+        "notes": None,
+    }
+    return Attempt(
+        "/v1/referrals",
+        both(lambda: p.read("intake", "/v1/referrals"), lambda: p.read("capacity", f"/v1/units/{unit['id']}")),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
+async def accept(p: Platform) -> Attempt:
+    referral, provider_id = await p.proposed()
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/accept",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        json={"start_date": "2026-11-02"},
+        provider_id=provider_id,
+    )
+
+
+async def decline(p: Platform) -> Attempt:
+    referral, provider_id = await p.proposed()
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/decline",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        json={"reason": "De groep is vol."},
+        provider_id=provider_id,
+    )
+
+
+async def withdraw(p: Platform) -> Attempt:
+    referral, provider_id = await p.proposed()
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/withdraw",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        provider_id=provider_id,
+    )
+
+
+async def end_stay(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed()
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/end",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        json={"end_date": "2026-11-02", "reason": "returned_home"},
+        provider_id=provider_id,
+    )
+
+
+async def extend_crisis(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed("crisis")
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/extend-crisis",
+        referral_state(p, referral["id"]),
+        json={"days": 7, "reason": "De vervolgplek start over een week."},
+        provider_id=provider_id,
+    )
+
+
+async def offer(p: Platform) -> Attempt:
+    waiting = await p.referral()
+    assert waiting["status"] == "unmatched", waiting
+    provider_id = await p.provider("tactical")
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/v1/referrals/{waiting['id']}/offer",
+        referral_state(p, waiting["id"], unit["id"]),
+        json={"unit_id": unit["id"]},
+        provider_id=provider_id,
+    )
+
+
+async def raise_signal(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed()
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/signals",
+        both(referral_state(p, referral["id"]), lambda: p.read("intake", "/v1/signals")),
+        json={"type": "placement_at_risk", "note": "Escalaties in de groep."},
+        provider_id=provider_id,
+    )
+
+
+async def _unmatched_signal(p: Platform) -> str:
+    waiting = await p.referral()
+    listed = await p.read("intake", "/v1/signals")
+    return str(next(s["id"] for s in listed["items"] if s["referral_id"] == waiting["id"]))
+
+
+ANALYSIS = "Geen passende plek in de regio; overleg met de aanbieders is gepland."
+
+
+async def acknowledge_signal(p: Platform) -> Attempt:
+    signal_id = await _unmatched_signal(p)
+    return Attempt(
+        f"/v1/signals/{signal_id}/acknowledge",
+        lambda: p.read("intake", "/v1/signals"),
+        json={"analysis": ANALYSIS},
+        provider_id=await p.provider(),
+    )
+
+
+async def acknowledge_signal_on_the_dashboard(p: Platform) -> Attempt:
+    signal_id = await _unmatched_signal(p)
+    return Attempt(
+        f"/dashboard/signals/{signal_id}/acknowledge",
+        lambda: p.read("intake", "/v1/signals"),
+        form={"analysis": ANALYSIS},
+        provider_id=await p.provider(),
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may make one write call: the roles the contract names, and how it is set up to try it.
+    A rule without a scenario stands for a call behind which there is no record to protect."""
+
+    allowed: frozenset[str]
+    scenario: Scenario | None
+    why: str = ""
+
+
+def rule(*allowed: str, scenario: Scenario | None = None, why: str = "") -> Rule:
+    return Rule(frozenset(allowed), scenario, why)
+
+
+ROUTES: dict[tuple[str, str, str], Rule] = {
+    # capacity: API.md and docs/internal-api.md
+    ("capacity", "POST", "/v1/providers"): rule("coordinator", scenario=create_provider),
+    ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
+    ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
+    ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule("service", scenario=reserve_place),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule("service", scenario=confirm_reservation),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule("service", scenario=release_reservation),
+    ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
+    # matching: docs/internal-api.md
+    ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
+    # intake: API.md
+    ("intake", "POST", "/v1/referrals"): rule("referrer", scenario=submit_referral),
+    ("intake", "POST", "/v1/referrals/{id}/accept"): rule("provider", scenario=accept),
+    ("intake", "POST", "/v1/referrals/{id}/decline"): rule("provider", scenario=decline),
+    ("intake", "POST", "/v1/referrals/{id}/withdraw"): rule("referrer", "coordinator", scenario=withdraw),
+    ("intake", "POST", "/v1/referrals/{id}/end"): rule("provider", "referrer", "coordinator", scenario=end_stay),
+    ("intake", "POST", "/v1/referrals/{id}/extend-crisis"): rule("coordinator", scenario=extend_crisis),
+    ("intake", "POST", "/v1/referrals/{id}/offer"): rule(
+        "provider",
+        scenario=offer,
+        why="the joint duty to place: strategic and tactical providers offer their own units (README)",
+    ),
+    ("intake", "POST", "/v1/referrals/{id}/signals"): rule("provider", scenario=raise_signal),
+    ("intake", "POST", "/v1/signals/{id}/acknowledge"): rule("coordinator", scenario=acknowledge_signal),
+    ("intake", "POST", "/dashboard/signals/{signal_id}/acknowledge"): rule(
+        "coordinator", scenario=acknowledge_signal_on_the_dashboard
+    ),
+    ("intake", "POST", "/dashboard/sign-in"): rule(
+        *ROLES, why="no record behind it: the sign-in form checks the pasted token's role itself"
+    ),
+    ("intake", "POST", "/dashboard/sign-out"): rule(*ROLES, why="no record behind it: clears the browser's cookie"),
+}
+
+
+def token_of(role: str, attempt: Attempt) -> dict[str, str]:
+    """A valid token of `role` acting for the record's own parties where the role has any."""
+    if role == "referrer":
+        return REFERRER
+    if role == "provider":
+        assert attempt.provider_id is not None
+        return provider_token(attempt.provider_id)
+    if role == "coordinator":
+        return COORDINATOR
+    if role == "service":
+        return SERVICE
+    return bearer(role, org="Regiepunt Haaglanden", sub=f"someone-{role}")
+
+
+async def send(p: Platform, service: str, attempt: Attempt, headers: dict[str, str]) -> httpx.Response:
+    sent = {**attempt.headers, **headers}
+    client = p.client(service)
+    if attempt.form is not None:
+        return await client.request(attempt.method, attempt.path, data=attempt.form, headers=sent)
+    return await client.request(attempt.method, attempt.path, json=attempt.json, headers=sent)
+
+
+@pytest.fixture
+def platform(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, matching: httpx.AsyncClient, clock: ManualClock
+) -> Platform:
+    return Platform(intake, capacity, matching, clock)
+
+
+def _write_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every write route the app serves, included routers too. FastAPI from 0.165 on
+    keeps an included router as one entry of app.routes and lists its routes through
+    iter_route_contexts; before, app.routes held every route itself."""
+    iterate = getattr(fastapi.routing, "iter_route_contexts", None)
+    routes: list[Any] = list(iterate(app.routes)) if iterate is not None else list(app.routes)
+    served: set[tuple[str, str]] = set()
+    for route in routes:
+        methods = getattr(route, "methods", None) or getattr(getattr(route, "original_route", None), "methods", None)
+        path = getattr(route, "path", None)
+        if methods and path:
+            served.update((method, str(path)) for method in set(methods) & WRITE_METHODS)
+    return served
+
+
+async def test_every_write_route_has_its_roles_in_the_table(
+    capacity_app: FastAPI, matching_app: FastAPI, intake_app: FastAPI
+) -> None:
+    served = {
+        (service, method, path)
+        for service, app in (("capacity", capacity_app), ("matching", matching_app), ("intake", intake_app))
+        for method, path in _write_routes(app)
+    }
+    assert served - ROUTES.keys() == set(), "write routes without a row in ROUTES: name the roles the contract allows"
+    assert ROUTES.keys() - served == set(), "rows in ROUTES for routes no service serves"
+
+
+REFUSALS = [
+    pytest.param(key, role, id=f"{key[0]} {key[1]} {key[2]} as {role}")
+    for key, rule_ in ROUTES.items()
+    if rule_.scenario is not None
+    for role in ROLES
+    if role not in rule_.allowed
+]
+
+
+@pytest.mark.parametrize(("route", "role"), REFUSALS)
+async def test_write_route_refuses_a_role_the_contract_does_not_name(
+    route: tuple[str, str, str], role: str, platform: Platform
+) -> None:
+    scenario = ROUTES[route].scenario
+    assert scenario is not None
+    attempt = await scenario(platform)
+    assert (attempt.method, attempt.path.count("/")) == (route[1], route[2].count("/"))
+    before = await attempt.snapshot()
+    response = await send(platform, route[0], attempt, token_of(role, attempt))
+    assert response.status_code == 403, response.text
+    assert await attempt.snapshot() == before
+
+
+# --- allowed roles, but not the record's own parties ----------------------------------------------
+
+
+async def _other_provider(p: Platform, attempt: Attempt) -> dict[str, str]:
+    return provider_token(await p.provider("strategic"))
+
+
+async def _other_referrer(p: Platform, attempt: Attempt) -> dict[str, str]:
+    return OTHER_REFERRER
+
+
+async def _declined_provider(p: Platform, attempt: Attempt) -> dict[str, str]:
+    """The provider whose unit was proposed first and declined: it may still see the child, no more."""
+    assert attempt.provider_id is not None
+    declined = provider_token(attempt.provider_id)
+    referral_id = attempt.path.split("/")[3]
+    response = await p.intake.post(f"/v1/referrals/{referral_id}/decline", json={"reason": "Vol."}, headers=declined)
+    assert response.status_code == 200, response.text
+    assert response.json()["proposal"]["provider_id"] != attempt.provider_id
+    return declined
+
+
+async def proposed_to_two(p: Platform) -> Attempt:
+    """A referral proposed to one of two providers' units; that provider declines in the check."""
+    for _ in range(2):
+        await p.unit(await p.provider("strategic"))
+    referral = await p.referral()
+    assert referral["status"] == "proposed", referral
+    return Attempt(
+        f"/v1/referrals/{referral['id']}/accept",
+        lambda: p.read("intake", f"/v1/referrals/{referral['id']}"),
+        json={"start_date": "2026-11-02"},
+        provider_id=referral["proposal"]["provider_id"],
+    )
+
+
+async def availability_of_another_provider(p: Platform) -> Attempt:
+    return await update_availability(p)
+
+
+OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[dict[str, str]]], int]] = {
+    "another provider accepts": ("intake", accept, _other_provider, 404),
+    "another provider declines": ("intake", decline, _other_provider, 404),
+    "a provider that declined accepts after all": ("intake", proposed_to_two, _declined_provider, 403),
+    "another provider ends the stay": ("intake", end_stay, _other_provider, 404),
+    "another provider reports a stay at risk": ("intake", raise_signal, _other_provider, 404),
+    "another referrer's organisation withdraws": ("intake", withdraw, _other_referrer, 404),
+    "another referrer's organisation ends the stay": ("intake", end_stay, _other_referrer, 404),
+    "another provider adds a unit": ("capacity", create_unit, _other_provider, 403),
+    "another provider changes availability": ("capacity", update_availability, _other_provider, 403),
+}
+
+
+@pytest.mark.parametrize("case", list(OWNERS))
+async def test_write_route_refuses_a_party_that_is_not_the_records_own(case: str, platform: Platform) -> None:
+    service, scenario, who, status = OWNERS[case]
+    attempt = await scenario(platform)
+    headers = await who(platform, attempt)
+    before = await attempt.snapshot()
+    response = await send(platform, service, attempt, headers)
+    assert response.status_code == status, response.text
+    assert await attempt.snapshot() == before
