@@ -6,10 +6,11 @@ import asyncio
 from pathlib import Path
 
 import asyncpg
+import pytest
 from sqlalchemy import text
 
 from common.db import Database
-from common.testing import PG_ADMIN_DSN, backend, create_database, drop_database
+from common.testing import PG_ADMIN_DSN, create_database, drop_database
 
 
 async def _backend_pid(database: Database) -> int:
@@ -17,9 +18,8 @@ async def _backend_pid(database: Database) -> int:
         return int(await session.scalar(text("SELECT pg_backend_pid()")))
 
 
+@pytest.mark.postgresql_only("SQLite has no server to close a connection")
 async def test_a_connection_the_server_closed_is_replaced_on_checkout(tmp_path: Path) -> None:
-    if backend() != "postgresql":
-        return  # SQLite has no server to close a connection
     url, name = await create_database("connections", tmp_path)
     database = Database(url, pool_size=1, max_overflow=0)
     try:

@@ -1,6 +1,7 @@
 """Joint duty to place (offers by strategic and tactical partners) and the append-only access log."""
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from intake_support import (
@@ -129,11 +130,11 @@ async def test_access_log_has_no_api_to_change_it(intake: httpx.AsyncClient) -> 
     assert (await intake.put(url, json={}, headers=COORDINATOR)).status_code == 405
 
 
+@pytest.mark.postgresql_only("the trigger is PostgreSQL's; SQLite relies on there being no API for it")
 async def test_postgresql_refuses_to_change_the_access_log(intake: httpx.AsyncClient, intake_app: FastAPI) -> None:
     await submitted(intake)
     engine = intake_app.state.database.engine
-    if engine.dialect.name != "postgresql":
-        return  # the trigger is PostgreSQL's; SQLite relies on there being no API for it
+    assert engine.dialect.name == "postgresql"
     for statement in (sa.update(access_log).values(sub="someone else"), sa.delete(access_log)):
         try:
             async with engine.begin() as connection:

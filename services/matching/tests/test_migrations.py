@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import pytest
 from alembic import command
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -136,10 +137,10 @@ async def test_a_decision_read_back_has_every_field_of_the_contract(
     assert record.json()["reasons"] == ["no unit offers crisis"]
 
 
+@pytest.mark.postgresql_only("SQLite stores the text as it is")
 async def test_postgresql_compresses_the_weighed_units_with_lz4(matching_app: FastAPI) -> None:
     engine = matching_app.state.database.engine
-    if engine.dialect.name != "postgresql":
-        return  # SQLite stores the text as it is
+    assert engine.dialect.name == "postgresql"
     async with engine.connect() as connection:
         available = await connection.scalar(
             text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
