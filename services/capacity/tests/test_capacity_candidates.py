@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import insert
+from sqlalchemy import event, insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from capacity.db import Provider, Unit
-from common.testing import bearer
+from capacity.db import Provider, Unit, metadata
+from common.testing import bearer, clear_tables
 from services.capacity.tests.factories import (
     COORDINATOR,
     SERVICE,
@@ -88,9 +91,22 @@ async def test_candidates_are_for_services_and_coordinators(capacity: httpx.Asyn
     assert (await capacity.get("/v1/candidates", params=params, headers=referrer)).status_code == 403
 
 
-async def test_candidates_stay_fast_with_five_thousand_units(
-    capacity: httpx.AsyncClient, capacity_app: FastAPI
-) -> None:
+@contextmanager
+def statements_sent(engine: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement the engine sends to the database while the block runs, with its parameters."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def _load_units(capacity_app: FastAPI, count: int) -> None:
     now = datetime(2026, 11, 2, 9, tzinfo=UTC)
     care_types = [
         "crisis",
@@ -129,20 +145,40 @@ async def test_candidates_stay_fast_with_five_thousand_units(
             "created_at": now,
             "updated_at": now,
         }
-        for n in range(5000)
+        for n in range(count)
     ]
     async with capacity_app.state.database.transaction() as session:
         await session.execute(insert(Provider), providers)
         await session.execute(insert(Unit), units)
 
-    started = time.perf_counter()
-    response = await candidates(capacity, care_type="residential", target_group="jo", age=14)
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200
-    body = response.json()
+
+async def _counted_candidates(capacity: httpx.AsyncClient, engine: AsyncEngine) -> tuple[dict[str, Any], int]:
+    with statements_sent(engine) as sent:
+        response = await candidates(capacity, care_type="residential", target_group="jo", age=14)
+    assert response.status_code == 200, response.text
+    # Filtered in the database: the care type is part of what is sent, not a filter applied
+    # afterwards to every unit read.
+    assert any("residential" in f"{statement} {parameters}" for statement, parameters in sent)
+    body: dict[str, Any] = response.json()
+    return body, len(sent)
+
+
+async def test_candidates_take_the_same_statements_for_five_thousand_units_as_for_eight(
+    capacity: httpx.AsyncClient, capacity_app: FastAPI
+) -> None:
+    """Counted, not timed: a call that read units one by one, or all of them to filter in Python,
+    would send more statements or send them without the care type as the number of units grows."""
+    engine = capacity_app.state.database.engine
+    await _load_units(capacity_app, 8)
+    few, statements_for_few = await _counted_candidates(capacity, engine)
+    assert len(few["units"]) + len(few["excluded"]) == 1
+
+    await clear_tables(engine, metadata)
+    await _load_units(capacity_app, 5000)
+    body, statements_for_many = await _counted_candidates(capacity, engine)
     assert len(body["units"]) + len(body["excluded"]) == 625
     assert body["units"] and all(u["care_type"] == "residential" and u["available"] > 0 for u in body["units"])
-    assert elapsed < 2.0, f"candidates took {elapsed:.2f}s"
+    assert statements_for_many == statements_for_few <= 3
 
 
 async def _region_fixture(capacity: httpx.AsyncClient) -> dict[str, str]:
