@@ -8,6 +8,7 @@ import contextlib
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from common.clock import ManualClock
 from common.testing import bearer
 from matching.service import candidates as read_weighed
 
@@ -119,6 +121,11 @@ def _texts(value: Any) -> Iterator[str]:
             yield json.dumps(json.loads(text), ensure_ascii=False)
 
 
+def _age_on(birth_date: str, today: date) -> int:
+    born = date.fromisoformat(birth_date)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def _digits_pattern(digits: str) -> re.Pattern[str]:
     """The digits in order, allowed a separator between any two (`111.222.333`, `111 222 333`)."""
     return re.compile(r"[\s.\-_/]?".join(re.escape(d) for d in digits))
@@ -136,6 +143,7 @@ async def test_capacity_and_matching_hold_the_pseudonym_and_never_the_bsn_or_bir
     intake_app: FastAPI,
     capacity_app: FastAPI,
     matching_app: FastAPI,
+    clock: ManualClock,
 ) -> None:
     first = await _provider_with_unit(capacity, "20100001", "De Linde")
     second = await _provider_with_unit(capacity, "20100002", "Het Anker")
@@ -182,9 +190,10 @@ async def test_capacity_and_matching_hold_the_pseudonym_and_never_the_bsn_or_bir
         decided = await connection.execute(sa.text("SELECT referral_id, client_key, age FROM decisions"))
         decisions = [(row.referral_id, row.client_key, row.age) for row in decided]
     assert {referral_id for referral_id, _key, _age in decisions} == {r["id"] for r in referrals.values()}
+    ages = {r["id"]: _age_on(CHILDREN[kind][1], clock.now().date()) for kind, r in referrals.items()}
     for referral_id, key, age in decisions:
         assert key == client_keys[referral_id], "matching knows the child by another key than intake's pseudonym"
-        assert isinstance(age, int) and 0 <= age <= 23
+        assert age == ages[referral_id], "matching is told the child's age in years, and nothing finer"
 
     async with capacity_app.state.database.engine.connect() as connection:
         kept = await connection.execute(sa.text("SELECT referral_id, client_key FROM reservations"))
