@@ -16,16 +16,25 @@ from common.migrations import upgrade_to_head_async
 from common.testing import backend, clear_tables, create_database, drop_database
 
 
+# Markers of tests that run once, in the PostgreSQL run: what only PostgreSQL has (a trigger, a server
+# to cut off), and the slow suites that drive a real browser or kill real processes.
+ONCE_ON_POSTGRESQL = ("postgresql_only", "browser", "faults")
+
+
+def _runs_once_on_postgresql(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) is not None for name in ONCE_ON_POSTGRESQL)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test of something only PostgreSQL has (a trigger, a server to cut off) is left out of the
-    SQLite run instead of passing there without checking anything; it runs, and must pass, on
-    PostgreSQL."""
+    """A test of something only PostgreSQL has is left out of the SQLite run instead of passing there
+    without checking anything, and so are the browser and fault suites, which need to run only once;
+    they run, and must pass, on PostgreSQL."""
     if backend() == "postgresql":
         return
-    left_out = [item for item in items if item.get_closest_marker("postgresql_only") is not None]
+    left_out = [item for item in items if _runs_once_on_postgresql(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+        items[:] = [item for item in items if not _runs_once_on_postgresql(item)]
 
 
 async def _migrated_database(service: str, tmp_dir: Path, migrations_dir: Path) -> tuple[str, str | None]:
