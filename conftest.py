@@ -15,7 +15,6 @@ from common.clock import ManualClock
 from common.migrations import upgrade_to_head_async
 from common.testing import backend, clear_tables, create_database, drop_database
 
-
 # Markers of tests that run once, in the PostgreSQL run: what only PostgreSQL has (a trigger, a server
 # to cut off), and the slow suites that drive a real browser or kill real processes.
 ONCE_ON_POSTGRESQL = ("postgresql_only", "browser", "faults")
