@@ -77,7 +77,9 @@ async def test_every_other_call_of_every_service_refuses_the_auditor(
         for method, path in _calls(app):
             if (method, path) in AUDITOR_CALLS and client is intake:
                 continue
-            response = await client.request(method, path, json={} if method in ("POST", "PUT") else None, headers=AUDITOR)
+            response = await client.request(
+                method, path, json={} if method in ("POST", "PUT") else None, headers=AUDITOR
+            )
             answered[f"{client.base_url.host} {method} {path}"] = response.status_code
     assert len(answered) > 20
     assert {call: status for call, status in answered.items() if status != 403} == {}
@@ -263,7 +265,8 @@ async def test_subject_access_answers_everything_intake_holds_about_the_child(
     )
     assert accepted.status_code == 200, accepted.text
     extended = await intake.post(
-        f"/v1/referrals/{referral['id']}/extend-crisis", json={"days": 7, "reason": "Vervolgplek start later."},
+        f"/v1/referrals/{referral['id']}/extend-crisis",
+        json={"days": 7, "reason": "Vervolgplek start later."},
         headers=COORDINATOR,
     )
     assert extended.status_code == 200, extended.text

@@ -17,7 +17,9 @@ from intake.db import idempotency_keys
 
 async def _stored_keys(app: FastAPI) -> list[str]:
     async with app.state.database.engine.connect() as connection:
-        return list((await connection.scalars(sa.select(idempotency_keys.c.key).order_by(idempotency_keys.c.key))).all())
+        return list(
+            (await connection.scalars(sa.select(idempotency_keys.c.key).order_by(idempotency_keys.c.key))).all()
+        )
 
 
 async def test_a_key_answers_with_its_first_answer_until_it_expires(
