@@ -178,6 +178,8 @@ async def test_every_read_of_the_access_log_is_itself_logged(intake: httpx.Async
         ({"from": "yesterday"}, "from"),
         ({"to": "9999-12-31"}, "to"),
         ({"from": "0001-01-01"}, "from"),
+        ({"from": "0001-01-01T00:00:00+01:00"}, "from"),
+        ({"to": "9999-12-31T23:59:59.999999"}, "to"),
         ({"from": "2026-11-05", "to": "2026-11-01"}, "from"),
         ({"limit": "0"}, "limit"),
         ({"limit": "501"}, "limit"),

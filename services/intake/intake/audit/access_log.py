@@ -76,19 +76,18 @@ def period_bound(value: str | None, field: str, *, end: bool) -> datetime | None
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            moment = datetime.combine(day, time(), tzinfo=UTC)
-            if end:
-                moment += timedelta(days=1)
+        whole_day = len(value) == 10
+        if whole_day:
+            moment = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
         else:
             moment = as_utc(datetime.fromisoformat(value))
-            if end:
-                moment += timedelta(microseconds=1)
     except (ValueError, OverflowError) as exc:
         raise InvalidInput(field, "must be a date (2026-11-02) or a moment (2026-11-02T09:00:00Z)") from exc
     if not EARLIEST <= moment.date() <= LATEST:
         raise InvalidInput(field, f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    if end:
+        # Both ends are included: up to the end of the day, or up to and including the moment.
+        moment += timedelta(days=1) if whole_day else timedelta(microseconds=1)
     return moment
 
 
