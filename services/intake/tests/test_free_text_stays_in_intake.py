@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
+    peer_replaced,
     provider_headers,
     provider_with_unit,
     referral_body,
@@ -45,6 +46,18 @@ def service_logs(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[
     structlog.reset_defaults()
 
 
+class Recorder(httpx.AsyncBaseTransport):
+    """The real service behind it, with a copy of every request intake sends it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.sent: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(f"{request.method} {request.url} {request.content.decode()}")
+        return await self.inner.handle_async_request(request)
+
+
 async def _every_value(app: FastAPI, metadata: sa.MetaData) -> str:
     """Every row of every table of a service's database, as text."""
     seen = []
@@ -66,6 +79,34 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     from intake.db import metadata as intake_tables
     from matching.db import metadata as matching_tables
 
+    to_capacity, to_matching = Recorder(capacity_app), Recorder(matching_app)
+    async with peer_replaced(intake_app, "capacity", to_capacity), peer_replaced(intake_app, "matching", to_matching):
+        await _use_every_free_text_field(intake, capacity, intake_app)
+    exports = [
+        await intake.get(f"/v1/exports/{name}", headers=COORDINATOR) for name in ("placements.csv", "signals.csv")
+    ]
+    assert [response.status_code for response in exports] == [200, 200]
+    assert exports[1].text.count("\n") > 3  # the exports did carry the child's records
+
+    logs = service_logs()
+    assert "proposal_declined" in logs  # the logs were captured, as the services write them
+    assert MARKER not in logs
+    assert any("/v1/decisions" in sent for sent in to_matching.sent)
+    assert any("/confirm" in sent for sent in to_capacity.sent)
+    assert MARKER not in "\n".join(to_matching.sent + to_capacity.sent)
+    assert MARKER not in await _every_value(capacity_app, capacity_tables)
+    assert MARKER not in await _every_value(matching_app, matching_tables)
+    for export in exports:
+        assert MARKER not in export.text
+    # What was typed is kept where it belongs.
+    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 7
+
+
+async def _use_every_free_text_field(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    """A crisis referral with notes and a justification, declined with a reason, placed, reported at
+    risk, extended, analysed, followed by an onward referral, ended; the workers run after it."""
     first_provider, _first_unit = await provider_with_unit(capacity, role="strategic", care_type="crisis")
     second_provider, _second_unit = await provider_with_unit(capacity, role="tactical", care_type="crisis")
     body = referral_body(
@@ -109,7 +150,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     )
     assert acknowledged.status_code == 200, acknowledged.text
     # A new referral for the child while it is placed: an onward-placement signal, matched again.
-    onward = await submitted(intake, referral_body(notes=f"Vervolg {MARKER}"))
+    await submitted(intake, referral_body(notes=f"Vervolg {MARKER}"))
     ended = await intake.post(
         f"/v1/referrals/{referral['id']}/end", json={"end_date": "2026-11-02", "reason": "breakdown"}, headers=headers
     )
@@ -117,18 +158,3 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     await submitted(intake, referral_body(client={**body["client"], "bsn": OTHER_VALID_BSN}, notes=MARKER))
     for step in workers.STEPS:
         await step(intake_app)
-    exports = [
-        await intake.get(f"/v1/exports/{name}", headers=COORDINATOR) for name in ("placements.csv", "signals.csv")
-    ]
-    assert [response.status_code for response in exports] == [200, 200]
-    assert onward["id"] in exports[1].text  # the exports did carry the child's records
-
-    logs = service_logs()
-    assert "proposal_declined" in logs  # the logs were captured, as the services write them
-    assert MARKER not in logs
-    assert MARKER not in await _every_value(capacity_app, capacity_tables)
-    assert MARKER not in await _every_value(matching_app, matching_tables)
-    for export in exports:
-        assert MARKER not in export.text
-    # What was typed is kept where it belongs.
-    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 7
