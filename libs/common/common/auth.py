@@ -17,8 +17,11 @@ from common.errors import Forbidden, Unauthorized
 ISSUER = "regiepunt"
 AUDIENCE = "regiepunt"
 
-Role = Literal["referrer", "provider", "coordinator", "service"]
-ROLES: tuple[str, ...] = ("referrer", "provider", "coordinator", "service")
+Role = Literal["referrer", "provider", "coordinator", "service", "auditor"]
+ROLES: tuple[str, ...] = ("referrer", "provider", "coordinator", "service", "auditor")
+# The security officer reads the access log and answers a child's request for its data, nothing else:
+# a route open to "anyone with a token" is not open to the auditor.
+AUDITOR = "auditor"
 REFERRER_TYPES: tuple[str, ...] = (
     "local_team",
     "gp",
@@ -139,11 +142,22 @@ async def get_principal(request: Request) -> Principal:
     return decode_token(token, request.app.state.settings.effective_jwt_secret)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+AnyRole = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_participant(principal: AnyRole) -> Principal:
+    """Anyone with a token who takes part in referring and placing: every role but the auditor."""
+    if principal.role == AUDITOR:
+        raise Forbidden("The auditor reads the access log and answers subject access requests only.")
+    return principal
+
+
+# "Anyone with a token" in the contract: every role that takes part, never the auditor.
+CurrentPrincipal = Annotated[Principal, Depends(get_participant)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
-    async def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: AnyRole) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"This call is for {', '.join(roles)}; the token's role is {principal.role}.")
         return principal
@@ -155,3 +169,4 @@ Coordinator = Annotated[Principal, Depends(require_roles("coordinator"))]
 Referrer = Annotated[Principal, Depends(require_roles("referrer"))]
 Service = Annotated[Principal, Depends(require_roles("service"))]
 CoordinatorOrService = Annotated[Principal, Depends(require_roles("coordinator", "service"))]
+Auditor = Annotated[Principal, Depends(require_roles(AUDITOR))]

@@ -170,9 +170,12 @@ idempotency_keys = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The answers hold the child's BSN: keys expire and are swept by age (intake.idempotency).
+    sa.Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
-# Append-only (NEN 7513): who read or changed which child's referral, and when.
+# Append-only (NEN 7513): who read or changed which child's referral, and when; also who was refused a
+# referral (the id as asked, which may name none) and who read the log itself (no referral).
 access_log = sa.Table(
     "access_log",
     metadata,
@@ -183,9 +186,27 @@ access_log = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("org", sa.String(200), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
-    _id("referral_id", nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    _id("referral_id", nullable=True),
+    sa.Column("client_key", sa.String(64), nullable=True),
     sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
+    # The security officer reads the log by actor, by action and by period (GET /v1/access-log).
+    sa.Index("ix_access_log_sub_at", "sub", "at"),
+    sa.Index("ix_access_log_action_at", "action", "at"),
+    sa.Index("ix_access_log_at", "at"),
+)
+
+# A provider's reason for declining a proposal: free text, so it stays here and goes to no log line.
+proposal_declines = sa.Table(
+    "proposal_declines",
+    metadata,
+    _id(primary_key=True),
+    _id("referral_id", nullable=False),
+    _id("provider_id", nullable=False),
+    _id("unit_id", nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("declined_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_proposal_declines_referral_id", "referral_id", "created_at"),
 )
 
 # A coordinator's task about one child: open until acknowledged with an explanatory analysis.

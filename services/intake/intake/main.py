@@ -8,14 +8,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
-from common.app import create_service_app
+from common.app import create_service_app, problem_response
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
 from intake import dashboard
-from intake.api import exports, kpis, referrals, signals
+from intake.api import audit, exports, kpis, referrals, signals
+from intake.audit.access_log import ReferralNotVisible, record_refusal
+from intake.service import Context
 from intake.settings import IntakeSettings
 from intake.workers import run_forever
 
@@ -51,11 +54,17 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[referrals.router, signals.router, kpis.router, exports.router],
+        routers=[referrals.router, signals.router, kpis.router, exports.router, audit.router],
         clock=clock,
         lifespan=lifespan,
     )
     dashboard.install(app)
+
+    @app.exception_handler(ReferralNotVisible)
+    async def _refused(_request: Request, exc: ReferralNotVisible) -> JSONResponse:
+        # The use case's transaction is rolled back by now; the refusal is kept in a transaction of its own.
+        await record_refusal(Context.of(app), exc)
+        return problem_response(exc.status, exc.title, exc.detail)
 
     def client(base_url: str, transport: httpx.AsyncBaseTransport | None) -> ServiceClient:
         return ServiceClient(

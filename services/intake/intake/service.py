@@ -18,16 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import Clock, as_utc
 from common.db import Database, insert_or_skip
-from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound
+from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
 from common.http import ServiceClient
 from common.logging import get_logger
-from intake import clients, domain, signals, stays
+from intake import clients, domain, idempotency, signals, stays
+from intake.audit.access_log import ReferralNotVisible
 from intake.db import (
     access_log,
     capacity_commands,
     crisis_extensions,
     idempotency_keys,
     match_requests,
+    proposal_declines,
     referral_providers,
     referrals,
     worker_state,
@@ -116,7 +118,6 @@ _IDEMPOTENCY_KEY = (
     idempotency_keys.c.key == sa.bindparam("by_key"),
 )
 _INSERT_IDEMPOTENCY_KEY = sa.insert(idempotency_keys)
-_EARLIER_ANSWER = sa.select(idempotency_keys).where(*_IDEMPOTENCY_KEY)
 _KEEP_ANSWER = sa.update(idempotency_keys).where(*_IDEMPOTENCY_KEY)
 # The child's other stays, current or ended within the continuity window (a placed referral has its
 # provider and no end date yet).
@@ -362,7 +363,7 @@ async def _visible(
 ) -> Row:
     row = await _load(session, referral_id, lock=lock)
     if row is None or not await _may_see(session, ctx, principal, row):
-        raise NotFound(f"No referral {referral_id} that you may see.")
+        raise ReferralNotVisible(principal, referral_id, row["client_key"] if row is not None else None)
     return row
 
 
@@ -443,10 +444,8 @@ async def _store_referral(
     now = ctx.now()
     async with ctx.database.transaction() as session:
         if idempotency_key and repeated:
-            earlier = (
-                (await session.execute(_EARLIER_ANSWER, {"by_org": principal.org, "by_key": idempotency_key}))
-                .mappings()
-                .first()
+            earlier = await idempotency.earlier_answer(
+                session, principal.org, idempotency_key, now, ctx.settings.idempotency_key_hours
             )
             if earlier is not None:
                 if earlier["body_hash"] != body_hash:
@@ -872,9 +871,16 @@ async def _record_placement(
 
 
 async def _rematch_without_proposed_unit(
-    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, action: str
+    ctx: Context,
+    principal: Principal,
+    referral_id: str,
+    reservation_id: str,
+    action: str,
+    *,
+    declined_because: str | None = None,
 ) -> str | None:
-    """Give the held place back and queue a new match that leaves that unit out."""
+    """Give the held place back and queue a new match that leaves that unit out; a provider's reason
+    for declining is kept with the referral (free text: it goes to no log line and no other service)."""
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
@@ -892,6 +898,18 @@ async def _rematch_without_proposed_unit(
             .where(referrals.c.id == referral_id)
             .values(status=Status.pending.value, excluded_unit_ids=excluded, updated_at=now, **_NO_PROPOSAL)
         )
+        if declined_because is not None:
+            await session.execute(
+                sa.insert(proposal_declines).values(
+                    id=str(uuid.uuid4()),
+                    referral_id=referral_id,
+                    provider_id=current["proposal_provider_id"],
+                    unit_id=current["proposal_unit_id"],
+                    reason=declined_because,
+                    declined_by=principal.sub,
+                    created_at=now,
+                )
+            )
         await _log_access(session, principal, action, [current], now)
         current = await _load(session, referral_id)
         assert current is not None
@@ -915,8 +933,10 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
     _require_proposed_to(principal, row, ctx.now())
     reservation_id = row["proposal_reservation_id"]
     await clients.release_reservation(ctx.capacity, reservation_id)
-    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"], reason=reason)
-    request_id = await _rematch_without_proposed_unit(ctx, principal, referral_id, reservation_id, "decline")
+    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"])
+    request_id = await _rematch_without_proposed_unit(
+        ctx, principal, referral_id, reservation_id, "decline", declined_because=reason
+    )
     if request_id is None:
         raise domain.StateConflict("The proposal changed while it was being declined.")
     await _run_match(ctx, request_id)
@@ -929,7 +949,7 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
 async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
     row = await _seen(ctx, principal, referral_id)
     if principal.role == "referrer" and row["referrer_org"] != principal.org:
-        raise NotFound(f"No referral {referral_id} that you may see.")
+        raise ReferralNotVisible(principal, referral_id, row["client_key"])
     open_states = (Status.pending, Status.proposed, Status.unmatched)
     domain.require_status(row["status"], open_states, "withdraw")
     if row["status"] == Status.proposed and row["proposal_reservation_id"]:

@@ -28,6 +28,9 @@ class IntakeSettings(CommonSettings):
     outbox_lease_seconds: int = 60
     # Pause before a failed match request is tried again.
     outbox_retry_seconds: int = 5
+    # How long an Idempotency-Key answers with its first answer; the answers hold BSNs, so they are
+    # deleted after it (fractions allowed).
+    idempotency_key_hours: float = 24
 
     @property
     def database_url(self) -> str:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from common.errors import ProblemError
 from common.logging import get_logger
-from intake import service, signals
+from intake import idempotency, service, signals
 from intake.service import Context
 
 log = get_logger("regiepunt.intake.workers")
@@ -40,12 +40,18 @@ async def evaluate_crisis_caps(app: FastAPI) -> int:
     return await signals.evaluate_crisis_caps(Context.of(app))
 
 
+async def forget_expired_idempotency_keys(app: FastAPI) -> int:
+    """Delete the Idempotency-Key answers past their lifetime: they hold the child's BSN."""
+    return await idempotency.forget_expired_keys(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     send_capacity_commands,
     expire_proposals,
     rematch_waiting,
     evaluate_crisis_caps,
+    forget_expired_idempotency_keys,
 )
 
 

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from common.auth import SESSION_COOKIE
 from common.errors import ProblemError, Unauthorized
+from intake.audit.access_log import ReferralNotVisible, record_refusal
 from intake.dashboard import auth, labels, service
 from intake.dashboard.auth import Viewer
 from intake.service import Context
@@ -182,5 +183,7 @@ async def referral(request: Request, referral_id: str) -> Response:
     try:
         page = await service.referral_page(ctx, gate.principal, referral_id)
     except ProblemError as exc:
+        if isinstance(exc, ReferralNotVisible):
+            await record_refusal(ctx, exc)
         return _problem_page(request, gate, exc)
     return _render(request, "referral.html", viewer=gate, page=page, today=ctx.today())

@@ -1,0 +1,116 @@
+"""A child's right of access (AVG art. 15): everything intake holds about the child, with its access log
+and the pseudonymous key the child is known by in capacity and matching."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from common.auth import Principal
+from common.clock import as_utc
+from common.errors import InvalidInput
+from intake import domain, service, signals
+from intake.audit.access_log import SUBJECT_ACCESS, entry, render
+from intake.audit.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
+from intake.db import access_log, proposal_declines, referrals
+from intake.db import signals as signals_table
+
+if TYPE_CHECKING:
+    from intake.service import Context
+
+
+async def subject_access(ctx: Context, principal: Principal, bsn: str) -> SubjectAccessOut:
+    """Every referral of the child, each with all intake keeps of it. A BSN intake does not know answers
+    empty lists and nothing else. The request is logged: one entry per referral found, or one without a
+    referral when none was."""
+    if not domain.bsn_is_valid(bsn):
+        raise InvalidInput("bsn", "is not a valid BSN: it must be 9 digits and pass the eleven-test")
+    key = domain.client_key(ctx.settings.client_key_secret, bsn)
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        rows = list(
+            (
+                await session.execute(
+                    sa.select(referrals)
+                    .where(referrals.c.client_key == key, referrals.c.bsn == bsn)
+                    .order_by(referrals.c.created_at, referrals.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        ids = [row["id"] for row in rows]
+        extensions = await service._extensions(session, rows)
+        kept_signals = (
+            (
+                await session.execute(
+                    sa.select(signals_table)
+                    .where(signals_table.c.referral_id.in_(ids))
+                    .order_by(signals_table.c.created_at, signals_table.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        declines = (
+            (
+                await session.execute(
+                    sa.select(proposal_declines)
+                    .where(proposal_declines.c.referral_id.in_(ids))
+                    .order_by(proposal_declines.c.created_at, proposal_declines.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        of_the_child = sa.select(access_log).where(access_log.c.referral_id.in_(ids)).order_by(access_log.c.seq)
+        logged = (await session.execute(of_the_child)).mappings().all()
+        asked = [entry(principal, SUBJECT_ACCESS, now, row["id"], row["client_key"]) for row in rows]
+        await session.execute(sa.insert(access_log), asked or [entry(principal, SUBJECT_ACCESS, now)])
+    today = ctx.today()
+    found = []
+    for row in rows:
+        shown = service._render(row, principal, today, extensions, {})
+        found.append(
+            SubjectReferralOut(
+                id=row["id"],
+                status=row["status"],
+                referrer_org=row["referrer_org"],
+                referrer_sub=row["referrer_sub"],
+                client=SubjectClientOut(
+                    bsn=row["bsn"], birth_date=row["birth_date"], municipality_code=row["municipality_code"]
+                ),
+                care_type=row["care_type"],
+                target_group=row["target_group"],
+                needs=list(row["needs"] or []),
+                part_time=bool(row["part_time"]),
+                requested_start=row["requested_start"],
+                out_of_region=shown.out_of_region,
+                notes=row["notes"],
+                proposal=shown.proposal,
+                placement=shown.placement,
+                unmatched_reasons=row["unmatched_reasons"],
+                excluded_unit_ids=list(row["excluded_unit_ids"] or []),
+                crisis_extensions=extensions.get(row["id"], []),
+                declines=[
+                    DeclineOut(
+                        provider_id=d["provider_id"],
+                        unit_id=d["unit_id"],
+                        reason=d["reason"],
+                        declined_by=d["declined_by"],
+                        created_at=as_utc(d["created_at"]),
+                    )
+                    for d in declines
+                    if d["referral_id"] == row["id"]
+                ],
+                signals=[signals.render(s) for s in kept_signals if s["referral_id"] == row["id"]],
+                created_at=as_utc(row["created_at"]),
+                updated_at=as_utc(row["updated_at"]),
+            )
+        )
+    return SubjectAccessOut(
+        client_key=key if rows else None,
+        referrals=found,
+        access_log=[render(row) for row in logged],
+    )
