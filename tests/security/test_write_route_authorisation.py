@@ -430,6 +430,21 @@ async def acknowledge_signal_on_the_dashboard(p: Platform) -> Attempt:
     )
 
 
+AUDITOR = bearer("auditor", org="Regiepunt Haaglanden", sub="fg")
+
+
+async def subject_access(p: Platform) -> Attempt:
+    """A refused request for a child's file leaves no subject-access answer and no trace of one."""
+    await p.referral()
+
+    async def answered_requests() -> Any:
+        response = await p.intake.get("/v1/access-log", params={"action": "subject_access"}, headers=AUDITOR)
+        assert response.status_code == 200, response.text
+        return response.json()["total"]
+
+    return Attempt("/v1/subject-access", answered_requests, json={"bsn": "111222333"}, provider_id=await p.provider())
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who may make one write call: the roles the contract names, and how it is set up to try it.
@@ -472,6 +487,7 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("intake", "POST", "/dashboard/signals/{signal_id}/acknowledge"): rule(
         "coordinator", scenario=acknowledge_signal_on_the_dashboard
     ),
+    ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
     ("intake", "POST", "/dashboard/sign-in"): rule(
         *ROLES, why="no record behind it: the sign-in form checks the pasted token's role itself"
     ),
@@ -490,6 +506,8 @@ def token_of(role: str, attempt: Attempt) -> dict[str, str]:
         return COORDINATOR
     if role == "service":
         return SERVICE
+    if role == "auditor":
+        return AUDITOR
     return bearer(role, org="Regiepunt Haaglanden", sub=f"someone-{role}")
 
 
