@@ -112,10 +112,11 @@ class RequestContextMiddleware:
         route = self._route_template(scope)
         if route not in ("/metrics", "/healthz", "/readyz"):
             self.metrics.observe(scope["method"], route, status, elapsed)
+            # The route, not the path: a path holds whatever a caller typed into it.
             log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                route=route,
                 status=status,
                 ms=round(elapsed * 1000, 2),
                 request_id=request_id,

@@ -677,7 +677,7 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any], 
         try:
             await clients.release_reservation(ctx.capacity, orphaned_reservation)
         except Exception as exc:  # capacity lets the hold expire on its own at hold_until
-            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
+            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=type(exc).__name__)
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
@@ -915,7 +915,8 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
     _require_proposed_to(principal, row, ctx.now())
     reservation_id = row["proposal_reservation_id"]
     await clients.release_reservation(ctx.capacity, reservation_id)
-    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"], reason=reason)
+    # The reason is typed by a person: it stays in the referral, out of the logs.
+    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"])
     request_id = await _rematch_without_proposed_unit(ctx, principal, referral_id, reservation_id, "decline")
     if request_id is None:
         raise domain.StateConflict("The proposal changed while it was being declined.")
