@@ -1,0 +1,66 @@
+"""Input that used to reach the code unchecked is refused with a 422 naming the field, never a 500."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from common.testing import bearer
+from services.capacity.tests.factories import COORDINATOR, create_provider, create_provider_with_unit, unit_body
+
+REFERRER = bearer("referrer", org="Wijkteam Delft", sub="anna", referrer_type="local_team")
+
+
+def referral(**client: str) -> dict[str, object]:
+    return {
+        "client": {"bsn": "999990019", "birth_date": "2012-05-01", "municipality_code": "GM0518", **client},
+        "care_type": "residential",
+        "target_group": "jo",
+    }
+
+
+def refused_fields(response: httpx.Response) -> list[str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return [error["field"] for error in response.json()["errors"]]
+
+
+@pytest.mark.parametrize("bsn", ["٩٩٩٩٩٠٠١٩", "99999001²", "９９９９９００１９", "99999001٩"])
+async def test_a_bsn_of_other_than_ascii_digits_is_refused(intake: httpx.AsyncClient, bsn: str) -> None:
+    response = await intake.post("/v1/referrals", json=referral(bsn=bsn), headers=REFERRER)
+    assert refused_fields(response) == ["client.bsn"]
+
+
+# Header bytes are read as latin-1: "²" and "³" are the digits str.isdigit() takes there.
+@pytest.mark.parametrize("version", ["²", '"³"', "1²", 'W/"¹"', "1" * 19])
+async def test_an_if_match_of_other_than_a_few_ascii_digits_is_refused(
+    capacity: httpx.AsyncClient, version: str
+) -> None:
+    _, unit = await create_provider_with_unit(capacity)
+    response = await capacity.put(
+        f"/v1/units/{unit['id']}/availability",
+        json={"capacity": 4, "blocked": 0},
+        headers={**COORDINATOR, "If-Match": version.encode("latin-1")},  # type: ignore[dict-item]
+    )
+    assert refused_fields(response) == ["If-Match"]
+
+
+@pytest.mark.parametrize("agb_code", ["١٢٣٤٥٦٧٨", "1234567²", "１２３４５６７８"])
+async def test_an_agb_code_of_other_than_ascii_digits_is_refused(capacity: httpx.AsyncClient, agb_code: str) -> None:
+    response = await capacity.post(
+        "/v1/providers", json={"name": "Horizon", "agb_code": agb_code, "role": "tactical"}, headers=COORDINATOR
+    )
+    assert refused_fields(response) == ["agb_code"]
+
+
+@pytest.mark.parametrize("code", ["GM٠٥١٨", "GM051²"])
+async def test_a_municipality_code_of_other_than_ascii_digits_is_refused(
+    capacity: httpx.AsyncClient, intake: httpx.AsyncClient, code: str
+) -> None:
+    provider = await create_provider(capacity)
+    response = await capacity.post(
+        f"/v1/providers/{provider['id']}/units", json=unit_body(municipality_code=code), headers=COORDINATOR
+    )
+    assert refused_fields(response) == ["municipality_code"]
+    response = await intake.post("/v1/referrals", json=referral(municipality_code=code), headers=REFERRER)
+    assert refused_fields(response) == ["client.municipality_code"]
