@@ -64,3 +64,83 @@ async def test_a_municipality_code_of_other_than_ascii_digits_is_refused(
     assert refused_fields(response) == ["municipality_code"]
     response = await intake.post("/v1/referrals", json=referral(municipality_code=code), headers=REFERRER)
     assert refused_fields(response) == ["client.municipality_code"]
+
+
+# --- NUL characters: PostgreSQL cannot store them, and answered 500 ---------------------------------
+
+NUL_MESSAGE = "must not contain a NUL character"
+
+
+def refused_nul(response: httpx.Response) -> str:
+    [field] = refused_fields(response)
+    assert NUL_MESSAGE in response.json()["errors"][0]["message"]
+    return field
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/v1/referrals/abc%00def", bearer("coordinator")),
+        ("/v1/referrals/abc%00def/access-log", bearer("coordinator")),
+    ],
+)
+async def test_a_nul_in_an_intake_id_is_refused(intake: httpx.AsyncClient, path: str, headers: dict[str, str]) -> None:
+    assert refused_nul(await intake.get(path, headers=headers)) == "id"
+
+
+async def test_a_nul_in_a_capacity_or_matching_id_is_refused(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    assert refused_nul(await capacity.get("/v1/units/u%00", headers=COORDINATOR)) == "id"
+    assert refused_nul(await capacity.get("/v1/providers/p%00", headers=COORDINATOR)) == "id"
+    assert refused_nul(await matching.get("/v1/decisions/d%00", headers=bearer("service"))) == "decision_id"
+
+
+async def test_a_nul_in_a_filter_is_refused(matching: httpx.AsyncClient) -> None:
+    response = await matching.get("/v1/decisions", params={"referral_id": "r\x00"}, headers=bearer("service"))
+    assert refused_nul(response) == "referral_id"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"notes": "bel\x00moeder"}, "notes"),
+        ({"needs": ["trauma", "\x00"]}, "needs.1"),
+        ({"out_of_region": {"criterion": "safety", "justification": "x" * 30 + "\x00"}}, "out_of_region.justification"),
+    ],
+)
+async def test_a_nul_in_a_json_string_is_refused_naming_the_field(
+    intake: httpx.AsyncClient, change: dict[str, object], field: str
+) -> None:
+    response = await intake.post("/v1/referrals", json={**referral(), **change}, headers=REFERRER)
+    assert refused_nul(response) == field
+
+
+async def test_a_nul_in_a_name_is_refused(capacity: httpx.AsyncClient) -> None:
+    response = await capacity.post(
+        "/v1/providers", json={"name": "Hori\x00zon", "agb_code": "12345678", "role": "tactical"}, headers=COORDINATOR
+    )
+    assert refused_nul(response) == "name"
+
+
+async def test_a_nul_in_an_idempotency_key_is_refused(intake: httpx.AsyncClient) -> None:
+    headers = {**REFERRER, "Idempotency-Key": b"key\x00one"}  # type: ignore[dict-item]
+    response = await intake.post("/v1/referrals", json=referral(), headers=headers)
+    assert refused_nul(response) == "Idempotency-Key"
+
+
+async def test_a_nul_in_a_token_claim_is_refused(intake: httpx.AsyncClient) -> None:
+    headers = bearer("referrer", org="Wijkteam\x00Delft", referrer_type="local_team")
+    response = await intake.post("/v1/referrals", json=referral(), headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "not valid" in response.json()["detail"]
+
+
+async def test_a_nul_in_a_dashboard_form_is_refused(intake: httpx.AsyncClient) -> None:
+    response = await intake.post(
+        "/dashboard/signals/s-1/acknowledge",
+        content=b"analysis=bel%00moeder&csrf=x",
+        headers={**bearer("coordinator"), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert refused_nul(response) == "analysis"

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
@@ -21,6 +21,7 @@ from common.logging import describe_exception, get_logger
 from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
 from common.migrations import migrations_applied
+from common.nul_characters import refuse_nul_characters
 from common.settings import CommonSettings
 
 log = get_logger("regiepunt.app")
@@ -176,7 +177,12 @@ def create_service_app(
         finally:
             await database.dispose()
 
-    app = FastAPI(title=f"Regiepunt {name}", version=version, lifespan=app_lifespan)
+    app = FastAPI(
+        title=f"Regiepunt {name}",
+        version=version,
+        lifespan=app_lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
+    )
     metrics = ServiceMetrics(name)
     app.state.settings = settings
     app.state.database = database

@@ -117,6 +117,9 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
         raise Unauthorized("The token has expired.") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The token is not valid: {exc}.") from exc
+    if _holds_nul(claims):
+        # PostgreSQL cannot store it: an org or sub with NUL failed the first write that named it.
+        raise Unauthorized("The token is not valid: a claim holds a NUL character.")
     role = claims.get("role")
     if role not in ROLES:
         raise Unauthorized("The token carries no known role.")
@@ -138,6 +141,16 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
         provider_id=str(provider_id) if provider_id else None,
     )
     return principal, float(claims["exp"])
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _check_lifetime(claims: dict[str, Any], role: str) -> None:
