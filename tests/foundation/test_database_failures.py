@@ -233,3 +233,19 @@ async def _recreate_postgres_database(name: str) -> None:
         await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
+
+
+def test_an_exception_another_library_logs_is_written_without_its_message(service_logs: io.StringIO) -> None:
+    """uvicorn logs what escapes an app with its exception; so may any library. Its message can
+    quote anything it was given, so only the classes and frames are written."""
+    try:
+        try:
+            int(f"{BSN}²")  # ValueError: invalid literal for int() with base 10: '999990019²'
+        except ValueError as inner:
+            raise RuntimeError(f"could not read {NOTES}") from inner
+    except RuntimeError as exc:
+        logging.getLogger("uvicorn.error").error("Exception in ASGI application", exc_info=exc)
+        structlog.get_logger("regiepunt.test").exception("step_failed")
+    written = service_logs.getvalue()
+    assert written.count("RuntimeError") == 2 and written.count("ValueError") == 2, written
+    assert BSN not in written and "tante Fenna" not in written, written
