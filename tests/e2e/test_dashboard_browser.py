@@ -82,6 +82,11 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
         try:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
             page = await context.new_page()
+            # The pages' Content-Security-Policy must not block anything they need.
+            blocked: list[str] = []
+            page.on(
+                "console", lambda message: blocked.append(message.text) if "Content Security" in message.text else None
+            )
 
             # Sign in with the token `make up` printed.
             await page.clock.install()  # so that the 30 s refresh can be fast-forwarded
@@ -145,5 +150,6 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
             await page.click("header form button")
             await expect(page.locator("h1")).to_have_text("Sign in")
             assert not [c for c in await context.cookies() if c["name"] == "regiepunt_session"]
+            assert blocked == []
         finally:
             await browser.close()

@@ -1,5 +1,7 @@
 """The frame every service shares: probes, metrics, problem+json errors, auth and the size limit."""
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -110,3 +112,32 @@ def test_a_token_accepted_before_is_refused_once_it_has_expired() -> None:
 
 def test_bearer_helper_builds_a_header() -> None:
     assert bearer("coordinator")["Authorization"].startswith("Bearer ")
+
+
+async def test_a_chunked_body_over_the_limit_is_refused_with_413(service: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(17):
+            yield b"x" * 65_536  # 17 × 64 KiB: over the 1 MiB limit, and no Content-Length to say so
+
+    path = {"capacity": "/v1/providers", "matching": "/v1/decisions", "intake": "/v1/referrals"}[
+        str(service.base_url.host)
+    ]
+    role = "service" if path == "/v1/decisions" else ("referrer" if path == "/v1/referrals" else "coordinator")
+    headers = {
+        **bearer(role, referrer_type="local_team" if role == "referrer" else None),
+        "Content-Type": "application/json",
+    }
+    response = await service.post(path, content=chunks(), headers=headers)
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 413
+
+
+async def test_a_chunked_body_within_the_limit_is_read_whole(capacity: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"name": "Horizon", '
+        yield b'"agb_code": "12345678", "role": "tactical"}'
+
+    headers = {**bearer("coordinator"), "Content-Type": "application/json"}
+    response = await capacity.post("/v1/providers", content=chunks(), headers=headers)
+    assert response.status_code == 201, response.text

@@ -8,18 +8,20 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.clock import Clock, SystemClock
 from common.db import Database
 from common.errors import FieldError, ProblemError
-from common.logging import get_logger
+from common.logging import describe_exception, get_logger
 from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
 from common.migrations import migrations_applied
+from common.nul_characters import refuse_nul_characters
 from common.settings import CommonSettings
 
 log = get_logger("regiepunt.app")
@@ -82,10 +84,62 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.status_code, titles.get(exc.status_code, "Error"), detail, headers=getattr(exc, "headers", None)
         )
 
+    # Database and network errors get handlers of their own, so that an outage is answered 503 here
+    # instead of reaching the catch-all (which Starlette re-raises to the server after answering).
+    @app.exception_handler(sa_exc.SQLAlchemyError)
+    @app.exception_handler(OSError)
+    async def _database(_request: Request, exc: Exception) -> JSONResponse:
+        if is_database_outage(exc):
+            log.warning("database_unavailable", error=describe_exception(exc))
+            return problem_response(
+                503,
+                "Service unavailable",
+                "The database cannot be reached right now; try again shortly.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return _internal_error(exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled_error", error=repr(exc))
-        return problem_response(500, "Internal error", "Something went wrong on our side; it has been logged.")
+        if is_database_outage(exc):
+            return await _database(_request, exc)
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> JSONResponse:
+    # Only the class and the frames: the message of an error may quote the values it was given.
+    log.error("unhandled_error", error=describe_exception(exc))
+    return problem_response(500, "Internal error", "Something went wrong on our side; it has been logged.")
+
+
+# How long a client is asked to wait before it tries again while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+# SQLSTATE classes of PostgreSQL that mean the database, not the request, failed: connection
+# exceptions, insufficient resources (too many connections), operator intervention (shutdown), and
+# a database or role that is not there (yet) to connect to.
+_OUTAGE_SQLSTATE_PREFIXES = ("08", "53", "57P", "3D", "28")
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """Whether an error says the database could not be reached or lost the connection, as opposed to
+    refusing what was asked of it (a constraint, a bad statement): the first is worth a retry."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+            return True
+        if isinstance(current, ConnectionError | TimeoutError):
+            return True
+        if isinstance(current, OSError) and current.errno is None and "connect" in str(current).lower():
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_OUTAGE_SQLSTATE_PREFIXES):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -123,7 +177,12 @@ def create_service_app(
         finally:
             await database.dispose()
 
-    app = FastAPI(title=f"Regiepunt {name}", version=version, lifespan=app_lifespan)
+    app = FastAPI(
+        title=f"Regiepunt {name}",
+        version=version,
+        lifespan=app_lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
+    )
     metrics = ServiceMetrics(name)
     app.state.settings = settings
     app.state.database = database

@@ -32,6 +32,20 @@ REFERRER_TYPES: tuple[str, ...] = (
 )
 SESSION_COOKIE = "regiepunt_session"
 
+# The longest a token may live: a person's for a working day, a service's (minted by the service
+# itself, renewed before it runs out) for an hour. A stolen token is worth no more than that.
+PERSON_TOKEN_MAX_LIFETIME = timedelta(hours=12)
+SERVICE_TOKEN_MAX_LIFETIME = timedelta(hours=1)
+# Clocks of the minting and the checking machine may differ this much.
+CLOCK_LEEWAY = timedelta(seconds=60)
+# An Authorization header (or a token) longer than this is refused before it is read: ours are well
+# under a kilobyte, and a huge one costs memory and time before it can be refused as invalid.
+MAX_AUTHORIZATION_BYTES = 8192
+
+
+def max_token_lifetime(role: str) -> timedelta:
+    return SERVICE_TOKEN_MAX_LIFETIME if role == "service" else PERSON_TOKEN_MAX_LIFETIME
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -57,10 +71,12 @@ def mint_token(
     org: str,
     referrer_type: str | None = None,
     provider_id: str | None = None,
-    ttl: timedelta = timedelta(hours=12),
+    ttl: timedelta | None = None,
     now: datetime | None = None,
 ) -> str:
+    """A signed token; it lives `ttl`, by default as long as a token of its role may."""
     issued = now or datetime.now(UTC)
+    ttl = max_token_lifetime(role) if ttl is None else ttl
     claims: dict[str, Any] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
@@ -80,6 +96,8 @@ def mint_token(
 def decode_token(token: str, secret: str) -> Principal:
     """The principal of a valid token. A service calls with the same token many times a second, so
     a verified token is remembered until it expires instead of checking its signature every time."""
+    if len(token) > MAX_AUTHORIZATION_BYTES:
+        raise Unauthorized(f"The token is longer than {MAX_AUTHORIZATION_BYTES} bytes.")
     principal, expires = _verified(token, secret)
     if expires <= time.time():
         raise Unauthorized("The token has expired.")
@@ -102,9 +120,13 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
         raise Unauthorized("The token has expired.") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The token is not valid: {exc}.") from exc
+    if _holds_nul(claims):
+        # PostgreSQL cannot store it: an org or sub with NUL failed the first write that named it.
+        raise Unauthorized("The token is not valid: a claim holds a NUL character.")
     role = claims.get("role")
     if role not in ROLES:
         raise Unauthorized("The token carries no known role.")
+    _check_lifetime(claims, role)
     org = claims.get("org")
     if not isinstance(org, str) or not org:
         raise Unauthorized("The token carries no organisation (org).")
@@ -124,8 +146,37 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
     return principal, float(claims["exp"])
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _check_lifetime(claims: dict[str, Any], role: str) -> None:
+    """exp and iat are numbers (PyJWT also reads a string of digits), and exp lies no further from
+    iat, nor from now, than a token of this role may live."""
+    exp, iat = claims["exp"], claims.get("iat")
+    for name, value in (("exp", exp), ("iat", iat)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Unauthorized(f"The token is not valid: {name} must be a number.")
+    longest = max_token_lifetime(role)
+    now = time.time()
+    if exp - now > (longest + CLOCK_LEEWAY).total_seconds() or (
+        iat is not None and exp - iat > longest.total_seconds()
+    ):
+        hours = longest.total_seconds() / 3600
+        unit = "hour" if hours == 1 else "hours"
+        raise Unauthorized(f"The token is not valid: a {role} token may live at most {hours:g} {unit}.")
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
+    if header and len(header) > MAX_AUTHORIZATION_BYTES:
+        raise Unauthorized(f"The Authorization header is longer than {MAX_AUTHORIZATION_BYTES} bytes.")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

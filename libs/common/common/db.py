@@ -38,6 +38,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # A failing statement's error then says "[SQL parameters hidden]" instead of quoting its values:
+    # a BSN, a birth date, a note. No log may ever carry them, at any level.
+    kwargs["hide_parameters"] = True
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":

@@ -31,6 +31,10 @@ IdPath = Annotated[str, Path(alias="id")]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
+# A version is a count of changes; more digits than a 64-bit column holds is no version of ours.
+MAX_VERSION_DIGITS = 18
+
+
 def parse_if_match(value: str | None) -> int:
     """If-Match carries a version: bare `3`, quoted `"3"` or weak `W/"3"` are all accepted."""
     if value is None or not value.strip():
@@ -39,7 +43,8 @@ def parse_if_match(value: str | None) -> int:
     if raw.startswith("W/"):
         raw = raw[2:]
     raw = raw.strip('"')
-    if not raw.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses or reads.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_VERSION_DIGITS:
         raise InvalidInput("If-Match", 'must be the unit\'s version, for example 3 or "3"')
     return int(raw)
 

@@ -4,12 +4,59 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from collections.abc import MutableMapping
 from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
 
 import structlog
 
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def describe_exception(exc: BaseException) -> str:
+    """An exception as a log may carry it: the classes and the frames, never a message.
+
+    A message can hold whatever the failing code was given: a database error prints the row it
+    refused ("Failing row contains …") or the key it found taken, int() quotes the text it could not
+    read. Any of those may be a citizen number or a note someone typed, so no message is logged;
+    the class, PostgreSQL's SQLSTATE and where it happened are enough to find the cause.
+    """
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = f"{type(current).__module__}.{type(current).__qualname__}"
+        sqlstate = getattr(current, "sqlstate", None) or getattr(getattr(current, "orig", None), "sqlstate", None)
+        label = name + (f" (sqlstate {sqlstate})" if isinstance(sqlstate, str) else "")
+        parts.append(" | ".join([label, *_frames(current)]))
+        current = current.__cause__ or current.__context__
+    return " <- ".join(parts)
+
+
+def _frames(exc: BaseException) -> list[str]:
+    """Where the exception passed through our own code, and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    kept = [frame for i, frame in enumerate(frames) if "site-packages" not in frame.filename or i == len(frames) - 1]
+    return [f"{'/'.join(Path(frame.filename).parts[-2:])}:{frame.lineno} in {frame.name}" for frame in kept]
+
+
+def _exception_without_message(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Replaces any exc_info, ours or another library's (uvicorn logs what escapes an app), by
+    describe_exception's account of it."""
+    exc_info = event_dict.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    if isinstance(exc_info, BaseException):
+        event_dict["exception"] = describe_exception(exc_info)
+    elif isinstance(exc_info, tuple) and len(exc_info) == 3 and isinstance(exc_info[1], BaseException):
+        event_dict["exception"] = describe_exception(exc_info[1])
+    return event_dict
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -32,6 +79,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                _exception_without_message,
                 renderer,
             ],
         )

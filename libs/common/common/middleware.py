@@ -24,6 +24,16 @@ def _problem(status: int, title: str, detail: str) -> bytes:
     return json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
 
 
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """Hands out the messages read already, then whatever comes next (a disconnect)."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics, max_body_bytes: int) -> None:
         self.app = app
@@ -64,6 +74,17 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
             return
 
+        if declared is None:
+            # A body without a Content-Length (chunked) is read here, up to the limit, before the app
+            # sees it: refused half-way inside the app's own body parsing, it answered 400.
+            buffered = await self._read_body(receive)
+            if buffered is None:
+                await self._reject_too_large(send, request_id)
+                self._finish(scope, 413, started, request_id)
+                request_id_var.reset(token)
+                return
+            receive = _replay(buffered, receive)
+
         received = 0
 
         async def limited_receive() -> Message:
@@ -97,6 +118,21 @@ class RequestContextMiddleware:
             self._finish(scope, status_holder["status"], started, request_id)
             request_id_var.reset(token)
 
+    async def _read_body(self, receive: Receive) -> list[Message] | None:
+        """The request's body messages, or None once they pass the limit."""
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages
+            size += len(message.get("body", b""))
+            if size > self.max_body_bytes:
+                return None
+            if not message.get("more_body", False):
+                return messages
+
     async def _reject_too_large(self, send: Send, request_id: str) -> None:
         body = _problem(413, "Payload too large", f"Request bodies are limited to {self.max_body_bytes} bytes.")
         headers: list[Any] = [
@@ -112,10 +148,11 @@ class RequestContextMiddleware:
         route = self._route_template(scope)
         if route not in ("/metrics", "/healthz", "/readyz"):
             self.metrics.observe(scope["method"], route, status, elapsed)
+            # The route, not the path: a path holds whatever a caller typed into it.
             log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                route=route,
                 status=status,
                 ms=round(elapsed * 1000, 2),
                 request_id=request_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
 from common.errors import Conflict, InvalidInput, NotFound
@@ -120,9 +120,12 @@ class Places:
         return capacity > self.capacity or blocked < self.blocked
 
 
-def check_hold_until(expires_at: datetime, now: datetime) -> None:
+def check_hold_until(expires_at: datetime, now: datetime, max_ahead: timedelta) -> None:
+    """A hold lasts a while, not for ever: a place held until 9999 would be lost to every child."""
     if expires_at <= now:
         raise InvalidInput("expires_at", "must lie in the future")
+    if expires_at > now + max_ahead:
+        raise InvalidInput("expires_at", f"may lie at most {max_ahead.days} days ahead")
 
 
 def check_confirmable(reservation_id: str, status: str, expires_at: datetime, now: datetime) -> None:

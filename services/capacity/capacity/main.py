@@ -29,7 +29,7 @@ async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
         try:
             await sweep_expired_reservations(app, app.state.clock.now())
         except Exception as exc:  # the loop must outlive a database hiccup
-            log.exception("expiry_sweep_failed", error=repr(exc))
+            log.exception("expiry_sweep_failed", error=type(exc).__name__)
         await asyncio.sleep(interval_seconds)
 
 

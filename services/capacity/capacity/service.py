@@ -11,7 +11,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -337,14 +337,20 @@ def _reserve_statements() -> tuple[Any, Any]:
 
 
 async def reserve_place(
-    db: Database, now: datetime, unit_id: str, referral_id: str, client_key: str, expires_at: datetime
+    db: Database,
+    now: datetime,
+    unit_id: str,
+    referral_id: str,
+    client_key: str,
+    expires_at: datetime,
+    max_hold: timedelta,
 ) -> tuple[ReservationOut, bool]:
     """Hold one place for a referral. Returns the reservation and whether it is new.
 
     The common case is two statements: the conditional UPDATE that takes the place and the INSERT
     of the hold. Only when the UPDATE changed nothing is the unit read, to say why."""
     expires_at = as_utc(expires_at)
-    domain.check_hold_until(expires_at, now)
+    domain.check_hold_until(expires_at, now, max_hold)
     take, write = _reserve_statements()
     try:
         async with db.transaction() as session:

@@ -10,6 +10,8 @@ class CapacitySettings(CommonSettings):
     # How often each replica looks for holds that have expired; a few seconds keeps places from
     # staying blocked for long after a proposal lapses.
     sweep_interval_seconds: float = Field(default=5.0, gt=0)
+    # The furthest ahead a place may be held (intake holds 72 hours, 4 for crisis).
+    max_hold_days: int = Field(default=7, ge=1)
 
     @property
     def database_url(self) -> str:

@@ -45,10 +45,14 @@ def test_only_more_capacity_or_fewer_blocked_may_free_places() -> None:
     assert not places.may_free_places(capacity=4, blocked=3)
 
 
-def test_hold_must_end_after_now() -> None:
-    domain.check_hold_until(NOW + timedelta(seconds=1), NOW)
+def test_hold_must_end_after_now_and_within_the_longest_hold() -> None:
+    week = timedelta(days=7)
+    domain.check_hold_until(NOW + timedelta(seconds=1), NOW, week)
+    domain.check_hold_until(NOW + week, NOW, week)
     with pytest.raises(InvalidInput):
-        domain.check_hold_until(NOW, NOW)
+        domain.check_hold_until(NOW, NOW, week)
+    with pytest.raises(InvalidInput):
+        domain.check_hold_until(NOW + week + timedelta(seconds=1), NOW, week)
 
 
 @pytest.mark.parametrize("status", ["released", "expired"])

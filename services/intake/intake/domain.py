@@ -68,7 +68,8 @@ class StateConflict(Conflict):
 
 def bsn_is_valid(bsn: str) -> bool:
     """The eleven-test ("elfproef") of the Dutch citizen service number."""
-    if len(bsn) != 9 or not bsn.isdigit():
+    # ASCII digits only: str.isdigit() also takes "٩" or "²", and one child would get two client keys.
+    if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()):
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
     total = sum(int(digit) * weight for digit, weight in zip(bsn, weights, strict=True))

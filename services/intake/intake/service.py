@@ -676,7 +676,7 @@ async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any], 
         try:
             await clients.release_reservation(ctx.capacity, orphaned_reservation)
         except Exception as exc:  # capacity lets the hold expire on its own at hold_until
-            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
+            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=type(exc).__name__)
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:

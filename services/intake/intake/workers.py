@@ -63,5 +63,5 @@ async def run_forever(app: FastAPI, interval: float) -> None:
             except ProblemError as exc:  # another service is out of reach: try again next round
                 log.warning("worker_step_deferred", step=step.__name__, error=exc.detail)
             except Exception as exc:
-                log.exception("worker_step_failed", step=step.__name__, error=repr(exc))
+                log.exception("worker_step_failed", step=step.__name__, error=type(exc).__name__)
         await asyncio.sleep(interval)

@@ -23,8 +23,11 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
+
+from common.errors import InvalidInput
 
 
 class Ground(StrEnum):
@@ -406,3 +409,11 @@ def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:
     if wish.ground is None and counts[Exclusion.OUTSIDE_REGION_WITHOUT_GROUND]:
         reasons.append("not sent out of the region without a ground: joint duty to place of the partners")
     return reasons
+
+
+def check_hold_until(hold_until: datetime, now: datetime, max_ahead: timedelta) -> None:
+    """The place is held until then: a moment past, or years ahead, is no hold to ask capacity for."""
+    if hold_until <= now:
+        raise InvalidInput("hold_until", "must lie in the future")
+    if hold_until > now + max_ahead:
+        raise InvalidInput("hold_until", f"may lie at most {max_ahead.days} days ahead")

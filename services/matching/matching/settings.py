@@ -7,6 +7,8 @@ from common.settings import CommonSettings
 
 class MatchingSettings(CommonSettings):
     matching_database_url: str | None = Field(default=None)
+    # The furthest ahead a decision may hold a place; capacity refuses holds beyond its own maximum.
+    max_hold_days: int = Field(default=7, ge=1)
 
     @property
     def database_url(self) -> str:

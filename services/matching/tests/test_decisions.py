@@ -615,7 +615,7 @@ async def test_unreachable_capacity_answers_503_and_stores_nothing(
         update={"capacity_url": "http://127.0.0.1:9", "http_retries": 2, "http_timeout_seconds": 1.0}
     )
     assert isinstance(settings, MatchingSettings)
-    cut_off = create_app(settings)
+    cut_off = create_app(settings, clock=matching_app.state.clock)  # the hold lies a week after the test's clock
     body = decision_request()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cut_off), base_url="http://matching") as client:

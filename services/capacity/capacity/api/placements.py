@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from capacity import service
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
@@ -31,10 +32,17 @@ router = APIRouter(tags=["placements"])
 
 @router.post("/v1/units/{unit_id}/reservations", status_code=status.HTTP_201_CREATED)
 async def reserve_place(
-    unit_id: str, body: ReservationCreate, _: Service, response: Response, db: DatabaseDep, clock: ClockDep
+    unit_id: str,
+    body: ReservationCreate,
+    _: Service,
+    request: Request,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
 ) -> ReservationOut:
+    max_hold = timedelta(days=request.app.state.settings.max_hold_days)
     reservation, created = await service.reserve_place(
-        db, clock.now(), unit_id, body.referral_id, body.client_key, body.expires_at
+        db, clock.now(), unit_id, body.referral_id, body.client_key, body.expires_at, max_hold
     )
     if not created:
         response.status_code = status.HTTP_200_OK

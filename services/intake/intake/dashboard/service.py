@@ -113,7 +113,7 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     except ProblemError as exc:
         log.warning("dashboard_providers_unavailable", error=exc.detail)
     except Exception as exc:  # names are a nicety; ids are shown instead
-        log.warning("dashboard_providers_unavailable", error=repr(exc))
+        log.warning("dashboard_providers_unavailable", error=type(exc).__name__)
     return names
 
 

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from common.auth import SESSION_COOKIE
 from common.errors import ProblemError, Unauthorized
 from intake.audit.access_log import ReferralNotVisible, record_refusal
-from intake.dashboard import auth, labels, service
+from intake.dashboard import SECURITY_HEADERS, auth, labels, service
 from intake.dashboard.auth import Viewer
 from intake.service import Context
 
@@ -35,8 +35,7 @@ def _render(request: Request, name: str, status_code: int = 200, **values: Any) 
         values["csrf"] = auth.csrf_token(request, viewer)
     response = TEMPLATES.TemplateResponse(request, name, values, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 

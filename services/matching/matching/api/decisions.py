@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 import orjson
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from common.auth import CoordinatorOrService, Service
 from common.deps import ClockDep, DatabaseDep
 from matching import service
+from matching.domain import check_hold_until
 from matching.schemas import Decision, DecisionList, DecisionRequest, DecisionWithCandidates
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
@@ -19,6 +21,7 @@ router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 async def take_decision(
     body: DecisionRequest, request: Request, _caller: Service, database: DatabaseDep, clock: ClockDep
 ) -> Decision:
+    check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
     return await service.decide(database, request.app.state.capacity, clock, body)
 
 
