@@ -456,7 +456,11 @@ async def _store_referral(
                 await _log_access(session, principal, "create_repeated", [row], now)
                 if earlier["response"] is not None:
                     return int(earlier["status_code"]), dict(earlier["response"])
-                # The first request is still being matched: answer with what is stored now.
+                # The first request is still being answered: its answer, not the state of this moment,
+                # is what a repeat must get. A first request that never stored its answer (its process
+                # died) is over once its match request's lease has run out: then what is stored now.
+                if as_utc(earlier["created_at"]) > now - timedelta(seconds=ctx.settings.outbox_lease_seconds):
+                    raise domain.SubmissionInProgress()
                 return 201, (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
         referral_id = str(uuid.uuid4())
         values = {
