@@ -109,7 +109,7 @@ _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
 _CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
     .where(match_requests.c.id == sa.bindparam("request_row_id"), match_requests.c.done_at.is_(None))
-    .values(attempts=match_requests.c.attempts + 1, last_error=None)
+    .values(attempts=match_requests.c.attempts + 1, last_error=sa.bindparam("why", type_=sa.Text))
 )
 _IDEMPOTENCY_KEY = (
     idempotency_keys.c.referrer_org == sa.bindparam("by_org"),
@@ -623,19 +623,41 @@ async def _ask_matching(
                 )
             )
         return None
+    except clients.MatchingRefused as exc:
+        # The request itself is refused (for example a referral stored under older limits): asking
+        # again cannot help, so the child waits as unmatched, which the coordinators are told of.
+        log.error(
+            "match_refused",
+            referral_id=request["referral_id"],
+            request_id=request["request_id"],
+            status=exc.status,
+            fields=exc.fields,
+        )
+        decision = {"outcome": "unmatched", "proposal": None, "reasons": [REQUEST_REFUSED]}
+        await _apply_decision(ctx, request, decision, then=then, why=str(exc))
+        return decision
     await _apply_decision(ctx, request, decision, then=then)
     return decision
 
 
-async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None) -> None:
+# The reason of an unmatched child whose match request matching refused.
+REQUEST_REFUSED = "request_refused"
+
+
+async def _apply_decision(
+    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None, why: str | None = None
+) -> None:
     """Record matching's answer on the referral, then call `then` with the referral as it stands before
-    committing (not when another replica applied the same decision first, or the referral is gone)."""
+    committing (not when another replica applied the same decision first, or the referral is gone).
+    `why` is kept with the closed request when the answer was not a decision of matching's."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
     orphaned_reservation: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
-        closed = await session.execute(_CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now})
+        closed = await session.execute(
+            _CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": why}
+        )
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             # Another replica applied the same decision (same request_id, same reservation) already.
             return
