@@ -856,7 +856,22 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     _require_proposed_to(principal, row, ctx.now())
     domain.check_start_date(start_date, ctx.today())
     reservation_id = row["proposal_reservation_id"]
-    confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
+    # The accept is stored before capacity is asked: should capacity confirm and its answer, or this
+    # process, be lost, the workers complete it (see _complete_accept) instead of leaving the child
+    # proposed here and placed there.
+    command_id = await _store_capacity_command(
+        ctx,
+        referral_id,
+        CONFIRM_ACCEPT,
+        reservation_id,
+        {"start_date": start_date.isoformat()},
+        delay=timedelta(seconds=ctx.settings.accept_completion_seconds),
+    )
+    try:
+        confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
+    except Conflict as exc:
+        await _close_capacity_command(ctx, command_id, exc.detail)
+        raise
     return await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
 
 
@@ -869,6 +884,9 @@ async def _record_placement(
     async with ctx.database.transaction() as session:
         current = await _load_for_stay_change(session, referral_id)
         assert current is not None
+        if current["status"] == Status.placed and current["placement_reservation_id"] == reservation_id:
+            # Recorded already, by the workers completing this accept or by a repeated accept.
+            return await _render_one(session, ctx, current, principal)
         domain.require_status(current["status"], (Status.proposed,), "accept")
         if current["proposal_reservation_id"] != reservation_id:
             raise domain.StateConflict("The proposal changed while it was being accepted.")
@@ -890,6 +908,16 @@ async def _record_placement(
             )
         )
         await stays.refresh_child(session, current["client_key"])
+        # Every stored attempt to accept this proposal is done now.
+        await session.execute(
+            sa.update(capacity_commands)
+            .where(
+                capacity_commands.c.referral_id == referral_id,
+                capacity_commands.c.kind == CONFIRM_ACCEPT,
+                capacity_commands.c.done_at.is_(None),
+            )
+            .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
+        )
         await _log_access(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
@@ -959,7 +987,14 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
     open_states = (Status.pending, Status.proposed, Status.unmatched)
     domain.require_status(row["status"], open_states, "withdraw")
     if row["status"] == Status.proposed and row["proposal_reservation_id"]:
-        await clients.release_reservation(ctx.capacity, row["proposal_reservation_id"])
+        try:
+            await clients.release_reservation(ctx.capacity, row["proposal_reservation_id"])
+        except Conflict:
+            # Capacity confirmed the place: the provider accepted, and intake had not recorded it yet.
+            await _complete_lost_accept(ctx, referral_id, row["proposal_reservation_id"])
+            raise domain.StateConflict(
+                "The provider has accepted this proposal: the child is placed. End the stay instead."
+            ) from None
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
@@ -1028,7 +1063,59 @@ async def end_stay(
     return ended
 
 
+# The kinds of capacity commands: end a stay there; complete an accept (confirm the held place, then
+# record the placement here).
 END_OCCUPANCY = "end_occupancy"
+CONFIRM_ACCEPT = "confirm_accept"
+
+
+def _capacity_command(
+    ctx: Context, referral_id: str, kind: str, target_id: str, payload: dict[str, Any], *, delay: timedelta
+) -> dict[str, Any]:
+    now = ctx.now()
+    return {
+        "id": str(uuid.uuid4()),
+        "referral_id": referral_id,
+        "kind": kind,
+        "target_id": target_id,
+        "payload": payload,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now + delay,
+    }
+
+
+async def _store_capacity_command(
+    ctx: Context, referral_id: str, kind: str, target_id: str, payload: dict[str, Any], *, delay: timedelta
+) -> str:
+    """A command stored on its own, before the call it stands for is made."""
+    values = _capacity_command(ctx, referral_id, kind, target_id, payload, delay=delay)
+    async with ctx.database.transaction() as session:
+        await session.execute(sa.insert(capacity_commands).values(**values))
+    return str(values["id"])
+
+
+async def _close_capacity_command(ctx: Context, command_id: str, error: str | None) -> None:
+    async with ctx.database.transaction() as session:
+        await session.execute(
+            sa.update(capacity_commands)
+            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
+            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
+        )
+
+
+async def _complete_accept(ctx: Context, command: Row) -> None:
+    """An accept that was stored but not recorded: confirm the held place again (capacity answers the
+    stay it made already, if it did) and record the placement. Nothing to do once the referral has
+    moved on: recorded meanwhile, or the proposal declined, expired or replaced."""
+    async with ctx.database.read() as session:
+        row = await _load(session, command["referral_id"])
+    if row is None or row["status"] != Status.proposed or row["proposal_reservation_id"] != command["target_id"]:
+        return
+    start_date = date.fromisoformat(command["payload"]["start_date"])
+    confirmed = await clients.confirm_reservation(ctx.capacity, command["target_id"], start_date)
+    await _record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed.get("occupancy") or {})
+    log.info("accept_completed", referral_id=row["id"], reservation_id=command["target_id"])
 
 
 async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
@@ -1047,6 +1134,8 @@ async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
             await clients.end_occupancy(
                 ctx.capacity, command["target_id"], date.fromisoformat(command["payload"]["end_date"])
             )
+        elif command["kind"] == CONFIRM_ACCEPT:
+            await _complete_accept(ctx, command)
     except DependencyUnavailable as exc:
         now = ctx.now()
         backoff = min(ctx.settings.outbox_retry_seconds * (2 ** min(int(command["attempts"]), 6)), 300)
@@ -1066,12 +1155,7 @@ async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
         # Capacity refuses for good (for example the stay was ended there already with other dates).
         error = exc.detail
         log.warning("capacity_command_refused", command_id=command_id, kind=command["kind"], error=exc.detail)
-    async with ctx.database.transaction() as session:
-        await session.execute(
-            sa.update(capacity_commands)
-            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
-            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
-        )
+    await _close_capacity_command(ctx, command_id, error)
     return True
 
 

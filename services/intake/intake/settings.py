@@ -28,6 +28,9 @@ class IntakeSettings(CommonSettings):
     outbox_lease_seconds: int = 60
     # Pause before a failed match request is tried again.
     outbox_retry_seconds: int = 5
+    # How long an accept may take before the workers complete it themselves: capacity may have
+    # confirmed the place while its answer, or intake's own record of it, was lost.
+    accept_completion_seconds: int = 30
 
     @property
     def database_url(self) -> str:
