@@ -101,6 +101,17 @@ async def release_reservation(capacity: ServiceClient, reservation_id: str) -> N
     raise_for_unexpected(response, 200)
 
 
+async def release_holds(
+    capacity: ServiceClient, referral_id: str, keep_reservation_id: str | None, request_ids: list[str] | None
+) -> None:
+    """Release the places held for a referral except the one kept: those of the named match requests,
+    or all. Idempotent in capacity."""
+    body = {"referral_id": referral_id, "keep_reservation_id": keep_reservation_id, "request_ids": request_ids}
+    response = await _capacity_call(capacity, "POST", "/v1/reservations/release", body)
+    _raise_if_refused(response, "release the places held")
+    raise_for_unexpected(response, 200)
+
+
 async def confirm_reservation(capacity: ServiceClient, reservation_id: str, start_date: date) -> dict[str, Any]:
     response = await _capacity_call(
         capacity, "POST", f"/v1/reservations/{reservation_id}/confirm", {"start_date": start_date.isoformat()}

@@ -652,58 +652,95 @@ async def _apply_decision(
     `why` is kept with the closed request when the answer was not a decision of matching's."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
-    orphaned_reservation: str | None = None
+    release: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
         closed = await session.execute(
             _CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": why}
         )
         if closed.rowcount != 1:  # type: ignore[attr-defined]
-            # Another replica applied the same decision (same request_id, same reservation) already.
-            return
-        changes: dict[str, Any] | None = None
-        if proposal is not None:
-            changes = {
-                "status": Status.proposed.value,
-                "proposal_unit_id": proposal["unit_id"],
-                "proposal_provider_id": proposal["provider_id"],
-                "proposal_in_region": bool(proposal["in_region"]),
-                "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
-                "proposal_reasons": list(proposal.get("reasons") or []),
-                "proposal_reservation_id": proposal["reservation_id"],
-                "proposal_decision_id": decision.get("id"),
-                "unmatched_reasons": None,
-            }
-        elif request["unit_id"] is None:
-            reasons = decision.get("reasons")
-            unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-            changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
-        # Written only while the child still waits; the row lock of the UPDATE orders it after a
-        # withdrawal that came first.
-        row = None
-        if changes is not None:
-            values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
-            row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
-        if row is None:
-            # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
-            # matching worked: then any place it held is given back.
+            # Another replica applied the same decision (same request_id, same reservation) already,
+            # or the request was closed while matching worked (the referral was withdrawn): then the
+            # place it held is nobody's.
             if proposal is not None:
-                orphaned_reservation = proposal.get("reservation_id")
-            if then is not None:
-                row = await _load(session, request["referral_id"])
-        elif proposal is not None:
+                release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+        else:
+            release = await _record_decision(session, ctx, request, decision, proposal, then, now)
+    if release is not None:
+        await _send_quietly(ctx, release)
+
+
+async def _queue_orphan_release(
+    session: AsyncSession, ctx: Context, request: Row, reservation_id: str | None
+) -> str | None:
+    """Queue the release of the place a request held that no proposal of the referral stands on."""
+    row = await _load(session, request["referral_id"])
+    standing = None if row is None else (row["proposal_reservation_id"] or row["placement_reservation_id"])
+    if reservation_id is None or reservation_id == standing:
+        return None
+    return await _queue_holds_release(
+        session, ctx, request["referral_id"], keep=standing, request_ids=[request["request_id"]]
+    )
+
+
+async def _record_decision(
+    session: AsyncSession,
+    ctx: Context,
+    request: Row,
+    decision: dict[str, Any],
+    proposal: dict[str, Any] | None,
+    then: _Then | None,
+    now: datetime,
+) -> str | None:
+    """The referral as the decision leaves it (see _apply_decision). Returns the id of a queued
+    release of places held for the referral that nobody will take up, if one is needed."""
+    release: str | None = None
+    changes: dict[str, Any] | None = None
+    if proposal is not None:
+        changes = {
+            "status": Status.proposed.value,
+            "proposal_unit_id": proposal["unit_id"],
+            "proposal_provider_id": proposal["provider_id"],
+            "proposal_in_region": bool(proposal["in_region"]),
+            "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
+            "proposal_reasons": list(proposal.get("reasons") or []),
+            "proposal_reservation_id": proposal["reservation_id"],
+            "proposal_decision_id": decision.get("id"),
+            "unmatched_reasons": None,
+        }
+    elif request["unit_id"] is None:
+        reasons = decision.get("reasons")
+        unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
+        changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
+    # Written only while the child still waits; the row lock of the UPDATE orders it after a
+    # withdrawal that came first.
+    row = None
+    if changes is not None:
+        values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
+        row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
+    if row is None:
+        # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
+        # matching worked: then any place it held is given back.
+        if proposal is not None:
+            release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+        if then is not None:
+            row = await _load(session, request["referral_id"])
+    else:
+        if proposal is not None:
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
             await _log_access(session, SYSTEM, "propose", [row], now)
         else:
             await _log_access(session, SYSTEM, "unmatched", [row], now)
             await signals.on_unmatched(session, row, row["unmatched_reasons"], now)
-        if then is not None and row is not None:
-            await then(session, row)
-    if orphaned_reservation:
-        try:
-            await clients.release_reservation(ctx.capacity, orphaned_reservation)
-        except Exception as exc:  # capacity lets the hold expire on its own at hold_until
-            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=repr(exc))
+        # An earlier request of this referral, or an earlier delivery of this one, may have held a
+        # place that matching never got to propose (it stopped after holding it): matched now,
+        # the child needs none of them. A first request on its first delivery held nothing else.
+        if int(row["match_attempts"]) > 1 or int(request["attempts"]) > 0:
+            keep = proposal["reservation_id"] if proposal is not None else None
+            release = await _queue_holds_release(session, ctx, row["id"], keep=keep, closed_requests=True)
+    if then is not None and row is not None:
+        await then(session, row)
+    return release
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
@@ -1011,10 +1048,14 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
             .values(status=Status.withdrawn.value, updated_at=now, **_NO_PROPOSAL)
         )
         await _close_open_requests(session, referral_id, now, "withdrawn")
+        # Any place still held for the child (by a request whose decision was never stored) is freed.
+        release = await _queue_holds_release(session, ctx, referral_id)
         await _log_access(session, principal, "withdraw", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
-        return await _render_one(session, ctx, updated, principal)
+        withdrawn = await _render_one(session, ctx, updated, principal)
+    await _send_quietly(ctx, release)
+    return withdrawn
 
 
 async def end_stay(
@@ -1053,6 +1094,7 @@ async def end_stay(
                     next_attempt_at=now,
                 )
             )
+        release = await _queue_holds_release(session, ctx, referral_id)
         await _log_access(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
@@ -1060,13 +1102,15 @@ async def end_stay(
         ended = await _render_one(session, ctx, updated, principal)
     if command_id is not None:
         await _send_capacity_command(ctx, command_id)
+    await _send_quietly(ctx, release)
     return ended
 
 
 # The kinds of capacity commands: end a stay there; complete an accept (confirm the held place, then
-# record the placement here).
+# record the placement here); release the places held for a referral that nobody will take up.
 END_OCCUPANCY = "end_occupancy"
 CONFIRM_ACCEPT = "confirm_accept"
+RELEASE_HOLDS = "release_holds"
 
 
 def _capacity_command(
@@ -1104,6 +1148,48 @@ async def _close_capacity_command(ctx: Context, command_id: str, error: str | No
         )
 
 
+async def _queue_holds_release(
+    session: AsyncSession,
+    ctx: Context,
+    referral_id: str,
+    *,
+    keep: str | None = None,
+    request_ids: list[str] | None = None,
+    closed_requests: bool = False,
+) -> str:
+    """Queue, in the caller's transaction, the release of the places held for a referral except
+    `keep`: those of the named match requests, of its closed requests (`closed_requests`: a request
+    still open may be about to propose the place it holds), or every one (neither)."""
+    if closed_requests:
+        request_ids = list(
+            (
+                await session.scalars(
+                    sa.select(match_requests.c.request_id).where(
+                        match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_not(None)
+                    )
+                )
+            ).all()
+        )
+    values = _capacity_command(
+        ctx,
+        referral_id,
+        RELEASE_HOLDS,
+        referral_id,
+        {"keep_reservation_id": keep, "request_ids": request_ids},
+        delay=timedelta(0),
+    )
+    await session.execute(sa.insert(capacity_commands).values(**values))
+    return str(values["id"])
+
+
+async def _send_quietly(ctx: Context, command_id: str) -> None:
+    """Send a command now that its change is committed; whatever fails, the workers send it later."""
+    try:
+        await _send_capacity_command(ctx, command_id)
+    except Exception as exc:
+        log.warning("capacity_command_not_sent", command_id=command_id, error=repr(exc))
+
+
 async def _complete_accept(ctx: Context, command: Row) -> None:
     """An accept that was stored but not recorded: confirm the held place again (capacity answers the
     stay it made already, if it did) and record the placement. Nothing to do once the referral has
@@ -1136,6 +1222,11 @@ async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
             )
         elif command["kind"] == CONFIRM_ACCEPT:
             await _complete_accept(ctx, command)
+        elif command["kind"] == RELEASE_HOLDS:
+            payload = command["payload"]
+            await clients.release_holds(
+                ctx.capacity, command["target_id"], payload.get("keep_reservation_id"), payload.get("request_ids")
+            )
     except DependencyUnavailable as exc:
         now = ctx.now()
         backoff = min(ctx.settings.outbox_retry_seconds * (2 ** min(int(command["attempts"]), 6)), 300)
