@@ -1362,6 +1362,9 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
     if decision is None:
         async with ctx.database.transaction() as session:
             await _close_open_requests_by_request(session, request_id, ctx.now())
+            # Matching may have held the offered place before it could not answer.
+            release = await _queue_holds_release(session, ctx, referral_id, request_ids=[request_id])
+        await _send_quietly(ctx, release)
         raise DependencyUnavailable("Matching cannot be reached right now; the offer was not made.")
     if decision.get("outcome") != "proposed":
         reasons = decision.get("reasons")

@@ -4,6 +4,7 @@ every place held for a referral is given back once it is withdrawn, ends or is m
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,11 +13,13 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
+    REFERRER,
     SERVICE,
     create_unit,
     peer_replaced,
     provider_headers,
     provider_with_unit,
+    referral_body,
     submitted,
     unit_state,
 )
@@ -155,3 +158,58 @@ async def test_release_of_held_places_waits_in_the_outbox_while_capacity_is_out_
     clock.advance(timedelta(minutes=1))
     assert await send_capacity_commands(intake_app) == 1
     assert (await unit_state(capacity, unit["id"]))["reserved"] == 0
+
+
+class WithdrawnWhileMatching(httpx.AsyncBaseTransport):
+    """Delivers each decision request to the real matching app, but the referral is withdrawn just
+    before matching takes it up: matching holds a place for a request intake has closed."""
+
+    def __init__(self, matching_app: FastAPI, intake: httpx.AsyncClient) -> None:
+        self._inner = httpx.ASGITransport(app=matching_app)
+        self._intake = intake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/decisions":
+            referral_id = json.loads(request.content)["referral_id"]
+            withdrawn = await self._intake.post(f"/v1/referrals/{referral_id}/withdraw", headers=COORDINATOR)
+            assert withdrawn.status_code == 200, withdrawn.text
+        return await self._inner.handle_async_request(request)
+
+
+async def test_place_held_for_a_referral_withdrawn_while_matching_worked_is_given_back(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, matching_app: FastAPI
+) -> None:
+    _provider_id, unit = await provider_with_unit(capacity, capacity=1)
+    async with peer_replaced(intake_app, "matching", WithdrawnWhileMatching(matching_app, intake)):
+        response = await intake.post("/v1/referrals", json=referral_body(), headers=REFERRER)
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "withdrawn"
+    assert (await unit_state(capacity, unit["id"]))["reserved"] == 0
+
+
+class DecisionLost(httpx.AsyncBaseTransport):
+    """Matching decides (and holds a place), but its answer never reaches intake."""
+
+    def __init__(self, matching_app: FastAPI) -> None:
+        self._inner = httpx.ASGITransport(app=matching_app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        await response.aread()
+        raise httpx.ReadTimeout("the answer was lost on the way back", request=request)
+
+
+async def test_offer_whose_answer_was_lost_gives_the_held_place_back(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, matching_app: FastAPI
+) -> None:
+    waiting = await submitted(intake)
+    provider_id, offered = await provider_with_unit(capacity, capacity=1)
+    async with peer_replaced(intake_app, "matching", DecisionLost(matching_app)):
+        failed = await intake.post(
+            f"/v1/referrals/{waiting['id']}/offer",
+            json={"unit_id": offered["id"]},
+            headers=provider_headers(provider_id),
+        )
+    assert failed.status_code == 503
+    assert (await unit_state(capacity, offered["id"]))["reserved"] == 0
+    assert (await intake.get(f"/v1/referrals/{waiting['id']}", headers=COORDINATOR)).json()["status"] == "unmatched"
