@@ -508,9 +508,12 @@ async def release_holds(
         query = query.where(Reservation.id != keep_reservation_id)
     if request_ids is not None:
         query = query.where(Reservation.request_id.in_(request_ids))
+    async with db.read() as session:
+        held = (await session.execute(query.order_by(Reservation.created_at, Reservation.id))).all()
     released: list[str] = []
-    async with db.transaction() as session:
-        for reservation_id, unit_id in (await session.execute(query)).all():
+    # One transaction per hold, as the sweep does: no transaction holds the locks of several units.
+    for reservation_id, unit_id in held:
+        async with db.transaction() as session:
             if await _set_reservation_status(session, reservation_id, "released", now):
                 await _free_reserved_place(session, unit_id, now)
                 released.append(reservation_id)

@@ -1005,7 +1005,7 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
     row = await _seen(ctx, principal, referral_id)
     _require_proposed_to(principal, row, ctx.now())
     reservation_id = row["proposal_reservation_id"]
-    await clients.release_reservation(ctx.capacity, reservation_id)
+    await _release_proposed_place(ctx, referral_id, reservation_id)
     log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"], reason=reason)
     request_id = await _rematch_without_proposed_unit(ctx, principal, referral_id, reservation_id, "decline")
     if request_id is None:
@@ -1017,6 +1017,19 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
         return await _render_one(session, ctx, updated, principal)
 
 
+async def _release_proposed_place(ctx: Context, referral_id: str, reservation_id: str) -> None:
+    """Give the proposed place back before the proposal is dropped. Capacity refuses when it confirmed
+    the place already: the provider accepted and intake had not recorded it yet; it is recorded now,
+    and the step that wanted the place back answers 409."""
+    try:
+        await clients.release_reservation(ctx.capacity, reservation_id)
+    except Conflict:
+        await _complete_lost_accept(ctx, referral_id, reservation_id)
+        raise domain.StateConflict(
+            "The provider has accepted this proposal: the child is placed. End the stay instead."
+        ) from None
+
+
 async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
     row = await _seen(ctx, principal, referral_id)
     if principal.role == "referrer" and row["referrer_org"] != principal.org:
@@ -1024,14 +1037,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
     open_states = (Status.pending, Status.proposed, Status.unmatched)
     domain.require_status(row["status"], open_states, "withdraw")
     if row["status"] == Status.proposed and row["proposal_reservation_id"]:
-        try:
-            await clients.release_reservation(ctx.capacity, row["proposal_reservation_id"])
-        except Conflict:
-            # Capacity confirmed the place: the provider accepted, and intake had not recorded it yet.
-            await _complete_lost_accept(ctx, referral_id, row["proposal_reservation_id"])
-            raise domain.StateConflict(
-                "The provider has accepted this proposal: the child is placed. End the stay instead."
-            ) from None
+        await _release_proposed_place(ctx, referral_id, row["proposal_reservation_id"])
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)

@@ -231,3 +231,20 @@ async def test_an_accept_capacity_refuses_is_not_completed_later(
     assert await send_capacity_commands(intake_app) == 0
     assert (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()["status"] == "proposed"
     assert (await unit_state(capacity, unit["id"]))["occupied"] == 0
+
+
+async def test_declining_a_lost_accept_says_the_child_is_placed_and_records_it(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, capacity_app: FastAPI, intake_app: FastAPI
+) -> None:
+    provider_id, unit = await provider_with_unit(capacity)
+    referral = await submitted(intake)
+    lost = await accept_losing_the_answer(intake, intake_app, capacity_app, referral["id"], provider_id)
+    assert lost.status_code == 503
+
+    declined = await intake.post(
+        f"/v1/referrals/{referral['id']}/decline", json={"reason": "geen plek"}, headers=provider_headers(provider_id)
+    )
+    assert declined.status_code == 409
+    placed = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
+    assert placed["status"] == "placed"
+    assert (await unit_state(capacity, unit["id"]))["occupied"] == 1
