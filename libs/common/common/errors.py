@@ -15,6 +15,8 @@ class ProblemError(Exception):
     status: int = 500
     title: str = "Internal error"
     type: str = "about:blank"
+    # Seconds after which trying again may succeed: sent as Retry-After.
+    retry_after: int | None = None
 
     def __init__(self, detail: str, *, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail)

@@ -113,6 +113,14 @@ class Reservation(Base):
             sqlite_where=text("status = 'held'"),
             postgresql_where=text("status = 'held'"),
         ),
+        # One held place per match request (migration 0003): a request sent again finds its hold.
+        Index(
+            "uq_reservations_held_request",
+            "request_id",
+            unique=True,
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
+        ),
         Index("ix_reservations_status_expires_at", "status", "expires_at"),
     )
 
@@ -121,6 +129,8 @@ class Reservation(Base):
     provider_id: Mapped[str] = mapped_column(String(36))
     referral_id: Mapped[str] = mapped_column(String(64), index=True)
     client_key: Mapped[str] = mapped_column(String(128))
+    # The match request that made the hold (null for holds made before it was kept).
+    request_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -165,7 +175,19 @@ def serves(target_group: str) -> ColumnElement[bool]:
     return column
 
 
-def exclusion_reason(target_group: str, age: int | ColumnElement[int]) -> ColumnElement[str | None]:
+def places_free(held_unit_id: ColumnElement[str] | None = None) -> ColumnElement[int]:
+    """The free places of a unit; with `held_unit_id`, the place a request holds there counts as free
+    for that request, which may take it again."""
+    unit = units.c
+    free = unit.capacity - unit.occupied - unit.reserved - unit.blocked
+    if held_unit_id is None:
+        return free
+    return free + case((unit.id == held_unit_id, 1), else_=0)
+
+
+def exclusion_reason(
+    target_group: str, age: int | ColumnElement[int], held_unit_id: ColumnElement[str] | None = None
+) -> ColumnElement[str | None]:
     """The first reason a unit of the asked care type cannot take the child, or NULL when it can;
     the order is the one of docs/internal-api.md (and of domain.exclusion_reason).
 
@@ -173,7 +195,7 @@ def exclusion_reason(target_group: str, age: int | ColumnElement[int]) -> Column
     a plain Core query: the candidates list is read as rows, not loaded as ORM objects."""
     unit = units.c
     return case(
-        (unit.capacity - unit.occupied - unit.reserved - unit.blocked <= 0, "no_free_place"),
+        (places_free(held_unit_id) <= 0, "no_free_place"),
         (or_(unit.age_min > age, unit.age_max < age), "age_out_of_range"),
         (unit[f"serves_{target_group}"] == false(), "target_group_not_served"),
         else_=None,

@@ -106,10 +106,15 @@ class UnitList(BaseModel):
     offset: int
 
 
+RequestId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
 class ReservationCreate(Request):
     referral_id: Reference
     client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     expires_at: datetime
+    # The match request holding the place: sent again, it gets the hold it made already.
+    request_id: RequestId | None = None
 
 
 class ReservationOut(BaseModel):
@@ -118,9 +123,23 @@ class ReservationOut(BaseModel):
     provider_id: str
     referral_id: str
     client_key: str
+    request_id: str | None = None
     status: ReservationStatus
     expires_at: datetime
     created_at: datetime
+
+
+class HoldsRelease(Request):
+    """Release the places held for a referral: all of them, or those of the named match requests,
+    except the one kept (the proposal that stands)."""
+
+    referral_id: Reference
+    keep_reservation_id: Reference | None = None
+    request_ids: Annotated[list[RequestId], Field(max_length=1000)] | None = None
+
+
+class HoldsReleased(BaseModel):
+    released: list[str]
 
 
 class Confirmation(Request):
@@ -169,6 +188,8 @@ CompactExcluded = tuple[str, str, bool, ExclusionReason]
 
 
 class Candidates(BaseModel):
+    # With request_id: the unit where that request holds a place, which counts as free for it.
+    held_unit_id: str | None = None
     units: list[UnitOut] | list[CompactUnit]
     excluded: list[Excluded] | list[CompactExcluded]
     # With region=inside: how many units outside the region could take the child (not listed).

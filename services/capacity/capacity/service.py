@@ -50,6 +50,7 @@ from capacity.db import (
     exclusion_reason,
     free_places_epoch,
     load_unit,
+    places_free,
     providers,
     raise_free_places_epoch,
     reservations,
@@ -132,6 +133,7 @@ def reservation_out(reservation: Reservation) -> ReservationOut:
         provider_id=reservation.provider_id,
         referral_id=reservation.referral_id,
         client_key=reservation.client_key,
+        request_id=reservation.request_id,
         status=reservation.status,  # type: ignore[arg-type]
         expires_at=as_utc(reservation.expires_at),
         created_at=as_utc(reservation.created_at),
@@ -336,6 +338,23 @@ def _reserve_statements() -> tuple[Any, Any]:
     return take, insert(reservations)
 
 
+async def _request_hold(session: AsyncSession, request_id: str) -> Reservation | None:
+    query = select(Reservation).where(Reservation.request_id == request_id, Reservation.status == "held")
+    return await session.scalar(query)
+
+
+async def _expire_hold(session: AsyncSession, reservation: Reservation, now: datetime) -> None:
+    """A hold past its expiry that the sweep has not reached yet: expire it now, as the sweep would."""
+    statement = (
+        update(Reservation)
+        .where(Reservation.id == reservation.id, Reservation.status == "held")
+        .values(status="expired", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(await session.execute(statement)) == 1:
+        await _free_reserved_place(session, reservation.unit_id, now)
+
+
 async def reserve_place(
     db: Database,
     now: datetime,
@@ -344,16 +363,26 @@ async def reserve_place(
     client_key: str,
     expires_at: datetime,
     max_hold: timedelta,
+    request_id: str | None = None,
 ) -> tuple[ReservationOut, bool]:
     """Hold one place for a referral. Returns the reservation and whether it is new.
 
-    The common case is two statements: the conditional UPDATE that takes the place and the INSERT
-    of the hold. Only when the UPDATE changed nothing is the unit read, to say why."""
+    A hold belongs to the match request that made it: a request that holds a place already gets that
+    hold back, on whichever unit it is, instead of a second place (matching may have stopped after
+    holding it and before storing its decision). The common case is three statements: the look-up of
+    the request's hold, the conditional UPDATE that takes the place and the INSERT of the hold. Only
+    when the UPDATE changed nothing is the unit read, to say why."""
     expires_at = as_utc(expires_at)
     domain.check_hold_until(expires_at, now, max_hold)
     take, write = _reserve_statements()
     try:
         async with db.transaction() as session:
+            if request_id is not None:
+                held = await _request_hold(session, request_id)
+                if held is not None and as_utc(held.expires_at) > now:
+                    return reservation_out(held), False
+                if held is not None:
+                    await _expire_hold(session, held, now)
             provider_id = (
                 await session.execute(take, {"unit_id": unit_id, "referral_id": referral_id, "now": now})
             ).scalar()
@@ -370,6 +399,7 @@ async def reserve_place(
                 provider_id=provider_id,
                 referral_id=referral_id,
                 client_key=client_key,
+                request_id=request_id,
                 status="held",
                 expires_at=expires_at,
                 created_at=now,
@@ -377,9 +407,11 @@ async def reserve_place(
             await session.execute(write, [{**reservation.model_dump(), "updated_at": now}])
         return reservation, True
     except IntegrityError:
-        # The same referral raced itself for this unit; the database kept one hold, answer with it.
+        # The same request or referral raced itself; the database kept one hold, answer with it.
         async with db.read() as session:
-            existing = await _held_reservation(session, unit_id, referral_id)
+            existing = await _request_hold(session, request_id) if request_id is not None else None
+            if existing is None:
+                existing = await _held_reservation(session, unit_id, referral_id)
         if existing is None:
             raise
         return reservation_out(existing), False
@@ -462,6 +494,33 @@ async def release_reservation(db: Database, now: datetime, reservation_id: str) 
         reservation = await _reload_reservation(session, reservation_id)
         domain.check_releasable(reservation_id, reservation.status)  # confirmed by someone else meanwhile
         return reservation_out(reservation)
+
+
+async def release_holds(
+    db: Database, now: datetime, referral_id: str, keep_reservation_id: str | None, request_ids: list[str] | None
+) -> list[str]:
+    """Release the places still held for a referral that nobody will take up: every hold, or (with
+    `request_ids`) those the named match requests made, except the one kept. Returns the ids released.
+    Idempotent: a hold released, expired or confirmed already is left as it is."""
+    query = select(Reservation.id, Reservation.unit_id).where(
+        Reservation.referral_id == referral_id, Reservation.status == "held"
+    )
+    if keep_reservation_id is not None:
+        query = query.where(Reservation.id != keep_reservation_id)
+    if request_ids is not None:
+        query = query.where(Reservation.request_id.in_(request_ids))
+    async with db.read() as session:
+        held = (await session.execute(query.order_by(Reservation.created_at, Reservation.id))).all()
+    released: list[str] = []
+    # One transaction per hold, as the sweep does: no transaction holds the locks of several units.
+    for reservation_id, unit_id in held:
+        async with db.transaction() as session:
+            if await _set_reservation_status(session, reservation_id, "released", now):
+                await _free_reserved_place(session, unit_id, now)
+                released.append(reservation_id)
+    if released:
+        log.info("holds_released", referral_id=referral_id, count=len(released))
+    return released
 
 
 async def _free_reserved_place(session: AsyncSession, unit_id: str, now: datetime) -> None:
@@ -641,6 +700,8 @@ class CandidateQuery:
     excluded_outside: ExcludedOutside = "list"
     view: CandidateView = "full"
     excluded_unfit: ExcludedUnfit = "list"
+    # The match request asking: a place it holds already counts as free for it.
+    request_id: str | None = None
 
 
 # The reasons of a unit whose own rules do not admit the child, as opposed to one that is full.
@@ -657,11 +718,14 @@ class _CandidateStatements:
 
 @functools.cache
 def _candidate_statements(
-    target_group: str, region: str, excluded_outside: str, excluded_unfit: str, view: str
+    target_group: str, region: str, excluded_outside: str, excluded_unfit: str, view: str, held: bool = False
 ) -> _CandidateStatements:
     """The statements of one kind of candidates query, built once: building SQLAlchemy expressions
-    costs more than running them. Care type and age are bound at execution."""
-    reason = exclusion_reason(target_group, bindparam("age", type_=Integer))
+    costs more than running them. Care type and age are bound at execution, and with `held` the unit
+    where the asking request holds a place (whose place then counts as free): a rare case, kept out of
+    the common statements, which the database answers from an index alone."""
+    held_unit_id = bindparam("held_unit_id", type_=String) if held else None
+    reason = exclusion_reason(target_group, bindparam("age", type_=Integer), held_unit_id)
     care_type = bindparam("care_type", type_=String)
     # NULL-safe, so that "not counted" is true for a unit that can take the child.
     why = func.coalesce(reason, "")
@@ -699,7 +763,7 @@ def _candidate_statements(
             _unit.in_region == false(),
             _unit.age_min <= age,
             _unit.age_max >= age,
-            _unit.capacity - _unit.occupied - _unit.reserved - _unit.blocked > 0,
+            places_free(held_unit_id) > 0,
             _unit[f"serves_{target_group}"] == true(),
         )
         counts = fitting if counts is None else union_all(counts, fitting)
@@ -717,11 +781,21 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
     excluded_unfit=count the units whose own ages or target groups do not admit the child.
     JSON-ready, in the shape of schemas.Candidates.
     """
-    statements = _candidate_statements(
-        query.target_group, query.region, query.excluded_outside, query.excluded_unfit, query.view
-    )
-    values = {"care_type": query.care_type, "age": query.age}
+    values: dict[str, Any] = {"care_type": query.care_type, "age": query.age}
     async with db.read() as session:
+        held_unit_id = None
+        if query.request_id is not None:
+            held = await _request_hold(session, query.request_id)
+            if held is not None:
+                held_unit_id = values["held_unit_id"] = held.unit_id
+        statements = _candidate_statements(
+            query.target_group,
+            query.region,
+            query.excluded_outside,
+            query.excluded_unfit,
+            query.view,
+            held_unit_id is not None,
+        )
         rows: Sequence[Any] = (await session.execute(statements.rows, values)).all()
         counted = (await session.execute(statements.counts, values)).all() if statements.counts is not None else ()
     compact = query.view == "compact"
@@ -737,6 +811,8 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
         else:
             excluded.append({"unit_id": row[0], "provider_id": row[1], "in_region": bool(row[2]), "reason": why})
     found: dict[str, Any] = {"units": units, "excluded": excluded}
+    if query.request_id is not None:
+        found["held_unit_id"] = held_unit_id
     outside_fitting = 0
     outside_excluded: dict[str, int] = {}
     unfit_excluded: dict[str, int] = {}

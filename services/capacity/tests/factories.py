@@ -79,19 +79,19 @@ async def reserve(
     client_key: str = "ck-test",
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    request_id: str | None = None,
 ) -> httpx.Response:
     """POST a reservation; expires_at defaults to 48 hours after `now` (pass the test clock's time)."""
     if expires_at is None:
         expires_at = (now or datetime.fromisoformat("2026-11-02T09:00:00+00:00")) + timedelta(hours=48)
-    return await client.post(
-        f"/v1/units/{unit_id}/reservations",
-        json={
-            "referral_id": referral_id or str(uuid.uuid4()),
-            "client_key": client_key,
-            "expires_at": expires_at.isoformat(),
-        },
-        headers=SERVICE,
-    )
+    body = {
+        "referral_id": referral_id or str(uuid.uuid4()),
+        "client_key": client_key,
+        "expires_at": expires_at.isoformat(),
+    }
+    if request_id is not None:
+        body["request_id"] = request_id
+    return await client.post(f"/v1/units/{unit_id}/reservations", json=body, headers=SERVICE)
 
 
 async def get_unit(client: httpx.AsyncClient, unit_id: str) -> dict[str, Any]:

@@ -354,3 +354,108 @@ async def test_reservation_body_is_validated(capacity: httpx.AsyncClient) -> Non
     response = await capacity.post(url, json={"referral_id": "r", "expires_at": "soon", "extra": 1}, headers=SERVICE)
     assert response.status_code == 422
     assert sorted(e["field"] for e in response.json()["errors"]) == ["client_key", "expires_at", "extra"]
+
+
+# --- a hold belongs to the match request that made it -------------------------------------------------
+
+
+async def release_holds(capacity: httpx.AsyncClient, **body: Any) -> list[str]:
+    response = await capacity.post("/v1/reservations/release", json=body, headers=SERVICE)
+    assert response.status_code == 200, response.text
+    released: list[str] = response.json()["released"]
+    return released
+
+
+async def test_a_request_that_holds_a_place_gets_that_hold_back_on_any_unit(capacity: httpx.AsyncClient) -> None:
+    _, first = await create_provider_with_unit(capacity, capacity=1)
+    _, second = await create_provider_with_unit(capacity, capacity=1)
+    held = await reserve(capacity, first["id"], referral_id="ref-1", request_id="ref-1:attempt-1")
+    assert held.status_code == 201 and held.json()["request_id"] == "ref-1:attempt-1"
+    again = await reserve(capacity, second["id"], referral_id="ref-1", request_id="ref-1:attempt-1")
+    assert again.status_code == 200
+    assert again.json()["id"] == held.json()["id"]
+    assert (await get_unit(capacity, first["id"]))["reserved"] == 1
+    assert (await get_unit(capacity, second["id"]))["reserved"] == 0
+    # Another request of the same referral takes a place of its own.
+    other = await reserve(capacity, second["id"], referral_id="ref-1", request_id="ref-1:attempt-2")
+    assert other.status_code == 201
+    assert (await get_unit(capacity, second["id"]))["reserved"] == 1
+
+
+async def test_the_same_request_racing_itself_over_units_holds_one_place(capacity: httpx.AsyncClient) -> None:
+    units = [(await create_provider_with_unit(capacity, capacity=1))[1] for _ in range(5)]
+    responses = await asyncio.gather(
+        *(reserve(capacity, unit["id"], referral_id="ref-1", request_id="ref-1:attempt-1") for unit in units)
+    )
+    assert sorted(r.status_code for r in responses) == [200] * 4 + [201], [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert sum([(await get_unit(capacity, unit["id"]))["reserved"] for unit in units]) == 1
+
+
+async def test_a_lapsed_hold_of_the_request_is_expired_and_a_new_place_taken(
+    capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=1)
+    first = await reserve(capacity, unit["id"], referral_id="ref-1", request_id="r-1", now=clock.now())
+    clock.advance(timedelta(hours=49))
+    again = await reserve(capacity, unit["id"], referral_id="ref-1", request_id="r-1", now=clock.now())
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] != first.json()["id"]
+    lapsed = await capacity.get(f"/v1/reservations/{first.json()['id']}", headers=SERVICE)
+    assert lapsed.json()["status"] == "expired"
+    assert (await get_unit(capacity, unit["id"]))["reserved"] == 1
+
+
+async def test_candidates_count_the_place_a_request_holds_as_free_for_that_request(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=1)
+    await reserve(capacity, unit["id"], referral_id="ref-1", request_id="ref-1:attempt-1")
+    params = {"care_type": unit["care_type"], "target_group": "jo", "age": 14}
+    for extra in ({}, {"request_id": "someone-else"}):
+        others = (await capacity.get("/v1/candidates", params={**params, **extra}, headers=SERVICE)).json()
+        assert others["units"] == []
+        assert [e["reason"] for e in others["excluded"]] == ["no_free_place"]
+    own = (
+        await capacity.get("/v1/candidates", params={**params, "request_id": "ref-1:attempt-1"}, headers=SERVICE)
+    ).json()
+    assert [u["id"] for u in own["units"]] == [unit["id"]]
+    assert own["excluded"] == []
+    assert own["held_unit_id"] == unit["id"]
+
+
+async def test_releasing_the_holds_of_a_referral_keeps_the_one_named_and_those_of_other_requests(
+    capacity: httpx.AsyncClient,
+) -> None:
+    units = [(await create_provider_with_unit(capacity, capacity=1))[1] for _ in range(4)]
+    holds = [
+        (await reserve(capacity, unit["id"], referral_id="ref-1", request_id=f"ref-1:attempt-{n}")).json()
+        for n, unit in enumerate(units[:3], start=1)
+    ]
+    elsewhere = (await reserve(capacity, units[3]["id"], referral_id="ref-2")).json()
+    before = await epoch(capacity)
+    released = await release_holds(
+        capacity,
+        referral_id="ref-1",
+        keep_reservation_id=holds[1]["id"],
+        request_ids=["ref-1:attempt-1", "ref-1:attempt-2"],
+    )
+    assert released == [holds[0]["id"]]
+    assert [(await get_unit(capacity, unit["id"]))["reserved"] for unit in units] == [0, 1, 1, 1]
+    assert await epoch(capacity) > before
+    # Without request ids every hold of the referral goes, and again is harmless.
+    assert sorted(await release_holds(capacity, referral_id="ref-1")) == sorted([holds[1]["id"], holds[2]["id"]])
+    assert await release_holds(capacity, referral_id="ref-1") == []
+    assert [(await get_unit(capacity, unit["id"]))["reserved"] for unit in units] == [0, 0, 0, 1]
+    assert (await capacity.get(f"/v1/reservations/{elsewhere['id']}", headers=SERVICE)).json()["status"] == "held"
+
+
+async def test_a_confirmed_place_is_not_released_with_the_holds(capacity: httpx.AsyncClient) -> None:
+    _, unit = await create_provider_with_unit(capacity, capacity=2)
+    held = (await reserve(capacity, unit["id"], referral_id="ref-1", request_id="r-1")).json()
+    assert (await confirm(capacity, held["id"])).status_code == 200
+    assert await release_holds(capacity, referral_id="ref-1") == []
+    assert counts(await get_unit(capacity, unit["id"])) == (1, 0, 0, 1)
+
+
+async def test_releasing_holds_is_for_services(capacity: httpx.AsyncClient) -> None:
+    response = await capacity.post("/v1/reservations/release", json={"referral_id": "ref-1"}, headers=COORDINATOR)
+    assert response.status_code == 403

@@ -15,6 +15,33 @@ class MatchingUnreachable(Exception):
     """Matching (or capacity behind it) could not be reached; the request stays in the outbox."""
 
 
+class MatchingRefused(Exception):
+    """Matching refused the request itself: asking again with the same request cannot succeed."""
+
+    def __init__(self, status: int, fields: list[str]) -> None:
+        super().__init__(f"matching refused the request with {status}" + (f" ({', '.join(fields)})" if fields else ""))
+        self.status = status
+        self.fields = fields
+
+
+# The statuses by which a service refuses what it was sent, as opposed to being out of reach or
+# misconfigured (401, 403: the point's own credentials; 404: a route missing during a deployment;
+# 408, 429: not now): sending the same again would be refused again.
+REFUSED = frozenset({400, 413, 415, 422})
+
+
+def _refused_fields(response: httpx.Response) -> list[str]:
+    """The names of the fields a problem+json answer blames; never their messages or values."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [str(error.get("field")) for error in errors if isinstance(error, dict)][:10]
+
+
 def _problem_detail(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -30,8 +57,10 @@ async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> 
         response = await matching.post("/v1/decisions", json=request)
     except ServiceUnavailableError as exc:
         raise MatchingUnreachable(str(exc)) from exc
+    if response.status_code in REFUSED:
+        raise MatchingRefused(response.status_code, _refused_fields(response))
     if response.status_code != 200:
-        # Anything but a decision is retried later: the referral is safe in intake's database.
+        # Anything else but a decision is retried later: the referral is safe in intake's database.
         raise MatchingUnreachable(f"matching answered {response.status_code}: {_problem_detail(response)}")
     decision: dict[str, Any] = response.json()
     return decision
@@ -56,6 +85,12 @@ async def _capacity_call(
         raise DependencyUnavailable("Capacity cannot be reached right now; try again shortly.") from exc
 
 
+def _raise_if_refused(response: httpx.Response, what: str) -> None:
+    """Capacity refusing the call itself is final: sending it again would be refused again."""
+    if response.status_code in REFUSED:
+        raise Conflict(f"Capacity refused to {what}: {_problem_detail(response)}")
+
+
 async def release_reservation(capacity: ServiceClient, reservation_id: str) -> None:
     """Idempotent in capacity; a 409 means the place was already confirmed as a placement."""
     response = await _capacity_call(capacity, "POST", f"/v1/reservations/{reservation_id}/release")
@@ -66,12 +101,24 @@ async def release_reservation(capacity: ServiceClient, reservation_id: str) -> N
     raise_for_unexpected(response, 200)
 
 
+async def release_holds(
+    capacity: ServiceClient, referral_id: str, keep_reservation_id: str | None, request_ids: list[str] | None
+) -> None:
+    """Release the places held for a referral except the one kept: those of the named match requests,
+    or all. Idempotent in capacity."""
+    body = {"referral_id": referral_id, "keep_reservation_id": keep_reservation_id, "request_ids": request_ids}
+    response = await _capacity_call(capacity, "POST", "/v1/reservations/release", body)
+    _raise_if_refused(response, "release the places held")
+    raise_for_unexpected(response, 200)
+
+
 async def confirm_reservation(capacity: ServiceClient, reservation_id: str, start_date: date) -> dict[str, Any]:
     response = await _capacity_call(
         capacity, "POST", f"/v1/reservations/{reservation_id}/confirm", {"start_date": start_date.isoformat()}
     )
-    if response.status_code == 409:
+    if response.status_code in (404, 409):
         raise Conflict(f"The held place can no longer be confirmed: {_problem_detail(response)}")
+    _raise_if_refused(response, "confirm the held place")
     raise_for_unexpected(response, 200)
     body: dict[str, Any] = response.json()
     return body
@@ -81,8 +128,9 @@ async def end_occupancy(capacity: ServiceClient, occupancy_id: str, end_date: da
     response = await _capacity_call(
         capacity, "POST", f"/v1/occupancies/{occupancy_id}/end", {"end_date": end_date.isoformat()}
     )
-    if response.status_code == 409:
+    if response.status_code in (404, 409):
         raise Conflict(f"The stay cannot be ended: {_problem_detail(response)}")
+    _raise_if_refused(response, "end the stay")
     raise_for_unexpected(response, 200)
 
 

@@ -66,6 +66,15 @@ class StateConflict(Conflict):
     """The referral's current status does not allow the requested step."""
 
 
+class SubmissionInProgress(Conflict):
+    """A request with the same Idempotency-Key is still being answered; its answer comes shortly."""
+
+    retry_after = 1
+
+    def __init__(self) -> None:
+        super().__init__("A referral with this Idempotency-Key is still being submitted; ask again in a moment.")
+
+
 def bsn_is_valid(bsn: str) -> bool:
     """The eleven-test ("elfproef") of the Dutch citizen service number."""
     # ASCII digits only: str.isdigit() also takes "٩" or "²", and one child would get two client keys.

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from common.contracts import Needs
 from intake.domain import CareType, EndReason, OutOfRegionCriterion, Status, TargetGroup
 
 
@@ -29,7 +30,7 @@ class ReferralIn(Request):
     client: ClientIn
     care_type: CareType
     target_group: TargetGroup
-    needs: list[str] = Field(default_factory=list, max_length=50)
+    needs: Needs = []
     part_time: bool = False
     requested_start: date | None = None
     out_of_region: OutOfRegionIn | None = None

@@ -111,7 +111,7 @@ _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
 _CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
     .where(match_requests.c.id == sa.bindparam("request_row_id"), match_requests.c.done_at.is_(None))
-    .values(attempts=match_requests.c.attempts + 1, last_error=None)
+    .values(attempts=match_requests.c.attempts + 1, last_error=sa.bindparam("why", type_=sa.Text))
 )
 _IDEMPOTENCY_KEY = (
     idempotency_keys.c.referrer_org == sa.bindparam("by_org"),
@@ -455,7 +455,11 @@ async def _store_referral(
                 await _log_access(session, principal, "create_repeated", [row], now)
                 if earlier["response"] is not None:
                     return int(earlier["status_code"]), dict(earlier["response"])
-                # The first request is still being matched: answer with what is stored now.
+                # The first request is still being answered: its answer, not the state of this moment,
+                # is what a repeat must get. A first request that never stored its answer (its process
+                # died) is over once its match request's lease has run out: then what is stored now.
+                if as_utc(earlier["created_at"]) > now - timedelta(seconds=ctx.settings.outbox_lease_seconds):
+                    raise domain.SubmissionInProgress()
                 return 201, (await _render_one(session, ctx, row, principal)).model_dump(mode="json")
         referral_id = str(uuid.uuid4())
         values = {
@@ -618,65 +622,124 @@ async def _ask_matching(
                 )
             )
         return None
+    except clients.MatchingRefused as exc:
+        # The request itself is refused (for example a referral stored under older limits): asking
+        # again cannot help, so the child waits as unmatched, which the coordinators are told of.
+        log.error(
+            "match_refused",
+            referral_id=request["referral_id"],
+            request_id=request["request_id"],
+            status=exc.status,
+            fields=exc.fields,
+        )
+        decision = {"outcome": "unmatched", "proposal": None, "reasons": [REQUEST_REFUSED]}
+        await _apply_decision(ctx, request, decision, then=then, why=str(exc))
+        return decision
     await _apply_decision(ctx, request, decision, then=then)
     return decision
 
 
-async def _apply_decision(ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None) -> None:
+# The reason of an unmatched child whose match request matching refused.
+REQUEST_REFUSED = "request_refused"
+
+
+async def _apply_decision(
+    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None, why: str | None = None
+) -> None:
     """Record matching's answer on the referral, then call `then` with the referral as it stands before
-    committing (not when another replica applied the same decision first, or the referral is gone)."""
+    committing (not when another replica applied the same decision first, or the referral is gone).
+    `why` is kept with the closed request when the answer was not a decision of matching's."""
     now = ctx.now()
     proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
-    orphaned_reservation: str | None = None
+    release: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
-        closed = await session.execute(_CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now})
+        closed = await session.execute(
+            _CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": why}
+        )
         if closed.rowcount != 1:  # type: ignore[attr-defined]
-            # Another replica applied the same decision (same request_id, same reservation) already.
-            return
-        changes: dict[str, Any] | None = None
-        if proposal is not None:
-            changes = {
-                "status": Status.proposed.value,
-                "proposal_unit_id": proposal["unit_id"],
-                "proposal_provider_id": proposal["provider_id"],
-                "proposal_in_region": bool(proposal["in_region"]),
-                "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
-                "proposal_reasons": list(proposal.get("reasons") or []),
-                "proposal_reservation_id": proposal["reservation_id"],
-                "proposal_decision_id": decision.get("id"),
-                "unmatched_reasons": None,
-            }
-        elif request["unit_id"] is None:
-            reasons = decision.get("reasons")
-            unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-            changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
-        # Written only while the child still waits; the row lock of the UPDATE orders it after a
-        # withdrawal that came first.
-        row = None
-        if changes is not None:
-            values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
-            row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
-        if row is None:
-            # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
-            # matching worked: then any place it held is given back.
+            # Another replica applied the same decision (same request_id, same reservation) already,
+            # or the request was closed while matching worked (the referral was withdrawn): then the
+            # place it held is nobody's.
             if proposal is not None:
-                orphaned_reservation = proposal.get("reservation_id")
-            if then is not None:
-                row = await _load(session, request["referral_id"])
-        elif proposal is not None:
+                release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+        else:
+            release = await _record_decision(session, ctx, request, decision, proposal, then, now)
+    if release is not None:
+        await _send_quietly(ctx, release)
+
+
+async def _queue_orphan_release(
+    session: AsyncSession, ctx: Context, request: Row, reservation_id: str | None
+) -> str | None:
+    """Queue the release of the place a request held that no proposal of the referral stands on."""
+    row = await _load(session, request["referral_id"])
+    standing = None if row is None else (row["proposal_reservation_id"] or row["placement_reservation_id"])
+    if reservation_id is None or reservation_id == standing:
+        return None
+    return await _queue_holds_release(
+        session, ctx, request["referral_id"], keep=standing, request_ids=[request["request_id"]]
+    )
+
+
+async def _record_decision(
+    session: AsyncSession,
+    ctx: Context,
+    request: Row,
+    decision: dict[str, Any],
+    proposal: dict[str, Any] | None,
+    then: _Then | None,
+    now: datetime,
+) -> str | None:
+    """The referral as the decision leaves it (see _apply_decision). Returns the id of a queued
+    release of places held for the referral that nobody will take up, if one is needed."""
+    release: str | None = None
+    changes: dict[str, Any] | None = None
+    if proposal is not None:
+        changes = {
+            "status": Status.proposed.value,
+            "proposal_unit_id": proposal["unit_id"],
+            "proposal_provider_id": proposal["provider_id"],
+            "proposal_in_region": bool(proposal["in_region"]),
+            "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
+            "proposal_reasons": list(proposal.get("reasons") or []),
+            "proposal_reservation_id": proposal["reservation_id"],
+            "proposal_decision_id": decision.get("id"),
+            "unmatched_reasons": None,
+        }
+    elif request["unit_id"] is None:
+        reasons = decision.get("reasons")
+        unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
+        changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
+    # Written only while the child still waits; the row lock of the UPDATE orders it after a
+    # withdrawal that came first.
+    row = None
+    if changes is not None:
+        values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
+        row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
+    if row is None:
+        # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
+        # matching worked: then any place it held is given back.
+        if proposal is not None:
+            release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+        if then is not None:
+            row = await _load(session, request["referral_id"])
+    else:
+        if proposal is not None:
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
             await _log_access(session, SYSTEM, "propose", [row], now)
         else:
             await _log_access(session, SYSTEM, "unmatched", [row], now)
             await signals.on_unmatched(session, row, row["unmatched_reasons"], now)
-        if then is not None and row is not None:
-            await then(session, row)
-    if orphaned_reservation:
-        try:
-            await clients.release_reservation(ctx.capacity, orphaned_reservation)
-        except Exception as exc:  # capacity lets the hold expire on its own at hold_until
-            log.warning("orphan_release_failed", reservation_id=orphaned_reservation, error=type(exc).__name__)
+        # An earlier request of this referral, or an earlier delivery of this one, may have held a
+        # place that matching never got to propose (it stopped after holding it): matched now,
+        # the child needs none of them. A first request on its first delivery held nothing else.
+        if int(row["match_attempts"]) > 1 or int(request["attempts"]) > 0:
+            keep = proposal["reservation_id"] if proposal is not None else None
+            release = await _queue_holds_release(session, ctx, row["id"], keep=keep, closed_requests=True)
+    if then is not None and row is not None:
+        await then(session, row)
+    return release
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
@@ -829,7 +892,22 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     _require_proposed_to(principal, row, ctx.now())
     domain.check_start_date(start_date, ctx.today())
     reservation_id = row["proposal_reservation_id"]
-    confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
+    # The accept is stored before capacity is asked: should capacity confirm and its answer, or this
+    # process, be lost, the workers complete it (see _complete_accept) instead of leaving the child
+    # proposed here and placed there.
+    command_id = await _store_capacity_command(
+        ctx,
+        referral_id,
+        CONFIRM_ACCEPT,
+        reservation_id,
+        {"start_date": start_date.isoformat()},
+        delay=timedelta(seconds=ctx.settings.accept_completion_seconds),
+    )
+    try:
+        confirmed = await clients.confirm_reservation(ctx.capacity, reservation_id, start_date)
+    except Conflict as exc:
+        await _close_capacity_command(ctx, command_id, exc.detail)
+        raise
     return await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
 
 
@@ -842,6 +920,9 @@ async def _record_placement(
     async with ctx.database.transaction() as session:
         current = await _load_for_stay_change(session, referral_id)
         assert current is not None
+        if current["status"] == Status.placed and current["placement_reservation_id"] == reservation_id:
+            # Recorded already, by the workers completing this accept or by a repeated accept.
+            return await _render_one(session, ctx, current, principal)
         domain.require_status(current["status"], (Status.proposed,), "accept")
         if current["proposal_reservation_id"] != reservation_id:
             raise domain.StateConflict("The proposal changed while it was being accepted.")
@@ -863,6 +944,16 @@ async def _record_placement(
             )
         )
         await stays.refresh_child(session, current["client_key"])
+        # Every stored attempt to accept this proposal is done now.
+        await session.execute(
+            sa.update(capacity_commands)
+            .where(
+                capacity_commands.c.referral_id == referral_id,
+                capacity_commands.c.kind == CONFIRM_ACCEPT,
+                capacity_commands.c.done_at.is_(None),
+            )
+            .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
+        )
         await _log_access(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
@@ -932,7 +1023,7 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
     row = await _seen(ctx, principal, referral_id)
     _require_proposed_to(principal, row, ctx.now())
     reservation_id = row["proposal_reservation_id"]
-    await clients.release_reservation(ctx.capacity, reservation_id)
+    await _release_proposed_place(ctx, referral_id, reservation_id)
     log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"])
     request_id = await _rematch_without_proposed_unit(
         ctx, principal, referral_id, reservation_id, "decline", declined_because=reason
@@ -946,6 +1037,19 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
         return await _render_one(session, ctx, updated, principal)
 
 
+async def _release_proposed_place(ctx: Context, referral_id: str, reservation_id: str) -> None:
+    """Give the proposed place back before the proposal is dropped. Capacity refuses when it confirmed
+    the place already: the provider accepted and intake had not recorded it yet; it is recorded now,
+    and the step that wanted the place back answers 409."""
+    try:
+        await clients.release_reservation(ctx.capacity, reservation_id)
+    except Conflict:
+        await _complete_lost_accept(ctx, referral_id, reservation_id)
+        raise domain.StateConflict(
+            "The provider has accepted this proposal: the child is placed. End the stay instead."
+        ) from None
+
+
 async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
     row = await _seen(ctx, principal, referral_id)
     if principal.role == "referrer" and row["referrer_org"] != principal.org:
@@ -953,7 +1057,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
     open_states = (Status.pending, Status.proposed, Status.unmatched)
     domain.require_status(row["status"], open_states, "withdraw")
     if row["status"] == Status.proposed and row["proposal_reservation_id"]:
-        await clients.release_reservation(ctx.capacity, row["proposal_reservation_id"])
+        await _release_proposed_place(ctx, referral_id, row["proposal_reservation_id"])
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
@@ -970,10 +1074,14 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
             .values(status=Status.withdrawn.value, updated_at=now, **_NO_PROPOSAL)
         )
         await _close_open_requests(session, referral_id, now, "withdrawn")
+        # Any place still held for the child (by a request whose decision was never stored) is freed.
+        release = await _queue_holds_release(session, ctx, referral_id)
         await _log_access(session, principal, "withdraw", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
-        return await _render_one(session, ctx, updated, principal)
+        withdrawn = await _render_one(session, ctx, updated, principal)
+    await _send_quietly(ctx, release)
+    return withdrawn
 
 
 async def end_stay(
@@ -1012,6 +1120,7 @@ async def end_stay(
                     next_attempt_at=now,
                 )
             )
+        release = await _queue_holds_release(session, ctx, referral_id)
         await _log_access(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
@@ -1019,10 +1128,106 @@ async def end_stay(
         ended = await _render_one(session, ctx, updated, principal)
     if command_id is not None:
         await _send_capacity_command(ctx, command_id)
+    await _send_quietly(ctx, release)
     return ended
 
 
+# The kinds of capacity commands: end a stay there; complete an accept (confirm the held place, then
+# record the placement here); release the places held for a referral that nobody will take up.
 END_OCCUPANCY = "end_occupancy"
+CONFIRM_ACCEPT = "confirm_accept"
+RELEASE_HOLDS = "release_holds"
+
+
+def _capacity_command(
+    ctx: Context, referral_id: str, kind: str, target_id: str, payload: dict[str, Any], *, delay: timedelta
+) -> dict[str, Any]:
+    now = ctx.now()
+    return {
+        "id": str(uuid.uuid4()),
+        "referral_id": referral_id,
+        "kind": kind,
+        "target_id": target_id,
+        "payload": payload,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now + delay,
+    }
+
+
+async def _store_capacity_command(
+    ctx: Context, referral_id: str, kind: str, target_id: str, payload: dict[str, Any], *, delay: timedelta
+) -> str:
+    """A command stored on its own, before the call it stands for is made."""
+    values = _capacity_command(ctx, referral_id, kind, target_id, payload, delay=delay)
+    async with ctx.database.transaction() as session:
+        await session.execute(sa.insert(capacity_commands).values(**values))
+    return str(values["id"])
+
+
+async def _close_capacity_command(ctx: Context, command_id: str, error: str | None) -> None:
+    async with ctx.database.transaction() as session:
+        await session.execute(
+            sa.update(capacity_commands)
+            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
+            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
+        )
+
+
+async def _queue_holds_release(
+    session: AsyncSession,
+    ctx: Context,
+    referral_id: str,
+    *,
+    keep: str | None = None,
+    request_ids: list[str] | None = None,
+    closed_requests: bool = False,
+) -> str:
+    """Queue, in the caller's transaction, the release of the places held for a referral except
+    `keep`: those of the named match requests, of its closed requests (`closed_requests`: a request
+    still open may be about to propose the place it holds), or every one (neither)."""
+    if closed_requests:
+        request_ids = list(
+            (
+                await session.scalars(
+                    sa.select(match_requests.c.request_id).where(
+                        match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_not(None)
+                    )
+                )
+            ).all()
+        )
+    values = _capacity_command(
+        ctx,
+        referral_id,
+        RELEASE_HOLDS,
+        referral_id,
+        {"keep_reservation_id": keep, "request_ids": request_ids},
+        delay=timedelta(0),
+    )
+    await session.execute(sa.insert(capacity_commands).values(**values))
+    return str(values["id"])
+
+
+async def _send_quietly(ctx: Context, command_id: str) -> None:
+    """Send a command now that its change is committed; whatever fails, the workers send it later."""
+    try:
+        await _send_capacity_command(ctx, command_id)
+    except Exception as exc:
+        log.warning("capacity_command_not_sent", command_id=command_id, error=repr(exc))
+
+
+async def _complete_accept(ctx: Context, command: Row) -> None:
+    """An accept that was stored but not recorded: confirm the held place again (capacity answers the
+    stay it made already, if it did) and record the placement. Nothing to do once the referral has
+    moved on: recorded meanwhile, or the proposal declined, expired or replaced."""
+    async with ctx.database.read() as session:
+        row = await _load(session, command["referral_id"])
+    if row is None or row["status"] != Status.proposed or row["proposal_reservation_id"] != command["target_id"]:
+        return
+    start_date = date.fromisoformat(command["payload"]["start_date"])
+    confirmed = await clients.confirm_reservation(ctx.capacity, command["target_id"], start_date)
+    await _record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed.get("occupancy") or {})
+    log.info("accept_completed", referral_id=row["id"], reservation_id=command["target_id"])
 
 
 async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
@@ -1040,6 +1245,13 @@ async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
         if command["kind"] == END_OCCUPANCY:
             await clients.end_occupancy(
                 ctx.capacity, command["target_id"], date.fromisoformat(command["payload"]["end_date"])
+            )
+        elif command["kind"] == CONFIRM_ACCEPT:
+            await _complete_accept(ctx, command)
+        elif command["kind"] == RELEASE_HOLDS:
+            payload = command["payload"]
+            await clients.release_holds(
+                ctx.capacity, command["target_id"], payload.get("keep_reservation_id"), payload.get("request_ids")
             )
     except DependencyUnavailable as exc:
         now = ctx.now()
@@ -1060,12 +1272,7 @@ async def _send_capacity_command(ctx: Context, command_id: str) -> bool:
         # Capacity refuses for good (for example the stay was ended there already with other dates).
         error = exc.detail
         log.warning("capacity_command_refused", command_id=command_id, kind=command["kind"], error=exc.detail)
-    async with ctx.database.transaction() as session:
-        await session.execute(
-            sa.update(capacity_commands)
-            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
-            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
-        )
+    await _close_capacity_command(ctx, command_id, error)
     return True
 
 
@@ -1181,6 +1388,9 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
     if decision is None:
         async with ctx.database.transaction() as session:
             await _close_open_requests_by_request(session, request_id, ctx.now())
+            # Matching may have held the offered place before it could not answer.
+            release = await _queue_holds_release(session, ctx, referral_id, request_ids=[request_id])
+        await _send_quietly(ctx, release)
         raise DependencyUnavailable("Matching cannot be reached right now; the offer was not made.")
     if decision.get("outcome") != "proposed":
         reasons = decision.get("reasons")

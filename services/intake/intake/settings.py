@@ -31,6 +31,9 @@ class IntakeSettings(CommonSettings):
     # How long an Idempotency-Key answers with its first answer; the answers hold BSNs, so they are
     # deleted after it (fractions allowed).
     idempotency_key_hours: float = 24
+    # How long an accept may take before the workers complete it themselves: capacity may have
+    # confirmed the place while its answer, or intake's own record of it, was lost.
+    accept_completion_seconds: int = 30
 
     @property
     def database_url(self) -> str:

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
+from common.contracts import Needs
+
 CareType = Literal[
     "crisis", "foster_care", "family_home", "respite", "training_flat", "residential", "clinical", "secure"
 ]
@@ -14,7 +16,6 @@ TargetGroup = Literal["jo", "lvb", "ggz"]
 Outcome = Literal["proposed", "unmatched"]
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Need = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
 
 
@@ -28,7 +29,7 @@ class DecisionRequest(BaseModel):
     target_group: TargetGroup
     age: Annotated[StrictInt, Field(ge=0, le=23)]
     municipality_code: Municipality
-    needs: Annotated[list[Need], Field(max_length=30)] = []
+    needs: Needs = []
     part_time: StrictBool = False
     out_of_region: Literal["safety", "expertise"] | None = None
     known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []

@@ -66,6 +66,8 @@ class Read:
     outside_fitting: int
     # Units whose own ages or target groups do not admit the child, counted instead of listed.
     unfit_counted: dict[str, int]
+    # The unit where this request holds a place already (its place counted as free for it).
+    held_unit_id: str | None = None
 
 
 async def fetch_candidates(
@@ -85,6 +87,9 @@ async def fetch_candidates(
         "excluded_outside": excluded_outside,
         "excluded_unfit": excluded_unfit,
         "view": "compact",
+        # A place this request holds already (an earlier delivery of it stopped before its decision was
+        # stored) counts as free for it, so that the request can take it up again.
+        "request_id": request.request_id,
     }
     try:
         response = await capacity.get("/v1/candidates", params=params)
@@ -102,6 +107,7 @@ async def fetch_candidates(
         body.get("outside_excluded") or {},
         int(body.get("outside_fitting") or 0),
         body.get("unfit_excluded") or {},
+        body.get("held_unit_id"),
     )
 
 
@@ -129,14 +135,17 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
             outside.outside_counted,
             0,
             inside.unfit_counted,
+            inside.held_unit_id,
         )
     left_out: dict[str, int] = {outside_left_out_reason(wish): inside.outside_fitting}
-    return Read(inside.units, inside.rejected, left_out, 0, inside.unfit_counted)
+    return Read(inside.units, inside.rejected, left_out, 0, inside.unfit_counted, inside.held_unit_id)
 
 
-async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Ranking:
+async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> tuple[Ranking, str | None]:
+    """The ranking, and the unit where this request holds a place already (None mostly)."""
     read = await read_units(capacity, request, wish)
-    return rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
+    ranking = rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
+    return ranking, read.held_unit_id
 
 
 async def reserve_best(
@@ -147,11 +156,12 @@ async def reserve_best(
         "referral_id": request.referral_id,
         "client_key": request.client_key,
         "expires_at": request.hold_until.isoformat(),
+        "request_id": request.request_id,
     }
     for candidate in ranking.ranked:
         try:
-            # Capacity answers a repeated hold for the same referral and unit with the same
-            # reservation, so a retry after a timeout cannot hold two places.
+            # Capacity answers a repeated hold for the same request with the same reservation, so a
+            # retry after a timeout, or a request sent again, cannot hold two places.
             response = await capacity.post(f"/v1/units/{candidate.unit_id}/reservations", json=payload, idempotent=True)
         except ServiceUnavailableError as exc:
             raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
@@ -159,10 +169,31 @@ async def reserve_best(
             candidate.lose_place()
             continue
         raise_for_unexpected(response, 200, 201)
-        candidate.chosen = True
         reservation: dict[str, Any] = response.json()
+        if reservation["unit_id"] != candidate.unit_id:
+            # The same request, delivered twice at once, held a place elsewhere first: that hold is
+            # the request's, and is kept when its unit is one this decision may propose.
+            held = next((c for c in ranking.ranked if c.unit_id == reservation["unit_id"] and c.eligible), None)
+            if held is None:
+                await release_quietly(capacity, reservation["id"])
+                candidate.lose_place()
+                continue
+            candidate = held
+        candidate.chosen = True
         return candidate, reservation
     return None
+
+
+async def release_request_holds(capacity: ServiceClient, request: DecisionRequest) -> None:
+    """Give back the place this request held before (when this decision will not propose it); if that
+    fails, intake releases the holds of the requests it closed, and the hold expires on its own."""
+    body = {"referral_id": request.referral_id, "request_ids": [request.request_id]}
+    try:
+        response = await capacity.post("/v1/reservations/release", json=body, idempotent=True)
+        if response.status_code != 200:
+            log.warning("request_holds_release_refused", request_id=request.request_id, status=response.status_code)
+    except ServiceUnavailableError:
+        log.warning("request_holds_release_unreachable", request_id=request.request_id)
 
 
 async def release_quietly(capacity: ServiceClient, reservation_id: str) -> None:
@@ -300,7 +331,7 @@ async def decide(database: Database, capacity: ServiceClient, clock: Clock, requ
     # a repeated request is rare, and its answer is only waited for once the units are read.
     lookup = asyncio.create_task(stored_decision(database, request.request_id))
     try:
-        ranking = await weigh(capacity, request, wish)
+        ranking, held_unit_id = await weigh(capacity, request, wish)
     except Exception:
         stored = await lookup
         if stored is not None:
@@ -309,6 +340,9 @@ async def decide(database: Database, capacity: ServiceClient, clock: Clock, requ
     stored = await lookup
     if stored is not None:
         return to_decision(stored)
+    if held_unit_id is not None and all(c.unit_id != held_unit_id for c in ranking.ranked):
+        # An earlier delivery of this request held a place this decision will not propose.
+        await release_request_holds(capacity, request)
     reserved = await reserve_best(capacity, ranking, request)
     values = decision_values(request, ranking, wish, reserved, clock.now())
     reservation_id: str | None = values["reservation_id"]

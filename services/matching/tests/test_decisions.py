@@ -628,3 +628,66 @@ async def test_unreachable_capacity_answers_503_and_stores_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     listed = await matching.get("/v1/decisions", params={"referral_id": body["referral_id"]}, headers=SERVICE)
     assert listed.json()["items"] == []
+
+
+# --- a request sent again after matching stopped between holding a place and storing its decision ----
+
+
+async def hold_for(capacity: httpx.AsyncClient, unit_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The hold an earlier delivery of this request made before it stopped."""
+    response = await capacity.post(
+        f"/v1/units/{unit_id}/reservations",
+        json={
+            "referral_id": body["referral_id"],
+            "client_key": body["client_key"],
+            "expires_at": body["hold_until"],
+            "request_id": body["request_id"],
+        },
+        headers=SERVICE,
+    )
+    assert response.status_code == 201, response.text
+    hold: dict[str, Any] = response.json()
+    return hold
+
+
+async def test_request_sent_again_takes_up_the_place_it_held_instead_of_a_second_one(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    unit_id = await place_unit(capacity, places=1)
+    body = decision_request()
+    held = await hold_for(capacity, unit_id, body)
+
+    response = await matching.post("/v1/decisions", json=body, headers=SERVICE)
+    assert response.status_code == 200, response.text
+    decision = response.json()
+    assert decision["outcome"] == "proposed"
+    assert decision["proposal"]["unit_id"] == unit_id
+    assert decision["proposal"]["reservation_id"] == held["id"]
+    assert await reserved_places(capacity, unit_id) == 1
+
+
+async def test_request_sent_again_keeps_its_place_over_a_better_one_come_free(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    held_unit = await place_unit(capacity, places=1, municipality=ZOETERMEER)
+    body = decision_request()
+    held = await hold_for(capacity, held_unit, body)
+    better = await place_unit(capacity, places=1, municipality=DELFT, role="strategic")
+
+    decision = (await matching.post("/v1/decisions", json=body, headers=SERVICE)).json()
+    assert decision["proposal"]["reservation_id"] == held["id"]
+    assert (await reserved_places(capacity, held_unit), await reserved_places(capacity, better)) == (1, 0)
+
+
+async def test_request_sent_again_gives_back_a_held_place_it_may_no_longer_propose(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    declined = await place_unit(capacity, places=1)
+    other = await place_unit(capacity, places=1)
+    body = decision_request()
+    await hold_for(capacity, declined, body)
+    body["excluded_unit_ids"] = [declined]
+
+    decision = (await matching.post("/v1/decisions", json=body, headers=SERVICE)).json()
+    assert decision["proposal"]["unit_id"] == other
+    assert (await reserved_places(capacity, declined), await reserved_places(capacity, other)) == (0, 1)

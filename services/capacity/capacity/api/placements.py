@@ -19,6 +19,8 @@ from capacity.schemas import (
     Epoch,
     ExcludedOutside,
     ExcludedUnfit,
+    HoldsRelease,
+    HoldsReleased,
     OccupancyEnd,
     OccupancyOut,
     ReservationCreate,
@@ -42,11 +44,26 @@ async def reserve_place(
 ) -> ReservationOut:
     max_hold = timedelta(days=request.app.state.settings.max_hold_days)
     reservation, created = await service.reserve_place(
-        db, clock.now(), unit_id, body.referral_id, body.client_key, body.expires_at, max_hold
+        db,
+        clock.now(),
+        unit_id,
+        body.referral_id,
+        body.client_key,
+        body.expires_at,
+        max_hold,
+        request_id=body.request_id,
     )
     if not created:
         response.status_code = status.HTTP_200_OK
     return reservation
+
+
+@router.post("/v1/reservations/release")
+async def release_holds(body: HoldsRelease, _: Service, db: DatabaseDep, clock: ClockDep) -> HoldsReleased:
+    released = await service.release_holds(
+        db, clock.now(), body.referral_id, body.keep_reservation_id, body.request_ids
+    )
+    return HoldsReleased(released=released)
 
 
 @router.get("/v1/reservations/{reservation_id}")
@@ -89,8 +106,11 @@ async def candidates(
     excluded_outside: ExcludedOutside = "list",
     view: CandidateView = "full",
     excluded_unfit: ExcludedUnfit = "list",
+    request_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> Response:
-    query = service.CandidateQuery(care_type, target_group, age, region, excluded_outside, view, excluded_unfit)
+    query = service.CandidateQuery(
+        care_type, target_group, age, region, excluded_outside, view, excluded_unfit, request_id
+    )
     # Encoded as built: the list can hold thousands of units, already in the shape of Candidates.
     return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")
 
