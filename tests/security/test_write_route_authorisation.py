@@ -230,6 +230,21 @@ async def confirm_reservation(p: Platform) -> Attempt:
     )
 
 
+async def release_referral_holds(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    reservation = await p.reservation(unit["id"])
+    return Attempt(
+        "/v1/reservations/release",
+        both(
+            lambda: p.read("capacity", f"/v1/reservations/{reservation['id']}"),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        json={"referral_id": reservation["referral_id"]},
+        provider_id=provider_id,
+    )
+
+
 async def release_reservation(p: Platform) -> Attempt:
     provider_id = await p.provider()
     unit = await p.unit(provider_id)
@@ -467,6 +482,7 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule("service", scenario=reserve_place),
     ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule("service", scenario=confirm_reservation),
     ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule("service", scenario=release_reservation),
+    ("capacity", "POST", "/v1/reservations/release"): rule("service", scenario=release_referral_holds),
     ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
     # matching: docs/internal-api.md
     ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
