@@ -7,13 +7,15 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from common.auth import Principal, require_roles
+from common.bounds import Offset
 
 CoordinatorOrProvider = Annotated[Principal, Depends(require_roles("coordinator", "provider"))]
+
+__all__ = ["DEFAULT_PAGE", "MAX_PAGE", "CoordinatorOrProvider", "Limit", "Offset", "acting_provider"]
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="how many to skip")]
 
 
 def acting_provider(principal: Principal) -> str | None:
