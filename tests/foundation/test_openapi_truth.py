@@ -15,7 +15,7 @@ from common.testing import bearer
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 COORDINATOR = bearer("coordinator")
-ERROR_STATUSES = {"401", "403", "404", "409", "412", "413", "422", "428", "503"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "412", "413", "422", "428", "503"}
 
 OPERATION_IDS = {
     "capacity": {
@@ -117,7 +117,7 @@ async def test_every_operation_has_an_explicit_id_and_declares_its_token(
         if "{" in path:
             assert "404" in responses, (method, path)
         if "requestBody" in operation:
-            assert {"413", "422"} <= set(responses), (method, path)
+            assert {"400", "413", "422"} <= set(responses), (method, path)
         if any(p["in"] == "header" and p["name"].lower() == "if-match" for p in operation.get("parameters", [])):
             assert {"412", "428"} <= set(responses), (method, path)
 

@@ -16,7 +16,7 @@ _COMPONENT = "#/components/schemas/{model}"
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 _DESCRIPTIONS = {
-    400: "The request could not be read",
+    400: "The request body could not be read (not UTF-8, not JSON)",
     401: "No token, or a token that is not valid",
     403: "The token's role may not make this call",
     404: "No such record, or one the caller may not see",
@@ -86,6 +86,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             # A route that declared no 422 of its own still validates its parameters: as problem+json.
             if "422" in responses:
                 responses["422"] = problem_responses(422)[422]
+            # A change guarded by If-Match is refused with 428 without one: the header is required.
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
+                    parameter["required"] = True
+                    # Empty or blank is the same as absent (428); anything else is read as a version.
+                    parameter["schema"]["pattern"] = r"\S"
             # An operation answers 401 exactly when it needs a token (every route declares it).
             if "401" in responses:
                 operation["security"] = [{BEARER: []}]

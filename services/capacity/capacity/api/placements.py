@@ -34,7 +34,7 @@ router = APIRouter(tags=["placements"])
     "/v1/units/{unit_id}/reservations",
     status_code=status.HTTP_201_CREATED,
     operation_id="reserve_place",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def reserve_place(
     unit_id: str, body: ReservationCreate, _: Service, response: Response, db: DatabaseDep, clock: ClockDep
@@ -59,7 +59,7 @@ async def get_reservation(reservation_id: str, _: CoordinatorOrService, db: Data
 @router.post(
     "/v1/reservations/{reservation_id}/confirm",
     operation_id="confirm_reservation",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def confirm_reservation(
     reservation_id: str, body: Confirmation, _: Service, db: DatabaseDep, clock: ClockDep
@@ -88,7 +88,7 @@ async def get_occupancy(occupancy_id: str, _: CoordinatorOrService, db: Database
 @router.post(
     "/v1/occupancies/{occupancy_id}/end",
     operation_id="end_occupancy",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def end_occupancy(
     occupancy_id: str, body: OccupancyEnd, _: Service, db: DatabaseDep, clock: ClockDep

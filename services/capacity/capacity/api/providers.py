@@ -18,7 +18,7 @@ router = APIRouter(tags=["providers"])
     "/v1/providers",
     status_code=status.HTTP_201_CREATED,
     operation_id="create_provider",
-    responses=problem_responses(401, 403, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 409, 413, 422, 503),
 )
 async def create_provider(body: ProviderCreate, _: Coordinator, db: DatabaseDep, clock: ClockDep) -> ProviderOut:
     return await service.create_provider(db, clock.now(), body)

@@ -23,7 +23,7 @@ router = APIRouter(tags=["units"])
     "/v1/providers/{provider_id}/units",
     status_code=status.HTTP_201_CREATED,
     operation_id="create_unit",
-    responses=problem_responses(401, 403, 404, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 503),
 )
 async def create_unit(
     provider_id: str,
@@ -85,7 +85,7 @@ async def get_unit(unit_id: IdPath, _: CurrentPrincipal, response: Response, db:
 @router.put(
     "/v1/units/{id}/availability",
     operation_id="update_availability",
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 503),
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428, 503),
 )
 async def update_availability(
     unit_id: IdPath,

@@ -32,7 +32,7 @@ router = APIRouter(tags=["referrals"])
     status_code=201,
     response_model=ReferralOut,
     operation_id="submit_referral",
-    responses=problem_responses(401, 403, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 409, 413, 422, 503),
 )
 async def submit_referral(
     body: ReferralIn,
@@ -74,7 +74,7 @@ async def get_referral(referral_id: IdPath, principal: Reader, ctx: ContextDep) 
     "/v1/referrals/{id}/accept",
     response_model=ReferralOut,
     operation_id="accept_referral",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.accept(ctx, principal, referral_id, body.start_date)
@@ -84,7 +84,7 @@ async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: 
     "/v1/referrals/{id}/decline",
     response_model=ReferralOut,
     operation_id="decline_referral",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def decline(referral_id: IdPath, body: DeclineIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.decline(ctx, principal, referral_id, body.reason)
@@ -104,7 +104,7 @@ async def withdraw(referral_id: IdPath, principal: ReferrerOrCoordinator, ctx: C
     "/v1/referrals/{id}/end",
     response_model=ReferralOut,
     operation_id="end_stay",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def end_stay(referral_id: IdPath, body: EndIn, principal: EndingParty, ctx: ContextDep) -> ReferralOut:
     return await service.end_stay(ctx, principal, referral_id, body.end_date, body.reason)
@@ -114,7 +114,7 @@ async def end_stay(referral_id: IdPath, body: EndIn, principal: EndingParty, ctx
     "/v1/referrals/{id}/extend-crisis",
     response_model=ReferralOut,
     operation_id="extend_crisis",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def extend_crisis(
     referral_id: IdPath, body: ExtendCrisisIn, principal: Coordinator, ctx: ContextDep
@@ -126,7 +126,7 @@ async def extend_crisis(
     "/v1/referrals/{id}/offer",
     response_model=ReferralOut,
     operation_id="offer_place",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def offer(referral_id: IdPath, body: OfferIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
     return await service.offer(ctx, principal, referral_id, body.unit_id)

@@ -22,7 +22,7 @@ router = APIRouter(tags=["signals"])
     status_code=201,
     response_model=SignalOut,
     operation_id="raise_signal",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def raise_signal(referral_id: IdPath, body: RaiseSignalIn, principal: Provider, ctx: ContextDep) -> JSONResponse:
     """201 with a new signal; 200 with the open one when the stay is already reported at risk."""
@@ -51,7 +51,7 @@ async def list_signals(
     "/v1/signals/{id}/acknowledge",
     response_model=SignalOut,
     operation_id="acknowledge_signal",
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def acknowledge(signal_id: IdPath, body: AcknowledgeIn, principal: Coordinator, ctx: ContextDep) -> SignalOut:
     return await signals.acknowledge(ctx, principal, signal_id, body.analysis)

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
     "",
     response_model=Decision,
     operation_id="take_decision",
-    responses=problem_responses(401, 403, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
 )
 async def take_decision(
     body: DecisionRequest, request: Request, _caller: Service, database: DatabaseDep, clock: ClockDep
