@@ -15,14 +15,15 @@ class Request(BaseModel):
 
 
 class ClientIn(Request):
-    bsn: str = Field(max_length=9)
+    # The patterns are declared for clients; the eleven-test and the region are checked in the domain.
+    bsn: str = Field(max_length=9, json_schema_extra={"pattern": "^[0-9]{9}$"})
     birth_date: date
-    municipality_code: str = Field(max_length=16)
+    municipality_code: str = Field(max_length=16, json_schema_extra={"pattern": "^GM[0-9]{4}$"})
 
 
 class OutOfRegionIn(Request):
     criterion: OutOfRegionCriterion
-    justification: str = Field(max_length=4000)
+    justification: str = Field(max_length=4000, json_schema_extra={"minLength": 20})
 
 
 class ReferralIn(Request):
@@ -66,7 +67,7 @@ class RaiseSignalIn(Request):
 
 
 class AcknowledgeIn(Request):
-    analysis: str = Field(max_length=10_000)
+    analysis: str = Field(max_length=10_000, json_schema_extra={"minLength": 10})
 
     @field_validator("analysis")
     @classmethod
