@@ -26,9 +26,9 @@ def _generate(spec: dict[str, Any], package: str, tmp_path: Path) -> Any:
     spec_path.write_text(json.dumps(spec))
     # The generator formats its output with ruff, which it looks for on PATH.
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = [BIN / "openapi-python-client", "generate", "--path", spec_path, "--output-path", tmp_path / package]
     result = subprocess.run(
-        [BIN / "openapi-python-client", "generate", "--path", spec_path, "--output-path", tmp_path / package]
-        + ["--meta", "none"],
+        [*command, "--meta", "none"],
         env=env,
         capture_output=True,
         text=True,

@@ -197,3 +197,13 @@ async def test_dashboard_refuses_a_period_outside_the_window_with_a_page(intake:
         assert "01-01-2000" in response.text
     still = await intake.get("/dashboard", params={"from": "2026-01-01", "to": "2026-06-30"}, headers=COORDINATOR)
     assert still.status_code == 200
+
+
+async def test_an_offered_unit_id_is_refused_unless_it_has_the_declared_form(intake: httpx.AsyncClient) -> None:
+    spec = await _spec(intake)
+    assert spec["components"]["schemas"]["OfferIn"]["properties"]["unit_id"]["pattern"] == "^[0-9A-Za-z_-]+$"
+    provider = bearer("provider", provider_id="provider-1")
+    for unit_id in ("\x16unit", "unit 1", "../units"):
+        response = await intake.post("/v1/referrals/some-referral/offer", json={"unit_id": unit_id}, headers=provider)
+        assert response.status_code == 422, (unit_id, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == ["unit_id"]

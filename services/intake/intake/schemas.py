@@ -56,7 +56,8 @@ class ExtendCrisisIn(Request):
 
 
 class OfferIn(Request):
-    unit_id: str = Field(min_length=1, max_length=36)
+    # The id goes into a path of capacity's API: only the characters ids are made of.
+    unit_id: str = Field(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")
 
 
 class RaiseSignalIn(Request):
