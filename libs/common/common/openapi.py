@@ -68,10 +68,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas.update(Problem.model_json_schema(ref_template=_COMPONENT).pop("$defs", {}))
-    schemas["Problem"] = {
-        key: value for key, value in Problem.model_json_schema(ref_template=_COMPONENT).items() if key != "$defs"
-    }
+    problem = Problem.model_json_schema(ref_template=_COMPONENT)
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     components.setdefault("securitySchemes", {})[BEARER] = {

@@ -7,11 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from common.auth import Principal, require_roles
-from common.bounds import Offset
 
 CoordinatorOrProvider = Annotated[Principal, Depends(require_roles("coordinator", "provider"))]
-
-__all__ = ["DEFAULT_PAGE", "MAX_PAGE", "CoordinatorOrProvider", "Limit", "Offset", "acting_provider"]
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000

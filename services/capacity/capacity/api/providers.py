@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from capacity import service
-from capacity.api.deps import DEFAULT_PAGE, Limit, Offset
+from capacity.api.deps import DEFAULT_PAGE, Limit
 from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
 from common.auth import Coordinator, CurrentPrincipal
+from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath
 from common.openapi import problem_responses
 

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from capacity import service
-from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, Offset, acting_provider
+from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
 from common.auth import CurrentPrincipal
+from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
 from common.errors import Forbidden
 from common.openapi import problem_responses
