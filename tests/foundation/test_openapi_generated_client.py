@@ -4,6 +4,7 @@ service: the generator reads the document without a warning, and the generated c
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
@@ -43,13 +44,15 @@ def _generate(spec: dict[str, Any], package: str, tmp_path: Path) -> Any:
         sys.path.remove(str(tmp_path))
 
 
-def _client(package: Any, app: FastAPI, role: str, **claims: str) -> Any:
-    client = package.AuthenticatedClient(base_url="http://service", token=token(role, **claims))
-    transport = httpx.ASGITransport(app=app)
+def _client(package: Any, app: FastAPI, role: str) -> Any:
+    """The generated client, sending over the app's ASGI transport (it calls the service in-process)."""
+    bearer_token = token(role)
     http = httpx.AsyncClient(
-        transport=transport, base_url="http://service", headers={"Authorization": f"Bearer {token(role, **claims)}"}
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://service",
+        headers={"Authorization": f"Bearer {bearer_token}"},
     )
-    return client.set_async_httpx_client(http)
+    return package.AuthenticatedClient(base_url="http://service", token=bearer_token).set_async_httpx_client(http)
 
 
 @pytest.mark.parametrize("service", ["capacity", "intake", "matching"])
@@ -69,8 +72,6 @@ async def test_generated_client_parses_a_real_422(
 
     if service == "intake":
         get_kpis = importlib.import_module(f"{package.__name__}.api.indicators.get_kpis")
-        import datetime
-
         response = await get_kpis.asyncio_detailed(
             client=_client(package, app, "coordinator"), to=datetime.date(9999, 12, 31)
         )
