@@ -22,6 +22,7 @@ from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
 from common.migrations import migrations_applied
 from common.nul_characters import refuse_nul_characters
+from common.openapi import install_openapi, problem_responses
 from common.settings import CommonSettings
 
 log = get_logger("regiepunt.app")
@@ -179,11 +180,13 @@ def create_service_app(
         finally:
             await database.dispose()
 
+    # Every route names its operation id; the probes take theirs from their function names.
     app = FastAPI(
         title=f"Regiepunt {name}",
         version=version,
         lifespan=app_lifespan,
         dependencies=[Depends(refuse_nul_characters)],
+        generate_unique_id_function=lambda route: route.name,
     )
     metrics = ServiceMetrics(name)
     app.state.settings = settings
@@ -191,13 +194,14 @@ def create_service_app(
     app.state.clock = clock or SystemClock()
     app.state.metrics = metrics
     install_problem_handlers(app)
+    install_openapi(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", tags=["probes"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": name}
 
-    @app.get("/readyz", tags=["probes"])
+    @app.get("/readyz", tags=["probes"], responses=problem_responses(503))
     async def readyz() -> Response:
         try:
             await database.ping()

@@ -26,7 +26,7 @@ class Request(BaseModel):
 
 class ProviderCreate(Request):
     name: Name
-    agb_code: str
+    agb_code: str = Field(json_schema_extra={"pattern": "^[0-9]{8}$"})
     role: ProviderRole
 
     @field_validator("agb_code")
@@ -58,7 +58,7 @@ class UnitCreate(Request):
     target_groups: Annotated[list[TargetGroup], Field(min_length=1, max_length=3)]
     age_min: Age
     age_max: Age
-    municipality_code: str
+    municipality_code: str = Field(json_schema_extra={"pattern": "^GM[0-9]{4}$"})
     capacity: Count
     specialisms: Annotated[list[Specialism], Field(max_length=30)] = []
     part_time: StrictBool = False

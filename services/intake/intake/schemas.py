@@ -16,14 +16,15 @@ class Request(BaseModel):
 
 
 class ClientIn(Request):
-    bsn: str = Field(max_length=9)
+    # The patterns are declared for clients; the eleven-test and the region are checked in the domain.
+    bsn: str = Field(max_length=9, json_schema_extra={"pattern": "^[0-9]{9}$"})
     birth_date: date
-    municipality_code: str = Field(max_length=16)
+    municipality_code: str = Field(max_length=16, json_schema_extra={"pattern": "^GM[0-9]{4}$"})
 
 
 class OutOfRegionIn(Request):
     criterion: OutOfRegionCriterion
-    justification: str = Field(max_length=4000)
+    justification: str = Field(max_length=4000, json_schema_extra={"minLength": 20})
 
 
 class ReferralIn(Request):
@@ -56,7 +57,8 @@ class ExtendCrisisIn(Request):
 
 
 class OfferIn(Request):
-    unit_id: str = Field(min_length=1, max_length=36)
+    # The id goes into a path of capacity's API: only the characters ids are made of.
+    unit_id: str = Field(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")
 
 
 class RaiseSignalIn(Request):
@@ -67,7 +69,7 @@ class RaiseSignalIn(Request):
 
 
 class AcknowledgeIn(Request):
-    analysis: str = Field(max_length=10_000)
+    analysis: str = Field(max_length=10_000, json_schema_extra={"minLength": 10})
 
     @field_validator("analysis")
     @classmethod

@@ -13,7 +13,6 @@ CoordinatorOrProvider = Annotated[Principal, Depends(require_roles("coordinator"
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="how many to skip")]
 
 
 def acting_provider(principal: Principal) -> str | None:

@@ -28,11 +28,17 @@ from capacity.schemas import (
 )
 from common.auth import CoordinatorOrService, Service
 from common.deps import ClockDep, DatabaseDep
+from common.openapi import problem_responses
 
 router = APIRouter(tags=["placements"])
 
 
-@router.post("/v1/units/{unit_id}/reservations", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/v1/units/{unit_id}/reservations",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="reserve_place",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 async def reserve_place(
     unit_id: str,
     body: ReservationCreate,
@@ -58,7 +64,11 @@ async def reserve_place(
     return reservation
 
 
-@router.post("/v1/reservations/release")
+@router.post(
+    "/v1/reservations/release",
+    operation_id="release_referral_holds",
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
+)
 async def release_holds(body: HoldsRelease, _: Service, db: DatabaseDep, clock: ClockDep) -> HoldsReleased:
     released = await service.release_holds(
         db, clock.now(), body.referral_id, body.keep_reservation_id, body.request_ids
@@ -66,36 +76,61 @@ async def release_holds(body: HoldsRelease, _: Service, db: DatabaseDep, clock: 
     return HoldsReleased(released=released)
 
 
-@router.get("/v1/reservations/{reservation_id}")
+@router.get(
+    "/v1/reservations/{reservation_id}",
+    operation_id="get_reservation",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def get_reservation(reservation_id: str, _: CoordinatorOrService, db: DatabaseDep) -> ReservationOut:
     return await service.get_reservation(db, reservation_id)
 
 
-@router.post("/v1/reservations/{reservation_id}/confirm")
+@router.post(
+    "/v1/reservations/{reservation_id}/confirm",
+    operation_id="confirm_reservation",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 async def confirm_reservation(
     reservation_id: str, body: Confirmation, _: Service, db: DatabaseDep, clock: ClockDep
 ) -> ConfirmationOut:
     return await service.confirm_reservation(db, clock.now(), reservation_id, body.start_date)
 
 
-@router.post("/v1/reservations/{reservation_id}/release")
+@router.post(
+    "/v1/reservations/{reservation_id}/release",
+    operation_id="release_reservation",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
 async def release_reservation(reservation_id: str, _: Service, db: DatabaseDep, clock: ClockDep) -> ReservationOut:
     return await service.release_reservation(db, clock.now(), reservation_id)
 
 
-@router.get("/v1/occupancies/{occupancy_id}")
+@router.get(
+    "/v1/occupancies/{occupancy_id}",
+    operation_id="get_occupancy",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def get_occupancy(occupancy_id: str, _: CoordinatorOrService, db: DatabaseDep) -> OccupancyOut:
     return await service.get_occupancy(db, occupancy_id)
 
 
-@router.post("/v1/occupancies/{occupancy_id}/end")
+@router.post(
+    "/v1/occupancies/{occupancy_id}/end",
+    operation_id="end_occupancy",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 async def end_occupancy(
     occupancy_id: str, body: OccupancyEnd, _: Service, db: DatabaseDep, clock: ClockDep
 ) -> OccupancyOut:
     return await service.end_occupancy(db, clock.now(), occupancy_id, body.end_date)
 
 
-@router.get("/v1/candidates", response_model=Candidates)
+@router.get(
+    "/v1/candidates",
+    response_model=Candidates,
+    operation_id="find_candidates",
+    responses=problem_responses(401, 403, 422, 503),
+)
 async def candidates(
     _: CoordinatorOrService,
     db: DatabaseDep,
@@ -115,6 +150,10 @@ async def candidates(
     return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")
 
 
-@router.get("/v1/free-places-epoch")
+@router.get(
+    "/v1/free-places-epoch",
+    operation_id="free_places_epoch",
+    responses=problem_responses(401, 403, 503),
+)
 async def free_places_epoch(_: CoordinatorOrService, db: DatabaseDep) -> Epoch:
     return Epoch(epoch=await service.current_free_places_epoch(db))

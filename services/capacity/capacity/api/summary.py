@@ -16,6 +16,7 @@ from capacity.domain import TARGET_GROUPS
 from common.auth import CurrentPrincipal
 from common.clock import as_utc
 from common.deps import DatabaseDep
+from common.openapi import problem_responses
 
 router = APIRouter(tags=["units"])
 
@@ -35,7 +36,11 @@ class AvailabilitySummary(BaseModel):
     items: list[AvailabilityRow]
 
 
-@router.get("/v1/availability-summary")
+@router.get(
+    "/v1/availability-summary",
+    operation_id="availability_summary",
+    responses=problem_responses(401, 503),
+)
 async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> AvailabilitySummary:
     """One row per (care type, in or out of the region); `available` never counts a unit below zero."""
     query = (
@@ -87,7 +92,11 @@ class FreePlaces(BaseModel):
     items: list[FreePlaceKind]
 
 
-@router.get("/v1/free-places")
+@router.get(
+    "/v1/free-places",
+    operation_id="free_places",
+    responses=problem_responses(401, 503),
+)
 async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
     """The units with a free place, grouped by what their hard rules admit (care type, region, age
     range, target groups, part-time only): a national register of thousands of units comes down to a

@@ -7,18 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from capacity import service
-from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, Offset, acting_provider
+from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
 from common.auth import CurrentPrincipal
+from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
 from common.errors import Forbidden
+from common.openapi import problem_responses
 
 router = APIRouter(tags=["units"])
 
 
-@router.post("/v1/providers/{provider_id}/units", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/v1/providers/{provider_id}/units",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="create_unit",
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 503),
+)
 async def create_unit(
     provider_id: str,
     body: UnitCreate,
@@ -37,7 +44,11 @@ async def create_unit(
     return unit
 
 
-@router.get("/v1/units")
+@router.get(
+    "/v1/units",
+    operation_id="list_units",
+    responses=problem_responses(401, 422, 503),
+)
 async def list_units(
     _: CurrentPrincipal,
     db: DatabaseDep,
@@ -61,14 +72,22 @@ async def list_units(
     return await service.list_units(db, filters, limit, offset)
 
 
-@router.get("/v1/units/{id}")
+@router.get(
+    "/v1/units/{id}",
+    operation_id="get_unit",
+    responses=problem_responses(401, 404, 422, 503),
+)
 async def get_unit(unit_id: IdPath, _: CurrentPrincipal, response: Response, db: DatabaseDep) -> UnitOut:
     unit = await service.get_unit(db, unit_id)
     response.headers["ETag"] = etag(unit.version)
     return unit
 
 
-@router.put("/v1/units/{id}/availability")
+@router.put(
+    "/v1/units/{id}/availability",
+    operation_id="update_availability",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428, 503),
+)
 async def update_availability(
     unit_id: IdPath,
     body: AvailabilityUpdate,

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from common.auth import SESSION_COOKIE
+from common.bounds import EARLIEST_DATE, LATEST_DATE
 from common.errors import ProblemError, Unauthorized
 from intake.audit.access_log import ReferralNotVisible, record_refusal
 from intake.dashboard import SECURITY_HEADERS, auth, labels, service
@@ -90,6 +91,18 @@ async def overview(request: Request) -> Response:
         return gate
     ctx = Context.of(request.app)
     period = _period(request)
+    if period is not None and not all(EARLIEST_DATE <= day <= LATEST_DATE for day in period):
+        return _render(
+            request,
+            "message.html",
+            422,
+            title="Periode buiten bereik",
+            message=(
+                f"Kies een periode (van, tot) tussen {EARLIEST_DATE:%d-%m-%Y} en {LATEST_DATE:%d-%m-%Y}; "
+                "zonder periode toont het dashboard de laatste 90 dagen."
+            ),
+            viewer=gate,
+        )
     try:
         data = await service.overview(ctx, gate.principal, period, request.query_params.get("signal_type"))
     except ProblemError as exc:

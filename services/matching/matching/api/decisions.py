@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from common.auth import CoordinatorOrService, Service
 from common.deps import ClockDep, DatabaseDep
+from common.openapi import problem_responses
 from matching import service
 from matching.domain import check_hold_until
 from matching.schemas import Decision, DecisionList, DecisionRequest, DecisionWithCandidates
@@ -17,7 +18,12 @@ from matching.schemas import Decision, DecisionList, DecisionRequest, DecisionWi
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
 
-@router.post("", response_model=Decision)
+@router.post(
+    "",
+    response_model=Decision,
+    operation_id="take_decision",
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
+)
 async def take_decision(
     body: DecisionRequest, request: Request, _caller: Service, database: DatabaseDep, clock: ClockDep
 ) -> Decision:
@@ -29,7 +35,12 @@ async def take_decision(
 # weigh thousands of units, and validating each again through pydantic would dominate the read.
 
 
-@router.get("", response_model=DecisionList)
+@router.get(
+    "",
+    response_model=DecisionList,
+    operation_id="list_decisions",
+    responses=problem_responses(401, 403, 422, 503),
+)
 async def list_decisions(
     referral_id: Annotated[str, Query(min_length=1, max_length=64)],
     _caller: CoordinatorOrService,
@@ -38,7 +49,12 @@ async def list_decisions(
     return json_response(await service.decisions_for_referral(database, referral_id))
 
 
-@router.get("/{decision_id}", response_model=DecisionWithCandidates)
+@router.get(
+    "/{decision_id}",
+    response_model=DecisionWithCandidates,
+    operation_id="get_decision",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def read_decision(decision_id: str, _caller: CoordinatorOrService, database: DatabaseDep) -> Response:
     return json_response(await service.get_decision(database, decision_id))
 
