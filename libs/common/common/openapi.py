@@ -18,7 +18,7 @@ _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _DESCRIPTIONS = {
     400: "The request body could not be read (not UTF-8, not JSON)",
     401: "No token, or a token that is not valid",
-    403: "The token's role may not make this call",
+    403: "The token's role may not make this call (an auditor's token reads the access log only)",
     404: "No such record, or one the caller may not see",
     409: "The current state forbids this action",
     412: "The If-Match version is not the current one",
@@ -94,6 +94,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             # An operation answers 401 exactly when it needs a token (every route declares it).
             if "401" in responses:
                 operation["security"] = [{BEARER: []}]
+                # Every such operation refuses some role: the auditor's token reads the access log only.
+                responses.setdefault("403", problem_responses(403)[403])
     return schema
 
 

@@ -1,10 +1,12 @@
 """Routes of the security officer: the access log across referrals and subject access requests."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from common.auth import Auditor
+from common.bounds import Offset
+from common.openapi import problem_responses
 from intake.api.deps import ContextDep
 from intake.audit import access_log, subject_access
 from intake.audit.schemas import AccessLogPage, SubjectAccessIn, SubjectAccessOut
@@ -13,14 +15,14 @@ router = APIRouter(tags=["audit"])
 
 NO_NUL = r"^[^\x00]*$"
 PERIOD = "A date (the whole day counts) or an ISO 8601 moment; UTC when it names no offset."
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No valid bearer token."},
-    403: {"description": "The token's role is not auditor."},
-    422: {"description": "A parameter is not valid; the problem names it."},
-}
 
 
-@router.get("/v1/access-log", response_model=AccessLogPage, operation_id="list_access_log", responses=REFUSALS)
+@router.get(
+    "/v1/access-log",
+    response_model=AccessLogPage,
+    operation_id="list_access_log",
+    responses=problem_responses(401, 403, 422, 503),
+)
 async def list_access_log(
     principal: Auditor,
     ctx: ContextDep,
@@ -30,7 +32,7 @@ async def list_access_log(
     date_from: Annotated[str | None, Query(alias="from", max_length=40, description=PERIOD)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=40, description=PERIOD)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> AccessLogPage:
     """Who read or changed which child's referral, and who was refused one; newest first."""
     since, until = access_log.period(date_from, date_to)
@@ -38,7 +40,12 @@ async def list_access_log(
     return await access_log.list_access_log(ctx, principal, wanted, limit, offset)
 
 
-@router.post("/v1/subject-access", response_model=SubjectAccessOut, operation_id="subject_access", responses=REFUSALS)
+@router.post(
+    "/v1/subject-access",
+    response_model=SubjectAccessOut,
+    operation_id="subject_access",
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
+)
 async def request_subject_access(body: SubjectAccessIn, principal: Auditor, ctx: ContextDep) -> SubjectAccessOut:
     """Everything intake holds about the child with this BSN, its access log, and its pseudonymous key."""
     return await subject_access.subject_access(ctx, principal, body.bsn)
