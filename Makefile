@@ -33,7 +33,7 @@ browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 test-sqlite: install browser
-	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
+	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest -m "not faults"
 
 test-postgres: install browser
 	REGIEPUNT_TEST_DATABASE=postgresql REGIEPUNT_TEST_PG_DSN=$(PG_DSN) $(PY) -m pytest
