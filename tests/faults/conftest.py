@@ -14,9 +14,11 @@ from reconcile import Readers
 from common.testing import backend, bearer
 
 PROVIDERS = 6
-# (care type, number of units), two places each: 40 places for a burst of 40 referrals.
+# (care type, number of units); the units have one or three places in turn, 40 places for a burst of
+# 40 referrals. A single place is the one that matters after a crash: once held it looks full, also to
+# the request that held it and is retried.
 UNITS = (("residential", 7), ("family_home", 7), ("foster_care", 6))
-PLACES_PER_UNIT = 2
+PLACES = (1, 3)
 ROLES = ("strategic", "tactical", "operational")
 REGION = ("GM0518", "GM0503", "GM0637", "GM0603", "GM1783")
 
@@ -86,7 +88,7 @@ async def seed(running: Stack) -> None:
                         "age_min": 0,
                         "age_max": 17,
                         "municipality_code": REGION[number % len(REGION)],
-                        "capacity": PLACES_PER_UNIT,
+                        "capacity": PLACES[number % len(PLACES)],
                     },
                 )
                 assert response.status_code == 201, response.text

@@ -73,6 +73,16 @@ class Readers:
             commands = [row["referral_id"] for row in await intake.fetch(OPEN_CAPACITY_COMMANDS)]
         return referrals, requests, commands
 
+    async def wait_for_new_reservation(self, within: float) -> None:
+        """Return as soon as capacity has stored a reservation more than when called (bounded)."""
+        capacity = self.connections["capacity"]
+        count = "SELECT count(*) FROM reservations"
+        before = await capacity.fetchval(count)
+        deadline = time.monotonic() + within
+        # Another process's database has no event to wait on: it is polled, briefly and bounded.
+        while time.monotonic() < deadline and await capacity.fetchval(count) <= before:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
+
     async def snapshot(self) -> tuple[Snapshot, bool]:
         """All three databases, and whether intake stood still while capacity and matching were read
         (if not, a hold and its proposal may have been read on either side of a change)."""
@@ -166,7 +176,8 @@ def check(
         if row["status"] == "pending":
             found.add(PENDING, referral_id)
     for referral_id in sorted(set(snapshot.open_requests) & set(mine)):
-        found.add(OPEN_REQUEST, referral_id)
+        if mine[referral_id]["status"] != "pending":
+            found.add(OPEN_REQUEST, referral_id)
 
     def concerns(referral_id: str) -> bool:
         if referral_id in mine:

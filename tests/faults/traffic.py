@@ -18,6 +18,10 @@ import httpx
 from common.testing import bearer
 
 CARE_TYPES = ("residential", "family_home", "foster_care")
+# Two referrals of each burst carry more needs than matching takes (30): intake either refuses them
+# itself (422) or must end them unmatched, never leave them pending while it asks again and again.
+OVERSIZED_NEEDS = [f"need-{number:02d}" for number in range(31)]
+OVERSIZED_EVERY = 20
 # The burst's requests wait at most this long for intake; the services' own calls time out sooner.
 REQUEST_TIMEOUT = 30.0
 
@@ -43,6 +47,11 @@ class Submission:
     referral_id: str | None = None
     first_answer: int | None = None  # HTTP status of the first attempt; None when none came
     attempts: int = 0
+    # Whether intake may refuse it with 422 (its needs exceed what matching takes).
+    refusable: bool = False
+
+    def refused(self) -> bool:
+        return self.refusable and self.first_answer == 422
 
 
 @dataclass
@@ -83,7 +92,11 @@ class Traffic:
                 "target_group": "jo",
                 "needs": [],
             }
-            self.submissions.append(Submission(key=f"{self.org}-{index}-{uuid.uuid4().hex[:8]}", body=body))
+            refusable = index % OVERSIZED_EVERY == OVERSIZED_EVERY - 1
+            if refusable:
+                body["needs"] = OVERSIZED_NEEDS
+            key = f"{self.org}-{index}-{uuid.uuid4().hex[:8]}"
+            self.submissions.append(Submission(key=key, body=body, refusable=refusable))
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -176,6 +189,9 @@ class Traffic:
                 status, body = await self._post(submission)
                 if body is not None:
                     submission.referral_id = body["id"]
+                elif status == 422 and submission.refusable and submission.first_answer is None:
+                    submission.first_answer = status  # refused, as it may be, once intake answered
+                    break
                 elif status is not None and 400 <= status < 500:
                     break  # refused for good: retrying would not change the answer
                 else:
@@ -186,7 +202,7 @@ class Traffic:
         answer at all and were found by a retry."""
         missing = []
         for s in self.submissions:
-            if s.first_answer == 201:
+            if s.first_answer == 201 or s.refused():
                 continue
             if intake_killed and s.first_answer is None and s.referral_id is not None:
                 continue
@@ -194,7 +210,8 @@ class Traffic:
         return missing
 
     def submitted(self) -> dict[str, str | None]:
-        return {s.key: s.referral_id for s in self.submissions}
+        """Every key that must have stored a referral: all but those intake refused."""
+        return {s.key: s.referral_id for s in self.submissions if not s.refused()}
 
     def first_answers(self) -> Counter[str]:
         return Counter("no answer" if s.first_answer is None else str(s.first_answer) for s in self.submissions)
