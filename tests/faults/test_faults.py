@@ -45,9 +45,9 @@ from common.testing import bearer
 
 pytestmark = pytest.mark.faults
 
-# How long the platform may take to agree with itself after the last fault: intake and capacity must
-# agree again within a minute without anyone acting, plus the outbox's last retry pause.
-SETTLE_SECONDS = float(os.environ.get("REGIEPUNT_FAULTS_SETTLE_SECONDS", "75"))
+# How long the platform may take to agree with itself once every service is back and every referral
+# answered: intake and capacity must agree again within a minute without anyone acting.
+SETTLE_SECONDS = float(os.environ.get("REGIEPUNT_FAULTS_SETTLE_SECONDS", "60"))
 # Referrals answered before the fault strikes: the burst is under way, most of it still to come.
 STRIKE_AFTER = 12
 

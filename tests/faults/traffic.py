@@ -101,20 +101,26 @@ class Traffic:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _post(self, submission: Submission) -> tuple[int | None, dict[str, Any] | None]:
+    async def _post(self, submission: Submission) -> tuple[int | None, dict[str, Any] | None, float]:
+        """One attempt: the status (None without an answer), the referral when 201, and how long to
+        wait before trying again."""
         submission.attempts += 1
         try:
             response = await self.client.post(
                 "/v1/referrals", json=submission.body, headers={**self.referrer, "Idempotency-Key": submission.key}
             )
         except httpx.TransportError:
-            return None, None
+            return None, None, 0.5
         body = response.json() if response.status_code == 201 else None
-        return response.status_code, body
+        try:
+            pause = min(float(response.headers.get("Retry-After", "0.5")), 2.0)
+        except ValueError:
+            pause = 0.5
+        return response.status_code, body, pause
 
     async def _send(self, submission: Submission, limit: asyncio.Semaphore) -> None:
         async with limit:
-            status, body = await self._post(submission)
+            status, body, _ = await self._post(submission)
         submission.first_answer = status
         self.finished += 1
         self._progress.set()
@@ -182,20 +188,21 @@ class Traffic:
                 await asyncio.wait_for(self._progress.wait(), timeout=0.5)
 
     async def retry_unanswered(self, within: float = 60.0) -> None:
-        """A referrer whose request got no answer sends it again with the same Idempotency-Key."""
+        """A referrer whose request got no referral back sends it again with the same Idempotency-Key:
+        after no answer, a 5xx, or a 409 while the first request with that key is (said to be) still
+        running, waiting as Retry-After says."""
         deadline = time.monotonic() + within
         for submission in self.submissions:
-            while submission.referral_id is None and time.monotonic() < deadline:
-                status, body = await self._post(submission)
+            while submission.referral_id is None and not submission.refused() and time.monotonic() < deadline:
+                status, body, pause = await self._post(submission)
                 if body is not None:
                     submission.referral_id = body["id"]
                 elif status == 422 and submission.refusable and submission.first_answer is None:
                     submission.first_answer = status  # refused, as it may be, once intake answered
-                    break
-                elif status is not None and 400 <= status < 500:
+                elif status is not None and 400 <= status < 500 and status != 409:
                     break  # refused for good: retrying would not change the answer
                 else:
-                    await asyncio.sleep(0.5)
+                    await asyncio.sleep(pause)
 
     def unanswered(self, *, intake_killed: bool) -> list[str]:
         """Keys whose first request got no 201, except, when intake was killed, those that got no
