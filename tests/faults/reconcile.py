@@ -237,10 +237,10 @@ def check(
     for referral_id, row in mine.items():
         if row["status"] != "proposed":
             continue
-        reservation = held.get(row["proposal_reservation_id"] or "")
+        its_hold = held.get(row["proposal_reservation_id"] or "")
         # A proposal whose place became a stay in capacity is reported once, as a lost accept.
         lost_accept = referral_id in found.items.get(LOST_ACCEPT, [])
-        if not lost_accept and (reservation is None or reservation["referral_id"] != referral_id):
+        if not lost_accept and (its_hold is None or its_hold["referral_id"] != referral_id):
             status = snapshot.reservations.get(row["proposal_reservation_id"] or "", {}).get("status", "missing")
             found.add(PROPOSAL_WITHOUT_HOLD, f"{referral_id} (reservation {status})")
         decision = snapshot.decisions.get(row["proposal_decision_id"] or "")
