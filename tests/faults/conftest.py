@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fault_reconcile import Readers
 from fault_stack import SERVICES, Stack
-from reconcile import Readers
 
 from common.testing import backend, bearer
 

@@ -21,8 +21,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from fault_stack import Stack
-from reconcile import (
+from fault_reconcile import (
     COUNTERS_DRIFT,
     LOST,
     LOST_ACCEPT,
@@ -39,7 +38,8 @@ from reconcile import (
     Readers,
     converge,
 )
-from traffic import Traffic, today
+from fault_stack import Stack
+from fault_traffic import Traffic, today
 
 from common.testing import bearer
 
