@@ -15,8 +15,8 @@ from common.testing import backend, bearer
 
 PROVIDERS = 6
 # (care type, number of units); the units have one or three places in turn, 40 places for a burst of
-# 40 referrals. A single place is the one that matters after a crash: once held it looks full, also to
-# the request that held it and is retried.
+# 40 referrals. A unit of one place is where a hold left behind by a crash shows: once held, it is full
+# for any other request, so a retried request that does not find its own hold goes elsewhere.
 UNITS = (("residential", 7), ("family_home", 7), ("foster_care", 6))
 PLACES = (1, 3)
 ROLES = ("strategic", "tactical", "operational")
