@@ -32,7 +32,7 @@ lint: install
 browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test-sqlite: install browser
+test-sqlite: install
 	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
 
 test-postgres: install browser
