@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
@@ -18,6 +19,14 @@ from intake.db import signals as signals_table
 
 if TYPE_CHECKING:
     from intake.service import Context
+
+
+async def _kept_for(session: AsyncSession, table: sa.Table, referral_ids: list[str]) -> list[sa.RowMapping]:
+    """The rows of `table` kept about these referrals, oldest first."""
+    found = await session.execute(
+        sa.select(table).where(table.c.referral_id.in_(referral_ids)).order_by(table.c.created_at, table.c.id)
+    )
+    return list(found.mappings().all())
 
 
 async def subject_access(ctx: Context, principal: Principal, bsn: str) -> SubjectAccessOut:
@@ -42,28 +51,8 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
         )
         ids = [row["id"] for row in rows]
         extensions = await service._extensions(session, rows)
-        kept_signals = (
-            (
-                await session.execute(
-                    sa.select(signals_table)
-                    .where(signals_table.c.referral_id.in_(ids))
-                    .order_by(signals_table.c.created_at, signals_table.c.id)
-                )
-            )
-            .mappings()
-            .all()
-        )
-        declines = (
-            (
-                await session.execute(
-                    sa.select(proposal_declines)
-                    .where(proposal_declines.c.referral_id.in_(ids))
-                    .order_by(proposal_declines.c.created_at, proposal_declines.c.id)
-                )
-            )
-            .mappings()
-            .all()
-        )
+        kept_signals = await _kept_for(session, signals_table, ids)
+        declines = await _kept_for(session, proposal_declines, ids)
         of_the_child = sa.select(access_log).where(access_log.c.referral_id.in_(ids)).order_by(access_log.c.seq)
         logged = (await session.execute(of_the_child)).mappings().all()
         asked = [entry(principal, SUBJECT_ACCESS, now, row["id"], row["client_key"]) for row in rows]
