@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -167,7 +168,20 @@ units = cast(Table, Unit.__table__)
 providers = cast(Table, Provider.__table__)
 reservations = cast(Table, Reservation.__table__)
 
-AVAILABLE: ColumnElement[int] = Unit.capacity - Unit.occupied - Unit.reserved - Unit.blocked
+
+def available_sql(
+    capacity: ColumnElement[int],
+    occupied: ColumnElement[int],
+    reserved: ColumnElement[int],
+    blocked: ColumnElement[int],
+) -> ColumnElement[int]:
+    """The SQL twin of domain.available, for the queries that filter or sum free places in the
+    database: free places, never below zero."""
+    free = capacity - occupied - reserved - blocked
+    return case((free > 0, free), else_=0)
+
+
+AVAILABLE: ColumnElement[int] = available_sql(units.c.capacity, units.c.occupied, units.c.reserved, units.c.blocked)
 
 
 def serves(target_group: str) -> ColumnElement[bool]:
@@ -177,12 +191,12 @@ def serves(target_group: str) -> ColumnElement[bool]:
 
 def places_free(held_unit_id: ColumnElement[str] | None = None) -> ColumnElement[int]:
     """The free places of a unit; with `held_unit_id`, the place a request holds there counts as free
-    for that request, which may take it again."""
+    for that request, which may take it again: for it, the unit has one reserved place fewer."""
     unit = units.c
-    free = unit.capacity - unit.occupied - unit.reserved - unit.blocked
-    if held_unit_id is None:
-        return free
-    return free + case((unit.id == held_unit_id, 1), else_=0)
+    reserved: ColumnElement[int] = unit.reserved
+    if held_unit_id is not None:
+        reserved = reserved - case((unit.id == held_unit_id, 1), else_=0)
+    return available_sql(unit.capacity, unit.occupied, reserved, unit.blocked)
 
 
 def exclusion_reason(
@@ -200,6 +214,10 @@ def exclusion_reason(
         (unit[f"serves_{target_group}"] == false(), "target_group_not_served"),
         else_=None,
     )
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 def rowcount(result: Any) -> int:

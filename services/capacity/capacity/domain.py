@@ -79,7 +79,8 @@ class DuplicateAgbCode(Conflict):
 
 
 def available(capacity: int, occupied: int, reserved: int, blocked: int) -> int:
-    """Free places; never negative, even when a capacity cut left more children than places."""
+    """Free places; never negative, even when a capacity cut left more children than places. The
+    queries use its SQL twin, db.available_sql."""
     return max(0, capacity - occupied - reserved - blocked)
 
 

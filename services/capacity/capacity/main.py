@@ -10,9 +10,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from capacity.api import placements, providers, summary, units
-from capacity.service import sweep_expired_reservations
+from capacity.candidates import views as candidates
+from capacity.occupancy import views as occupancy
+from capacity.providers import views as providers
+from capacity.reservations import views as reservations
+from capacity.reservations.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
+from capacity.summary import views as summary
+from capacity.units import views as units
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
@@ -27,7 +32,7 @@ async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
     """Loop the expiry sweep until cancelled; a failing round is logged and the next one tries again."""
     while True:
         try:
-            await sweep_expired_reservations(app, app.state.clock.now())
+            await sweep_expired_reservations(app, app.state.clock)
         except Exception as exc:  # the loop must outlive a database hiccup
             log.exception("expiry_sweep_failed", error=type(exc).__name__)
         await asyncio.sleep(interval_seconds)
@@ -55,7 +60,15 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[providers.router, units.router, placements.router, summary.router],
+        # In the order of the paths of the published document.
+        routers=[
+            providers.router,
+            units.router,
+            reservations.router,
+            occupancy.router,
+            candidates.router,
+            summary.router,
+        ],
         clock=clock,
         lifespan=lifespan,
     )

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from capacity.main import create_app
-from capacity.service import sweep_expired_reservations
+from capacity.reservations.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
 from common.clock import ManualClock
 from services.capacity.tests.factories import SERVICE, create_provider_with_unit, get_unit, reserve
@@ -36,16 +36,16 @@ async def test_sweep_expires_lapsed_holds_only(
     long = (await reserve(capacity, unit["id"], expires_at=clock.now() + timedelta(hours=5))).json()
     before = await epoch(capacity)
 
-    assert await sweep_expired_reservations(capacity_app, clock.now()) == 0
+    assert await sweep_expired_reservations(capacity_app, clock) == 0
     clock.advance(timedelta(hours=1))  # expires_at itself counts as lapsed
-    assert await sweep_expired_reservations(capacity_app, clock.now()) == 1
+    assert await sweep_expired_reservations(capacity_app, clock) == 1
 
     assert await reservation_status(capacity, short["id"]) == "expired"
     assert await reservation_status(capacity, long["id"]) == "held"
     after = await get_unit(capacity, unit["id"])
     assert (after["reserved"], after["available"]) == (1, 2)
     assert await epoch(capacity) == before + 1
-    assert await sweep_expired_reservations(capacity_app, clock.now()) == 0
+    assert await sweep_expired_reservations(capacity_app, clock) == 0
 
 
 async def test_concurrent_sweeps_free_each_place_once(
@@ -59,9 +59,9 @@ async def test_concurrent_sweeps_free_each_place_once(
     clock.advance(timedelta(hours=1))
 
     expired = await asyncio.gather(
-        sweep_expired_reservations(capacity_app, clock.now()),
-        sweep_expired_reservations(capacity_app.state.database, clock.now()),
-        sweep_expired_reservations(capacity_app, clock.now()),
+        sweep_expired_reservations(capacity_app, clock),
+        sweep_expired_reservations(capacity_app.state.database, clock),
+        sweep_expired_reservations(capacity_app, clock),
     )
     assert sum(expired) == 5
     after = await get_unit(capacity, unit["id"])
@@ -77,7 +77,7 @@ async def test_expired_hold_cannot_be_confirmed_and_releasing_it_is_harmless(
     _, unit = await create_provider_with_unit(capacity, capacity=1)
     reservation = (await reserve(capacity, unit["id"], expires_at=clock.now() + timedelta(hours=1))).json()
     clock.advance(timedelta(hours=2))
-    await sweep_expired_reservations(capacity_app, clock.now())
+    await sweep_expired_reservations(capacity_app, clock)
 
     confirm = await capacity.post(
         f"/v1/reservations/{reservation['id']}/confirm", json={"start_date": "2026-11-03"}, headers=SERVICE
@@ -97,7 +97,7 @@ async def test_a_released_hold_is_not_expired_again(
     reservation = (await reserve(capacity, unit["id"], expires_at=clock.now() + timedelta(hours=1))).json()
     await capacity.post(f"/v1/reservations/{reservation['id']}/release", headers=SERVICE)
     clock.advance(timedelta(hours=2))
-    assert await sweep_expired_reservations(capacity_app, clock.now()) == 0
+    assert await sweep_expired_reservations(capacity_app, clock) == 0
     assert await reservation_status(capacity, reservation["id"]) == "released"
     assert (await get_unit(capacity, unit["id"]))["available"] == 2
 

@@ -1,4 +1,4 @@
-"""Dependencies the capacity routers share."""
+"""Dependencies the capacity routers share: who may act, and the page size."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from capacity import service
-from capacity.api.deps import DEFAULT_PAGE, Limit
+from capacity.deps import DEFAULT_PAGE, Limit
+from capacity.providers import service
 from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
 from common.auth import Coordinator, CurrentPrincipal
 from common.bounds import Offset
@@ -22,7 +22,7 @@ router = APIRouter(tags=["providers"])
     responses=problem_responses(400, 401, 403, 409, 413, 422, 503),
 )
 async def create_provider(body: ProviderCreate, _: Coordinator, db: DatabaseDep, clock: ClockDep) -> ProviderOut:
-    return await service.create_provider(db, clock.now(), body)
+    return await service.create_provider(db, clock, body)
 
 
 @router.get(

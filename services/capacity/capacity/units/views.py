@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from capacity import service
-from capacity.api.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, acting_provider
+from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
+from capacity.units import service
 from common.auth import CurrentPrincipal
 from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
@@ -39,7 +39,7 @@ async def create_unit(
     if acting is not None and acting != provider_id:
         raise Forbidden("A provider may add units only to its own organisation.")
     settings: CapacitySettings = request.app.state.settings
-    unit = await service.create_unit(db, clock.now(), settings.region_municipalities, provider_id, body)
+    unit = await service.create_unit(db, clock, settings.region_municipalities, provider_id, body)
     response.headers["ETag"] = etag(unit.version)
     return unit
 
@@ -100,7 +100,7 @@ async def update_availability(
     expected = parse_if_match(if_match)
     unit = await service.update_availability(
         db,
-        clock.now(),
+        clock,
         unit_id,
         expected,
         body.capacity,

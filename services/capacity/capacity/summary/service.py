@@ -1,48 +1,19 @@
-"""Places summed in the database, without listing every unit: per care type inside and outside the
-region (a coordinator's dashboard, the occupancy indicator), and the kinds of unit with a free place
-(which waiting children a freed place could be for)."""
+"""Use cases of the summed places: the availability summary and the kinds of unit with a free place."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from capacity.db import AVAILABLE, Unit, serves
 from capacity.domain import TARGET_GROUPS
-from common.auth import CurrentPrincipal
+from capacity.summary.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
 from common.clock import as_utc
-from common.deps import DatabaseDep
-from common.openapi import problem_responses
-
-router = APIRouter(tags=["units"])
+from common.db import Database
 
 
-class AvailabilityRow(BaseModel):
-    care_type: str
-    in_region: bool
-    units: int
-    capacity: int
-    occupied: int
-    reserved: int
-    blocked: int
-    available: int
-
-
-class AvailabilitySummary(BaseModel):
-    items: list[AvailabilityRow]
-
-
-@router.get(
-    "/v1/availability-summary",
-    operation_id="availability_summary",
-    responses=problem_responses(401, 503),
-)
-async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> AvailabilitySummary:
-    """One row per (care type, in or out of the region); `available` never counts a unit below zero."""
+async def availability_summary(db: Database) -> AvailabilitySummary:
     query = (
         select(
             Unit.care_type,
@@ -52,7 +23,7 @@ async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> Availabi
             func.sum(Unit.occupied),
             func.sum(Unit.reserved),
             func.sum(Unit.blocked),
-            func.sum(case((AVAILABLE > 0, AVAILABLE), else_=0)),
+            func.sum(AVAILABLE),
         )
         .group_by(Unit.care_type, Unit.in_region)
         .order_by(Unit.care_type, Unit.in_region.desc())
@@ -76,31 +47,7 @@ async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> Availabi
     )
 
 
-class FreePlaceKind(BaseModel):
-    care_type: str
-    in_region: bool
-    age_min: int
-    age_max: int
-    target_groups: list[str]
-    part_time: bool = Field(description="the units offer part-time care only")
-    units: int
-    available: int
-    changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
-
-
-class FreePlaces(BaseModel):
-    items: list[FreePlaceKind]
-
-
-@router.get(
-    "/v1/free-places",
-    operation_id="free_places",
-    responses=problem_responses(401, 503),
-)
-async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
-    """The units with a free place, grouped by what their hard rules admit (care type, region, age
-    range, target groups, part-time only): a national register of thousands of units comes down to a
-    few hundred kinds."""
+async def free_places(db: Database) -> FreePlaces:
     admits = [serves(group) for group in TARGET_GROUPS]
     kind = (Unit.care_type, Unit.in_region, Unit.age_min, Unit.age_max, Unit.part_time, *admits)
     query = (

@@ -1,0 +1,1 @@
+"""Providers ("aanbieders"): the organisations whose units offer places."""

@@ -1,0 +1,228 @@
+"""Use cases of reservations: hold a place, confirm or release the hold, release a referral's holds,
+and the sweep that expires the holds nobody took up.
+
+A hold or a confirmation runs in one transaction; releasing a referral's holds and the sweep take
+one transaction per hold, so that no transaction holds the locks of several units.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from capacity import domain
+from capacity.db import Occupancy, Reservation, Unit, change_unit, new_id, rowcount
+from capacity.occupancy.service import occupancy_out
+from capacity.reservations.store import (
+    expire_hold,
+    free_reserved_place,
+    held_reservation,
+    occupancy_of,
+    reload_reservation,
+    request_hold,
+    reserve_statements,
+    set_reservation_status,
+)
+from capacity.schemas import ConfirmationOut, ReservationOut
+from common.clock import Clock, as_utc
+from common.db import Database
+from common.logging import get_logger
+
+log = get_logger("regiepunt.capacity")
+
+SWEEP_BATCH = 500
+
+
+def reservation_out(reservation: Reservation) -> ReservationOut:
+    return ReservationOut(
+        id=reservation.id,
+        unit_id=reservation.unit_id,
+        provider_id=reservation.provider_id,
+        referral_id=reservation.referral_id,
+        client_key=reservation.client_key,
+        request_id=reservation.request_id,
+        status=reservation.status,  # type: ignore[arg-type]
+        expires_at=as_utc(reservation.expires_at),
+        created_at=as_utc(reservation.created_at),
+    )
+
+
+async def reserve_place(
+    db: Database,
+    clock: Clock,
+    unit_id: str,
+    referral_id: str,
+    client_key: str,
+    expires_at: datetime,
+    max_hold: timedelta,
+    request_id: str | None = None,
+) -> tuple[ReservationOut, bool]:
+    """Hold one place for a referral. Returns the reservation and whether it is new.
+
+    A hold belongs to the match request that made it: a request that holds a place already gets that
+    hold back, on whichever unit it is, instead of a second place (matching may have stopped after
+    holding it and before storing its decision). The common case is three statements: the look-up of
+    the request's hold, the conditional UPDATE that takes the place and the INSERT of the hold. Only
+    when the UPDATE changed nothing is the unit read, to say why."""
+    now = clock.now()
+    expires_at = as_utc(expires_at)
+    domain.check_hold_until(expires_at, now, max_hold)
+    take, write = reserve_statements()
+    try:
+        async with db.transaction() as session:
+            if request_id is not None:
+                held = await request_hold(session, request_id)
+                if held is not None and as_utc(held.expires_at) > now:
+                    return reservation_out(held), False
+                if held is not None:
+                    await expire_hold(session, held, now)
+            provider_id = (
+                await session.execute(take, {"unit_id": unit_id, "referral_id": referral_id, "now": now})
+            ).scalar()
+            if provider_id is None:
+                existing = await held_reservation(session, unit_id, referral_id)
+                if existing is not None:
+                    return reservation_out(existing), False
+                if await session.get(Unit, unit_id) is None:
+                    raise domain.UnitNotFound(unit_id)
+                raise domain.NoFreePlace(unit_id)
+            reservation = ReservationOut(
+                id=new_id(),
+                unit_id=unit_id,
+                provider_id=provider_id,
+                referral_id=referral_id,
+                client_key=client_key,
+                request_id=request_id,
+                status="held",
+                expires_at=expires_at,
+                created_at=now,
+            )
+            await session.execute(write, [{**reservation.model_dump(), "updated_at": now}])
+        return reservation, True
+    except IntegrityError:
+        # The same request or referral raced itself; the database kept one hold, answer with it.
+        async with db.read() as session:
+            existing = await request_hold(session, request_id) if request_id is not None else None
+            if existing is None:
+                existing = await held_reservation(session, unit_id, referral_id)
+        if existing is None:
+            raise
+        return reservation_out(existing), False
+
+
+async def get_reservation(db: Database, reservation_id: str) -> ReservationOut:
+    async with db.read() as session:
+        reservation = await session.get(Reservation, reservation_id)
+    if reservation is None:
+        raise domain.ReservationNotFound(reservation_id)
+    return reservation_out(reservation)
+
+
+async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, start_date: date) -> ConfirmationOut:
+    now = clock.now()
+    async with db.transaction() as session:
+        reservation = await reload_reservation(session, reservation_id)
+        if reservation.status != "confirmed":
+            domain.check_confirmable(reservation_id, reservation.status, as_utc(reservation.expires_at), now)
+            if await set_reservation_status(session, reservation_id, "confirmed", now):
+                await change_unit(
+                    session,
+                    reservation.unit_id,
+                    now,
+                    Unit.reserved > 0,
+                    reserved=Unit.reserved - 1,
+                    occupied=Unit.occupied + 1,
+                )
+                session.add(
+                    Occupancy(
+                        id=new_id(),
+                        unit_id=reservation.unit_id,
+                        provider_id=reservation.provider_id,
+                        reservation_id=reservation_id,
+                        referral_id=reservation.referral_id,
+                        client_key=reservation.client_key,
+                        start_date=start_date,
+                        end_date=None,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                await session.flush()
+            reservation = await reload_reservation(session, reservation_id)
+            if reservation.status != "confirmed":  # released or expired by someone else meanwhile
+                raise domain.ReservationNotHeld(reservation_id, reservation.status, "confirmed")
+        occupancy = await occupancy_of(session, reservation_id)
+        return ConfirmationOut(reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy))
+
+
+async def release_reservation(db: Database, clock: Clock, reservation_id: str) -> ReservationOut:
+    now = clock.now()
+    async with db.transaction() as session:
+        reservation = await reload_reservation(session, reservation_id)
+        domain.check_releasable(reservation_id, reservation.status)
+        if reservation.status == "held" and await set_reservation_status(session, reservation_id, "released", now):
+            await free_reserved_place(session, reservation.unit_id, now)
+        reservation = await reload_reservation(session, reservation_id)
+        domain.check_releasable(reservation_id, reservation.status)  # confirmed by someone else meanwhile
+        return reservation_out(reservation)
+
+
+async def release_holds(
+    db: Database, clock: Clock, referral_id: str, keep_reservation_id: str | None, request_ids: list[str] | None
+) -> list[str]:
+    """Release the places still held for a referral that nobody will take up: every hold, or (with
+    `request_ids`) those the named match requests made, except the one kept. Returns the ids released.
+    Idempotent: a hold released, expired or confirmed already is left as it is."""
+    now = clock.now()
+    query = select(Reservation.id, Reservation.unit_id).where(
+        Reservation.referral_id == referral_id, Reservation.status == "held"
+    )
+    if keep_reservation_id is not None:
+        query = query.where(Reservation.id != keep_reservation_id)
+    if request_ids is not None:
+        query = query.where(Reservation.request_id.in_(request_ids))
+    async with db.read() as session:
+        held = (await session.execute(query.order_by(Reservation.created_at, Reservation.id))).all()
+    released: list[str] = []
+    # One transaction per hold, as the sweep does: no transaction holds the locks of several units.
+    for reservation_id, unit_id in held:
+        async with db.transaction() as session:
+            if await set_reservation_status(session, reservation_id, "released", now):
+                await free_reserved_place(session, unit_id, now)
+                released.append(reservation_id)
+    if released:
+        log.info("holds_released", referral_id=referral_id, count=len(released))
+    return released
+
+
+async def sweep_expired_reservations(app_or_db: FastAPI | Database, clock: Clock) -> int:
+    """Expire held reservations whose hold has passed and free their places. Safe to run on several
+    replicas at once: a place is freed only by the sweep whose conditional UPDATE changed the row."""
+    now = as_utc(clock.now())
+    db: Database = app_or_db.state.database if isinstance(app_or_db, FastAPI) else app_or_db
+    async with db.read() as session:
+        query = (
+            select(Reservation.id, Reservation.unit_id)
+            .where(Reservation.status == "held", Reservation.expires_at <= now)
+            .order_by(Reservation.expires_at)
+            .limit(SWEEP_BATCH)
+        )
+        due = (await session.execute(query)).all()
+    expired = 0
+    for reservation_id, unit_id in due:
+        async with db.transaction() as session:
+            statement = (
+                update(Reservation)
+                .where(Reservation.id == reservation_id, Reservation.status == "held", Reservation.expires_at <= now)
+                .values(status="expired", updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(await session.execute(statement)) == 1:
+                await free_reserved_place(session, unit_id, now)
+                expired += 1
+    if expired:
+        log.info("reservations_expired", count=expired)
+    return expired

@@ -1,0 +1,92 @@
+"""Routes of reservations, internal calls for matching and intake: hold a place, confirm or release it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request, Response, status
+
+from capacity.reservations import service
+from capacity.schemas import (
+    Confirmation,
+    ConfirmationOut,
+    HoldsRelease,
+    HoldsReleased,
+    ReservationCreate,
+    ReservationOut,
+)
+from common.auth import CoordinatorOrService, Service
+from common.deps import ClockDep, DatabaseDep
+from common.openapi import problem_responses
+
+router = APIRouter(tags=["placements"])
+
+
+@router.post(
+    "/v1/units/{unit_id}/reservations",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="reserve_place",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def reserve_place(
+    unit_id: str,
+    body: ReservationCreate,
+    _: Service,
+    request: Request,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+) -> ReservationOut:
+    max_hold = timedelta(days=request.app.state.settings.max_hold_days)
+    reservation, created = await service.reserve_place(
+        db,
+        clock,
+        unit_id,
+        body.referral_id,
+        body.client_key,
+        body.expires_at,
+        max_hold,
+        request_id=body.request_id,
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return reservation
+
+
+@router.post(
+    "/v1/reservations/release",
+    operation_id="release_referral_holds",
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
+)
+async def release_holds(body: HoldsRelease, _: Service, db: DatabaseDep, clock: ClockDep) -> HoldsReleased:
+    released = await service.release_holds(db, clock, body.referral_id, body.keep_reservation_id, body.request_ids)
+    return HoldsReleased(released=released)
+
+
+@router.get(
+    "/v1/reservations/{reservation_id}",
+    operation_id="get_reservation",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def get_reservation(reservation_id: str, _: CoordinatorOrService, db: DatabaseDep) -> ReservationOut:
+    return await service.get_reservation(db, reservation_id)
+
+
+@router.post(
+    "/v1/reservations/{reservation_id}/confirm",
+    operation_id="confirm_reservation",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def confirm_reservation(
+    reservation_id: str, body: Confirmation, _: Service, db: DatabaseDep, clock: ClockDep
+) -> ConfirmationOut:
+    return await service.confirm_reservation(db, clock, reservation_id, body.start_date)
+
+
+@router.post(
+    "/v1/reservations/{reservation_id}/release",
+    operation_id="release_reservation",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def release_reservation(reservation_id: str, _: Service, db: DatabaseDep, clock: ClockDep) -> ReservationOut:
+    return await service.release_reservation(db, clock, reservation_id)

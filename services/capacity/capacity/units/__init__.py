@@ -1,0 +1,1 @@
+"""Units (places) of providers and their availability."""

@@ -1,0 +1,173 @@
+"""Use cases of units: add one to a provider, list and read them, change their availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capacity import domain
+from capacity.db import (
+    AVAILABLE,
+    Provider,
+    Unit,
+    change_unit,
+    count_of,
+    load_unit,
+    new_id,
+    raise_free_places_epoch,
+    serves,
+    unit_with_role,
+)
+from capacity.schemas import UnitCreate, UnitList, UnitOut
+from common.clock import Clock, as_utc
+from common.db import Database
+from common.errors import Forbidden, PreconditionFailed
+
+
+def unit_out(unit: Unit, provider_role: str) -> UnitOut:
+    return UnitOut(
+        id=unit.id,
+        provider_id=unit.provider_id,
+        provider_role=provider_role,  # type: ignore[arg-type]
+        name=unit.name,
+        care_type=unit.care_type,  # type: ignore[arg-type]
+        target_groups=unit.target_groups,  # type: ignore[arg-type]
+        age_min=unit.age_min,
+        age_max=unit.age_max,
+        municipality_code=unit.municipality_code,
+        in_region=unit.in_region,
+        capacity=unit.capacity,
+        occupied=unit.occupied,
+        reserved=unit.reserved,
+        blocked=unit.blocked,
+        available=domain.available(unit.capacity, unit.occupied, unit.reserved, unit.blocked),
+        specialisms=list(unit.specialisms),
+        part_time=unit.part_time,
+        version=unit.version,
+        created_at=as_utc(unit.created_at),
+        updated_at=as_utc(unit.updated_at),
+    )
+
+
+async def create_unit(
+    db: Database, clock: Clock, region: tuple[str, ...], provider_id: str, data: UnitCreate
+) -> UnitOut:
+    now = clock.now()
+    domain.check_age_range(data.age_min, data.age_max)
+    groups = set(data.target_groups)
+    unit = Unit(
+        id=new_id(),
+        provider_id=provider_id,
+        name=data.name,
+        care_type=data.care_type,
+        serves_jo="jo" in groups,
+        serves_lvb="lvb" in groups,
+        serves_ggz="ggz" in groups,
+        age_min=data.age_min,
+        age_max=data.age_max,
+        municipality_code=data.municipality_code,
+        in_region=domain.in_region(data.municipality_code, region),
+        capacity=data.capacity,
+        occupied=0,
+        reserved=0,
+        blocked=0,
+        specialisms=list(dict.fromkeys(data.specialisms)),
+        part_time=data.part_time,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    async with db.transaction() as session:
+        provider = await session.get(Provider, provider_id)
+        if provider is None:
+            raise domain.ProviderNotFound(provider_id)
+        session.add(unit)
+        await raise_free_places_epoch(session)
+    return unit_out(unit, provider.role)
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    care_type: str | None = None
+    target_group: str | None = None
+    age: int | None = None
+    in_region: bool | None = None
+    available_only: bool = False
+    provider_id: str | None = None
+
+
+async def list_units(db: Database, filters: UnitFilter, limit: int, offset: int) -> UnitList:
+    query = unit_with_role()
+    if filters.care_type is not None:
+        query = query.where(Unit.care_type == filters.care_type)
+    if filters.target_group is not None:
+        query = query.where(serves(filters.target_group) == true())
+    if filters.age is not None:
+        query = query.where(Unit.age_min <= filters.age, Unit.age_max >= filters.age)
+    if filters.in_region is not None:
+        query = query.where(Unit.in_region == filters.in_region)
+    if filters.available_only:
+        query = query.where(AVAILABLE > 0)
+    if filters.provider_id is not None:
+        query = query.where(Unit.provider_id == filters.provider_id)
+    async with db.read() as session:
+        total = await session.scalar(count_of(query))
+        rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
+    return UnitList(items=[unit_out(u, role) for u, role in rows], total=int(total or 0), limit=limit, offset=offset)
+
+
+async def get_unit(db: Database, unit_id: str) -> UnitOut:
+    async with db.read() as session:
+        loaded = await load_unit(session, unit_id)
+    if loaded is None:
+        raise domain.UnitNotFound(unit_id)
+    return unit_out(*loaded)
+
+
+async def update_availability(
+    db: Database,
+    clock: Clock,
+    unit_id: str,
+    expected_version: int,
+    capacity: int,
+    blocked: int,
+    *,
+    acting_provider_id: str | None,
+) -> UnitOut:
+    """acting_provider_id is None for a coordinator, who may change any unit."""
+    now = clock.now()
+    async with db.transaction() as session:
+        loaded = await load_unit(session, unit_id)
+        if loaded is None:
+            raise domain.UnitNotFound(unit_id)
+        unit, role = loaded
+        if acting_provider_id is not None and acting_provider_id != unit.provider_id:
+            raise Forbidden("Only the unit's own provider or a coordinator may change its availability.")
+        if unit.version != expected_version:
+            raise PreconditionFailed(f"The unit is at version {unit.version}, not {expected_version}; read it again.")
+        places = domain.Places(unit.capacity, unit.occupied, unit.reserved, unit.blocked)
+        places.check_new_availability(capacity, blocked)
+        # The WHERE repeats both checks, so a reservation or another writer slipping in between loses here.
+        changed = await change_unit(
+            session,
+            unit_id,
+            now,
+            Unit.version == expected_version,
+            Unit.occupied + Unit.reserved + blocked <= capacity,
+            capacity=capacity,
+            blocked=blocked,
+        )
+        if not changed:
+            raise PreconditionFailed("The unit changed while this update was made; read it again.")
+        if places.may_free_places(capacity, blocked):
+            await raise_free_places_epoch(session)
+        reloaded = await _reload_unit(session, unit_id)
+    return unit_out(reloaded, role)
+
+
+async def _reload_unit(session: AsyncSession, unit_id: str) -> Unit:
+    unit = await session.scalar(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True))
+    assert unit is not None
+    return unit
