@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field, GetCoreSchemaHandler, StringConstraints
 from pydantic_core import core_schema
 
+# The enums carry comments, not docstrings: a docstring would become the description of their schema
+# in intake's public document, which stays as it is.
+
 
 class CareType(StrEnum):
     CRISIS = "crisis"
@@ -31,8 +34,7 @@ class TargetGroup(StrEnum):
     GGZ = "ggz"
 
 
-# The recorded ground that allows a place outside the region. (The enums carry no docstring: it would
-# become the description of their schema in intake's public document.)
+# The recorded ground that allows a place outside the region.
 class OutOfRegionCriterion(StrEnum):
     SAFETY = "safety"
     EXPERTISE = "expertise"
