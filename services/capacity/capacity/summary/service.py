@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from capacity.db import AVAILABLE, Unit, serves
 from capacity.domain import TARGET_GROUPS
-from capacity.summary.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
+from capacity.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
 from common.clock import as_utc
 from common.db import Database
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from capacity.schemas import AvailabilitySummary, FreePlaces
 from capacity.summary import service
-from capacity.summary.schemas import AvailabilitySummary, FreePlaces
 from common.auth import CurrentPrincipal
 from common.deps import DatabaseDep
 from common.openapi import problem_responses
