@@ -8,31 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
-
-
-class CareType(StrEnum):
-    crisis = "crisis"
-    foster_care = "foster_care"
-    family_home = "family_home"
-    respite = "respite"
-    training_flat = "training_flat"
-    residential = "residential"
-    clinical = "clinical"
-    secure = "secure"
-
-
-class TargetGroup(StrEnum):
-    jo = "jo"
-    lvb = "lvb"
-    ggz = "ggz"
-
-
-class OutOfRegionCriterion(StrEnum):
-    safety = "safety"
-    expertise = "expertise"
+from contracts import capacity
+from contracts.vocabulary import CareType
 
 
 class Status(StrEnum):
@@ -123,20 +102,20 @@ class FreePlaces:
     inside or outside the region, part-time only, with how many of each kind are left while the
     waiting list hands them out."""
 
-    def __init__(self, kinds: Iterable[dict[str, Any]]) -> None:
+    def __init__(self, kinds: Iterable[capacity.FreePlaceKind]) -> None:
         self._kinds: dict[tuple[str, str], list[FreePlaceKind]] = {}
         for kind in kinds:
             # One kind per group of units, shared by its target groups: a place taken is gone for all.
             free = FreePlaceKind(
-                in_region=bool(kind["in_region"]),
-                age_min=kind["age_min"],
-                age_max=kind["age_max"],
-                part_time_only=bool(kind["part_time"]),
-                changed_at=datetime.fromisoformat(kind["changed_at"]),
-                left=int(kind["available"]),
+                in_region=kind.in_region,
+                age_min=kind.age_min,
+                age_max=kind.age_max,
+                part_time_only=kind.part_time,
+                changed_at=kind.changed_at,
+                left=kind.available,
             )
-            for group in kind["target_groups"]:
-                self._kinds.setdefault((kind["care_type"], group), []).append(free)
+            for group in kind.target_groups:
+                self._kinds.setdefault((kind.care_type, group), []).append(free)
 
     @property
     def care_types(self) -> list[str]:
@@ -166,7 +145,7 @@ class WaitingChild:
 
 
 def max_age_for(care_type: str) -> int:
-    return MAX_AGE_TRAINING_FLAT if care_type == CareType.training_flat else MAX_AGE
+    return MAX_AGE_TRAINING_FLAT if care_type == CareType.TRAINING_FLAT else MAX_AGE
 
 
 @dataclass(frozen=True)
@@ -238,7 +217,7 @@ def check_end_date(end: date, start: date | None, today: date) -> None:
 
 def crisis_end_date(care_type: str, start: date, cap_days: int) -> date | None:
     """Crisis stays are capped ("home, unless…"): the end is known from the first day."""
-    if care_type != CareType.crisis:
+    if care_type != CareType.CRISIS:
         return None
     return start + timedelta(days=cap_days)
 
@@ -248,4 +227,4 @@ def crisis_days_left(end: date | None, today: date) -> int | None:
 
 
 def hold_hours(care_type: str, crisis_hours: int, other_hours: int) -> int:
-    return crisis_hours if care_type == CareType.crisis else other_hours
+    return crisis_hours if care_type == CareType.CRISIS else other_hours

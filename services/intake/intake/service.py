@@ -21,6 +21,9 @@ from common.db import Database, insert_or_skip
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
 from common.http import ServiceClient
 from common.logging import get_logger
+from contracts.capacity import OccupancyOut
+from contracts.matching import Decision, Proposal
+from contracts.vocabulary import CareType
 from intake import clients, domain, idempotency, signals, stays
 from intake.audit.access_log import ReferralNotVisible
 from intake.db import (
@@ -334,7 +337,7 @@ async def _provider_shares_joint_duty(ctx: Context, provider_id: str | None) -> 
     if provider_id is None:
         return False
     provider = await clients.get_provider(ctx.capacity, provider_id)
-    return provider is not None and provider.get("role") in JOINT_DUTY_ROLES
+    return provider is not None and provider.role in JOINT_DUTY_ROLES
 
 
 async def _may_see(session: AsyncSession, ctx: Context, principal: Principal, row: Row) -> bool:
@@ -532,7 +535,7 @@ async def _decision_request(ctx: Context, request: Row) -> dict[str, Any] | None
 
 
 def _decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> dict[str, Any]:
-    """What matching is asked for one request (matching.schemas.DecisionRequest)."""
+    """What matching is asked for one request (contracts.matching.DecisionRequest)."""
     return {
         "request_id": request["request_id"],
         "referral_id": row["id"],
@@ -571,7 +574,7 @@ async def _claim(ctx: Context, request_row_id: str) -> bool:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None = None) -> dict[str, Any] | None:
+async def _run_match(ctx: Context, request_id: str, *, retry_at: datetime | None = None) -> Decision | None:
     """Send one claimed match request to matching and apply the decision. Returns the decision, or
     None when matching could not be reached (the request stays open for the outbox worker)."""
     async with ctx.database.read() as session:
@@ -599,7 +602,7 @@ async def _ask_matching(
     *,
     retry_at: datetime | None = None,
     then: _Then | None = None,
-) -> dict[str, Any] | None:
+) -> Decision | None:
     """Send one claimed match request to matching and apply the decision (`then`: see _apply_decision).
     Returns the decision, or None when matching could not be reached (the request stays open for the
     outbox worker)."""
@@ -632,7 +635,7 @@ async def _ask_matching(
             status=exc.status,
             fields=exc.fields,
         )
-        decision = {"outcome": "unmatched", "proposal": None, "reasons": [REQUEST_REFUSED]}
+        decision = _refused_decision(request, ctx.now())
         await _apply_decision(ctx, request, decision, then=then, why=str(exc))
         return decision
     await _apply_decision(ctx, request, decision, then=then)
@@ -643,14 +646,27 @@ async def _ask_matching(
 REQUEST_REFUSED = "request_refused"
 
 
+def _refused_decision(request: Row, now: datetime) -> Decision:
+    """What is recorded for a request matching refused: unmatched, by no decision of matching's (no id)."""
+    return Decision(
+        id="",
+        request_id=request["request_id"],
+        referral_id=request["referral_id"],
+        outcome="unmatched",
+        proposal=None,
+        reasons=[REQUEST_REFUSED],
+        created_at=now,
+    )
+
+
 async def _apply_decision(
-    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None, why: str | None = None
+    ctx: Context, request: Row, decision: Decision, *, then: _Then | None = None, why: str | None = None
 ) -> None:
     """Record matching's answer on the referral, then call `then` with the referral as it stands before
     committing (not when another replica applied the same decision first, or the referral is gone).
     `why` is kept with the closed request when the answer was not a decision of matching's."""
     now = ctx.now()
-    proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
+    proposal = decision.proposal if decision.outcome == "proposed" else None
     release: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
@@ -662,7 +678,7 @@ async def _apply_decision(
             # or the request was closed while matching worked (the referral was withdrawn): then the
             # place it held is nobody's.
             if proposal is not None:
-                release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+                release = await _queue_orphan_release(session, ctx, request, proposal.reservation_id)
         else:
             release = await _record_decision(session, ctx, request, decision, proposal, then, now)
     if release is not None:
@@ -686,8 +702,8 @@ async def _record_decision(
     session: AsyncSession,
     ctx: Context,
     request: Row,
-    decision: dict[str, Any],
-    proposal: dict[str, Any] | None,
+    decision: Decision,
+    proposal: Proposal | None,
     then: _Then | None,
     now: datetime,
 ) -> str | None:
@@ -698,19 +714,17 @@ async def _record_decision(
     if proposal is not None:
         changes = {
             "status": Status.proposed.value,
-            "proposal_unit_id": proposal["unit_id"],
-            "proposal_provider_id": proposal["provider_id"],
-            "proposal_in_region": bool(proposal["in_region"]),
-            "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
-            "proposal_reasons": list(proposal.get("reasons") or []),
-            "proposal_reservation_id": proposal["reservation_id"],
-            "proposal_decision_id": decision.get("id"),
+            "proposal_unit_id": proposal.unit_id,
+            "proposal_provider_id": proposal.provider_id,
+            "proposal_in_region": proposal.in_region,
+            "proposal_expires_at": as_utc(proposal.expires_at),
+            "proposal_reasons": proposal.reasons,
+            "proposal_reservation_id": proposal.reservation_id,
+            "proposal_decision_id": decision.id,
             "unmatched_reasons": None,
         }
     elif request["unit_id"] is None:
-        reasons = decision.get("reasons")
-        unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-        changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
+        changes = {"status": Status.unmatched.value, "unmatched_reasons": decision.reasons}
     # Written only while the child still waits; the row lock of the UPDATE orders it after a
     # withdrawal that came first.
     row = None
@@ -721,12 +735,12 @@ async def _record_decision(
         # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
         # matching worked: then any place it held is given back.
         if proposal is not None:
-            release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+            release = await _queue_orphan_release(session, ctx, request, proposal.reservation_id)
         if then is not None:
             row = await _load(session, request["referral_id"])
     else:
         if proposal is not None:
-            await _remember_provider(session, row["id"], proposal["provider_id"], now)
+            await _remember_provider(session, row["id"], proposal.provider_id, now)
             await _log_access(session, SYSTEM, "propose", [row], now)
         else:
             await _log_access(session, SYSTEM, "unmatched", [row], now)
@@ -735,7 +749,7 @@ async def _record_decision(
         # place that matching never got to propose (it stopped after holding it): matched now,
         # the child needs none of them. A first request on its first delivery held nothing else.
         if int(row["match_attempts"]) > 1 or int(request["attempts"]) > 0:
-            keep = proposal["reservation_id"] if proposal is not None else None
+            keep = proposal.reservation_id if proposal is not None else None
             release = await _queue_holds_release(session, ctx, row["id"], keep=keep, closed_requests=True)
     if then is not None and row is not None:
         await then(session, row)
@@ -865,10 +879,11 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
 
 
 async def read_decisions(ctx: Context, principal: Principal, referral_id: str) -> dict[str, Any]:
+    """Matching's decisions about the referral, passed on as matching answered them."""
     async with ctx.database.transaction() as session:
         row = await _visible(session, ctx, principal, referral_id)
         await _log_access(session, principal, "read_decisions", [row], ctx.now())
-    return await clients.decisions_for(ctx.matching, referral_id)
+    return (await clients.decisions_for(ctx.matching, referral_id)).model_dump(mode="json")
 
 
 # --- the lifecycle --------------------------------------------------------------------------------
@@ -908,14 +923,14 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     except Conflict as exc:
         await _close_capacity_command(ctx, command_id, exc.detail)
         raise
-    return await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
+    return await _record_placement(ctx, principal, referral_id, reservation_id, confirmed.occupancy)
 
 
 async def _record_placement(
-    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: dict[str, Any]
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: OccupancyOut
 ) -> ReferralOut:
     """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date."""
-    start_date = date.fromisoformat(occupancy["start_date"])
+    start_date = occupancy.start_date
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await _load_for_stay_change(session, referral_id)
@@ -935,7 +950,7 @@ async def _record_placement(
                 placement_provider_id=current["proposal_provider_id"],
                 placement_in_region=current["proposal_in_region"],
                 placement_reservation_id=reservation_id,
-                placement_occupancy_id=occupancy.get("id"),
+                placement_occupancy_id=occupancy.id,
                 start_date=start_date,
                 end_date=None,
                 end_reason=None,
@@ -1226,7 +1241,7 @@ async def _complete_accept(ctx: Context, command: Row) -> None:
         return
     start_date = date.fromisoformat(command["payload"]["start_date"])
     confirmed = await clients.confirm_reservation(ctx.capacity, command["target_id"], start_date)
-    await _record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed.get("occupancy") or {})
+    await _record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed.occupancy)
     log.info("accept_completed", referral_id=row["id"], reservation_id=command["target_id"])
 
 
@@ -1373,7 +1388,7 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
     row = await _seen(ctx, principal, referral_id)
     domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
     unit = await clients.get_unit(ctx.capacity, unit_id)
-    if unit is None or unit.get("provider_id") != principal.provider_id:
+    if unit is None or unit.provider_id != principal.provider_id:
         raise InvalidInput("unit_id", "is not a unit of your provider")
     async with ctx.database.transaction() as session:
         current = await _load(session, referral_id, lock=True)
@@ -1392,9 +1407,8 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
             release = await _queue_holds_release(session, ctx, referral_id, request_ids=[request_id])
         await _send_quietly(ctx, release)
         raise DependencyUnavailable("Matching cannot be reached right now; the offer was not made.")
-    if decision.get("outcome") != "proposed":
-        reasons = decision.get("reasons")
-        text = "; ".join(reasons) if isinstance(reasons, list) else str(reasons or "the unit does not fit")
+    if decision.outcome != "proposed":
+        text = "; ".join(decision.reasons)
         raise domain.StateConflict(f"The offered unit does not fit this child: {text}")
     async with ctx.database.read() as session:
         updated = await _load(session, referral_id)
@@ -1450,7 +1464,7 @@ async def _complete_lost_accept(ctx: Context, referral_id: str, reservation_id: 
     except Conflict:
         return
     try:
-        await _record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed.get("occupancy") or {})
+        await _record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed.occupancy)
     except Conflict:
         return  # the referral moved on in the meantime (withdrawn or accepted by another path)
     log.info("lost_accept_completed", referral_id=referral_id, reservation_id=reservation_id)
@@ -1503,7 +1517,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                     referrals.c.id.not_in(open_request),
                 )
                 .order_by(
-                    sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
+                    sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
                     referrals.c.created_at,
                     referrals.c.id,
                 )
@@ -1537,7 +1551,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         decision = await _ask_matching(ctx, request, payload)
         if decision is not None:
             matched += 1
-            if decision.get("outcome") == "proposed":
+            if decision.outcome == "proposed":
                 place.left -= 1
     async with ctx.database.transaction() as session:
         updated = await session.execute(
