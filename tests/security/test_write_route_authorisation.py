@@ -486,7 +486,7 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
     # matching: docs/internal-api.md
     ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
-    # intake: API.md
+    # intake: docs/api.md
     ("intake", "POST", "/v1/referrals"): rule("referrer", scenario=submit_referral),
     ("intake", "POST", "/v1/referrals/{id}/accept"): rule("provider", scenario=accept),
     ("intake", "POST", "/v1/referrals/{id}/decline"): rule("provider", scenario=decline),

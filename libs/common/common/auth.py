@@ -1,4 +1,4 @@
-"""Bearer tokens (HS256 JWT, claims of API.md) and the role dependencies routes declare."""
+"""Bearer tokens (HS256 JWT, claims of docs/api.md) and the role dependencies routes declare."""
 
 from __future__ import annotations
 

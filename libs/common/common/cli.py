@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,4 +45,26 @@ def service_main(
         log_config=None,
         access_log=False,
         lifespan="on",
+    )
+
+
+# The port each service serves on by default, as `make up` and the README have them.
+DEFAULT_PORTS = {"intake": 8001, "capacity": 8002, "matching": 8003}
+
+
+def run_service(name: str, argv: list[str] | None = None) -> None:
+    """`python -m <name>` of a service laid out like the three: `<name>.main` with `create_app` and
+    `MIGRATIONS_DIR`, `<name>.settings` with `<Name>Settings` and its `database_url`."""
+    main = importlib.import_module(f"{name}.main")
+    settings_class: Callable[[], CommonSettings] = getattr(
+        importlib.import_module(f"{name}.settings"), f"{name.capitalize()}Settings"
+    )
+    service_main(
+        name=name,
+        default_port=DEFAULT_PORTS[name],
+        load_settings=settings_class,
+        database_url=lambda settings: str(getattr(settings, "database_url")),  # noqa: B009
+        migrations_dir=Path(main.MIGRATIONS_DIR),
+        create_app=main.create_app,
+        argv=argv,
     )

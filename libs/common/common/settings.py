@@ -1,4 +1,4 @@
-"""Settings every service shares, read from the REGIEPUNT_* environment variables of API.md."""
+"""Settings every service shares, read from the REGIEPUNT_* environment variables of docs/api.md."""
 
 from __future__ import annotations
 

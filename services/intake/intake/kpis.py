@@ -1,4 +1,4 @@
-"""The region's indicators (DOMAIN.md), each computed by SQL aggregates in intake's database, with its
+"""The region's indicators (docs/domain.md), each computed by SQL aggregates in intake's database, with its
 numerator and denominator so that the figure can be checked; occupancy comes from capacity."""
 
 from __future__ import annotations

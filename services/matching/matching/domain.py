@@ -1,4 +1,4 @@
-"""The matching rules: which units a child may be proposed, and in what order (DOMAIN.md rules 2 and 3).
+"""The matching rules: which units a child may be proposed, and in what order (docs/domain.md, rules 2 and 3).
 
 Pure functions over plain data. Capacity has already applied the hard rules it owns in its database
 (free place, age, target group); this module adds the rules of the central point:
@@ -185,21 +185,43 @@ def _wish_exclusion(unit: Unit, wish: Wish) -> Exclusion | None:
     return None
 
 
-def _inside_meets_need(wish: Wish, pool: Iterable[Unit]) -> bool:
-    return any(unit.in_region and covers_all(unit, wish.needs) for unit in pool)
+def inside_meets_need(wish: Wish, units: Iterable[Unit]) -> bool:
+    """Whether a unit inside the region that the child may be proposed covers every need."""
+    return any(
+        unit.in_region and covers_all(unit, wish.needs) and _wish_exclusion(unit, wish) is None for unit in units
+    )
+
+
+def outside_exclusion(wish: Wish, inside_meets_need: bool, unit: Unit | None = None) -> Exclusion | None:
+    """Region first ("geen kind de regio uit"): why units outside the region do not count for this
+    child, or None when they do. The one home of the rule in matching; what is read from capacity and
+    how the units are weighed both follow from it.
+
+    With `safety` they count, whatever the units inside offer (and come first, see `score_parts`).
+    Without a ground they never count: a child the region has no place for is not sent out.
+    On `expertise` they count only when no eligible unit inside covers every need
+    (`inside_meets_need`), and then, asked about one `unit`, only when that unit covers them."""
+    if wish.ground is Ground.SAFETY:
+        return None
+    if wish.ground is not Ground.EXPERTISE:
+        return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+    if inside_meets_need:
+        return Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+    if unit is not None and not covers_all(unit, wish.needs):
+        return Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE
+    return None
 
 
 def outside_needed(wish: Wish, inside: Iterable[Unit]) -> bool:
-    """After reading the units inside: do units outside count too? Only on expertise, and only
-    when no eligible unit inside covers every need."""
-    if wish.ground is not Ground.EXPERTISE:
-        return wish.ground is Ground.SAFETY
-    return not _inside_meets_need(wish, (unit for unit in inside if _wish_exclusion(unit, wish) is None))
+    """After reading the units inside: do units outside count too? (`outside_exclusion`)"""
+    return outside_exclusion(wish, inside_meets_need(wish, inside)) is None
 
 
 def outside_left_out_reason(wish: Wish) -> Exclusion:
     """Why the units outside that could take the child were left unread when `outside_needed` said no."""
-    return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND if wish.ground is None else Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+    reason = outside_exclusion(wish, inside_meets_need=True)
+    assert reason is not None, "units outside count on safety whatever the units inside offer"
+    return reason
 
 
 def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
@@ -297,10 +319,10 @@ def rank_units(
 
     # Decided over the whole pool, also on the offer path: an offer from outside the region is only
     # acceptable on expertise when no unit inside could meet the need.
-    inside_meets_need = _inside_meets_need(wish, pool)
+    inside_covers = inside_meets_need(wish, pool)
     eligible: list[Unit] = []
     for unit in pool:
-        outside_reason = None if unit.in_region else _outside_exclusion(unit, wish, inside_meets_need)
+        outside_reason = None if unit.in_region else outside_exclusion(wish, inside_covers, unit)
         if outside_reason is not None:
             weighed.append(
                 Weighed(unit.id, unit.provider_id, unit.in_region, eligible=False, excluded_reason=outside_reason)
@@ -341,18 +363,6 @@ def rank_units(
             candidate.rank = 1
     refused = [r for r in rejected if r[0] == wish.offered_unit_id]
     return Ranking(offered, offered_unit_known=bool(offered or refused), rejected=refused)
-
-
-def _outside_exclusion(unit: Unit, wish: Wish, inside_meets_need: bool) -> Exclusion | None:
-    if wish.ground is Ground.SAFETY:
-        return None
-    if wish.ground is Ground.EXPERTISE:
-        if inside_meets_need:
-            return Exclusion.EXPERTISE_AVAILABLE_IN_REGION
-        if not covers_all(unit, wish.needs):
-            return Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE
-        return None
-    return Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
 
 
 def unmatched_reasons(ranking: Ranking, wish: Wish) -> list[str]:

@@ -26,8 +26,8 @@ from matching.domain import (
     Unit,
     Weighed,
     Wish,
-    outside_left_out_reason,
-    outside_needed,
+    inside_meets_need,
+    outside_exclusion,
     rank_units,
     unmatched_reasons,
 )
@@ -116,9 +116,10 @@ async def fetch_candidates(
 async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Read:
     """Read only the units the region rules let count.
 
-    Without a ground only the units inside are read, and the units outside that could take the
-    child are counted; on expertise the units outside are read only when no unit inside covers the
-    needs; on safety all are read. The units outside that cannot take the child anyway are counted
+    Region first (`domain.outside_exclusion`) decides: when the units outside count whatever the
+    units inside offer, all are read at once; otherwise the units inside first, then those outside
+    only when the rule lets them count after all, else the units outside that could take the child
+    are counted under the rule's reason. The units outside that cannot take the child anyway are counted
     per reason instead of listed, and so are the units inside whose own ages or target groups do not
     admit the child: what they are is in capacity, what counts for the decision is how many there
     were. A unit that is full stays listed, since that it was full is true only at that moment. An
@@ -126,10 +127,12 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     """
     if wish.offered_unit_id is not None:
         return await fetch_candidates(capacity, request, "all")
-    if wish.ground is Ground.SAFETY:
+    if outside_exclusion(wish, inside_meets_need=True) is None:
+        # The units outside count whatever the units inside offer: read them all at once.
         return await fetch_candidates(capacity, request, "all", excluded_unfit="count", excluded_outside="count")
     inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count")
-    if outside_needed(wish, inside.units):
+    left_out = outside_exclusion(wish, inside_meets_need(wish, inside.units))
+    if left_out is None:
         outside = await fetch_candidates(capacity, request, "outside", excluded_unfit="count", excluded_outside="count")
         return Read(
             inside.units + outside.units,
@@ -139,8 +142,9 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
             inside.unfit_counted,
             inside.held_unit_id,
         )
-    left_out: dict[str, int] = {outside_left_out_reason(wish): inside.outside_fitting}
-    return Read(inside.units, inside.rejected, left_out, 0, inside.unfit_counted, inside.held_unit_id)
+    return Read(
+        inside.units, inside.rejected, {left_out: inside.outside_fitting}, 0, inside.unfit_counted, inside.held_unit_id
+    )
 
 
 async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> tuple[Ranking, str | None]:

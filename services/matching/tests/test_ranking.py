@@ -11,6 +11,8 @@ from matching.domain import (
     Unit,
     Wish,
     distance_km,
+    inside_meets_need,
+    outside_exclusion,
     outside_left_out_reason,
     outside_needed,
     rank_units,
@@ -242,6 +244,49 @@ def test_a_declined_or_part_time_only_unit_inside_does_not_keep_expertise_inside
 def test_units_outside_left_out_are_named_by_the_rule_that_left_them_out() -> None:
     assert outside_left_out_reason(wish()) == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
     assert outside_left_out_reason(wish(ground=Ground.EXPERTISE)) == Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+
+
+def test_without_a_ground_units_outside_never_count() -> None:
+    assert outside_exclusion(wish(), inside_meets_need=False) == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+    assert outside_exclusion(wish(), inside_meets_need=True) == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+    assert outside_exclusion(wish(), False, unit("far", in_region=False)) == Exclusion.OUTSIDE_REGION_WITHOUT_GROUND
+
+
+def test_on_safety_units_outside_count_whatever_the_units_inside_offer() -> None:
+    safety = wish(ground=Ground.SAFETY, needs=("autism",))
+    assert outside_exclusion(safety, inside_meets_need=True) is None
+    assert outside_exclusion(safety, inside_meets_need=False) is None
+    assert outside_exclusion(safety, True, unit("far", in_region=False)) is None
+
+
+def test_on_expertise_units_outside_count_only_when_inside_falls_short_and_they_cover_the_needs() -> None:
+    expertise = wish(ground=Ground.EXPERTISE, needs=("autism",))
+    covering = unit("far", in_region=False, specialisms=("autism",))
+    lacking = unit("far-other", in_region=False)
+    assert outside_exclusion(expertise, inside_meets_need=True) == Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+    assert outside_exclusion(expertise, True, covering) == Exclusion.EXPERTISE_AVAILABLE_IN_REGION
+    assert outside_exclusion(expertise, inside_meets_need=False) is None
+    assert outside_exclusion(expertise, False, covering) is None
+    assert outside_exclusion(expertise, False, lacking) == Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE
+
+
+def test_inside_meets_need_only_with_a_unit_inside_the_child_may_be_proposed() -> None:
+    expertise = wish(ground=Ground.EXPERTISE, needs=("autism",), excluded_unit_ids=frozenset({"declined"}))
+    assert inside_meets_need(expertise, [unit("in", specialisms=("autism",))]) is True
+    assert inside_meets_need(expertise, [unit("far", in_region=False, specialisms=("autism",))]) is False
+    assert inside_meets_need(expertise, [unit("declined", specialisms=("autism",))]) is False
+    assert inside_meets_need(expertise, [unit("part", specialisms=("autism",), part_time=True)]) is False
+    assert inside_meets_need(expertise, [unit("in", specialisms=("trauma",))]) is False
+
+
+def test_ranking_and_reading_follow_the_same_region_rule() -> None:
+    inside = [unit("in", specialisms=("trauma",))]
+    outside = [unit("far", in_region=False, specialisms=("autism",)), unit("far-other", in_region=False)]
+    for ground in (None, Ground.SAFETY, Ground.EXPERTISE):
+        w = wish(ground=ground, needs=("autism",))
+        ranked = {c.unit_id for c in rank_units(w, inside + outside, []).ranked}
+        counts_outside = outside_needed(w, inside)
+        assert ("far" in ranked) is counts_outside, ground
 
 
 def test_units_outside_counted_instead_of_listed_count_in_the_reasons() -> None:
