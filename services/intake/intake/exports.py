@@ -8,19 +8,17 @@ import io
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Forbidden
+from intake.context import Context
 from intake.db import access_log, referrals, signals
 from intake.domain import age_on
 from intake.signals import export_detail
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 BATCH = 500
 

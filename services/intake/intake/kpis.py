@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
@@ -17,12 +17,10 @@ from common.errors import Forbidden, InvalidInput, ProblemError
 from common.logging import get_logger
 from intake import clients
 from intake import signals as signal_rules
+from intake.context import Context
 from intake.db import referrals, signals
 from intake.domain import CareType, Status
 from intake.signals import SignalStatus, SignalType
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 log = get_logger("regiepunt.intake.kpis")
 

@@ -18,7 +18,7 @@ from common.http import ServiceClient
 from intake import dashboard
 from intake.api import audit, exports, kpis, referrals, signals
 from intake.audit.access_log import ReferralNotVisible, record_refusal
-from intake.service import Context
+from intake.context import Context
 from intake.settings import IntakeSettings
 from intake.workers import run_forever
 

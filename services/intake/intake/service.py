@@ -11,18 +11,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
-from common.clock import Clock, as_utc
-from common.db import Database, insert_or_skip
+from common.clock import as_utc
+from common.db import insert_or_skip
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
-from common.http import ServiceClient
 from common.logging import get_logger
 from intake import clients, domain, idempotency, signals, stays
 from intake.audit.access_log import ReferralNotVisible
+from intake.context import SYSTEM, Context, Row
 from intake.db import (
     access_log,
     capacity_commands,
@@ -49,46 +48,11 @@ from intake.schemas import (
     ReferralPage,
     SignalOut,
 )
-from intake.settings import IntakeSettings
 
 log = get_logger("regiepunt.intake")
 
-Row = sa.RowMapping
-
-# Who acts when a worker moves a referral on its own (expiry, retry, waiting list).
-SYSTEM = Principal(sub="system:intake", role="service", org="regiepunt")
-
 # Provider roles that share the joint duty to place and so may see and take waiting children.
 JOINT_DUTY_ROLES = ("strategic", "tactical")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every use case needs from the running app."""
-
-    database: Database
-    clock: Clock
-    settings: IntakeSettings
-    matching: ServiceClient
-    capacity: ServiceClient
-    worker_id: str
-
-    @classmethod
-    def of(cls, app: FastAPI) -> Context:
-        return cls(
-            database=app.state.database,
-            clock=app.state.clock,
-            settings=app.state.settings,
-            matching=app.state.matching,
-            capacity=app.state.capacity,
-            worker_id=app.state.worker_id,
-        )
-
-    def now(self) -> datetime:
-        return as_utc(self.clock.now())
-
-    def today(self) -> date:
-        return self.now().date()
 
 
 # --- storage helpers ------------------------------------------------------------------------------

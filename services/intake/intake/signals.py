@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +17,11 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.db import insert_or_skip
 from common.errors import Conflict, Forbidden, NotFound
+from intake.context import Context
 from intake.db import access_log, referrals, signals
 from intake.domain import Status
 from intake.schemas import SignalOut, SignalPage
 from intake.settings import IntakeSettings
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 Row = sa.RowMapping
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from common.errors import ProblemError
 from common.logging import get_logger
 from intake import idempotency, service, signals
-from intake.service import Context
+from intake.context import Context
 
 log = get_logger("regiepunt.intake.workers")
 

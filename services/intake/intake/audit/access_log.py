@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,10 +16,8 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.errors import InvalidInput, NotFound
 from intake.audit.schemas import AccessLogItemOut, AccessLogPage
+from intake.context import Context
 from intake.db import access_log, referrals
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 READ_REFUSED = "read_refused"
 AUDIT_READ = "audit_read"

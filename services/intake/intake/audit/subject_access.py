@@ -3,8 +3,6 @@ and the pseudonymous key the child is known by in capacity and matching."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,11 +12,9 @@ from common.errors import InvalidInput
 from intake import domain, service, signals
 from intake.audit.access_log import SUBJECT_ACCESS, entry, render
 from intake.audit.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
+from intake.context import Context
 from intake.db import access_log, proposal_declines, referrals
 from intake.db import signals as signals_table
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 
 async def _kept_for(session: AsyncSession, table: sa.Table, referral_ids: list[str]) -> list[sa.RowMapping]:

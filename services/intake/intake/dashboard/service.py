@@ -14,10 +14,10 @@ from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
 from intake import clients, kpis, service, signals
+from intake.context import Context
 from intake.dashboard import charts, labels
 from intake.domain import Status
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
-from intake.service import Context
 
 log = get_logger("regiepunt.intake.dashboard")
 
