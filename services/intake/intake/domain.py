@@ -44,6 +44,12 @@ class Status(StrEnum):
     ended = "ended"
 
 
+# Statuses of a referral that is still looking for a place: the waiting children, and for a child in
+# a crisis stay its follow-up.
+WAITING_STATUSES = (Status.pending, Status.proposed, Status.unmatched)
+WAITING = tuple(status.value for status in WAITING_STATUSES)
+
+
 class EndReason(StrEnum):
     returned_home = "returned_home"
     onward_placement = "onward_placement"
@@ -58,8 +64,6 @@ MAX_AGE_TRAINING_FLAT = 22
 MIN_JUSTIFICATION_LENGTH = 20
 ACCEPT_MAX_DAYS_BACK = 60
 CONTINUITY_DAYS = 365
-EXTENSION_MIN_DAYS = 1
-EXTENSION_MAX_DAYS = 90
 
 
 class StateConflict(Conflict):

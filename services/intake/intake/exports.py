@@ -18,7 +18,7 @@ from common.errors import Forbidden
 from intake.context import Context
 from intake.db import access_log, referrals, signals
 from intake.domain import age_on
-from intake.signals import export_detail
+from intake.signals.rules import export_detail
 
 BATCH = 500
 

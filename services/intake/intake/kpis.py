@@ -16,15 +16,13 @@ from common.auth import Principal
 from common.errors import Forbidden, InvalidInput, ProblemError
 from common.logging import get_logger
 from intake import clients
-from intake import signals as signal_rules
 from intake.context import Context
 from intake.db import referrals, signals
-from intake.domain import CareType, Status
-from intake.signals import SignalStatus, SignalType
+from intake.domain import WAITING, CareType, Status
+from intake.signals.rules import SignalStatus, SignalType
+from intake.signals.store import evaluate_crisis_caps
 
 log = get_logger("regiepunt.intake.kpis")
-
-WAITING = (Status.pending.value, Status.proposed.value, Status.unmatched.value)
 
 
 class Indicator(BaseModel):
@@ -445,7 +443,7 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         raise InvalidInput("from", "lies after to")
     period = _Period(date_from, date_to)
     # The open-signal counts include the crisis-cap signals due this moment.
-    await signal_rules.evaluate_crisis_caps(ctx)
+    await evaluate_crisis_caps(ctx)
     settings = ctx.settings
     today = ctx.today()
     async with ctx.database.read() as session:

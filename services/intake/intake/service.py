@@ -19,7 +19,7 @@ from common.clock import as_utc
 from common.db import insert_or_skip
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
 from common.logging import get_logger
-from intake import clients, domain, idempotency, signals, stays
+from intake import clients, domain, idempotency, stays
 from intake.audit.access_log import ReferralNotVisible
 from intake.context import SYSTEM, Context, Row
 from intake.db import (
@@ -48,6 +48,9 @@ from intake.schemas import (
     ReferralPage,
     SignalOut,
 )
+from intake.signals import events as signal_events
+from intake.signals import store as signal_store
+from intake.signals.rules import SignalType, condition_key
 
 log = get_logger("regiepunt.intake")
 
@@ -287,7 +290,7 @@ async def _render_one(session: AsyncSession, ctx: Context, row: Row, principal: 
         principal,
         ctx.today(),
         await _extensions(session, [row]),
-        await signals.open_signals_about(session, principal, [row]),
+        await signal_store.open_signals_about(session, principal, [row]),
     )
 
 
@@ -462,7 +465,7 @@ async def _store_referral(
             )
         await _log_access(session, principal, "create", [row], now)
         recent = await _recent_stays(session, row["client_key"], referral_id, ctx.today())
-        await signals.on_referral_submitted(session, row, recent, now)
+        await signal_events.on_referral_submitted(session, row, recent, now)
         request = await _insert_match_request(session, ctx, referral_id, 1, None)
         return _Stored(row, request, _decision_payload(ctx, row, request, _providers_of(recent)))
 
@@ -694,7 +697,7 @@ async def _record_decision(
             await _log_access(session, SYSTEM, "propose", [row], now)
         else:
             await _log_access(session, SYSTEM, "unmatched", [row], now)
-            await signals.on_unmatched(session, row, row["unmatched_reasons"], now)
+            await signal_events.on_unmatched(session, row, row["unmatched_reasons"], now)
         # An earlier request of this referral, or an earlier delivery of this one, may have held a
         # place that matching never got to propose (it stopped after holding it): matched now,
         # the child needs none of them. A first request on its first delivery held nothing else.
@@ -767,7 +770,7 @@ async def _render_listed(
     """Referrals shown in a list: each one shown is logged as listed."""
     await _log_access(session, principal, "list", rows, ctx.now())
     extensions = await _extensions(session, rows)
-    shown_signals = await signals.open_signals_about(session, principal, rows)
+    shown_signals = await signal_store.open_signals_about(session, principal, rows)
     today = ctx.today()
     return [_render(row, principal, today, extensions, shown_signals) for row in rows]
 
@@ -921,7 +924,7 @@ async def _record_placement(
         await _log_access(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
-        await signals.on_placed(session, ctx.settings, updated, ctx.today(), now)
+        await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
         return await _render_one(session, ctx, updated, principal)
 
 
@@ -1088,7 +1091,7 @@ async def end_stay(
         await _log_access(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
-        await signals.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
+        await signal_events.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
         ended = await _render_one(session, ctx, updated, principal)
     if command_id is not None:
         await _send_capacity_command(ctx, command_id)
@@ -1278,7 +1281,7 @@ async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, da
                 created_at=now,
             )
         )
-        await signals.on_crisis_extended(session, principal, row, days, reason, new_end, now)
+        await signal_events.on_crisis_extended(session, principal, row, days, reason, new_end, now)
         await session.execute(
             sa.update(referrals).where(referrals.c.id == referral_id).values(crisis_end_date=new_end, updated_at=now)
         )
@@ -1300,16 +1303,16 @@ async def raise_placement_at_risk(
             raise Forbidden("Only the provider of the placement may report that it is at risk.")
         domain.require_status(row["status"], (Status.placed,), "report a risk to the stay of")
         report = {"note": note, "by": principal.sub, "at": now.isoformat()}
-        opened = await signals.open_signal(
+        opened = await signal_store.open_signal(
             session,
-            signals.SignalType.placement_at_risk,
+            SignalType.placement_at_risk,
             referral_id=referral_id,
             client_key=row["client_key"],
             scope=referral_id,
             detail={"provider_id": row["placement_provider_id"], "note": note, "notes": [report]},
             now=now,
         )
-        key = signals.condition_key(signals.SignalType.placement_at_risk, row["client_key"], referral_id)
+        key = condition_key(SignalType.placement_at_risk, row["client_key"], referral_id)
         signal = (
             (await session.execute(sa.select(signals_table).where(signals_table.c.open_key == key).with_for_update()))
             .mappings()
@@ -1327,7 +1330,7 @@ async def raise_placement_at_risk(
                 .one()
             )
         await _log_access(session, principal, "raise_signal", [row], now)
-        return opened, signals.render(signal, show_client_key=False)
+        return opened, signal_store.render(signal, show_client_key=False)
 
 
 async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: str) -> ReferralOut:

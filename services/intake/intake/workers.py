@@ -9,8 +9,9 @@ from fastapi import FastAPI
 
 from common.errors import ProblemError
 from common.logging import get_logger
-from intake import idempotency, service, signals
+from intake import idempotency, service
 from intake.context import Context
+from intake.signals import store as signal_store
 
 log = get_logger("regiepunt.intake.workers")
 
@@ -37,7 +38,7 @@ async def rematch_waiting(app: FastAPI) -> int:
 
 async def evaluate_crisis_caps(app: FastAPI) -> int:
     """Open the crisis-cap signals that came due, so that they appear without anyone asking."""
-    return await signals.evaluate_crisis_caps(Context.of(app))
+    return await signal_store.evaluate_crisis_caps(Context.of(app))
 
 
 async def forget_expired_idempotency_keys(app: FastAPI) -> int:

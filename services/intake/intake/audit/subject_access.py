@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import InvalidInput
-from intake import domain, service, signals
+from intake import domain, service
 from intake.audit.access_log import SUBJECT_ACCESS, entry, render
 from intake.audit.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
 from intake.context import Context
 from intake.db import access_log, proposal_declines, referrals
 from intake.db import signals as signals_table
+from intake.signals import store as signals
 
 
 async def _kept_for(session: AsyncSession, table: sa.Table, referral_ids: list[str]) -> list[sa.RowMapping]:

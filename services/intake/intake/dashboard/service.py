@@ -13,20 +13,21 @@ from pydantic import ValidationError
 from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients, kpis, service, signals
+from intake import clients, kpis, service
 from intake.context import Context
 from intake.dashboard import charts, labels
-from intake.domain import Status
+from intake.domain import WAITING_STATUSES
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
+from intake.signals import service as signals
+from intake.signals.rules import SignalStatus, SignalType
 
 log = get_logger("regiepunt.intake.dashboard")
 
 PAGE = 200
-WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
 WAITING_SHOWN = 100
 CRISIS_WARNING_DAYS = 7
 SIGNALS_SHOWN = 25
-SIGNAL_TYPES = tuple(kind.value for kind in signals.SignalType)
+SIGNAL_TYPES = tuple(kind.value for kind in SignalType)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ async def overview(
             ctx,
             principal,
             type=chosen_type,
-            status=signals.SignalStatus.open,
+            status=SignalStatus.open,
             limit=SIGNALS_SHOWN,
             caps_evaluated=report is not None,
         )

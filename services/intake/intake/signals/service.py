@@ -1,0 +1,110 @@
+"""The coordinator's work on the signals: the list, always up to date with the crisis cap, and the
+acknowledgement with an analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.errors import Conflict, Forbidden, NotFound
+from intake.context import Context, Row
+from intake.db import access_log, signals
+from intake.schemas import SignalOut, SignalPage
+from intake.signals.rules import SignalStatus, SignalType
+from intake.signals.store import evaluate_crisis_caps, render
+
+
+class SignalAlreadyAcknowledged(Conflict):
+    """An acknowledged signal keeps its first analysis."""
+
+
+async def log_signal_access(
+    session: AsyncSession, principal: Principal, action: str, found: Iterable[Row], now: datetime
+) -> None:
+    entries = [
+        {
+            "at": now,
+            "sub": principal.sub,
+            "role": principal.role,
+            "org": principal.org,
+            "action": action,
+            "referral_id": row["referral_id"],
+            "client_key": row["client_key"],
+        }
+        for row in found
+    ]
+    if entries:
+        await session.execute(sa.insert(access_log), entries)
+
+
+def _require_coordinator(principal: Principal) -> None:
+    if not principal.is_coordinator:
+        raise Forbidden("Only a coordinator works the signals.")
+
+
+async def list_signals(
+    ctx: Context,
+    principal: Principal,
+    *,
+    type: SignalType | str | None = None,
+    status: SignalStatus | str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    caps_evaluated: bool = False,
+) -> SignalPage:
+    """The signals, newest first, up to date at this moment: due crisis-cap signals open first
+    (`caps_evaluated` when the caller has just done that, as the indicators do)."""
+    _require_coordinator(principal)
+    if not caps_evaluated:
+        await evaluate_crisis_caps(ctx)
+    conditions = []
+    if type is not None:
+        conditions.append(signals.c.type == SignalType(type).value)
+    if status is not None:
+        conditions.append(signals.c.status == SignalStatus(status).value)
+    async with ctx.database.transaction() as session:
+        total = await session.scalar(sa.select(sa.func.count()).select_from(signals).where(*conditions))
+        found = list(
+            (
+                await session.execute(
+                    sa.select(signals)
+                    .where(*conditions)
+                    .order_by(signals.c.created_at.desc(), signals.c.id.desc())
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        await log_signal_access(session, principal, "read_signals", found, ctx.now())
+    return SignalPage(items=[render(row) for row in found], total=int(total or 0), limit=limit, offset=offset)
+
+
+async def acknowledge(ctx: Context, principal: Principal, signal_id: str, analysis: str) -> SignalOut:
+    """Close a signal with the coordinator's explanatory analysis, keeping who and when."""
+    _require_coordinator(principal)
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        closed = await session.execute(
+            sa.update(signals)
+            .where(signals.c.id == signal_id, signals.c.status == SignalStatus.open.value)
+            .values(
+                status=SignalStatus.acknowledged.value,
+                open_key=None,
+                analysis=analysis,
+                acknowledged_by=principal.sub,
+                acknowledged_at=now,
+            )
+        )
+        row = (await session.execute(sa.select(signals).where(signals.c.id == signal_id))).mappings().first()
+        if row is None:
+            raise NotFound(f"No signal {signal_id}.")
+        if closed.rowcount != 1:  # type: ignore[attr-defined]
+            raise SignalAlreadyAcknowledged(f"Signal {signal_id} was already acknowledged by {row['acknowledged_by']}.")
+        await log_signal_access(session, principal, "acknowledge_signal", [row], now)
+        return render(row)
