@@ -16,8 +16,8 @@ from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
 from intake import dashboard
+from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.api import audit, exports, kpis, referrals, signals
-from intake.audit.access_log import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.settings import IntakeSettings
 from intake.workers import run_forever

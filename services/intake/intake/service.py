@@ -20,7 +20,7 @@ from common.db import insert_or_skip
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
 from common.logging import get_logger
 from intake import clients, domain, idempotency, stays
-from intake.audit.access_log import ReferralNotVisible
+from intake.access_log.store import ReferralNotVisible, record_referrals
 from intake.context import SYSTEM, Context, Row
 from intake.db import (
     access_log,
@@ -109,26 +109,6 @@ async def _load_for_stay_change(session: AsyncSession, referral_id: str) -> Row 
         return None
     await stays.lock_child(session, client_key)  # this referral among them
     return await _load(session, referral_id)
-
-
-async def _log_access(session: AsyncSession, principal: Principal, action: str, rows: list[Row], now: datetime) -> None:
-    if not rows:
-        return
-    await session.execute(
-        sa.insert(access_log),
-        [
-            {
-                "at": now,
-                "sub": principal.sub,
-                "role": principal.role,
-                "org": principal.org,
-                "action": action,
-                "referral_id": row["id"],
-                "client_key": row["client_key"],
-            }
-            for row in rows
-        ],
-    )
 
 
 async def _remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:
@@ -419,7 +399,7 @@ async def _store_referral(
                     raise Conflict("This Idempotency-Key was already used with another referral body.")
                 row = await _load(session, earlier["referral_id"])
                 assert row is not None
-                await _log_access(session, principal, "create_repeated", [row], now)
+                await record_referrals(session, principal, "create_repeated", [row], now)
                 if earlier["response"] is not None:
                     return int(earlier["status_code"]), dict(earlier["response"])
                 # The first request is still being answered: its answer, not the state of this moment,
@@ -463,7 +443,7 @@ async def _store_referral(
                     "created_at": now,
                 },
             )
-        await _log_access(session, principal, "create", [row], now)
+        await record_referrals(session, principal, "create", [row], now)
         recent = await _recent_stays(session, row["client_key"], referral_id, ctx.today())
         await signal_events.on_referral_submitted(session, row, recent, now)
         request = await _insert_match_request(session, ctx, referral_id, 1, None)
@@ -694,9 +674,9 @@ async def _record_decision(
     else:
         if proposal is not None:
             await _remember_provider(session, row["id"], proposal["provider_id"], now)
-            await _log_access(session, SYSTEM, "propose", [row], now)
+            await record_referrals(session, SYSTEM, "propose", [row], now)
         else:
-            await _log_access(session, SYSTEM, "unmatched", [row], now)
+            await record_referrals(session, SYSTEM, "unmatched", [row], now)
             await signal_events.on_unmatched(session, row, row["unmatched_reasons"], now)
         # An earlier request of this referral, or an earlier delivery of this one, may have held a
         # place that matching never got to propose (it stopped after holding it): matched now,
@@ -742,7 +722,7 @@ async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
 async def get_referral(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
     async with ctx.database.transaction() as session:
         row = await _visible(session, ctx, principal, referral_id)
-        await _log_access(session, principal, "read", [row], ctx.now())
+        await record_referrals(session, principal, "read", [row], ctx.now())
         return await _render_one(session, ctx, row, principal)
 
 
@@ -768,7 +748,7 @@ async def _render_listed(
     session: AsyncSession, ctx: Context, principal: Principal, rows: list[Row]
 ) -> list[ReferralOut]:
     """Referrals shown in a list: each one shown is logged as listed."""
-    await _log_access(session, principal, "list", rows, ctx.now())
+    await record_referrals(session, principal, "list", rows, ctx.now())
     extensions = await _extensions(session, rows)
     shown_signals = await signal_store.open_signals_about(session, principal, rows)
     today = ctx.today()
@@ -815,7 +795,7 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
             .all()
         )
         # Reading who read a child's file is itself a read of that file.
-        await _log_access(session, principal, "read_access_log", [row], ctx.now())
+        await record_referrals(session, principal, "read_access_log", [row], ctx.now())
     return AccessLogOut(
         items=[
             AccessLogEntryOut(
@@ -834,7 +814,7 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
 async def read_decisions(ctx: Context, principal: Principal, referral_id: str) -> dict[str, Any]:
     async with ctx.database.transaction() as session:
         row = await _visible(session, ctx, principal, referral_id)
-        await _log_access(session, principal, "read_decisions", [row], ctx.now())
+        await record_referrals(session, principal, "read_decisions", [row], ctx.now())
     return await clients.decisions_for(ctx.matching, referral_id)
 
 
@@ -921,7 +901,7 @@ async def _record_placement(
             )
             .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
         )
-        await _log_access(session, principal, "accept", [current], now)
+        await record_referrals(session, principal, "accept", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
@@ -968,7 +948,7 @@ async def _rematch_without_proposed_unit(
                     created_at=now,
                 )
             )
-        await _log_access(session, principal, action, [current], now)
+        await record_referrals(session, principal, action, [current], now)
         current = await _load(session, referral_id)
         assert current is not None
         request = await _enqueue_match(session, ctx, current)
@@ -1043,7 +1023,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
         await _close_open_requests(session, referral_id, now, "withdrawn")
         # Any place still held for the child (by a request whose decision was never stored) is freed.
         release = await _queue_holds_release(session, ctx, referral_id)
-        await _log_access(session, principal, "withdraw", [current], now)
+        await record_referrals(session, principal, "withdraw", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
         withdrawn = await _render_one(session, ctx, updated, principal)
@@ -1088,7 +1068,7 @@ async def end_stay(
                 )
             )
         release = await _queue_holds_release(session, ctx, referral_id)
-        await _log_access(session, principal, "end", [current], now)
+        await record_referrals(session, principal, "end", [current], now)
         updated = await _load(session, referral_id)
         assert updated is not None
         await signal_events.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
@@ -1285,7 +1265,7 @@ async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, da
         await session.execute(
             sa.update(referrals).where(referrals.c.id == referral_id).values(crisis_end_date=new_end, updated_at=now)
         )
-        await _log_access(session, principal, "extend_crisis", [row], now)
+        await record_referrals(session, principal, "extend_crisis", [row], now)
         updated = await _load(session, referral_id)
         assert updated is not None
         return await _render_one(session, ctx, updated, principal)
@@ -1329,7 +1309,7 @@ async def raise_placement_at_risk(
                 .mappings()
                 .one()
             )
-        await _log_access(session, principal, "raise_signal", [row], now)
+        await record_referrals(session, principal, "raise_signal", [row], now)
         return opened, signal_store.render(signal, show_client_key=False)
 
 
@@ -1346,7 +1326,7 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
         current = await _load(session, referral_id, lock=True)
         assert current is not None
         domain.require_status(current["status"], (Status.unmatched,), "offer a place to")
-        await _log_access(session, principal, "offer", [current], ctx.now())
+        await record_referrals(session, principal, "offer", [current], ctx.now())
         request = await _enqueue_match(session, ctx, current, unit_id=unit_id)
     if request is None:
         raise domain.StateConflict("The referral is being matched right now; try again.")

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from common.auth import SESSION_COOKIE
 from common.bounds import EARLIEST_DATE, LATEST_DATE
 from common.errors import ProblemError, Unauthorized
-from intake.audit.access_log import ReferralNotVisible, record_refusal
+from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.dashboard import SECURITY_HEADERS, auth, labels, service
 from intake.dashboard.auth import Viewer

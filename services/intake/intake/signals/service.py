@@ -4,15 +4,14 @@ acknowledgement with an analysis."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, NotFound
+from intake.access_log.store import record
 from intake.context import Context, Row
-from intake.db import access_log, signals
+from intake.db import signals
 from intake.schemas import SignalOut, SignalPage
 from intake.signals.rules import SignalStatus, SignalType
 from intake.signals.store import evaluate_crisis_caps, render
@@ -22,23 +21,9 @@ class SignalAlreadyAcknowledged(Conflict):
     """An acknowledged signal keeps its first analysis."""
 
 
-async def log_signal_access(
-    session: AsyncSession, principal: Principal, action: str, found: Iterable[Row], now: datetime
-) -> None:
-    entries = [
-        {
-            "at": now,
-            "sub": principal.sub,
-            "role": principal.role,
-            "org": principal.org,
-            "action": action,
-            "referral_id": row["referral_id"],
-            "client_key": row["client_key"],
-        }
-        for row in found
-    ]
-    if entries:
-        await session.execute(sa.insert(access_log), entries)
+def _about(found: Iterable[Row]) -> list[tuple[str | None, str | None]]:
+    """The access log's subject of each signal: its referral and child."""
+    return [(row["referral_id"], row["client_key"]) for row in found]
 
 
 def _require_coordinator(principal: Principal) -> None:
@@ -81,7 +66,7 @@ async def list_signals(
             .mappings()
             .all()
         )
-        await log_signal_access(session, principal, "read_signals", found, ctx.now())
+        await record(session, principal, "read_signals", ctx.now(), _about(found))
     return SignalPage(items=[render(row) for row in found], total=int(total or 0), limit=limit, offset=offset)
 
 
@@ -106,5 +91,5 @@ async def acknowledge(ctx: Context, principal: Principal, signal_id: str, analys
             raise NotFound(f"No signal {signal_id}.")
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             raise SignalAlreadyAcknowledged(f"Signal {signal_id} was already acknowledged by {row['acknowledged_by']}.")
-        await log_signal_access(session, principal, "acknowledge_signal", [row], now)
+        await record(session, principal, "acknowledge_signal", now, _about([row]))
         return render(row)
