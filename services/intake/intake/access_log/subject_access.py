@@ -9,13 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import InvalidInput
-from intake import domain, service
+from intake import domain
 from intake.access_log.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
 from intake.access_log.service import render
 from intake.access_log.store import SUBJECT_ACCESS, record
 from intake.context import Context
 from intake.db import access_log, proposal_declines, referrals
 from intake.db import signals as signals_table
+from intake.referrals import rendering
 from intake.signals import store as signals
 
 
@@ -48,7 +49,7 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
             .all()
         )
         ids = [row["id"] for row in rows]
-        extensions = await service._extensions(session, rows)
+        extensions = await rendering.extensions_of(session, rows)
         kept_signals = await _kept_for(session, signals_table, ids)
         declines = await _kept_for(session, proposal_declines, ids)
         of_the_child = sa.select(access_log).where(access_log.c.referral_id.in_(ids)).order_by(access_log.c.seq)
@@ -58,7 +59,7 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
     today = ctx.today()
     found = []
     for row in rows:
-        shown = service._render(row, principal, today, extensions, {})
+        shown = rendering.render(row, principal, today, extensions, {})
         found.append(
             SubjectReferralOut(
                 id=row["id"],

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients, kpis, service
+from intake import clients, kpis
 from intake.context import Context
 from intake.dashboard import charts, labels
 from intake.domain import WAITING_STATUSES
+from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.signals import service as signals
 from intake.signals.rules import SignalStatus, SignalType
@@ -91,7 +92,7 @@ async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection
     """The children not placed yet who have waited longest, and how many wait in all: on a busy day
     thousands wait, and the overview shows the head of the list rather than every one of them."""
     today = ctx.today()
-    referrals, total = await service.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
+    referrals, total = await reading.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
     children = [
         WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
         for referral in referrals
@@ -210,13 +211,13 @@ class ReferralPage:
 
 
 async def referral_page(ctx: Context, principal: Principal, referral_id: str) -> ReferralPage:
-    referral = await service.get_referral(ctx, principal, referral_id)
-    access = await service.read_access_log(ctx, principal, referral_id)
+    referral = await reading.get_referral(ctx, principal, referral_id)
+    access = await reading.read_access_log(ctx, principal, referral_id)
     history = collapse_history([entry.model_dump() for entry in access.items])
     decisions: list[dict[str, Any]] = []
     decisions_error = None
     try:
-        body = await service.read_decisions(ctx, principal, referral_id)
+        body = await reading.read_decisions(ctx, principal, referral_id)
         decisions = list(body.get("items", []))
         for decision in decisions:
             decision["candidates"] = sorted(decision.get("candidates", []), key=_candidate_order)

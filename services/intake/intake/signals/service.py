@@ -9,12 +9,15 @@ import sqlalchemy as sa
 
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, NotFound
-from intake.access_log.store import record
+from intake import domain
+from intake.access_log.store import record, record_referrals
 from intake.context import Context, Row
 from intake.db import signals
+from intake.domain import Status
+from intake.referrals.visibility import visible
 from intake.schemas import SignalOut, SignalPage
-from intake.signals.rules import SignalStatus, SignalType
-from intake.signals.store import evaluate_crisis_caps, render
+from intake.signals.rules import SignalStatus, SignalType, condition_key
+from intake.signals.store import evaluate_crisis_caps, open_signal, render
 
 
 class SignalAlreadyAcknowledged(Conflict):
@@ -93,3 +96,39 @@ async def acknowledge(ctx: Context, principal: Principal, signal_id: str, analys
             raise SignalAlreadyAcknowledged(f"Signal {signal_id} was already acknowledged by {row['acknowledged_by']}.")
         await record(session, principal, "acknowledge_signal", now, _about([row]))
         return render(row)
+
+
+async def raise_placement_at_risk(
+    ctx: Context, principal: Principal, referral_id: str, note: str
+) -> tuple[bool, SignalOut]:
+    """The provider of a placement reports that the stay is at risk. A second report while the first
+    is open adds its note to that signal. Returns (opened, the signal)."""
+    now = ctx.now()
+    async with ctx.database.transaction() as session:
+        row = await visible(session, ctx, principal, referral_id, lock=True)
+        if not principal.acts_for_provider(row["placement_provider_id"]):
+            raise Forbidden("Only the provider of the placement may report that it is at risk.")
+        domain.require_status(row["status"], (Status.placed,), "report a risk to the stay of")
+        report = {"note": note, "by": principal.sub, "at": now.isoformat()}
+        opened = await open_signal(
+            session,
+            SignalType.placement_at_risk,
+            referral_id=referral_id,
+            client_key=row["client_key"],
+            scope=referral_id,
+            detail={"provider_id": row["placement_provider_id"], "note": note, "notes": [report]},
+            now=now,
+        )
+        key = condition_key(SignalType.placement_at_risk, row["client_key"], referral_id)
+        signal = (
+            (await session.execute(sa.select(signals).where(signals.c.open_key == key).with_for_update()))
+            .mappings()
+            .one()
+        )
+        if not opened:
+            detail = dict(signal["detail"] or {})
+            detail["notes"] = [*detail.get("notes", []), report]
+            await session.execute(sa.update(signals).where(signals.c.id == signal["id"]).values(detail=detail))
+            signal = (await session.execute(sa.select(signals).where(signals.c.id == signal["id"]))).mappings().one()
+        await record_referrals(session, principal, "raise_signal", [row], now)
+        return opened, render(signal, show_client_key=False)
