@@ -3,15 +3,10 @@
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase
 
 from common.db import new_metadata
 
 metadata = new_metadata()
-
-
-class Base(DeclarativeBase):
-    metadata = metadata
 
 
 def _id(name: str = "id", **kwargs: Any) -> sa.Column[str]:

@@ -20,13 +20,12 @@ from intake.domain import WAITING_STATUSES
 from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.signals import service as signals
-from intake.signals.rules import SignalStatus, SignalType
+from intake.signals.rules import SignalStatus, SignalType, within_warning
 
 log = get_logger("regiepunt.intake.dashboard")
 
 PAGE = 200
 WAITING_SHOWN = 100
-CRISIS_WARNING_DAYS = 7
 SIGNALS_SHOWN = 25
 SIGNAL_TYPES = tuple(kind.value for kind in SignalType)
 
@@ -119,8 +118,9 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str]) -> list[CrisisStay]:
-    """Children in a crisis stay now, fewest days left first; 7 or fewer is urgent."""
+def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
+    """Children in a crisis stay now, fewest days left first; at or past the crisis-cap warning
+    (`warning_days` left or fewer) is urgent."""
     if report is None:
         return []
     stays = [
@@ -130,7 +130,7 @@ def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str]) -> list[C
             start_date=stay.start_date,
             crisis_end_date=stay.crisis_end_date,
             days_left=stay.crisis_days_left,
-            urgent=stay.crisis_days_left <= CRISIS_WARNING_DAYS,
+            urgent=within_warning(stay.crisis_days_left, warning_days),
         )
         for stay in report.crisis_stays
     ]
@@ -177,7 +177,7 @@ async def overview(
         today=ctx.today(),
         places=places_section,
         waiting=waiting,
-        crisis=crisis_stays(report, names),
+        crisis=crisis_stays(report, names, ctx.settings.crisis_warning_days),
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,

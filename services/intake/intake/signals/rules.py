@@ -110,6 +110,11 @@ class CrisisCap:
     exceeded: bool
 
 
+def within_warning(days_left: int, warning_days: int) -> bool:
+    """A crisis stay with this many days left is at or past its warning: its cap is near, or passed."""
+    return days_left <= warning_days
+
+
 def crisis_cap(crisis_end_date: date, today: date, warning_days: int, *, has_follow_up: bool = False) -> CrisisCap:
     """The cap is exceeded once its end date has passed; it is approaching from `warning_days` before
     it, unless the child already has a follow-up referral that is looking for a place."""
@@ -117,6 +122,6 @@ def crisis_cap(crisis_end_date: date, today: date, warning_days: int, *, has_fol
     exceeded = days_left < 0
     return CrisisCap(
         days_left=days_left,
-        approaching=not exceeded and days_left <= warning_days and not has_follow_up,
+        approaching=not exceeded and within_warning(days_left, warning_days) and not has_follow_up,
         exceeded=exceeded,
     )
