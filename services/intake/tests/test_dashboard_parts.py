@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from intake.dashboard import charts, labels
 from intake.dashboard.service import collapse_history, crisis_stays
-from intake.kpis import CrisisStay, KpiReport
+from intake.indicators.schemas import CrisisStay, KpiReport
 
 
 def _row(

@@ -24,9 +24,9 @@ from intake_support import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import ManualClock
-from intake import stays
 from intake.db import referrals
-from intake.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
+from intake.indicators import stays
+from intake.indicators.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
 
 CHILD, OTHER_CHILD = "100000009", "100000010"
 MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "0006_stay_context.py"

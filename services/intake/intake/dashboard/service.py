@@ -13,10 +13,12 @@ from pydantic import ValidationError
 from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients, kpis
+from intake import clients
 from intake.context import Context
 from intake.dashboard import charts, labels
 from intake.domain import WAITING_STATUSES
+from intake.indicators import kpis
+from intake.indicators.schemas import KpiReport
 from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.signals import service as signals
@@ -72,7 +74,7 @@ class Overview:
     signal_type: str | None = None
     signal_types: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
-    report: kpis.KpiReport | None = None
+    report: KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
 
@@ -118,7 +120,7 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
+def crisis_stays(report: KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
     """Children in a crisis stay now, fewest days left first; at or past the crisis-cap warning
     (`warning_days` left or fewer) is urgent."""
     if report is None:
@@ -148,7 +150,7 @@ async def overview(
     period_from, period_to = period or default_period(ctx.today())
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
 
-    async def from_intake() -> tuple[kpis.KpiReport | None, str | None, SignalPage, WaitingSection]:
+    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, WaitingSection]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from common.auth import Principal
 from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput
 from common.logging import get_logger
-from intake import clients, domain, stays
+from intake import clients, domain
 from intake.access_log.store import ReferralNotVisible, record_referrals
 from intake.context import SYSTEM, Context
 from intake.db import (
@@ -20,6 +20,7 @@ from intake.db import (
     referrals,
 )
 from intake.domain import Status
+from intake.indicators import stays
 from intake.outbox.capacity_commands import complete_lost_accept, send_capacity_command, send_quietly
 from intake.outbox.commands import END_OCCUPANCY, queue_holds_release
 from intake.outbox.match_requests import close_open_requests, close_open_requests_by_request, enqueue_match, run_match

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Conflict, Forbidden
-from intake import clients, domain, stays
+from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
 from intake.db import (
@@ -20,6 +20,7 @@ from intake.db import (
     referrals,
 )
 from intake.domain import Status
+from intake.indicators import stays
 from intake.outbox.commands import CONFIRM_ACCEPT, close_capacity_command, store_capacity_command
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, load_for_stay_change

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import insert_or_skip
-from intake import domain, stays
+from intake import domain
 from intake.context import Row
 from intake.db import (
     referral_providers,
     referrals,
 )
+from intake.indicators import stays
 
 # The statements every submission runs, built once with their values bound at execution: building an
 # INSERT or UPDATE of a referral's thirty columns costs more than the database takes to run it. An

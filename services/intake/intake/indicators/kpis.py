@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -19,87 +18,12 @@ from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
 from intake.domain import WAITING, CareType, Status
+from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
+from intake.indicators.sql import Dialect, median
 from intake.signals.rules import SignalStatus, SignalType
 from intake.signals.store import evaluate_crisis_caps
 
 log = get_logger("regiepunt.intake.kpis")
-
-
-class Indicator(BaseModel):
-    name: str
-    label: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    unit: str
-
-
-class WeekFlow(BaseModel):
-    week_start: date
-    inflow: int = Field(description="referrals received in the week")
-    outflow: int = Field(description="stays ended in the week")
-
-
-class CrisisStay(BaseModel):
-    referral_id: str
-    provider_id: str | None
-    start_date: date
-    crisis_end_date: date
-    crisis_days_left: int
-
-
-class KpiReport(BaseModel):
-    period_from: date
-    period_to: date
-    computed_at: datetime
-    indicators: list[Indicator]
-    weekly_flow: list[WeekFlow]
-    crisis_stays: list[CrisisStay]
-
-
-# --- SQL that differs between PostgreSQL and SQLite -----------------------------------------------
-
-
-class Dialect:
-    """The few date expressions the two databases spell differently."""
-
-    def __init__(self, name: str) -> None:
-        self.postgresql = name == "postgresql"
-
-    def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
-        if self.postgresql:
-            return sa.type_coerce(later - earlier, sa.Integer)
-        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
-
-    def day_of(self, moment: Any) -> ColumnElement[Any]:
-        """The UTC calendar day of a stored timestamp."""
-        if self.postgresql:
-            return sa.cast(sa.func.timezone("UTC", moment), sa.Date)
-        return sa.func.date(moment)
-
-    def plus_years(self, day: Any, years: int) -> ColumnElement[Any]:
-        if self.postgresql:
-            return sa.cast(day + sa.func.make_interval(years), sa.Date)
-        return sa.func.date(day, f"+{years} years")
-
-    def as_date(self, value: Any) -> date:
-        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-async def median(session: AsyncSession, values: sa.Select[Any]) -> float | None:
-    """The median of the one column `values` selects, computed in the database: percentile_cont on
-    PostgreSQL; on SQLite the middle one or two values by ORDER BY with LIMIT/OFFSET."""
-    sub = values.subquery()
-    column = next(iter(sub.c))
-    if session.get_bind().dialect.name == "postgresql":
-        found = await session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(column)))
-        return None if found is None else float(found)
-    count = int(await session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0)
-    if count == 0:
-        return None
-    middle = sa.select(column.label("v")).order_by(column).limit(2 - count % 2).offset((count - 1) // 2).subquery()
-    found = await session.scalar(sa.select(sa.func.avg(middle.c.v)))
-    return None if found is None else float(found)
 
 
 # --- the indicators -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from common.auth import Coordinator, Referrer
 from common.bounds import Offset
 from common.deps import IdPath
 from common.openapi import problem_responses
-from intake.api.deps import ContextDep, EndingParty, Provider, Reader, ReferrerOrCoordinator
+from intake.deps import ContextDep, EndingParty, Provider, Reader, ReferrerOrCoordinator
 from intake.domain import Status
 from intake.referrals import lifecycle, placement, reading, submit
 from intake.schemas import (

@@ -9,7 +9,7 @@ from common.auth import Coordinator
 from common.bounds import Offset
 from common.deps import IdPath
 from common.openapi import problem_responses
-from intake.api.deps import ContextDep, Provider
+from intake.deps import ContextDep, Provider
 from intake.schemas import AcknowledgeIn, RaiseSignalIn, SignalOut, SignalPage
 from intake.signals import service as signals
 from intake.signals.rules import SignalStatus, SignalType

@@ -10,7 +10,7 @@ from common.openapi import problem_responses
 from intake.access_log import service as access_log
 from intake.access_log import subject_access
 from intake.access_log.schemas import AccessLogPage, SubjectAccessIn, SubjectAccessOut
-from intake.api.deps import ContextDep
+from intake.deps import ContextDep
 
 router = APIRouter(tags=["audit"])
 
