@@ -1,4 +1,4 @@
-"""What each stay stores from the child's other stays (intake.stays) stays right through the real API as
+"""What each stay stores from the child's other stays (intake.indicators.stays) stays right through the real API as
 stays start, end, are extended or never begin, and migration 0006 fills it the same way from the stays
 there are."""
 

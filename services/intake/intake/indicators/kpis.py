@@ -83,7 +83,7 @@ async def _stay_indicators(
     session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
 ) -> _StayFigures:
     # Each indicator is a pass over one covering index's range of the period, however long the history
-    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.stays).
+    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.indicators.stays).
     r = referrals.c
     length = sql.days_between(r.end_date, r.start_date)
 

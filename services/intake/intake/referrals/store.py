@@ -49,7 +49,7 @@ async def load(session: AsyncSession, referral_id: str, *, lock: bool = False) -
 
 async def load_for_stay_change(session: AsyncSession, referral_id: str) -> Row | None:
     """The referral, locked with every other referral of the child: a stay that starts or ends changes
-    what the indicators derive from the child's other stays (intake.stays)."""
+    what the indicators derive from the child's other stays (intake.indicators.stays)."""
     client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
     if client_key is None:
         return None
