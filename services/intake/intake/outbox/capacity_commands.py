@@ -11,9 +11,7 @@ from common.errors import Conflict, DependencyUnavailable
 from common.logging import get_logger
 from intake import clients
 from intake.context import SYSTEM, Context, Row
-from intake.db import (
-    capacity_commands,
-)
+from intake.db import capacity_commands
 from intake.domain import Status
 from intake.outbox.commands import CONFIRM_ACCEPT, END_OCCUPANCY, RELEASE_HOLDS, close_capacity_command
 from intake.outbox.rules import retry_delay

@@ -11,18 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.context import Context
-from intake.db import (
-    capacity_commands,
-    match_requests,
-)
+from intake.db import capacity_commands, match_requests
 
 # The kinds of capacity commands: end a stay there; complete an accept (confirm the held place, then
 # record the placement here); release the places held for a referral that nobody will take up.
 END_OCCUPANCY = "end_occupancy"
 
-
 CONFIRM_ACCEPT = "confirm_accept"
-
 
 RELEASE_HOLDS = "release_holds"
 

@@ -16,10 +16,7 @@ from common.logging import get_logger
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import SYSTEM, Context, Row
-from intake.db import (
-    match_requests,
-    referrals,
-)
+from intake.db import match_requests, referrals
 from intake.domain import Status
 from intake.outbox.capacity_commands import send_quietly
 from intake.outbox.commands import queue_holds_release
@@ -29,8 +26,9 @@ from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")
 
-
-UPDATE_WAITING_REFERRAL = (
+# Built once, like the statements of referrals.store: the decision of every submission runs them. The
+# UPDATE writes only while the child still waits.
+_UPDATE_WAITING_REFERRAL = (
     sa.update(referrals)
     .where(
         referrals.c.id == sa.bindparam("referral_id"),
@@ -39,9 +37,7 @@ UPDATE_WAITING_REFERRAL = (
     .returning(*referrals.c)
 )
 
-
 _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
-
 
 _CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
@@ -300,7 +296,7 @@ async def _record_decision(
     row = None
     if changes is not None:
         values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
-        row = (await session.execute(UPDATE_WAITING_REFERRAL, values)).mappings().first()
+        row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
     if row is None:
         # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
         # matching worked: then any place it held is given back.

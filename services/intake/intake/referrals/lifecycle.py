@@ -14,11 +14,7 @@ from common.logging import get_logger
 from intake import clients, domain
 from intake.access_log.store import ReferralNotVisible, record_referrals
 from intake.context import SYSTEM, Context
-from intake.db import (
-    capacity_commands,
-    proposal_declines,
-    referrals,
-)
+from intake.db import capacity_commands, proposal_declines, referrals
 from intake.domain import Status
 from intake.indicators import stays
 from intake.outbox.capacity_commands import complete_lost_accept, send_capacity_command, send_quietly
@@ -28,9 +24,7 @@ from intake.referrals.placement import require_proposed_to
 from intake.referrals.rendering import render_one
 from intake.referrals.store import NO_PROPOSAL, load, load_for_stay_change
 from intake.referrals.visibility import provider_shares_joint_duty, seen
-from intake.schemas import (
-    ReferralOut,
-)
+from intake.schemas import ReferralOut
 from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")

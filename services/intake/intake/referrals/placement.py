@@ -14,20 +14,14 @@ from common.errors import Conflict, Forbidden
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
-from intake.db import (
-    capacity_commands,
-    crisis_extensions,
-    referrals,
-)
+from intake.db import capacity_commands, crisis_extensions, referrals
 from intake.domain import Status
 from intake.indicators import stays
 from intake.outbox.commands import CONFIRM_ACCEPT, close_capacity_command, store_capacity_command
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, load_for_stay_change
 from intake.referrals.visibility import seen, visible
-from intake.schemas import (
-    ReferralOut,
-)
+from intake.schemas import ReferralOut
 from intake.signals import events as signal_events
 
 

@@ -13,20 +13,11 @@ from common.clock import as_utc
 from intake import clients
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
-from intake.db import (
-    access_log,
-    referral_providers,
-    referrals,
-)
+from intake.db import access_log, referral_providers, referrals
 from intake.domain import Status
 from intake.referrals.rendering import extensions_of, render, render_one
 from intake.referrals.visibility import provider_shares_joint_duty, visible
-from intake.schemas import (
-    AccessLogEntryOut,
-    AccessLogOut,
-    ReferralOut,
-    ReferralPage,
-)
+from intake.schemas import AccessLogEntryOut, AccessLogOut, ReferralOut, ReferralPage
 from intake.signals import store as signal_store
 
 

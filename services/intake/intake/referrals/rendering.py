@@ -12,9 +12,7 @@ from common.auth import Principal
 from common.clock import as_utc
 from intake import domain
 from intake.context import Context, Row
-from intake.db import (
-    crisis_extensions,
-)
+from intake.db import crisis_extensions
 from intake.domain import Status
 from intake.schemas import (
     ClientOut,

@@ -12,25 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.db import insert_or_skip
 from intake import domain
 from intake.context import Row
-from intake.db import (
-    referral_providers,
-    referrals,
-)
+from intake.db import referral_providers, referrals
 from intake.indicators import stays
-
-# The statements every submission runs, built once with their values bound at execution: building an
-# INSERT or UPDATE of a referral's thirty columns costs more than the database takes to run it. An
-# UPDATE sets the columns named in the values it is given.
-
 
 # The statements every submission runs, built once with their values bound at execution: building an
 # INSERT or UPDATE of a referral's thirty columns costs more than the database takes to run it. An
 # UPDATE sets the columns named in the values it is given.
 _LOAD = sa.select(referrals).where(referrals.c.id == sa.bindparam("referral_id"))
 
-
 _LOAD_LOCKED = _LOAD.with_for_update()
-
 
 # The child's other stays, current or ended within the continuity window (a placed referral has its
 # provider and no end date yet).

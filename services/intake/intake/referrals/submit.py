@@ -25,30 +25,23 @@ from common.errors import Conflict
 from intake import domain, idempotency
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
-from intake.db import (
-    idempotency_keys,
-    referrals,
-)
+from intake.db import idempotency_keys, referrals
 from intake.domain import Status
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, providers_of, recent_stays
-from intake.schemas import (
-    ReferralIn,
-)
+from intake.schemas import ReferralIn
 from intake.signals import events as signal_events
 
+# Built once, like the statements of referrals.store: every submission runs them.
 _INSERT_REFERRAL = sa.insert(referrals).returning(*referrals.c)
-
 
 _IDEMPOTENCY_KEY = (
     idempotency_keys.c.referrer_org == sa.bindparam("by_org"),
     idempotency_keys.c.key == sa.bindparam("by_key"),
 )
 
-
 _INSERT_IDEMPOTENCY_KEY = sa.insert(idempotency_keys)
-
 
 _KEEP_ANSWER = sa.update(idempotency_keys).where(*_IDEMPOTENCY_KEY)
 

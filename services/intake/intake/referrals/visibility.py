@@ -10,9 +10,7 @@ from common.auth import Principal
 from intake import clients
 from intake.access_log.store import ReferralNotVisible
 from intake.context import Context, Row
-from intake.db import (
-    referral_providers,
-)
+from intake.db import referral_providers
 from intake.domain import Status
 from intake.referrals.store import load
 

@@ -9,19 +9,15 @@ import sqlalchemy as sa
 from common.clock import as_utc
 from intake import clients, domain
 from intake.context import Context
-from intake.db import (
-    match_requests,
-    referrals,
-    worker_state,
-)
+from intake.db import match_requests, referrals, worker_state
 from intake.domain import Status
 from intake.outbox.match_requests import ask_matching, decision_payload, enqueue_match
 from intake.referrals.store import known_provider_ids, load
 from intake.waiting_list.rules import FreePlaces, WaitingChild
 
+# The row of worker_state that keeps the free-places epoch of capacity the waiting list last acted on.
 FREE_PLACES_EPOCH = "free_places_epoch"
-
-
+# When a child never asked about was last asked: before any place came free.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
