@@ -17,7 +17,7 @@ from intake.context import Context, Row
 from intake.db import referrals, signals
 from intake.domain import WAITING, Status
 from intake.schemas import SignalOut
-from intake.signals.rules import SignalStatus, SignalType, condition_key
+from intake.signals.rules import SignalStatus, SignalType, condition_key, crisis_cap
 
 
 async def open_signal(
@@ -64,10 +64,12 @@ def _not_raised(signal_type: SignalType) -> sa.ColumnElement[bool]:
 
 
 async def evaluate_crisis_caps(ctx: Context) -> int:
-    """Open the time-driven signals of the crisis cap that are due now. Safe to run in several replicas
-    and from several requests at once. Returns how many were opened."""
+    """Open the time-driven signals of the crisis cap that are due now: signals.rules.crisis_cap over
+    every crisis stay, spelled in SQL. Safe to run in several replicas and from several requests at
+    once. Returns how many were opened."""
     today, now = ctx.today(), ctx.now()
-    horizon = today + timedelta(days=ctx.settings.crisis_warning_days)
+    warning_days = ctx.settings.crisis_warning_days
+    horizon = today + timedelta(days=warning_days)
     r = referrals.c
     columns = (r.id, r.client_key, r.crisis_end_date, r.start_date, r.placement_provider_id)
     in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
@@ -109,7 +111,7 @@ async def evaluate_crisis_caps(ctx: Context) -> int:
                     "provider_id": row["placement_provider_id"],
                     "start_date": day(row["start_date"]),
                     "crisis_end_date": day(row["crisis_end_date"]),
-                    "crisis_days_left": (row["crisis_end_date"] - today).days,
+                    "crisis_days_left": crisis_cap(row["crisis_end_date"], today, warning_days).days_left,
                 },
                 now=now,
             )
