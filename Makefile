@@ -4,15 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PACKAGES := -e libs/common -e services/capacity -e services/intake -e services/matching
-PY_SOURCES := libs/common/common services/capacity/capacity services/intake/intake services/matching/matching
+PACKAGES := -e libs/common -e libs/contracts -e services/capacity -e services/intake -e services/matching
+PY_SOURCES := libs/common/common libs/contracts/contracts services/capacity/capacity services/intake/intake services/matching/matching
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install up test lint test-sqlite test-postgres format token clean bench browser
 
-$(STAMP): libs/common/pyproject.toml services/*/pyproject.toml requirements-dev.txt
+$(STAMP): libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(PACKAGES) -r requirements-dev.txt

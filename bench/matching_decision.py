@@ -222,10 +222,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from common.logging import configure_logging
     from common.migrations import upgrade_to_head_async
     from common.testing import bearer
+    from contracts.matching import DecisionRequest
     from matching.domain import rank_units
     from matching.main import MIGRATIONS_DIR as MATCHING_MIGRATIONS
     from matching.main import create_app as create_matching
-    from matching.schemas import DecisionRequest
     from matching.service import read_units, wish_from
     from matching.settings import MatchingSettings
 

@@ -10,27 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal, get_args
+from typing import get_args
 
 from common.errors import Conflict, InvalidInput, NotFound
+from contracts import capacity as capacity_contract
+from contracts import vocabulary
 
-CareType = Literal[
-    "crisis",
-    "foster_care",  # pleegzorg
-    "family_home",  # gezinshuis
-    "respite",  # logeren
-    "training_flat",  # kamertraining
-    "residential",
-    "clinical",
-    "secure",  # jeugdhulp plus
-]
-TargetGroup = Literal["jo", "lvb", "ggz"]
-ProviderRole = Literal["strategic", "tactical", "operational"]
-ReservationStatus = Literal["held", "confirmed", "released", "expired"]
-ExclusionReason = Literal["no_free_place", "age_out_of_range", "target_group_not_served"]
+# The shared vocabulary (libs/contracts), its values listed in place in capacity's document.
+CareType = vocabulary.InlineCareType
+TargetGroup = vocabulary.InlineTargetGroup
+ExclusionReason = vocabulary.InlineCapacityExclusion
+ProviderRole = capacity_contract.ProviderRole
+ReservationStatus = capacity_contract.ReservationStatus
 
-CARE_TYPES: tuple[str, ...] = get_args(CareType)
-TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
+CARE_TYPES: tuple[str, ...] = tuple(care_type.value for care_type in vocabulary.CareType)
+TARGET_GROUPS: tuple[str, ...] = tuple(group.value for group in vocabulary.TargetGroup)
 PROVIDER_ROLES: tuple[str, ...] = get_args(ProviderRole)
 
 AGE_MIN = 0

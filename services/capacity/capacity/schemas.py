@@ -1,14 +1,34 @@
-"""Request and response models of the capacity calls (API.md and docs/internal-api.md)."""
+"""Request and response models of the capacity calls (API.md); those of the calls between the services
+are the contract's (libs/contracts, docs/internal-api.md)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
-from capacity.domain import AGE_MAX, AGE_MIN, CareType, ExclusionReason, ProviderRole, ReservationStatus, TargetGroup
+from capacity.domain import AGE_MAX, AGE_MIN, CareType, ProviderRole, TargetGroup
+
+# The shapes matching and intake read are the contract's (libs/contracts); named here too, since the
+# routes and use cases of capacity answer in them.
+from contracts.capacity import AvailabilityRow as AvailabilityRow
+from contracts.capacity import AvailabilitySummary as AvailabilitySummary
+from contracts.capacity import Candidates as Candidates
+from contracts.capacity import Confirmation as Confirmation
+from contracts.capacity import ConfirmationOut as ConfirmationOut
+from contracts.capacity import Epoch as Epoch
+from contracts.capacity import Excluded as Excluded
+from contracts.capacity import FreePlaceKind as FreePlaceKind
+from contracts.capacity import FreePlaces as FreePlaces
+from contracts.capacity import HoldsRelease as HoldsRelease
+from contracts.capacity import HoldsReleased as HoldsReleased
+from contracts.capacity import OccupancyEnd as OccupancyEnd
+from contracts.capacity import OccupancyOut as OccupancyOut
+from contracts.capacity import ProviderOut as ProviderOut
+from contracts.capacity import ReservationCreate as ReservationCreate
+from contracts.capacity import ReservationOut as ReservationOut
+from contracts.capacity import UnitOut as UnitOut
 
 _AGB = re.compile(r"[0-9]{8}")
 _MUNICIPALITY = re.compile(r"GM[0-9]{4}")
@@ -17,7 +37,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Specialism = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class Request(BaseModel):
@@ -35,14 +54,6 @@ class ProviderCreate(Request):
         if not _AGB.fullmatch(value):
             raise ValueError("must be exactly 8 digits")
         return value
-
-
-class ProviderOut(BaseModel):
-    id: str
-    name: str
-    agb_code: str
-    role: ProviderRole
-    created_at: datetime
 
 
 class ProviderList(BaseModel):
@@ -76,29 +87,6 @@ class AvailabilityUpdate(Request):
     blocked: Count
 
 
-class UnitOut(BaseModel):
-    id: str
-    provider_id: str
-    provider_role: ProviderRole
-    name: str
-    care_type: CareType
-    target_groups: list[TargetGroup]
-    age_min: int
-    age_max: int
-    municipality_code: str
-    in_region: bool
-    capacity: int
-    occupied: int
-    reserved: int
-    blocked: int
-    available: int
-    specialisms: list[str]
-    part_time: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-
 class UnitList(BaseModel):
     items: list[UnitOut]
     total: int
@@ -106,101 +94,7 @@ class UnitList(BaseModel):
     offset: int
 
 
-RequestId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-class ReservationCreate(Request):
-    referral_id: Reference
-    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    expires_at: datetime
-    # The match request holding the place: sent again, it gets the hold it made already.
-    request_id: RequestId | None = None
-
-
-class ReservationOut(BaseModel):
-    id: str
-    unit_id: str
-    provider_id: str
-    referral_id: str
-    client_key: str
-    request_id: str | None = None
-    status: ReservationStatus
-    expires_at: datetime
-    created_at: datetime
-
-
-class HoldsRelease(Request):
-    """Release the places held for a referral: all of them, or those of the named match requests,
-    except the one kept (the proposal that stands)."""
-
-    referral_id: Reference
-    keep_reservation_id: Reference | None = None
-    request_ids: Annotated[list[RequestId], Field(max_length=1000)] | None = None
-
-
-class HoldsReleased(BaseModel):
-    released: list[str]
-
-
-class Confirmation(Request):
-    start_date: date
-
-
-class OccupancyEnd(Request):
-    end_date: date
-
-
-class OccupancyOut(BaseModel):
-    id: str
-    unit_id: str
-    provider_id: str
-    reservation_id: str
-    referral_id: str
-    client_key: str
-    start_date: date
-    end_date: date | None
-
-
-class ConfirmationOut(BaseModel):
-    reservation: ReservationOut
-    occupancy: OccupancyOut
-
-
-class Excluded(BaseModel):
-    unit_id: str
-    provider_id: str
-    in_region: bool
-    reason: ExclusionReason
-
-
 CandidateRegion = Literal["inside", "outside", "all"]
 ExcludedOutside = Literal["list", "count"]
 ExcludedUnfit = Literal["list", "count"]
 CandidateView = Literal["full", "compact"]
-
-
-# The compact view (matching's) sends each unit and each excluded unit as an array: a decision reads
-# thousands of them, and arrays cost less to write and to read than objects.
-# [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time]
-CompactUnit = tuple[str, str, ProviderRole, str, bool, list[str], bool]
-# [unit_id, provider_id, in_region, reason]
-CompactExcluded = tuple[str, str, bool, ExclusionReason]
-
-
-class Candidates(BaseModel):
-    # With request_id: the unit where that request holds a place, which counts as free for it.
-    held_unit_id: str | None = None
-    units: list[UnitOut] | list[CompactUnit]
-    excluded: list[Excluded] | list[CompactExcluded]
-    # With region=inside: how many units outside the region could take the child (not listed).
-    outside_fitting: int | None = None
-    # With excluded_outside=count: the units outside that cannot take the child, counted per reason
-    # instead of listed.
-    outside_excluded: dict[ExclusionReason, int] | None = None
-    # With excluded_unfit=count: the units whose own ages or target groups do not admit the child,
-    # counted per reason instead of listed (units outside counted in outside_excluded excepted).
-    unfit_excluded: dict[ExclusionReason, int] | None = None
-
-
-class Epoch(BaseModel):
-    epoch: int

@@ -684,7 +684,8 @@ def _full_unit(row: Any) -> dict[str, Any]:
 
 
 def _compact_unit(row: Any) -> tuple[Any, ...]:
-    """A unit of the compact view: an array in the order of schemas.CompactUnit."""
+    """A unit of the compact view: an array in the order of contracts.capacity.CompactUnit (a plain
+    tuple, which orjson writes as it is)."""
     unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, _reason = row
     return unit_id, provider_id, role, municipality_code, bool(in_region), orjson.Fragment(specialisms), bool(part_time)
 
@@ -807,6 +808,7 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
         if why is None:
             units.append(shape(row))
         elif compact:
+            # In the order of contracts.capacity.CompactExcluded.
             excluded.append((row[0], row[1], bool(row[2]), why))
         else:
             excluded.append({"unit_id": row[0], "provider_id": row[1], "in_region": bool(row[2]), "reason": why})

@@ -1,4 +1,5 @@
-"""Intake's calls to matching and capacity (docs/internal-api.md), in domain words."""
+"""Intake's calls to matching and capacity (docs/internal-api.md), in domain words; the answers are the
+contract's models (libs/contracts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,20 @@ import httpx
 
 from common.errors import Conflict, DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
+from contracts.capacity import (
+    AvailabilityRow,
+    AvailabilitySummary,
+    Confirmation,
+    ConfirmationOut,
+    Epoch,
+    FreePlaceKind,
+    FreePlaces,
+    HoldsRelease,
+    OccupancyEnd,
+    ProviderOut,
+    UnitOut,
+)
+from contracts.matching import Decision, DecisionList
 
 
 class MatchingUnreachable(Exception):
@@ -52,7 +67,9 @@ def _problem_detail(response: httpx.Response) -> str:
     return str(body)
 
 
-async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> dict[str, Any]:
+async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> Decision:
+    """`request` in the shape of contracts.matching.DecisionRequest, sent as built: matching judges it,
+    and a request it refuses is closed (MatchingRefused) rather than failing here."""
     try:
         response = await matching.post("/v1/decisions", json=request)
     except ServiceUnavailableError as exc:
@@ -62,18 +79,16 @@ async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> 
     if response.status_code != 200:
         # Anything else but a decision is retried later: the referral is safe in intake's database.
         raise MatchingUnreachable(f"matching answered {response.status_code}: {_problem_detail(response)}")
-    decision: dict[str, Any] = response.json()
-    return decision
+    return Decision.model_validate_json(response.content)
 
 
-async def decisions_for(matching: ServiceClient, referral_id: str) -> dict[str, Any]:
+async def decisions_for(matching: ServiceClient, referral_id: str) -> DecisionList:
     try:
         response = await matching.get("/v1/decisions", params={"referral_id": referral_id})
     except ServiceUnavailableError as exc:
         raise DependencyUnavailable("Matching cannot be reached right now; try again shortly.") from exc
     raise_for_unexpected(response, 200)
-    body: dict[str, Any] = response.json()
-    return body
+    return DecisionList.model_validate_json(response.content)
 
 
 async def _capacity_call(
@@ -106,71 +121,72 @@ async def release_holds(
 ) -> None:
     """Release the places held for a referral except the one kept: those of the named match requests,
     or all. Idempotent in capacity."""
-    body = {"referral_id": referral_id, "keep_reservation_id": keep_reservation_id, "request_ids": request_ids}
-    response = await _capacity_call(capacity, "POST", "/v1/reservations/release", body)
+    # Not validated here: capacity judges the body, and a refusal is final (see _raise_if_refused).
+    body = HoldsRelease.model_construct(
+        referral_id=referral_id, keep_reservation_id=keep_reservation_id, request_ids=request_ids
+    )
+    response = await _capacity_call(capacity, "POST", "/v1/reservations/release", body.model_dump(mode="json"))
     _raise_if_refused(response, "release the places held")
     raise_for_unexpected(response, 200)
 
 
-async def confirm_reservation(capacity: ServiceClient, reservation_id: str, start_date: date) -> dict[str, Any]:
-    response = await _capacity_call(
-        capacity, "POST", f"/v1/reservations/{reservation_id}/confirm", {"start_date": start_date.isoformat()}
-    )
+async def confirm_reservation(capacity: ServiceClient, reservation_id: str, start_date: date) -> ConfirmationOut:
+    body = Confirmation(start_date=start_date).model_dump(mode="json")
+    response = await _capacity_call(capacity, "POST", f"/v1/reservations/{reservation_id}/confirm", body)
     if response.status_code in (404, 409):
         raise Conflict(f"The held place can no longer be confirmed: {_problem_detail(response)}")
     _raise_if_refused(response, "confirm the held place")
     raise_for_unexpected(response, 200)
-    body: dict[str, Any] = response.json()
-    return body
+    return ConfirmationOut.model_validate_json(response.content)
 
 
 async def end_occupancy(capacity: ServiceClient, occupancy_id: str, end_date: date) -> None:
-    response = await _capacity_call(
-        capacity, "POST", f"/v1/occupancies/{occupancy_id}/end", {"end_date": end_date.isoformat()}
-    )
+    body = OccupancyEnd(end_date=end_date).model_dump(mode="json")
+    response = await _capacity_call(capacity, "POST", f"/v1/occupancies/{occupancy_id}/end", body)
     if response.status_code in (404, 409):
         raise Conflict(f"The stay cannot be ended: {_problem_detail(response)}")
     _raise_if_refused(response, "end the stay")
     raise_for_unexpected(response, 200)
 
 
-async def _get(capacity: ServiceClient, path: str) -> dict[str, Any] | None:
+async def _get(capacity: ServiceClient, path: str) -> bytes | None:
+    """The answer's body, or None for a 404."""
     response = await _capacity_call(capacity, "GET", path)
     if response.status_code == 404:
         return None
     raise_for_unexpected(response, 200)
-    body: dict[str, Any] = response.json()
+    return response.content
+
+
+async def get_provider(capacity: ServiceClient, provider_id: str) -> ProviderOut | None:
+    body = await _get(capacity, f"/v1/providers/{provider_id}")
+    return None if body is None else ProviderOut.model_validate_json(body)
+
+
+async def get_unit(capacity: ServiceClient, unit_id: str) -> UnitOut | None:
+    body = await _get(capacity, f"/v1/units/{unit_id}")
+    return None if body is None else UnitOut.model_validate_json(body)
+
+
+async def _required(capacity: ServiceClient, path: str) -> bytes:
+    body = await _get(capacity, path)
+    if body is None:
+        raise NotFound(f"capacity does not answer {path}")
     return body
-
-
-async def get_provider(capacity: ServiceClient, provider_id: str) -> dict[str, Any] | None:
-    return await _get(capacity, f"/v1/providers/{provider_id}")
-
-
-async def get_unit(capacity: ServiceClient, unit_id: str) -> dict[str, Any] | None:
-    return await _get(capacity, f"/v1/units/{unit_id}")
 
 
 async def free_places_epoch(capacity: ServiceClient) -> int:
     body = await _get(capacity, "/v1/free-places-epoch")
     if body is None:
         raise NotFound("capacity has no free-places epoch")
-    return int(body["epoch"])
+    return Epoch.model_validate_json(body).epoch
 
 
-async def _items(capacity: ServiceClient, path: str) -> list[dict[str, Any]]:
-    body = await _get(capacity, path)
-    if body is None:
-        raise NotFound(f"capacity does not answer {path}")
-    items: list[dict[str, Any]] = body["items"]
-    return items
-
-
-async def free_places(capacity: ServiceClient) -> list[dict[str, Any]]:
+async def free_places(capacity: ServiceClient) -> list[FreePlaceKind]:
     """The units with a free place, grouped by what their hard rules admit (capacity's /v1/free-places)."""
-    return await _items(capacity, "/v1/free-places")
+    return FreePlaces.model_validate_json(await _required(capacity, "/v1/free-places")).items
 
 
-async def availability_summary(capacity: ServiceClient) -> list[dict[str, Any]]:
+async def availability_summary(capacity: ServiceClient) -> list[AvailabilityRow]:
     """Places per care type inside and outside the region, as capacity sums them."""
-    return await _items(capacity, "/v1/availability-summary")
+    return AvailabilitySummary.model_validate_json(await _required(capacity, "/v1/availability-summary")).items

@@ -9,28 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
-
-
-class CareType(StrEnum):
-    crisis = "crisis"
-    foster_care = "foster_care"
-    family_home = "family_home"
-    respite = "respite"
-    training_flat = "training_flat"
-    residential = "residential"
-    clinical = "clinical"
-    secure = "secure"
-
-
-class TargetGroup(StrEnum):
-    jo = "jo"
-    lvb = "lvb"
-    ggz = "ggz"
-
-
-class OutOfRegionCriterion(StrEnum):
-    safety = "safety"
-    expertise = "expertise"
+from contracts.vocabulary import CareType
 
 
 class Status(StrEnum):
@@ -95,7 +74,7 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def max_age_for(care_type: str) -> int:
-    return MAX_AGE_TRAINING_FLAT if care_type == CareType.training_flat else MAX_AGE
+    return MAX_AGE_TRAINING_FLAT if care_type == CareType.TRAINING_FLAT else MAX_AGE
 
 
 @dataclass(frozen=True)
@@ -167,7 +146,7 @@ def check_end_date(end: date, start: date | None, today: date) -> None:
 
 def crisis_end_date(care_type: str, start: date, cap_days: int) -> date | None:
     """Crisis stays are capped ("home, unless…"): the end is known from the first day."""
-    if care_type != CareType.crisis:
+    if care_type != CareType.CRISIS:
         return None
     return start + timedelta(days=cap_days)
 
@@ -177,4 +156,4 @@ def crisis_days_left(end: date | None, today: date) -> int | None:
 
 
 def hold_hours(care_type: str, crisis_hours: int, other_hours: int) -> int:
-    return crisis_hours if care_type == CareType.crisis else other_hours
+    return crisis_hours if care_type == CareType.CRISIS else other_hours

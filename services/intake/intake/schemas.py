@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from common.contracts import Needs
-from intake.domain import CareType, EndReason, OutOfRegionCriterion, Status, TargetGroup
+from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
+from intake.domain import EndReason, Status
 
 
 class Request(BaseModel):

@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from intake_support import COORDINATOR, SERVICE, peer_replaced, provider_with_unit, referral_body, submit, submitted
 from pydantic import TypeAdapter, ValidationError
 
-from common.contracts import MAX_NEEDS, Needs
+from contracts.matching import DecisionRequest
+from contracts.vocabulary import MAX_NEEDS, Needs
 from intake.db import match_requests, referrals
 from intake.schemas import ReferralIn
 from intake.workers import process_outbox
-from matching.schemas import DecisionRequest
 
 GOOD_NEEDS = ["trauma", "eating_disorder", "self-harm", "ab"]
 BAD_NEEDS = ["Trauma", "bsn 999990615", "trauma2", "a", "x" * 61, " trauma", "trauma\n", "", "traumá"]

@@ -21,35 +21,17 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import NamedTuple
 
 from common.errors import InvalidInput
+from contracts.capacity import CompactExcluded, CompactUnit
+from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
 
-
-class Ground(StrEnum):
-    """The recorded ground that allows a place outside the region."""
-
-    SAFETY = "safety"
-    EXPERTISE = "expertise"
-
-
-class Exclusion(StrEnum):
-    """Why a unit was weighed and left. The first three come from capacity."""
-
-    NO_FREE_PLACE = "no_free_place"
-    AGE_OUT_OF_RANGE = "age_out_of_range"
-    TARGET_GROUP_NOT_SERVED = "target_group_not_served"
-    DECLINED = "declined"
-    PART_TIME_ONLY = "part_time_only"
-    OUTSIDE_REGION_WITHOUT_GROUND = "outside_region_without_ground"
-    EXPERTISE_AVAILABLE_IN_REGION = "expertise_available_in_region"
-    OUTSIDE_REGION_LACKS_EXPERTISE = "outside_region_lacks_expertise"
-    PLACE_TAKEN = "place_taken_meanwhile"
-
+# The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
+Ground = OutOfRegionCriterion
+Exclusion = ExclusionReason
 
 EXCLUSION_WORDS: dict[str, str] = {
     Exclusion.NO_FREE_PLACE: "no free place",
@@ -117,30 +99,12 @@ def distance_km(a: str, b: str) -> float | None:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-class Unit(NamedTuple):
-    """A unit that capacity found suitable on its hard rules (care type, target group, age, a free place).
-
-    A tuple in the order of capacity's compact array, so that a decision over hundreds of units
-    takes them as read (`Unit._make`)."""
-
-    id: str
-    provider_id: str
-    provider_role: str
-    municipality_code: str
-    in_region: bool
-    specialisms: Collection[str]
-    part_time: bool
-
-
-class Rejected(NamedTuple):
-    """A unit of the care type that capacity left out, with its first reason. Kept as read (capacity's
-    arrays in this order, so read by position): a decision in a large region leaves out hundreds of
-    them, and nothing more is done with them than to count them and keep them in the record."""
-
-    unit_id: str
-    provider_id: str
-    in_region: bool
-    reason: str
+# A unit that capacity found suitable on its hard rules (care type, target group, age, a free place),
+# and one of the care type it left out with its first reason: the rows of capacity's compact
+# candidates answer, taken as read by position (`Unit._make`), since a decision over a large region
+# reads hundreds of them. What is only counted and kept in the record stays the array capacity sent.
+Unit = CompactUnit
+Rejected = CompactExcluded
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from common.db import Database
 from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
+from contracts.capacity import Candidates, ReservationOut
+from contracts.matching import Decision, DecisionRequest, Proposal
 from matching import db
 from matching.domain import (
     Ground,
@@ -29,7 +31,6 @@ from matching.domain import (
     rank_units,
     unmatched_reasons,
 )
-from matching.schemas import Decision, DecisionRequest, Proposal
 
 log = get_logger("regiepunt.matching")
 
@@ -97,17 +98,18 @@ async def fetch_candidates(
         raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
     raise_for_unexpected(response, 200)
     body = orjson.loads(response.content)
-    # The compact view's arrays: [id, provider_id, provider_role, municipality_code, in_region,
-    # specialisms, part_time] and [unit_id, provider_id, in_region, reason].
-    units = list(map(Unit._make, body["units"]))
-    rejected: list[Rejected] = body["excluded"]  # arrays in the order of Rejected, used as they are
+    # The compact view's rows (contracts.capacity.CompactUnit and CompactExcluded) are taken as read,
+    # by position: there are thousands of them. The rest of the answer is validated.
+    units = list(map(Unit._make, body.pop("units")))
+    rejected: list[Rejected] = body.pop("excluded")  # arrays in the order of Rejected, used as they are
+    answer = Candidates.model_validate({**body, "units": [], "excluded": []})
     return Read(
         units,
         rejected,
-        body.get("outside_excluded") or {},
-        int(body.get("outside_fitting") or 0),
-        body.get("unfit_excluded") or {},
-        body.get("held_unit_id"),
+        {reason.value: count for reason, count in (answer.outside_excluded or {}).items()},
+        answer.outside_fitting or 0,
+        {reason.value: count for reason, count in (answer.unfit_excluded or {}).items()},
+        answer.held_unit_id,
     )
 
 
@@ -150,7 +152,7 @@ async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -
 
 async def reserve_best(
     capacity: ServiceClient, ranking: Ranking, request: DecisionRequest
-) -> tuple[Weighed, dict[str, Any]] | None:
+) -> tuple[Weighed, ReservationOut] | None:
     """Reserve the best unit; when another child got its last place first, try the next one."""
     payload = {
         "referral_id": request.referral_id,
@@ -169,13 +171,13 @@ async def reserve_best(
             candidate.lose_place()
             continue
         raise_for_unexpected(response, 200, 201)
-        reservation: dict[str, Any] = response.json()
-        if reservation["unit_id"] != candidate.unit_id:
+        reservation = ReservationOut.model_validate_json(response.content)
+        if reservation.unit_id != candidate.unit_id:
             # The same request, delivered twice at once, held a place elsewhere first: that hold is
             # the request's, and is kept when its unit is one this decision may propose.
-            held = next((c for c in ranking.ranked if c.unit_id == reservation["unit_id"] and c.eligible), None)
+            held = next((c for c in ranking.ranked if c.unit_id == reservation.unit_id and c.eligible), None)
             if held is None:
-                await release_quietly(capacity, reservation["id"])
+                await release_quietly(capacity, reservation.id)
                 candidate.lose_place()
                 continue
             candidate = held
@@ -210,7 +212,7 @@ def decision_values(
     request: DecisionRequest,
     ranking: Ranking,
     wish: Wish,
-    reserved: tuple[Weighed, dict[str, Any]] | None,
+    reserved: tuple[Weighed, ReservationOut] | None,
     now: datetime,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {
@@ -257,8 +259,8 @@ def decision_values(
         proposed_unit_id=chosen.unit_id,
         proposed_provider_id=chosen.provider_id,
         proposed_in_region=chosen.in_region,
-        reservation_id=reservation["id"],
-        expires_at=datetime.fromisoformat(reservation["expires_at"]),
+        reservation_id=reservation.id,
+        expires_at=as_utc(reservation.expires_at),
         proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
@@ -272,7 +274,7 @@ def weighed_json(ranking: Ranking) -> str:
     Each unit is an array, not an object, to keep a record of a thousand units small and quick to
     write: `[unit_id, provider_id, in_region, eligible, excluded_reason, score, parts, rank, chosen]`
     for a unit weighed here, and capacity's own `[unit_id, provider_id, in_region, reason]` for one
-    it left out. `candidates` turns the record into the shape of schemas.Candidate."""
+    it left out. `candidates` turns the record into the shape of contracts.matching.Candidate."""
     return orjson.dumps(
         [
             *(_weighed_entry(c) for c in ranking.candidates if c.rank is not None),
@@ -300,7 +302,7 @@ _CANDIDATE_FIELDS = (
 
 
 def candidates(weighed: str) -> list[dict[str, Any]]:
-    """A stored record of weighed units in the shape of schemas.Candidate. Records written before
+    """A stored record of weighed units in the shape of contracts.matching.Candidate. Records written before
     units were stored as arrays hold that shape already."""
     found: list[dict[str, Any]] = []
     for entry in orjson.loads(weighed):
@@ -412,7 +414,7 @@ def decision_json(row: db.DecisionRow) -> dict[str, Any]:
 
 
 async def get_decision(database: Database, decision_id: str) -> dict[str, Any]:
-    """The shape of schemas.DecisionWithCandidates."""
+    """The shape of contracts.matching.DecisionWithCandidates."""
     async with database.read() as session:
         row = await db.decision_by_id(session, decision_id)
     if row is None:
@@ -421,7 +423,7 @@ async def get_decision(database: Database, decision_id: str) -> dict[str, Any]:
 
 
 async def decisions_for_referral(database: Database, referral_id: str) -> dict[str, Any]:
-    """The shape of schemas.DecisionList, newest first."""
+    """The shape of contracts.matching.DecisionList, newest first."""
     async with database.read() as session:
         rows = await db.decisions_for_referral(session, referral_id)
     return {"items": [decision_json(row) for row in rows]}

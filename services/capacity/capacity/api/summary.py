@@ -4,36 +4,20 @@ region (a coordinator's dashboard, the occupancy indicator), and the kinds of un
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
 
 from capacity.db import AVAILABLE, Unit, serves
 from capacity.domain import TARGET_GROUPS
+from capacity.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
 from common.auth import CurrentPrincipal
 from common.clock import as_utc
 from common.deps import DatabaseDep
 from common.openapi import problem_responses
 
 router = APIRouter(tags=["units"])
-
-
-class AvailabilityRow(BaseModel):
-    care_type: str
-    in_region: bool
-    units: int
-    capacity: int
-    occupied: int
-    reserved: int
-    blocked: int
-    available: int
-
-
-class AvailabilitySummary(BaseModel):
-    items: list[AvailabilityRow]
 
 
 @router.get(
@@ -74,22 +58,6 @@ async def availability_summary(_: CurrentPrincipal, db: DatabaseDep) -> Availabi
             for care_type, in_region, units, capacity, occupied, reserved, blocked, available in rows
         ]
     )
-
-
-class FreePlaceKind(BaseModel):
-    care_type: str
-    in_region: bool
-    age_min: int
-    age_max: int
-    target_groups: list[str]
-    part_time: bool = Field(description="the units offer part-time care only")
-    units: int
-    available: int
-    changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
-
-
-class FreePlaces(BaseModel):
-    items: list[FreePlaceKind]
 
 
 @router.get(

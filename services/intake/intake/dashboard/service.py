@@ -81,7 +81,7 @@ class Overview:
 
 async def places(ctx: Context) -> PlacesSection:
     try:
-        rows = await clients.availability_summary(ctx.capacity)
+        rows = [row.model_dump() for row in await clients.availability_summary(ctx.capacity)]
     except ProblemError as exc:
         log.warning("dashboard_places_unavailable", error=exc.detail)
         return PlacesSection(error="Capacity cannot be reached right now; the places will show again shortly.")
@@ -237,7 +237,7 @@ async def referral_page(ctx: Context, principal: Principal, referral_id: str) ->
         except ProblemError:
             unit = None
         if unit is not None:
-            units[unit_id] = str(unit.get("name", unit_id))
+            units[unit_id] = unit.name
     return ReferralPage(
         referral=referral,
         history=history,

@@ -14,10 +14,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from common.auth import Principal
 from common.errors import Forbidden, InvalidInput, ProblemError
 from common.logging import get_logger
+from contracts.vocabulary import CareType
 from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
-from intake.domain import WAITING, CareType, Status
+from intake.domain import WAITING, Status
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
 from intake.signals.rules import SignalStatus, SignalType
@@ -90,7 +91,7 @@ async def _stay_indicators(
     def share(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return sa.func.sum(sa.case((condition, 1), else_=0))
 
-    foster = r.care_type == CareType.foster_care.value
+    foster = r.care_type == CareType.FOSTER_CARE.value
     followed_by_residential = sa.and_(
         foster,
         r.next_residential_start.is_not(None),
@@ -350,9 +351,9 @@ async def _occupancy(ctx: Context) -> list[Indicator]:
         ]
     totals: dict[str, list[int]] = {care_type.value: [0, 0] for care_type in CareType}
     for row in rows:
-        occupied_capacity = totals.setdefault(str(row["care_type"]), [0, 0])
-        occupied_capacity[0] += int(row["occupied"])
-        occupied_capacity[1] += int(row["capacity"])
+        occupied_capacity = totals.setdefault(row.care_type, [0, 0])
+        occupied_capacity[0] += row.occupied
+        occupied_capacity[1] += row.capacity
     return [
         _ratio(f"occupancy_{care_type}", f"Occupied {care_type} places against capacity", occupied, capacity, "percent")
         for care_type, (occupied, capacity) in totals.items()

@@ -10,11 +10,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.vocabulary import CareType
 from intake.db import referrals
-from intake.domain import CareType
 
 # Group care: what "foster care ending in residential care" counts as residential.
-RESIDENTIAL_CARE_TYPES = (CareType.residential.value, CareType.secure.value, CareType.clinical.value)
+RESIDENTIAL_CARE_TYPES = (CareType.RESIDENTIAL.value, CareType.SECURE.value, CareType.CLINICAL.value)
 # The end of a stay that still runs, where the latest end of several stays is taken.
 FAR_FUTURE = date(9999, 12, 31)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import as_utc
 from common.logging import get_logger
+from contracts.matching import Decision, Proposal
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import SYSTEM, Context, Row
@@ -112,7 +113,7 @@ async def _decision_request(ctx: Context, request: Row) -> dict[str, Any] | None
 
 
 def decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> dict[str, Any]:
-    """What matching is asked for one request (matching.schemas.DecisionRequest)."""
+    """What matching is asked for one request (contracts.matching.DecisionRequest)."""
     return {
         "request_id": request["request_id"],
         "referral_id": row["id"],
@@ -151,7 +152,7 @@ async def _claim(ctx: Context, request_row_id: str) -> bool:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def run_match(ctx: Context, request_id: str, *, retry_at: datetime | None = None) -> dict[str, Any] | None:
+async def run_match(ctx: Context, request_id: str, *, retry_at: datetime | None = None) -> Decision | None:
     """Send one claimed match request to matching and apply the decision. Returns the decision, or
     None when matching could not be reached (the request stays open for the outbox worker)."""
     async with ctx.database.read() as session:
@@ -179,7 +180,7 @@ async def ask_matching(
     *,
     retry_at: datetime | None = None,
     then: _Then | None = None,
-) -> dict[str, Any] | None:
+) -> Decision | None:
     """Send one claimed match request to matching and apply the decision (`then`: see _apply_decision).
     Returns the decision, or None when matching could not be reached (the request stays open for the
     outbox worker)."""
@@ -212,7 +213,7 @@ async def ask_matching(
             status=exc.status,
             fields=exc.fields,
         )
-        decision = {"outcome": "unmatched", "proposal": None, "reasons": [REQUEST_REFUSED]}
+        decision = _refused_decision(request, ctx.now())
         await _apply_decision(ctx, request, decision, then=then, why=str(exc))
         return decision
     await _apply_decision(ctx, request, decision, then=then)
@@ -223,14 +224,27 @@ async def ask_matching(
 REQUEST_REFUSED = "request_refused"
 
 
+def _refused_decision(request: Row, now: datetime) -> Decision:
+    """What is recorded for a request matching refused: unmatched, by no decision of matching's (no id)."""
+    return Decision(
+        id="",
+        request_id=request["request_id"],
+        referral_id=request["referral_id"],
+        outcome="unmatched",
+        proposal=None,
+        reasons=[REQUEST_REFUSED],
+        created_at=now,
+    )
+
+
 async def _apply_decision(
-    ctx: Context, request: Row, decision: dict[str, Any], *, then: _Then | None = None, why: str | None = None
+    ctx: Context, request: Row, decision: Decision, *, then: _Then | None = None, why: str | None = None
 ) -> None:
     """Record matching's answer on the referral, then call `then` with the referral as it stands before
     committing (not when another replica applied the same decision first, or the referral is gone).
     `why` is kept with the closed request when the answer was not a decision of matching's."""
     now = ctx.now()
-    proposal = decision.get("proposal") if decision.get("outcome") == "proposed" else None
+    proposal = decision.proposal if decision.outcome == "proposed" else None
     release: str | None = None
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
@@ -242,7 +256,7 @@ async def _apply_decision(
             # or the request was closed while matching worked (the referral was withdrawn): then the
             # place it held is nobody's.
             if proposal is not None:
-                release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+                release = await _queue_orphan_release(session, ctx, request, proposal.reservation_id)
         else:
             release = await _record_decision(session, ctx, request, decision, proposal, then, now)
     if release is not None:
@@ -266,8 +280,8 @@ async def _record_decision(
     session: AsyncSession,
     ctx: Context,
     request: Row,
-    decision: dict[str, Any],
-    proposal: dict[str, Any] | None,
+    decision: Decision,
+    proposal: Proposal | None,
     then: _Then | None,
     now: datetime,
 ) -> str | None:
@@ -278,19 +292,17 @@ async def _record_decision(
     if proposal is not None:
         changes = {
             "status": Status.proposed.value,
-            "proposal_unit_id": proposal["unit_id"],
-            "proposal_provider_id": proposal["provider_id"],
-            "proposal_in_region": bool(proposal["in_region"]),
-            "proposal_expires_at": as_utc(datetime.fromisoformat(proposal["expires_at"])),
-            "proposal_reasons": list(proposal.get("reasons") or []),
-            "proposal_reservation_id": proposal["reservation_id"],
-            "proposal_decision_id": decision.get("id"),
+            "proposal_unit_id": proposal.unit_id,
+            "proposal_provider_id": proposal.provider_id,
+            "proposal_in_region": proposal.in_region,
+            "proposal_expires_at": as_utc(proposal.expires_at),
+            "proposal_reasons": proposal.reasons,
+            "proposal_reservation_id": proposal.reservation_id,
+            "proposal_decision_id": decision.id,
             "unmatched_reasons": None,
         }
     elif request["unit_id"] is None:
-        reasons = decision.get("reasons")
-        unmatched_reasons = [str(r) for r in reasons] if isinstance(reasons, list) else [str(reasons or "")]
-        changes = {"status": Status.unmatched.value, "unmatched_reasons": unmatched_reasons}
+        changes = {"status": Status.unmatched.value, "unmatched_reasons": decision.reasons}
     # Written only while the child still waits; the row lock of the UPDATE orders it after a
     # withdrawal that came first.
     row = None
@@ -301,12 +313,12 @@ async def _record_decision(
         # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
         # matching worked: then any place it held is given back.
         if proposal is not None:
-            release = await _queue_orphan_release(session, ctx, request, proposal["reservation_id"])
+            release = await _queue_orphan_release(session, ctx, request, proposal.reservation_id)
         if then is not None:
             row = await load(session, request["referral_id"])
     else:
         if proposal is not None:
-            await remember_provider(session, row["id"], proposal["provider_id"], now)
+            await remember_provider(session, row["id"], proposal.provider_id, now)
             await record_referrals(session, SYSTEM, "propose", [row], now)
         else:
             await record_referrals(session, SYSTEM, "unmatched", [row], now)
@@ -315,7 +327,7 @@ async def _record_decision(
         # place that matching never got to propose (it stopped after holding it): matched now,
         # the child needs none of them. A first request on its first delivery held nothing else.
         if int(row["match_attempts"]) > 1 or int(request["attempts"]) > 0:
-            keep = proposal["reservation_id"] if proposal is not None else None
+            keep = proposal.reservation_id if proposal is not None else None
             release = await queue_holds_release(session, ctx, row["id"], keep=keep, closed_requests=True)
     if then is not None and row is not None:
         await then(session, row)

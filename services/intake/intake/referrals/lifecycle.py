@@ -197,7 +197,7 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
     row = await seen(ctx, principal, referral_id)
     domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
     unit = await clients.get_unit(ctx.capacity, unit_id)
-    if unit is None or unit.get("provider_id") != principal.provider_id:
+    if unit is None or unit.provider_id != principal.provider_id:
         raise InvalidInput("unit_id", "is not a unit of your provider")
     async with ctx.database.transaction() as session:
         current = await load(session, referral_id, lock=True)
@@ -216,9 +216,8 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
             release = await queue_holds_release(session, ctx, referral_id, request_ids=[request_id])
         await send_quietly(ctx, release)
         raise DependencyUnavailable("Matching cannot be reached right now; the offer was not made.")
-    if decision.get("outcome") != "proposed":
-        reasons = decision.get("reasons")
-        text = "; ".join(reasons) if isinstance(reasons, list) else str(reasons or "the unit does not fit")
+    if decision.outcome != "proposed":
+        text = "; ".join(decision.reasons)
         raise domain.StateConflict(f"The offered unit does not fit this child: {text}")
     async with ctx.database.read() as session:
         updated = await load(session, referral_id)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Conflict, Forbidden
+from contracts.capacity import OccupancyOut
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -54,14 +54,14 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     except Conflict as exc:
         await close_capacity_command(ctx, command_id, exc.detail)
         raise
-    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed.get("occupancy") or {})
+    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed.occupancy)
 
 
 async def record_placement(
-    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: dict[str, Any]
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: OccupancyOut
 ) -> ReferralOut:
     """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date."""
-    start_date = date.fromisoformat(occupancy["start_date"])
+    start_date = occupancy.start_date
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await load_for_stay_change(session, referral_id)
@@ -81,7 +81,7 @@ async def record_placement(
                 placement_provider_id=current["proposal_provider_id"],
                 placement_in_region=current["proposal_in_region"],
                 placement_reservation_id=reservation_id,
-                placement_occupancy_id=occupancy.get("id"),
+                placement_occupancy_id=occupancy.id,
                 start_date=start_date,
                 end_date=None,
                 end_reason=None,

@@ -114,7 +114,8 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
 
 
 async def read_decisions(ctx: Context, principal: Principal, referral_id: str) -> dict[str, Any]:
+    """Matching's decisions about the referral, passed on as matching answered them."""
     async with ctx.database.transaction() as session:
         row = await visible(session, ctx, principal, referral_id)
         await record_referrals(session, principal, "read_decisions", [row], ctx.now())
-    return await clients.decisions_for(ctx.matching, referral_id)
+    return (await clients.decisions_for(ctx.matching, referral_id)).model_dump(mode="json")

@@ -22,7 +22,7 @@ async def provider_shares_joint_duty(ctx: Context, provider_id: str | None) -> b
     if provider_id is None:
         return False
     provider = await clients.get_provider(ctx.capacity, provider_id)
-    return provider is not None and provider.get("role") in JOINT_DUTY_ROLES
+    return provider is not None and provider.role in JOINT_DUTY_ROLES
 
 
 async def _may_see(session: AsyncSession, ctx: Context, principal: Principal, row: Row) -> bool:

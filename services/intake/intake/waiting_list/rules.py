@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+
+from contracts import capacity
 
 # The services' clocks may differ a little: a unit changed just before the child was last asked about
 # counts as changed after it.
@@ -39,20 +40,20 @@ class FreePlaces:
     inside or outside the region, part-time only, with how many of each kind are left while the
     waiting list hands them out."""
 
-    def __init__(self, kinds: Iterable[dict[str, Any]]) -> None:
+    def __init__(self, kinds: Iterable[capacity.FreePlaceKind]) -> None:
         self._kinds: dict[tuple[str, str], list[FreePlaceKind]] = {}
         for kind in kinds:
             # One kind per group of units, shared by its target groups: a place taken is gone for all.
             free = FreePlaceKind(
-                in_region=bool(kind["in_region"]),
-                age_min=kind["age_min"],
-                age_max=kind["age_max"],
-                part_time_only=bool(kind["part_time"]),
-                changed_at=datetime.fromisoformat(kind["changed_at"]),
-                left=int(kind["available"]),
+                in_region=kind.in_region,
+                age_min=kind.age_min,
+                age_max=kind.age_max,
+                part_time_only=kind.part_time,
+                changed_at=kind.changed_at,
+                left=kind.available,
             )
-            for group in kind["target_groups"]:
-                self._kinds.setdefault((kind["care_type"], group), []).append(free)
+            for group in kind.target_groups:
+                self._kinds.setdefault((kind.care_type, group), []).append(free)
 
     @property
     def care_types(self) -> list[str]:

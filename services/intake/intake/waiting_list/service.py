@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from common.clock import as_utc
+from contracts.vocabulary import CareType
 from intake import clients, domain
 from intake.context import Context
 from intake.db import match_requests, referrals, worker_state
@@ -62,7 +63,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                     referrals.c.id.not_in(open_request),
                 )
                 .order_by(
-                    sa.case((referrals.c.care_type == domain.CareType.crisis.value, 0), else_=1),
+                    sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
                     referrals.c.created_at,
                     referrals.c.id,
                 )
@@ -96,7 +97,7 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         decision = await ask_matching(ctx, request, payload)
         if decision is not None:
             matched += 1
-            if decision.get("outcome") == "proposed":
+            if decision.outcome == "proposed":
                 place.left -= 1
     async with ctx.database.transaction() as session:
         updated = await session.execute(

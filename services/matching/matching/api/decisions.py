@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Request, Response
 from common.auth import CoordinatorOrService, Service
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
+from contracts.matching import Decision, DecisionList, DecisionRequest, DecisionWithCandidates
 from matching import service
 from matching.domain import check_hold_until
-from matching.schemas import Decision, DecisionList, DecisionRequest, DecisionWithCandidates
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 

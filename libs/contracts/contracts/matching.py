@@ -1,4 +1,4 @@
-"""Request and response models of the matching calls (docs/internal-api.md)."""
+"""Matching's calls: the decision request intake sends, and the decision matching answers."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from common.contracts import Needs
+from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
-CareType = Literal[
-    "crisis", "foster_care", "family_home", "respite", "training_flat", "residential", "clinical", "secure"
-]
-TargetGroup = Literal["jo", "lvb", "ggz"]
 Outcome = Literal["proposed", "unmatched"]
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -25,13 +21,13 @@ class DecisionRequest(BaseModel):
     request_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     referral_id: Reference
     client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    care_type: CareType
-    target_group: TargetGroup
+    care_type: InlineCareType
+    target_group: InlineTargetGroup
     age: Annotated[StrictInt, Field(ge=0, le=23)]
     municipality_code: Municipality
     needs: Needs = []
     part_time: StrictBool = False
-    out_of_region: Literal["safety", "expertise"] | None = None
+    out_of_region: InlineOutOfRegionCriterion | None = None
     known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime

@@ -1,0 +1,7 @@
+"""The wire shapes between the Regiepunt services, defined once (docs/internal-api.md).
+
+`vocabulary` holds the words every service speaks (care types, target groups, the grounds to place
+outside the region, the reasons a unit is left out, need codes); `matching` the decision request and
+answer; `capacity` the candidates, reservations and free places that matching and intake read. Each
+service still owns its database: only what crosses the wire is shared here.
+"""

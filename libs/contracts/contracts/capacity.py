@@ -1,0 +1,211 @@
+"""Capacity's calls as matching and intake make them: units and providers as read, candidates, holds
+(reservations), stays (occupancies) and the free places.
+
+The candidates answer is the hot path of every decision: in its compact view each unit is an array
+(`CompactUnit`) and each unit left out another (`CompactExcluded`), thousands per answer. Their columns
+are defined here once: capacity writes the arrays in this order and matching reads them by position
+(`CompactUnit._make`), without validating each through pydantic.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from contracts.vocabulary import InlineCapacityExclusion, InlineCareType, InlineTargetGroup
+
+ProviderRole = Literal["strategic", "tactical", "operational"]
+ReservationStatus = Literal["held", "confirmed", "released", "expired"]
+
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+RequestId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Call(BaseModel):
+    """The body of a call: a field capacity does not know is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProviderOut(BaseModel):
+    id: str
+    name: str
+    agb_code: str
+    role: ProviderRole
+    created_at: datetime
+
+
+class UnitOut(BaseModel):
+    id: str
+    provider_id: str
+    provider_role: ProviderRole
+    name: str
+    care_type: InlineCareType
+    target_groups: list[InlineTargetGroup]
+    age_min: int
+    age_max: int
+    municipality_code: str
+    in_region: bool
+    capacity: int
+    occupied: int
+    reserved: int
+    blocked: int
+    available: int
+    specialisms: list[str]
+    part_time: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReservationCreate(Call):
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    expires_at: datetime
+    # The match request holding the place: sent again, it gets the hold it made already.
+    request_id: RequestId | None = None
+
+
+class ReservationOut(BaseModel):
+    id: str
+    unit_id: str
+    provider_id: str
+    referral_id: str
+    client_key: str
+    request_id: str | None = None
+    status: ReservationStatus
+    expires_at: datetime
+    created_at: datetime
+
+
+class HoldsRelease(Call):
+    """Release the places held for a referral: all of them, or those of the named match requests,
+    except the one kept (the proposal that stands)."""
+
+    referral_id: Reference
+    keep_reservation_id: Reference | None = None
+    request_ids: Annotated[list[RequestId], Field(max_length=1000)] | None = None
+
+
+class HoldsReleased(BaseModel):
+    released: list[str]
+
+
+class Confirmation(Call):
+    start_date: date
+
+
+class OccupancyEnd(Call):
+    end_date: date
+
+
+class OccupancyOut(BaseModel):
+    id: str
+    unit_id: str
+    provider_id: str
+    reservation_id: str
+    referral_id: str
+    client_key: str
+    start_date: date
+    end_date: date | None
+
+
+class ConfirmationOut(BaseModel):
+    reservation: ReservationOut
+    occupancy: OccupancyOut
+
+
+class Excluded(BaseModel):
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    reason: InlineCapacityExclusion
+
+
+class CompactUnit(NamedTuple):
+    """A unit that can take the child (care type, target group, age, a free place), as the compact
+    view sends it: an array in this order."""
+
+    id: str
+    provider_id: str
+    provider_role: ProviderRole
+    municipality_code: str
+    in_region: bool
+    specialisms: list[str]
+    part_time: bool
+
+
+class CompactExcluded(NamedTuple):
+    """A unit of the care type left out, with the first reason that excludes it, as the compact view
+    sends it: an array in this order."""
+
+    unit_id: str
+    provider_id: str
+    in_region: bool
+    reason: InlineCapacityExclusion
+
+
+def _array(row: type[tuple[Any, ...]]) -> Any:
+    """A compact row as it is documented: an array of its columns' types in order, without names."""
+    return tuple[tuple(get_type_hints(row, include_extras=True).values())]  # type: ignore[misc]
+
+
+# To the type checker the named rows; in the schema the plain arrays they are on the wire.
+if TYPE_CHECKING:
+    CompactUnitArray = CompactUnit
+    CompactExcludedArray = CompactExcluded
+else:
+    CompactUnitArray = _array(CompactUnit)
+    CompactExcludedArray = _array(CompactExcluded)
+
+
+class Candidates(BaseModel):
+    # With request_id: the unit where that request holds a place, which counts as free for it.
+    held_unit_id: str | None = None
+    units: list[UnitOut] | list[CompactUnitArray]
+    excluded: list[Excluded] | list[CompactExcludedArray]
+    # With region=inside: how many units outside the region could take the child (not listed).
+    outside_fitting: int | None = None
+    # With excluded_outside=count: the units outside that cannot take the child, counted per reason
+    # instead of listed.
+    outside_excluded: dict[InlineCapacityExclusion, int] | None = None
+    # With excluded_unfit=count: the units whose own ages or target groups do not admit the child,
+    # counted per reason instead of listed (units outside counted in outside_excluded excepted).
+    unfit_excluded: dict[InlineCapacityExclusion, int] | None = None
+
+
+class Epoch(BaseModel):
+    epoch: int
+
+
+class AvailabilityRow(BaseModel):
+    care_type: str
+    in_region: bool
+    units: int
+    capacity: int
+    occupied: int
+    reserved: int
+    blocked: int
+    available: int
+
+
+class AvailabilitySummary(BaseModel):
+    items: list[AvailabilityRow]
+
+
+class FreePlaceKind(BaseModel):
+    care_type: str
+    in_region: bool
+    age_min: int
+    age_max: int
+    target_groups: list[str]
+    part_time: bool = Field(description="the units offer part-time care only")
+    units: int
+    available: int
+    changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
+
+
+class FreePlaces(BaseModel):
+    items: list[FreePlaceKind]
