@@ -1,4 +1,5 @@
-"""The intake rules: what a valid referral is, who may see it, and which step its state allows."""
+"""The intake rules: what a valid referral is, the statuses of its life and which step each allows (who
+may see a referral: referrals.visibility; the signals' and the waiting list's rules: their rules.py)."""
 
 from __future__ import annotations
 
