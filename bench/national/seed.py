@@ -556,7 +556,7 @@ async def load_history(
             "UPDATE units SET occupied = occupied + $2, version = version + 1 WHERE id = $1",
             list(occupied.items()),
         )
-        # What intake keeps on each stay about the child's other stays (intake.stays), derived for the
+        # What intake keeps on each stay about the child's other stays (intake.indicators.stays), derived for the
         # whole history at once the way its migration derives it for existing rows.
         print("    deriving each stay's context from the child's other stays", flush=True)
         await connections["intake"].execute(stay_context_fill())

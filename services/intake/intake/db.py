@@ -3,15 +3,10 @@
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase
 
 from common.db import new_metadata
 
 metadata = new_metadata()
-
-
-class Base(DeclarativeBase):
-    metadata = metadata
 
 
 def _id(name: str = "id", **kwargs: Any) -> sa.Column[str]:
@@ -56,7 +51,7 @@ referrals = sa.Table(
     sa.Column("end_date", sa.Date, nullable=True),
     sa.Column("end_reason", sa.String(32), nullable=True),
     sa.Column("crisis_end_date", sa.Date, nullable=True),
-    # Derived from the child's other stays and kept up to date with every stay change (intake.stays),
+    # Derived from the child's other stays and kept up to date with every stay change (intake.indicators.stays),
     # so that the indicators need no window or correlated look-up over the history: the latest end
     # among the child's stays begun before this one (9999-12-31 while one of them runs), and the first
     # start of a residential stay of the child begun after this one.

@@ -1,16 +1,15 @@
-"""The intake rules: what a valid referral is, who may see it, and which step its state allows."""
+"""The intake rules: what a valid referral is, the statuses of its life and which step each allows (who
+may see a referral: referrals.visibility; the signals' and the waiting list's rules: their rules.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
-from contracts import capacity
 from contracts.vocabulary import CareType
 
 
@@ -21,6 +20,12 @@ class Status(StrEnum):
     placed = "placed"
     withdrawn = "withdrawn"
     ended = "ended"
+
+
+# Statuses of a referral that is still looking for a place: the waiting children, and for a child in
+# a crisis stay its follow-up.
+WAITING_STATUSES = (Status.pending, Status.proposed, Status.unmatched)
+WAITING = tuple(status.value for status in WAITING_STATUSES)
 
 
 class EndReason(StrEnum):
@@ -37,8 +42,6 @@ MAX_AGE_TRAINING_FLAT = 22
 MIN_JUSTIFICATION_LENGTH = 20
 ACCEPT_MAX_DAYS_BACK = 60
 CONTINUITY_DAYS = 365
-EXTENSION_MIN_DAYS = 1
-EXTENSION_MAX_DAYS = 90
 
 
 class StateConflict(Conflict):
@@ -69,79 +72,6 @@ def age_on(birth_date: date, day: date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
-
-
-# The services' clocks may differ a little: a unit changed just before the child was last asked about
-# counts as changed after it.
-CLOCK_MARGIN = timedelta(seconds=2)
-
-
-@dataclass(slots=True)
-class FreePlaceKind:
-    """Units with free places that admit the same children (one of capacity's /v1/free-places)."""
-
-    in_region: bool
-    age_min: int
-    age_max: int
-    part_time_only: bool
-    changed_at: datetime
-    left: int
-
-    def admits(self, child: WaitingChild) -> bool:
-        return (
-            self.left > 0
-            and (self.in_region or child.may_leave_region)
-            and (child.part_time or not self.part_time_only)
-            and self.age_min <= child.age <= self.age_max
-            and self.changed_at > child.last_asked_at - CLOCK_MARGIN
-        )
-
-
-class FreePlaces:
-    """The free places, by the children their hard rules admit: care type, target group, age range,
-    inside or outside the region, part-time only, with how many of each kind are left while the
-    waiting list hands them out."""
-
-    def __init__(self, kinds: Iterable[capacity.FreePlaceKind]) -> None:
-        self._kinds: dict[tuple[str, str], list[FreePlaceKind]] = {}
-        for kind in kinds:
-            # One kind per group of units, shared by its target groups: a place taken is gone for all.
-            free = FreePlaceKind(
-                in_region=kind.in_region,
-                age_min=kind.age_min,
-                age_max=kind.age_max,
-                part_time_only=kind.part_time,
-                changed_at=kind.changed_at,
-                left=kind.available,
-            )
-            for group in kind.target_groups:
-                self._kinds.setdefault((kind.care_type, group), []).append(free)
-
-    @property
-    def care_types(self) -> list[str]:
-        return sorted({care_type for care_type, _ in self._kinds})
-
-    def place_for(self, child: WaitingChild) -> FreePlaceKind | None:
-        """A kind of place still free that passes the hard rules for this child and may have come
-        free since matching last looked for the child: worth asking matching again. Without a ground
-        to place outside the region only a place inside counts; a place for part-time care only is for
-        a child who asked for part-time care; a place that was already free when the child was last
-        refused (declined before, lacking the expertise) is not asked about again."""
-        return next(
-            (kind for kind in self._kinds.get((child.care_type, child.target_group), ()) if kind.admits(child)), None
-        )
-
-
-@dataclass(frozen=True)
-class WaitingChild:
-    """What the waiting list needs to know of an unmatched child to see whether a free place admits it."""
-
-    care_type: str
-    target_group: str
-    age: int
-    may_leave_region: bool
-    part_time: bool
-    last_asked_at: datetime
 
 
 def max_age_for(care_type: str) -> int:

@@ -5,16 +5,13 @@ request that reuses it is a new request."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import as_utc
+from intake.context import Context
 from intake.db import idempotency_keys
-
-if TYPE_CHECKING:
-    from intake.service import Context
 
 _KEY = (
     idempotency_keys.c.referrer_org == sa.bindparam("by_org"),

@@ -16,10 +16,13 @@ from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
 from intake import dashboard
-from intake.api import audit, exports, kpis, referrals, signals
-from intake.audit.access_log import ReferralNotVisible, record_refusal
-from intake.service import Context
+from intake.access_log import views as access_log_views
+from intake.access_log.store import ReferralNotVisible, record_refusal
+from intake.context import Context
+from intake.indicators import views as indicator_views
+from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
+from intake.signals import views as signal_views
 from intake.workers import run_forever
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -54,7 +57,13 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[referrals.router, signals.router, kpis.router, exports.router, audit.router],
+        routers=[
+            referral_views.router,
+            signal_views.router,
+            indicator_views.router,
+            indicator_views.exports_router,
+            access_log_views.router,
+        ],
         clock=clock,
         lifespan=lifespan,
     )

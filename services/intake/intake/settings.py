@@ -12,8 +12,10 @@ class IntakeSettings(CommonSettings):
     # How long a proposed place is held for the provider to answer; shorter for crisis.
     proposal_hold_hours_crisis: int = 4
     proposal_hold_hours: int = 72
+    # The crisis cap: a crisis stay ends this many days after it began, unless a coordinator extends it.
     crisis_cap_days: int = 28
-    # Signal thresholds: the crisis-cap warning, repeated placements, and earlier crisis days.
+    # Signal thresholds: the crisis-cap warning (signals and the dashboard's urgent crisis stays),
+    # repeated placements, and earlier crisis days.
     crisis_warning_days: int = 7
     repeated_placements_min_stays: int = 2
     repeated_placements_window_days: int = 365

@@ -9,35 +9,39 @@ from fastapi import FastAPI
 
 from common.errors import ProblemError
 from common.logging import get_logger
-from intake import idempotency, service, signals
-from intake.service import Context
+from intake import idempotency
+from intake.context import Context
+from intake.outbox import capacity_commands, match_requests
+from intake.referrals import lifecycle
+from intake.signals import store as signal_store
+from intake.waiting_list import service as waiting_list
 
 log = get_logger("regiepunt.intake.workers")
 
 
 async def process_outbox(app: FastAPI) -> int:
     """Send the stored match requests that could not reach matching before."""
-    return await service.process_outbox(Context.of(app))
+    return await match_requests.process_outbox(Context.of(app))
 
 
 async def send_capacity_commands(app: FastAPI) -> int:
     """Free the places of stays ended while capacity could not be reached."""
-    return await service.send_capacity_commands(Context.of(app))
+    return await capacity_commands.send_capacity_commands(Context.of(app))
 
 
 async def expire_proposals(app: FastAPI) -> int:
     """Release places held past their expiry and match those children again."""
-    return await service.expire_proposals(Context.of(app))
+    return await lifecycle.expire_proposals(Context.of(app))
 
 
 async def rematch_waiting(app: FastAPI) -> int:
     """Match waiting (unmatched) children again once capacity reports a place may have come free."""
-    return await service.rematch_waiting(Context.of(app))
+    return await waiting_list.rematch_waiting(Context.of(app))
 
 
 async def evaluate_crisis_caps(app: FastAPI) -> int:
     """Open the crisis-cap signals that came due, so that they appear without anyone asking."""
-    return await signals.evaluate_crisis_caps(Context.of(app))
+    return await signal_store.evaluate_crisis_caps(Context.of(app))
 
 
 async def forget_expired_idempotency_keys(app: FastAPI) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from intake.dashboard import charts, labels
-from intake.dashboard.service import collapse_history
+from intake.dashboard.service import collapse_history, crisis_stays
+from intake.indicators.schemas import CrisisStay, KpiReport
 
 
 def _row(
@@ -80,3 +81,28 @@ def test_a_run_of_the_same_read_is_one_line_with_a_count() -> None:
     shown = collapse_history(entries)
     assert [(e["action"], e["times"]) for e in shown] == [("create", 1), ("list", 3), ("read", 1)]
     assert shown[1]["at"] == at + timedelta(seconds=30) and shown[1]["until"] == at + timedelta(seconds=90)
+
+
+def test_crisis_stays_are_urgent_from_the_warning_setting_on() -> None:
+    start = date(2026, 11, 2)
+    report = KpiReport(
+        period_from=start,
+        period_to=start,
+        computed_at=datetime(2026, 11, 2, tzinfo=UTC),
+        indicators=[],
+        weekly_flow=[],
+        crisis_stays=[
+            CrisisStay(
+                referral_id=f"r{left}",
+                provider_id=None,
+                start_date=start,
+                crisis_end_date=start + timedelta(days=left),
+                crisis_days_left=left,
+            )
+            for left in (8, 7, 3, -1)
+        ],
+    )
+    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(report, {}, warning_days=7)}
+    assert urgent == {8: False, 7: True, 3: True, -1: True}
+    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(report, {}, warning_days=3)}
+    assert urgent == {8: False, 7: False, 3: True, -1: True}

@@ -16,7 +16,7 @@ from intake_support import (
 )
 
 from common.clock import ManualClock
-from intake.kpis import median_of_counts
+from intake.indicators.kpis import median_of_counts
 
 # Valid BSNs (eleven-test), one per child.
 A, B, C, D, F, G, H, J = (

@@ -1,4 +1,4 @@
-"""What each stay stores from the child's other stays (intake.stays) stays right through the real API as
+"""What each stay stores from the child's other stays (intake.indicators.stays) stays right through the real API as
 stays start, end, are extended or never begin, and migration 0006 fills it the same way from the stays
 there are."""
 
@@ -24,9 +24,9 @@ from intake_support import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import ManualClock
-from intake import stays
 from intake.db import referrals
-from intake.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
+from intake.indicators import stays
+from intake.indicators.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
 
 CHILD, OTHER_CHILD = "100000009", "100000010"
 MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "0006_stay_context.py"

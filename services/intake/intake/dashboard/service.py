@@ -13,20 +13,23 @@ from pydantic import ValidationError
 from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients, kpis, service, signals
+from intake import clients
+from intake.context import Context
 from intake.dashboard import charts, labels
-from intake.domain import Status
+from intake.domain import WAITING_STATUSES
+from intake.indicators import kpis
+from intake.indicators.schemas import KpiReport
+from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
-from intake.service import Context
+from intake.signals import service as signals
+from intake.signals.rules import SignalStatus, SignalType, within_warning
 
 log = get_logger("regiepunt.intake.dashboard")
 
 PAGE = 200
-WAITING_STATUSES = (Status.unmatched, Status.pending, Status.proposed)
 WAITING_SHOWN = 100
-CRISIS_WARNING_DAYS = 7
 SIGNALS_SHOWN = 25
-SIGNAL_TYPES = tuple(kind.value for kind in signals.SignalType)
+SIGNAL_TYPES = tuple(kind.value for kind in SignalType)
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Overview:
     signal_type: str | None = None
     signal_types: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
-    report: kpis.KpiReport | None = None
+    report: KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
 
@@ -90,7 +93,7 @@ async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection
     """The children not placed yet who have waited longest, and how many wait in all: on a busy day
     thousands wait, and the overview shows the head of the list rather than every one of them."""
     today = ctx.today()
-    referrals, total = await service.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
+    referrals, total = await reading.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
     children = [
         WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
         for referral in referrals
@@ -117,8 +120,9 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str]) -> list[CrisisStay]:
-    """Children in a crisis stay now, fewest days left first; 7 or fewer is urgent."""
+def crisis_stays(report: KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
+    """Children in a crisis stay now, fewest days left first; at or past the crisis-cap warning
+    (`warning_days` left or fewer) is urgent."""
     if report is None:
         return []
     stays = [
@@ -128,7 +132,7 @@ def crisis_stays(report: kpis.KpiReport | None, names: dict[str, str]) -> list[C
             start_date=stay.start_date,
             crisis_end_date=stay.crisis_end_date,
             days_left=stay.crisis_days_left,
-            urgent=stay.crisis_days_left <= CRISIS_WARNING_DAYS,
+            urgent=within_warning(stay.crisis_days_left, warning_days),
         )
         for stay in report.crisis_stays
     ]
@@ -146,7 +150,7 @@ async def overview(
     period_from, period_to = period or default_period(ctx.today())
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
 
-    async def from_intake() -> tuple[kpis.KpiReport | None, str | None, SignalPage, WaitingSection]:
+    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, WaitingSection]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:
@@ -158,7 +162,7 @@ async def overview(
             ctx,
             principal,
             type=chosen_type,
-            status=signals.SignalStatus.open,
+            status=SignalStatus.open,
             limit=SIGNALS_SHOWN,
             caps_evaluated=report is not None,
         )
@@ -175,7 +179,7 @@ async def overview(
         today=ctx.today(),
         places=places_section,
         waiting=waiting,
-        crisis=crisis_stays(report, names),
+        crisis=crisis_stays(report, names, ctx.settings.crisis_warning_days),
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,
@@ -209,13 +213,13 @@ class ReferralPage:
 
 
 async def referral_page(ctx: Context, principal: Principal, referral_id: str) -> ReferralPage:
-    referral = await service.get_referral(ctx, principal, referral_id)
-    access = await service.read_access_log(ctx, principal, referral_id)
+    referral = await reading.get_referral(ctx, principal, referral_id)
+    access = await reading.read_access_log(ctx, principal, referral_id)
     history = collapse_history([entry.model_dump() for entry in access.items])
     decisions: list[dict[str, Any]] = []
     decisions_error = None
     try:
-        body = await service.read_decisions(ctx, principal, referral_id)
+        body = await reading.read_decisions(ctx, principal, referral_id)
         decisions = list(body.get("items", []))
         for decision in decisions:
             decision["candidates"] = sorted(decision.get("candidates", []), key=_candidate_order)

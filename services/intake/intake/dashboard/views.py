@@ -14,10 +14,10 @@ from fastapi.templating import Jinja2Templates
 from common.auth import SESSION_COOKIE
 from common.bounds import EARLIEST_DATE, LATEST_DATE
 from common.errors import ProblemError, Unauthorized
-from intake.audit.access_log import ReferralNotVisible, record_refusal
+from intake.access_log.store import ReferralNotVisible, record_refusal
+from intake.context import Context
 from intake.dashboard import SECURITY_HEADERS, auth, labels, service
 from intake.dashboard.auth import Viewer
-from intake.service import Context
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.filters["care"] = labels.care_type

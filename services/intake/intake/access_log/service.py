@@ -1,73 +1,24 @@
-"""The access log as the security officer reads it, and the refusals written to it.
-
-A refused read of a referral answers 404 like a read of an id that names nothing, so that ids cannot be
-probed; both are written to the access log, so that a probe for other children's files is seen."""
+"""The access log as the security officer reads it: filtered by actor, referral, action and period."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
-from common.errors import InvalidInput, NotFound
-from intake.audit.schemas import AccessLogItemOut, AccessLogPage
+from common.errors import InvalidInput
+from intake.access_log.schemas import AccessLogItemOut, AccessLogPage
+from intake.access_log.store import AUDIT_READ, record
+from intake.context import Context
 from intake.db import access_log, referrals
-
-if TYPE_CHECKING:
-    from intake.service import Context
-
-READ_REFUSED = "read_refused"
-AUDIT_READ = "audit_read"
-SUBJECT_ACCESS = "subject_access"
 
 # The period filters accept dates and moments within this window; outside it nothing was logged.
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
-
-
-class ReferralNotVisible(NotFound):
-    """The caller asked for a referral it may not see, or for an id that names none. Answered 404 by the
-    app, which writes the refusal to the access log in its own transaction: the use case's own
-    transaction is rolled back by then, so the refusal survives it."""
-
-    def __init__(self, principal: Principal, referral_id: str, client_key: str | None) -> None:
-        super().__init__(f"No referral {referral_id} that you may see.")
-        self.principal = principal
-        self.referral_id = referral_id
-        self.client_key = client_key
-
-
-def entry(
-    principal: Principal, action: str, now: datetime, referral_id: str | None = None, client_key: str | None = None
-) -> dict[str, Any]:
-    return {
-        "at": now,
-        "sub": principal.sub,
-        "role": principal.role,
-        "org": principal.org,
-        "action": action,
-        "referral_id": referral_id,
-        "client_key": client_key,
-    }
-
-
-def _as_asked(referral_id: str) -> str:
-    """The id as the caller asked it, as far as the column holds it (an id longer than any referral's
-    names none; what it began with is enough to see the probe)."""
-    return referral_id.replace("\x00", "")[: access_log.c.referral_id.type.length]  # type: ignore[attr-defined]
-
-
-async def record_refusal(ctx: Context, refusal: ReferralNotVisible) -> None:
-    async with ctx.database.transaction() as session:
-        await session.execute(
-            sa.insert(access_log),
-            entry(refusal.principal, READ_REFUSED, ctx.now(), _as_asked(refusal.referral_id), refusal.client_key),
-        )
 
 
 def period_bound(value: str | None, field: str, *, end: bool) -> datetime | None:
@@ -157,7 +108,7 @@ async def list_access_log(
         rows = (await session.execute(query)).mappings().all()
         about = wanted.referral_id
         client_key = await _client_key_of(session, about) if about is not None else None
-        await session.execute(sa.insert(access_log), entry(principal, AUDIT_READ, ctx.now(), about, client_key))
+        await record(session, principal, AUDIT_READ, ctx.now(), [(about, client_key)])
     return AccessLogPage(
         items=[render(row) for row in rows],
         total=total,

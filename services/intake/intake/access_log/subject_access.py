@@ -3,22 +3,21 @@ and the pseudonymous key the child is known by in capacity and matching."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import InvalidInput
-from intake import domain, service, signals
-from intake.audit.access_log import SUBJECT_ACCESS, entry, render
-from intake.audit.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
+from intake import domain
+from intake.access_log.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
+from intake.access_log.service import render
+from intake.access_log.store import SUBJECT_ACCESS, record
+from intake.context import Context
 from intake.db import access_log, proposal_declines, referrals
 from intake.db import signals as signals_table
-
-if TYPE_CHECKING:
-    from intake.service import Context
+from intake.referrals import rendering
+from intake.signals import store as signals
 
 
 async def _kept_for(session: AsyncSession, table: sa.Table, referral_ids: list[str]) -> list[sa.RowMapping]:
@@ -50,17 +49,17 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
             .all()
         )
         ids = [row["id"] for row in rows]
-        extensions = await service._extensions(session, rows)
+        extensions = await rendering.extensions_of(session, rows)
         kept_signals = await _kept_for(session, signals_table, ids)
         declines = await _kept_for(session, proposal_declines, ids)
         of_the_child = sa.select(access_log).where(access_log.c.referral_id.in_(ids)).order_by(access_log.c.seq)
         logged = (await session.execute(of_the_child)).mappings().all()
-        asked = [entry(principal, SUBJECT_ACCESS, now, row["id"], row["client_key"]) for row in rows]
-        await session.execute(sa.insert(access_log), asked or [entry(principal, SUBJECT_ACCESS, now)])
+        asked: list[tuple[str | None, str | None]] = [(row["id"], row["client_key"]) for row in rows]
+        await record(session, principal, SUBJECT_ACCESS, now, asked or [(None, None)])
     today = ctx.today()
     found = []
     for row in rows:
-        shown = service._render(row, principal, today, extensions, {})
+        shown = rendering.render(row, principal, today, extensions, {})
         found.append(
             SubjectReferralOut(
                 id=row["id"],

@@ -9,9 +9,9 @@ from common.auth import Coordinator, Referrer
 from common.bounds import Offset
 from common.deps import IdPath
 from common.openapi import problem_responses
-from intake import service
-from intake.api.deps import ContextDep, EndingParty, Provider, Reader, ReferrerOrCoordinator
+from intake.deps import ContextDep, EndingParty, Provider, Reader, ReferrerOrCoordinator
 from intake.domain import Status
+from intake.referrals import lifecycle, placement, reading, submit
 from intake.schemas import (
     AcceptIn,
     AccessLogOut,
@@ -40,7 +40,7 @@ async def submit_referral(
     ctx: ContextDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JSONResponse:
-    status_code, answer = await service.submit_referral(ctx, principal, body, idempotency_key)
+    status_code, answer = await submit.submit_referral(ctx, principal, body, idempotency_key)
     return JSONResponse(answer, status_code=status_code)
 
 
@@ -57,7 +57,7 @@ async def list_referrals(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> ReferralPage:
-    return await service.list_referrals(ctx, principal, status, limit, offset)
+    return await reading.list_referrals(ctx, principal, status, limit, offset)
 
 
 @router.get(
@@ -67,7 +67,7 @@ async def list_referrals(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_referral(referral_id: IdPath, principal: Reader, ctx: ContextDep) -> ReferralOut:
-    return await service.get_referral(ctx, principal, referral_id)
+    return await reading.get_referral(ctx, principal, referral_id)
 
 
 @router.post(
@@ -77,7 +77,7 @@ async def get_referral(referral_id: IdPath, principal: Reader, ctx: ContextDep) 
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
-    return await service.accept(ctx, principal, referral_id, body.start_date)
+    return await placement.accept(ctx, principal, referral_id, body.start_date)
 
 
 @router.post(
@@ -87,7 +87,7 @@ async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: 
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def decline(referral_id: IdPath, body: DeclineIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
-    return await service.decline(ctx, principal, referral_id, body.reason)
+    return await lifecycle.decline(ctx, principal, referral_id, body.reason)
 
 
 @router.post(
@@ -97,7 +97,7 @@ async def decline(referral_id: IdPath, body: DeclineIn, principal: Provider, ctx
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def withdraw(referral_id: IdPath, principal: ReferrerOrCoordinator, ctx: ContextDep) -> ReferralOut:
-    return await service.withdraw(ctx, principal, referral_id)
+    return await lifecycle.withdraw(ctx, principal, referral_id)
 
 
 @router.post(
@@ -107,7 +107,7 @@ async def withdraw(referral_id: IdPath, principal: ReferrerOrCoordinator, ctx: C
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def end_stay(referral_id: IdPath, body: EndIn, principal: EndingParty, ctx: ContextDep) -> ReferralOut:
-    return await service.end_stay(ctx, principal, referral_id, body.end_date, body.reason)
+    return await lifecycle.end_stay(ctx, principal, referral_id, body.end_date, body.reason)
 
 
 @router.post(
@@ -119,7 +119,7 @@ async def end_stay(referral_id: IdPath, body: EndIn, principal: EndingParty, ctx
 async def extend_crisis(
     referral_id: IdPath, body: ExtendCrisisIn, principal: Coordinator, ctx: ContextDep
 ) -> ReferralOut:
-    return await service.extend_crisis(ctx, principal, referral_id, body.days, body.reason)
+    return await placement.extend_crisis(ctx, principal, referral_id, body.days, body.reason)
 
 
 @router.post(
@@ -129,7 +129,7 @@ async def extend_crisis(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def offer(referral_id: IdPath, body: OfferIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
-    return await service.offer(ctx, principal, referral_id, body.unit_id)
+    return await lifecycle.offer(ctx, principal, referral_id, body.unit_id)
 
 
 @router.get(
@@ -138,7 +138,7 @@ async def offer(referral_id: IdPath, body: OfferIn, principal: Provider, ctx: Co
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def decisions(referral_id: IdPath, principal: Coordinator, ctx: ContextDep) -> dict[str, Any]:
-    return await service.read_decisions(ctx, principal, referral_id)
+    return await reading.read_decisions(ctx, principal, referral_id)
 
 
 @router.get(
@@ -148,4 +148,4 @@ async def decisions(referral_id: IdPath, principal: Coordinator, ctx: ContextDep
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def access_log(referral_id: IdPath, principal: Coordinator, ctx: ContextDep) -> AccessLogOut:
-    return await service.read_access_log(ctx, principal, referral_id)
+    return await reading.read_access_log(ctx, principal, referral_id)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from common.auth import Principal, require_roles
-from intake.service import Context
+from intake.context import Context
 
 
 async def get_context(request: Request) -> Context:

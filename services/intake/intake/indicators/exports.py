@@ -8,19 +8,18 @@ import io
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Forbidden
-from intake.db import access_log, referrals, signals
+from intake.access_log.store import record_selected
+from intake.context import Context
+from intake.db import referrals, signals
 from intake.domain import age_on
-from intake.signals import export_detail
-
-if TYPE_CHECKING:
-    from intake.service import Context
+from intake.signals.rules import export_detail
 
 BATCH = 500
 
@@ -112,19 +111,9 @@ def _signal_row(row: sa.RowMapping) -> list[Any]:
 
 
 async def _log_export(ctx: Context, principal: Principal, action: str, source: sa.Select[Any]) -> None:
-    """One access-log row per exported child record, written by the database in one statement."""
-    now = ctx.now()
-    rows = source.add_columns(
-        sa.literal(now, sa.DateTime(timezone=True)),
-        sa.literal(principal.sub, sa.String),
-        sa.literal(principal.role, sa.String),
-        sa.literal(principal.org, sa.String),
-        sa.literal(action, sa.String),
-    )
+    """One access-log row per exported child record."""
     async with ctx.database.transaction() as session:
-        await session.execute(
-            sa.insert(access_log).from_select(["referral_id", "client_key", "at", "sub", "role", "org", "action"], rows)
-        )
+        await record_selected(session, principal, action, ctx.now(), source)
 
 
 async def _stream(

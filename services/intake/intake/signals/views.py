@@ -9,10 +9,10 @@ from common.auth import Coordinator
 from common.bounds import Offset
 from common.deps import IdPath
 from common.openapi import problem_responses
-from intake import service, signals
-from intake.api.deps import ContextDep, Provider
+from intake.deps import ContextDep, Provider
 from intake.schemas import AcknowledgeIn, RaiseSignalIn, SignalOut, SignalPage
-from intake.signals import SignalStatus, SignalType
+from intake.signals import service as signals
+from intake.signals.rules import SignalStatus, SignalType
 
 router = APIRouter(tags=["signals"])
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["signals"])
 )
 async def raise_signal(referral_id: IdPath, body: RaiseSignalIn, principal: Provider, ctx: ContextDep) -> JSONResponse:
     """201 with a new signal; 200 with the open one when the stay is already reported at risk."""
-    opened, signal = await service.raise_placement_at_risk(ctx, principal, referral_id, body.note)
+    opened, signal = await signals.raise_placement_at_risk(ctx, principal, referral_id, body.note)
     return JSONResponse(signal.model_dump(mode="json"), status_code=201 if opened else 200)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -17,94 +16,15 @@ from common.errors import Forbidden, InvalidInput, ProblemError
 from common.logging import get_logger
 from contracts.vocabulary import CareType
 from intake import clients
-from intake import signals as signal_rules
+from intake.context import Context
 from intake.db import referrals, signals
-from intake.domain import Status
-from intake.signals import SignalStatus, SignalType
-
-if TYPE_CHECKING:
-    from intake.service import Context
+from intake.domain import WAITING, Status
+from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
+from intake.indicators.sql import Dialect, median
+from intake.signals.rules import SignalStatus, SignalType
+from intake.signals.store import evaluate_crisis_caps
 
 log = get_logger("regiepunt.intake.kpis")
-
-WAITING = (Status.pending.value, Status.proposed.value, Status.unmatched.value)
-
-
-class Indicator(BaseModel):
-    name: str
-    label: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    unit: str
-
-
-class WeekFlow(BaseModel):
-    week_start: date
-    inflow: int = Field(description="referrals received in the week")
-    outflow: int = Field(description="stays ended in the week")
-
-
-class CrisisStay(BaseModel):
-    referral_id: str
-    provider_id: str | None
-    start_date: date
-    crisis_end_date: date
-    crisis_days_left: int
-
-
-class KpiReport(BaseModel):
-    period_from: date
-    period_to: date
-    computed_at: datetime
-    indicators: list[Indicator]
-    weekly_flow: list[WeekFlow]
-    crisis_stays: list[CrisisStay]
-
-
-# --- SQL that differs between PostgreSQL and SQLite -----------------------------------------------
-
-
-class Dialect:
-    """The few date expressions the two databases spell differently."""
-
-    def __init__(self, name: str) -> None:
-        self.postgresql = name == "postgresql"
-
-    def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
-        if self.postgresql:
-            return sa.type_coerce(later - earlier, sa.Integer)
-        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
-
-    def day_of(self, moment: Any) -> ColumnElement[Any]:
-        """The UTC calendar day of a stored timestamp."""
-        if self.postgresql:
-            return sa.cast(sa.func.timezone("UTC", moment), sa.Date)
-        return sa.func.date(moment)
-
-    def plus_years(self, day: Any, years: int) -> ColumnElement[Any]:
-        if self.postgresql:
-            return sa.cast(day + sa.func.make_interval(years), sa.Date)
-        return sa.func.date(day, f"+{years} years")
-
-    def as_date(self, value: Any) -> date:
-        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-async def median(session: AsyncSession, values: sa.Select[Any]) -> float | None:
-    """The median of the one column `values` selects, computed in the database: percentile_cont on
-    PostgreSQL; on SQLite the middle one or two values by ORDER BY with LIMIT/OFFSET."""
-    sub = values.subquery()
-    column = next(iter(sub.c))
-    if session.get_bind().dialect.name == "postgresql":
-        found = await session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(column)))
-        return None if found is None else float(found)
-    count = int(await session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0)
-    if count == 0:
-        return None
-    middle = sa.select(column.label("v")).order_by(column).limit(2 - count % 2).offset((count - 1) // 2).subquery()
-    found = await session.scalar(sa.select(sa.func.avg(middle.c.v)))
-    return None if found is None else float(found)
 
 
 # --- the indicators -------------------------------------------------------------------------------
@@ -164,7 +84,7 @@ async def _stay_indicators(
     session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
 ) -> _StayFigures:
     # Each indicator is a pass over one covering index's range of the period, however long the history
-    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.stays).
+    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.indicators.stays).
     r = referrals.c
     length = sql.days_between(r.end_date, r.start_date)
 
@@ -448,7 +368,7 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         raise InvalidInput("from", "lies after to")
     period = _Period(date_from, date_to)
     # The open-signal counts include the crisis-cap signals due this moment.
-    await signal_rules.evaluate_crisis_caps(ctx)
+    await evaluate_crisis_caps(ctx)
     settings = ctx.settings
     today = ctx.today()
     async with ctx.database.read() as session:

@@ -1,16 +1,42 @@
-"""Routes of the CSV exports for analysis."""
+"""Routes of the indicators and of the CSV exports for analysis."""
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from common.auth import Coordinator
+from common.bounds import PeriodEnd, PeriodStart
 from common.openapi import problem_responses
-from intake import exports
-from intake.api.deps import ContextDep
+from intake.deps import ContextDep
+from intake.indicators import exports, kpis
+from intake.indicators.schemas import KpiReport
 
-router = APIRouter(prefix="/v1/exports", tags=["exports"])
+router = APIRouter(tags=["indicators"])
+
+DEFAULT_PERIOD_DAYS = 90
+
+
+@router.get(
+    "/v1/kpis",
+    response_model=KpiReport,
+    operation_id="get_kpis",
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def read_kpis(
+    principal: Coordinator,
+    ctx: ContextDep,
+    date_from: PeriodStart = None,
+    date_to: PeriodEnd = None,
+) -> KpiReport:
+    """The indicators for the period [from, to]; without dates, the last 90 days up to today."""
+    date_to = date_to or ctx.today()
+    date_from = date_from or date_to - timedelta(days=DEFAULT_PERIOD_DAYS)
+    return await kpis.compute_kpis(ctx, principal, date_from, date_to)
+
+
+exports_router = APIRouter(prefix="/v1/exports", tags=["exports"])
 
 CSV = "text/csv; charset=utf-8"
 
@@ -30,7 +56,7 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-@router.get(
+@exports_router.get(
     "/placements.csv",
     response_class=CsvResponse,
     operation_id="export_placements",
@@ -41,7 +67,7 @@ async def placements_csv(principal: Coordinator, ctx: ContextDep) -> StreamingRe
     return StreamingResponse(rows, media_type=CSV, headers=_attachment("placements.csv"))
 
 
-@router.get(
+@exports_router.get(
     "/signals.csv",
     response_class=CsvResponse,
     operation_id="export_signals",

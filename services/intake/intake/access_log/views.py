@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query
 from common.auth import Auditor
 from common.bounds import Offset
 from common.openapi import problem_responses
-from intake.api.deps import ContextDep
-from intake.audit import access_log, subject_access
-from intake.audit.schemas import AccessLogPage, SubjectAccessIn, SubjectAccessOut
+from intake.access_log import service as access_log
+from intake.access_log import subject_access
+from intake.access_log.schemas import AccessLogPage, SubjectAccessIn, SubjectAccessOut
+from intake.deps import ContextDep
 
 router = APIRouter(tags=["audit"])
 

@@ -1,0 +1,121 @@
+"""Reading referrals: one, a page of them, the longest waiting, and a referral's access log and
+matching decisions; every read is written to the access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.clock import as_utc
+from intake import clients
+from intake.access_log.store import record_referrals
+from intake.context import Context, Row
+from intake.db import access_log, referral_providers, referrals
+from intake.domain import Status
+from intake.referrals.rendering import extensions_of, render, render_one
+from intake.referrals.visibility import provider_shares_joint_duty, visible
+from intake.schemas import AccessLogEntryOut, AccessLogOut, ReferralOut, ReferralPage
+from intake.signals import store as signal_store
+
+
+async def get_referral(ctx: Context, principal: Principal, referral_id: str) -> ReferralOut:
+    async with ctx.database.transaction() as session:
+        row = await visible(session, ctx, principal, referral_id)
+        await record_referrals(session, principal, "read", [row], ctx.now())
+        return await render_one(session, ctx, row, principal)
+
+
+async def _visible_referrals(ctx: Context, principal: Principal, statuses: list[Status]) -> sa.Select[Any]:
+    """The referrals this principal may list, of the given statuses (all when none given)."""
+    query = sa.select(referrals)
+    if principal.role == "referrer":
+        query = query.where(referrals.c.referrer_org == principal.org)
+    elif principal.role == "provider":
+        mine = sa.select(referral_providers.c.referral_id).where(
+            referral_providers.c.provider_id == principal.provider_id
+        )
+        if statuses == [Status.unmatched] and await provider_shares_joint_duty(ctx, principal.provider_id):
+            pass  # every waiting child, not only those once proposed to this provider
+        else:
+            query = query.where(referrals.c.id.in_(mine))
+    if statuses:
+        query = query.where(referrals.c.status.in_([status.value for status in statuses]))
+    return query
+
+
+async def _render_listed(
+    session: AsyncSession, ctx: Context, principal: Principal, rows: list[Row]
+) -> list[ReferralOut]:
+    """Referrals shown in a list: each one shown is logged as listed."""
+    await record_referrals(session, principal, "list", rows, ctx.now())
+    extensions = await extensions_of(session, rows)
+    shown_signals = await signal_store.open_signals_about(session, principal, rows)
+    today = ctx.today()
+    return [render(row, principal, today, extensions, shown_signals) for row in rows]
+
+
+async def list_referrals(
+    ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
+) -> ReferralPage:
+    query = await _visible_referrals(ctx, principal, [status] if status is not None else [])
+    query = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit + 1).offset(offset)
+    async with ctx.database.transaction() as session:
+        rows = list((await session.execute(query)).mappings().all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = await _render_listed(session, ctx, principal, rows)
+    return ReferralPage(items=items, limit=limit, offset=offset, next_offset=offset + limit if more else None)
+
+
+async def longest_waiting(
+    ctx: Context, principal: Principal, statuses: list[Status], limit: int
+) -> tuple[list[ReferralOut], int]:
+    """The referrals of these statuses that have waited longest (oldest first), at most `limit`,
+    and how many there are in all."""
+    query = await _visible_referrals(ctx, principal, statuses)
+    async with ctx.database.transaction() as session:
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        ordered = query.order_by(referrals.c.created_at, referrals.c.id).limit(limit)
+        rows = list((await session.execute(ordered)).mappings().all())
+        items = await _render_listed(session, ctx, principal, rows)
+    return items, total
+
+
+async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:
+    async with ctx.database.transaction() as session:
+        row = await visible(session, ctx, principal, referral_id)
+        entries = (
+            (
+                await session.execute(
+                    sa.select(access_log).where(access_log.c.referral_id == referral_id).order_by(access_log.c.seq)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        # Reading who read a child's file is itself a read of that file.
+        await record_referrals(session, principal, "read_access_log", [row], ctx.now())
+    return AccessLogOut(
+        items=[
+            AccessLogEntryOut(
+                at=as_utc(e["at"]),
+                sub=e["sub"],
+                role=e["role"],
+                org=e["org"],
+                action=e["action"],
+                referral_id=e["referral_id"],
+            )
+            for e in entries
+        ]
+    )
+
+
+async def read_decisions(ctx: Context, principal: Principal, referral_id: str) -> dict[str, Any]:
+    """Matching's decisions about the referral, passed on as matching answered them."""
+    async with ctx.database.transaction() as session:
+        row = await visible(session, ctx, principal, referral_id)
+        await record_referrals(session, principal, "read_decisions", [row], ctx.now())
+    return (await clients.decisions_for(ctx.matching, referral_id)).model_dump(mode="json")

@@ -1,0 +1,157 @@
+"""Signals in the database: opening one once per condition, the crisis cap's SQL twin that finds
+the due ones over every child (signals.rules.crisis_cap), and the open signals shown on referrals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.clock import as_utc
+from common.db import insert_or_skip
+from intake.context import Context, Row
+from intake.db import referrals, signals
+from intake.domain import WAITING, Status
+from intake.schemas import SignalOut
+from intake.signals.rules import SignalStatus, SignalType, condition_key, crisis_cap
+
+
+async def open_signal(
+    session: AsyncSession,
+    signal_type: SignalType,
+    *,
+    referral_id: str,
+    client_key: str,
+    scope: str,
+    detail: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Open a signal unless the same condition is open already. The unique open_key decides, so two
+    writers racing on the same condition end with one signal and neither fails. True when opened."""
+    key = condition_key(signal_type, client_key, scope)
+    values = {
+        "id": str(uuid.uuid4()),
+        "type": signal_type.value,
+        "status": SignalStatus.open.value,
+        "referral_id": referral_id,
+        "client_key": client_key,
+        "condition_key": key,
+        "open_key": key,
+        "detail": detail,
+        "created_at": now,
+    }
+    result = await session.execute(insert_or_skip(session, signals, "open_key"), values)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _crisis_condition_key(signal_type: SignalType) -> sa.ColumnElement[str]:
+    """condition_key() of a crisis-cap signal, spelled in SQL so that the database finds the due ones."""
+    r = referrals.c
+    return sa.literal(f"{signal_type.value}:") + r.client_key + ":" + r.id + ":" + sa.cast(r.crisis_end_date, sa.String)
+
+
+def _not_raised(signal_type: SignalType) -> sa.ColumnElement[bool]:
+    # A condition once raised is not raised again, also after it was acknowledged.
+    return ~sa.exists().where(signals.c.condition_key == _crisis_condition_key(signal_type))
+
+
+async def evaluate_crisis_caps(ctx: Context) -> int:
+    """Open the time-driven signals of the crisis cap that are due now: signals.rules.crisis_cap over
+    every crisis stay, spelled in SQL. Safe to run in several replicas and from several requests at
+    once. Returns how many were opened."""
+    today, now = ctx.today(), ctx.now()
+    warning_days = ctx.settings.crisis_warning_days
+    horizon = today + timedelta(days=warning_days)
+    r = referrals.c
+    columns = (r.id, r.client_key, r.crisis_end_date, r.start_date, r.placement_provider_id)
+    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
+    follow_up = referrals.alias("follow_up")
+    has_follow_up = sa.exists().where(follow_up.c.client_key == r.client_key, follow_up.c.status.in_(WAITING))
+    async with ctx.database.read() as session:
+        exceeded = (
+            await session.execute(
+                sa.select(*columns).where(
+                    in_crisis, r.crisis_end_date < today, _not_raised(SignalType.crisis_cap_exceeded)
+                )
+            )
+        ).mappings()
+        due = [(SignalType.crisis_cap_exceeded, row) for row in exceeded]
+        approaching = (
+            await session.execute(
+                sa.select(*columns).where(
+                    in_crisis,
+                    r.crisis_end_date >= today,
+                    r.crisis_end_date <= horizon,
+                    ~has_follow_up,
+                    _not_raised(SignalType.crisis_cap_approaching),
+                )
+            )
+        ).mappings()
+        due += [(SignalType.crisis_cap_approaching, row) for row in approaching]
+    if not due:
+        return 0
+    opened = 0
+    async with ctx.database.transaction() as session:
+        for signal_type, row in due:
+            opened += await open_signal(
+                session,
+                signal_type,
+                referral_id=row["id"],
+                client_key=row["client_key"],
+                scope=f"{row['id']}:{row['crisis_end_date'].isoformat()}",
+                detail={
+                    "provider_id": row["placement_provider_id"],
+                    "start_date": day(row["start_date"]),
+                    "crisis_end_date": day(row["crisis_end_date"]),
+                    "crisis_days_left": crisis_cap(row["crisis_end_date"], today, warning_days).days_left,
+                },
+                now=now,
+            )
+    return opened
+
+
+def render(row: Row, *, show_client_key: bool = True) -> SignalOut:
+    return SignalOut(
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        referral_id=row["referral_id"],
+        client_key=row["client_key"] if show_client_key else None,
+        created_at=as_utc(row["created_at"]),
+        detail=dict(row["detail"] or {}),
+        analysis=row["analysis"],
+        acknowledged_by=row["acknowledged_by"],
+        acknowledged_at=as_utc(row["acknowledged_at"]) if row["acknowledged_at"] is not None else None,
+    )
+
+
+async def open_signals_about(
+    session: AsyncSession, principal: Principal, rows: list[Row]
+) -> dict[str, list[SignalOut]]:
+    """The open signals to show on each referral: a coordinator sees every open signal about the
+    child; a referrer or provider only those raised about that referral."""
+    if not rows:
+        return {}
+    coordinator = principal.role in ("coordinator", "service")
+    query = sa.select(signals).where(signals.c.status == SignalStatus.open.value)
+    if coordinator:
+        query = query.where(signals.c.client_key.in_({row["client_key"] for row in rows}))
+    else:
+        query = query.where(signals.c.referral_id.in_([row["id"] for row in rows]))
+    found = (await session.execute(query.order_by(signals.c.created_at, signals.c.id))).mappings().all()
+    shown: dict[str, list[SignalOut]] = {}
+    for row in rows:
+        shown[row["id"]] = [
+            render(signal, show_client_key=coordinator)
+            for signal in found
+            if (signal["client_key"] == row["client_key"] if coordinator else signal["referral_id"] == row["id"])
+        ]
+    return shown

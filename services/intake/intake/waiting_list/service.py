@@ -1,0 +1,108 @@
+"""The waiting list: when a place may have come free, the waiting children it admits are matched again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from common.clock import as_utc
+from contracts.vocabulary import CareType
+from intake import clients, domain
+from intake.context import Context
+from intake.db import match_requests, referrals, worker_state
+from intake.domain import Status
+from intake.outbox.match_requests import ask_matching, decision_payload, enqueue_match
+from intake.referrals.store import known_provider_ids, load
+from intake.waiting_list.rules import FreePlaces, WaitingChild
+
+# The row of worker_state that keeps the free-places epoch of capacity the waiting list last acted on.
+FREE_PLACES_EPOCH = "free_places_epoch"
+# When a child never asked about was last asked: before any place came free.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
+    """When a place may have come free, match the waiting children again: crisis first, then the
+    longest waiting. Returns how many were matched again."""
+    epoch = str(await clients.free_places_epoch(ctx.capacity))
+    async with ctx.database.read() as session:
+        seen = await session.scalar(sa.select(worker_state.c.value).where(worker_state.c.name == FREE_PLACES_EPOCH))
+        if seen == epoch:
+            return 0
+        open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
+    # Only a child that a place still free could take by its hard rules (care type, target group,
+    # age, the region) can be placed now, and each place only once: when one place comes free, the
+    # longest-waiting child it admits is asked about, not every child of its care type. Asking about
+    # the others would only store another unmatched decision, and on a busy day places come free
+    # every few seconds.
+    free = FreePlaces(await clients.free_places(ctx.capacity))
+    today = ctx.today()
+    # When matching was last asked about the child: the moment its last request was queued, which is
+    # before matching read the places, so a place freed while that decision was taken still counts.
+    last_asked = (
+        sa.select(sa.func.max(match_requests.c.created_at))
+        .where(match_requests.c.referral_id == referrals.c.id)
+        .scalar_subquery()
+    )
+    async with ctx.database.read() as session:
+        waiting = (
+            await session.execute(
+                sa.select(
+                    referrals.c.id,
+                    referrals.c.care_type,
+                    referrals.c.target_group,
+                    referrals.c.birth_date,
+                    referrals.c.out_of_region_criterion,
+                    referrals.c.part_time,
+                    last_asked.label("last_asked_at"),
+                )
+                .where(
+                    referrals.c.status == Status.unmatched.value,
+                    referrals.c.care_type.in_(free.care_types),
+                    referrals.c.id.not_in(open_request),
+                )
+                .order_by(
+                    sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
+                    referrals.c.created_at,
+                    referrals.c.id,
+                )
+            )
+        ).all()
+    matched = 0
+    for child in waiting:
+        if matched == batch:
+            break
+        fit = WaitingChild(
+            care_type=child.care_type,
+            target_group=child.target_group,
+            age=domain.age_on(child.birth_date, today),
+            may_leave_region=child.out_of_region_criterion is not None,
+            part_time=bool(child.part_time),
+            # A referral carries its first match request from submission on; one without any (written
+            # by other means) counts as never asked.
+            last_asked_at=as_utc(child.last_asked_at) if child.last_asked_at is not None else NEVER,
+        )
+        place = free.place_for(fit)
+        if place is None:
+            continue
+        async with ctx.database.transaction() as session:
+            row = await load(session, child.id)
+            request = None if row is None else await enqueue_match(session, ctx, row)
+            if row is None or request is None:
+                continue
+            payload = decision_payload(
+                ctx, row, request, await known_provider_ids(session, row["client_key"], row["id"], today)
+            )
+        decision = await ask_matching(ctx, request, payload)
+        if decision is not None:
+            matched += 1
+            if decision.outcome == "proposed":
+                place.left -= 1
+    async with ctx.database.transaction() as session:
+        updated = await session.execute(
+            sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)
+        )
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            await session.execute(sa.insert(worker_state).values(name=FREE_PLACES_EPOCH, value=epoch))
+    return matched
