@@ -1,4 +1,4 @@
-"""Request and response models of the capacity calls (API.md); those of the calls between the services
+"""Request and response models of the capacity calls (docs/api.md); those of the calls between the services
 are the contract's (libs/contracts, docs/internal-api.md)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Request and response models of the intake section of API.md."""
+"""Request and response models of the intake section of docs/api.md."""
 
 from __future__ import annotations
 
