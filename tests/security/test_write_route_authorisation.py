@@ -1,7 +1,7 @@
 """The authorisation matrix of every write call on the three services.
 
 ROUTES names, for each POST/PUT/PATCH/DELETE route the apps serve, the roles the public contract
-(API.md) or the internal contract (docs/internal-api.md) allow. Every other role in common.auth.ROLES,
+(docs/api.md) or the internal contract (docs/internal-api.md) allow. Every other role in common.auth.ROLES,
 with a valid token acting for the record's own parties, is refused with 403, and the record read back
 by a coordinator is unchanged. A route the apps serve and the table does not name fails the suite, so a
 new write call cannot arrive without its row here; a new role is refused everywhere it is not named.
