@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.clock import ManualClock
 from common.testing import bearer
-from matching.service import candidates as read_weighed
+from matching.record import candidates as read_weighed
 
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
 REFERRER = bearer("referrer", org="Wijkteam Delft", sub="anna", referrer_type="local_team")

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy.exc import IntegrityError
 
-from common.clock import Clock, as_utc
+from common.clock import Clock
 from common.db import Database
 from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from contracts.capacity import Candidates, ReservationOut
-from contracts.matching import Decision, DecisionRequest, Proposal
+from contracts.matching import Decision, DecisionRequest
 from matching import db
 from matching.domain import (
     Ground,
@@ -29,8 +27,8 @@ from matching.domain import (
     inside_meets_need,
     outside_exclusion,
     rank_units,
-    unmatched_reasons,
 )
+from matching.record import decision_from_values, decision_json, decision_values, to_decision
 
 log = get_logger("regiepunt.matching")
 
@@ -212,115 +210,6 @@ async def release_quietly(capacity: ServiceClient, reservation_id: str) -> None:
         log.warning("release_unreachable", reservation_id=reservation_id)
 
 
-def decision_values(
-    request: DecisionRequest,
-    ranking: Ranking,
-    wish: Wish,
-    reserved: tuple[Weighed, ReservationOut] | None,
-    now: datetime,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "request_id": request.request_id,
-        "referral_id": request.referral_id,
-        "client_key": request.client_key,
-        "care_type": request.care_type,
-        "target_group": request.target_group,
-        "age": request.age,
-        "municipality_code": request.municipality_code,
-        "needs": list(wish.needs),
-        "part_time": request.part_time,
-        "out_of_region": request.out_of_region,
-        "known_provider_ids": request.known_provider_ids,
-        "excluded_unit_ids": request.excluded_unit_ids,
-        "offered_unit_id": request.unit_id,
-        "hold_until": request.hold_until,
-        "created_at": now,
-        "outside_counted": {str(reason): count for reason, count in ranking.outside_counted.items()},
-        "unfit_counted": ranking.unfit_counted,
-        "outcome": "unmatched",
-        "proposed_unit_id": None,
-        "proposed_provider_id": None,
-        "proposed_in_region": None,
-        "reservation_id": None,
-        "expires_at": None,
-        "proposal_reasons": None,
-    }
-    if reserved is None:
-        values["reasons"] = unmatched_reasons(ranking, wish)
-        values["weighed"] = weighed_json(ranking)
-        return values
-    chosen, reservation = reserved
-    explained = chosen.reasons
-    suitable = len(ranking.ranked)
-    summary = [f"best of {suitable} suitable units" if suitable > 1 else "the only suitable unit"]
-    taken = sum(1 for c in ranking.candidates if c.rank is not None and not c.eligible)
-    if taken:
-        summary.append(f"{taken} better-ranked unit{'s were' if taken > 1 else ' was'} taken meanwhile")
-    values.update(
-        outcome="proposed",
-        reasons=explained + summary,
-        proposed_unit_id=chosen.unit_id,
-        proposed_provider_id=chosen.provider_id,
-        proposed_in_region=chosen.in_region,
-        reservation_id=reservation.id,
-        expires_at=as_utc(reservation.expires_at),
-        proposal_reasons=explained,
-        weighed=weighed_json(ranking),
-    )
-    return values
-
-
-def weighed_json(ranking: Ranking) -> str:
-    """Every unit weighed, as the JSON record stored with the decision: the ranked units best first,
-    then those capacity left out, then those the central point's rules left out.
-
-    Each unit is an array, not an object, to keep a record of a thousand units small and quick to
-    write: `[unit_id, provider_id, in_region, eligible, excluded_reason, score, parts, rank, chosen]`
-    for a unit weighed here, and capacity's own `[unit_id, provider_id, in_region, reason]` for one
-    it left out. `candidates` turns the record into the shape of contracts.matching.Candidate."""
-    return orjson.dumps(
-        [
-            *(_weighed_entry(c) for c in ranking.candidates if c.rank is not None),
-            *ranking.rejected,
-            *(_weighed_entry(c) for c in ranking.candidates if c.rank is None),
-        ]
-    ).decode()
-
-
-def _weighed_entry(c: Weighed) -> tuple[Any, ...]:
-    return c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
-
-
-_CANDIDATE_FIELDS = (
-    "unit_id",
-    "provider_id",
-    "in_region",
-    "eligible",
-    "excluded_reason",
-    "score",
-    "parts",
-    "rank",
-    "chosen",
-)
-
-
-def candidates(weighed: str) -> list[dict[str, Any]]:
-    """A stored record of weighed units in the shape of contracts.matching.Candidate. Records written before
-    units were stored as arrays hold that shape already."""
-    found: list[dict[str, Any]] = []
-    for entry in orjson.loads(weighed):
-        if isinstance(entry, dict):
-            found.append(entry)
-        elif len(entry) == len(_CANDIDATE_FIELDS):
-            found.append(dict(zip(_CANDIDATE_FIELDS, entry, strict=True)))
-        else:
-            unit_id, provider_id, in_region, reason = entry
-            left_out: tuple[Any, ...] = (unit_id, provider_id, in_region, False, reason, None, {}, None, False)
-            found.append(dict(zip(_CANDIDATE_FIELDS, left_out, strict=True)))
-    return found
-
-
 async def stored_decision(database: Database, request_id: str) -> db.StoredDecision | None:
     async with database.read() as session:
         return await db.decision_by_request_id(session, request_id)
@@ -378,43 +267,6 @@ async def decide(database: Database, capacity: ServiceClient, clock: Clock, requ
         weighed=len(ranking.candidates) + len(ranking.rejected),
     )
     return decision_from_values(values)
-
-
-def decision_from_values(values: dict[str, Any]) -> Decision:
-    proposal = None
-    if values["outcome"] == "proposed":
-        proposal = Proposal(
-            unit_id=values["proposed_unit_id"],
-            provider_id=values["proposed_provider_id"],
-            in_region=values["proposed_in_region"],
-            expires_at=as_utc(values["expires_at"]),
-            reasons=values["proposal_reasons"] or [],
-            reservation_id=values["reservation_id"],
-        )
-    return Decision(
-        id=values["id"],
-        request_id=values["request_id"],
-        referral_id=values["referral_id"],
-        outcome=values["outcome"],
-        proposal=proposal,
-        reasons=values["reasons"],
-        created_at=as_utc(values["created_at"]),
-    )
-
-
-def to_decision(row: db.StoredDecision) -> Decision:
-    return decision_from_values({column.key: getattr(row, column.key) for column in db.decisions.columns})
-
-
-def decision_json(row: db.DecisionRow) -> dict[str, Any]:
-    """A stored decision with its candidates, ready for orjson: the candidates are not validated
-    again unit by unit."""
-    return {
-        **to_decision(row).model_dump(mode="json"),
-        "candidates": candidates(row.weighed),
-        "outside_counted": row.outside_counted or {},
-        "unfit_counted": row.unfit_counted or {},
-    }
 
 
 async def get_decision(database: Database, decision_id: str) -> dict[str, Any]:

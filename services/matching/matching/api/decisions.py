@@ -31,7 +31,7 @@ async def take_decision(
     return await service.decide(database, request.app.state.capacity, clock, body)
 
 
-# The reads answer the stored candidate lists as stored (see service.decision_json): a decision can
+# The reads answer the stored candidate lists as stored (see record.decision_json): a decision can
 # weigh thousands of units, and validating each again through pydantic would dominate the read.
 
 

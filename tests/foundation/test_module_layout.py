@@ -1,29 +1,31 @@
-"""Intake's layout holds: no module over about 400 lines, no import cycle between its modules, and every
-module imports on its own in a fresh interpreter, in any order."""
+"""Each service's and library's layout holds: no module over about 400 lines, no import cycle between its
+modules, and every module imports on its own in a fresh interpreter, in any order."""
 
 import ast
+import importlib
 import random
 import subprocess
 import sys
 from pathlib import Path
 
-import intake
+import pytest
 
-PACKAGE = Path(intake.__file__).resolve().parent
+PACKAGES = ("intake", "capacity", "matching", "common", "contracts")
 MAX_LINES = 400
 
 
-def _modules() -> dict[str, Path]:
+def _modules(package: str) -> dict[str, Path]:
+    root = Path(importlib.import_module(package).__file__ or "").resolve().parent
     found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         found[name] = path
     return found
 
 
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
-    """The intake modules `name` imports, also those only type checkers read: a cycle hidden behind
+    """The modules of the package that `name` imports, also those only type checkers read: a cycle hidden behind
     TYPE_CHECKING is a cycle of the design all the same."""
     tree = ast.parse(path.read_text())
     wanted: set[str] = set()
@@ -42,13 +44,17 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     return {module for module in wanted if module in modules and module != name}
 
 
-def test_no_module_is_over_about_400_lines() -> None:
-    long = {name: n for name, path in _modules().items() if (n := len(path.read_text().splitlines())) > MAX_LINES}
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_module_is_over_about_400_lines(package: str) -> None:
+    long = {
+        name: n for name, path in _modules(package).items() if (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
-def test_no_import_cycle() -> None:
-    modules = _modules()
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_import_cycle(package: str) -> None:
+    modules = _modules(package)
     graph = {name: _imports(name, path, modules) for name, path in modules.items()}
     done: set[str] = set()
 
@@ -65,11 +71,10 @@ def test_no_import_cycle() -> None:
         walk(name, [])
 
 
-def test_every_module_imports_in_a_fresh_interpreter_in_random_order() -> None:
-    names = sorted(_modules())
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_module_imports_in_a_fresh_interpreter_in_random_order(package: str) -> None:
+    names = sorted(_modules(package))
     random.shuffle(names)
     script = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
-    done = subprocess.run(  # noqa: S603 (this interpreter, our own modules)
-        [sys.executable, "-c", script, *names], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"order {names}:\n{done.stderr}"
