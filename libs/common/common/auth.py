@@ -31,6 +31,9 @@ REFERRER_TYPES: tuple[str, ...] = (
     "court",
 )
 SESSION_COOKIE = "regiepunt_session"
+# A service's principal has the subject `service:<name>`, whichever way its token was obtained.
+SERVICE_SUBJECT_PREFIX = "service:"
+SERVICES: tuple[str, ...] = ("intake", "capacity", "matching")
 
 # The longest a token may live: a person's for a working day, a service's (minted by the service
 # itself, renewed before it runs out) for an hour. A stolen token is worth no more than that.
@@ -61,6 +64,13 @@ class Principal:
 
     def acts_for_provider(self, provider_id: str | None) -> bool:
         return self.role == "provider" and provider_id is not None and self.provider_id == provider_id
+
+    @property
+    def service(self) -> str | None:
+        """Which of the point's services calls (`intake`, `matching`, `capacity`), None for a person."""
+        if self.role != "service" or not self.sub.startswith(SERVICE_SUBJECT_PREFIX):
+            return None
+        return self.sub.removeprefix(SERVICE_SUBJECT_PREFIX)
 
 
 def mint_token(
@@ -216,8 +226,25 @@ def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     return dependency
 
 
+def require_service(*services: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A call only some of the point's services may make: matching takes decisions from intake only,
+    capacity holds places for matching and intake only."""
+
+    async def dependency(principal: AnyRole) -> Principal:
+        if principal.role != "service":
+            raise Forbidden(f"This call is for the service role; the token's role is {principal.role}.")
+        if principal.service not in services:
+            caller = principal.service or "an unknown service"
+            raise Forbidden(f"This call is for {', '.join(services)}; it came from {caller}.")
+        return principal
+
+    return dependency
+
+
 Coordinator = Annotated[Principal, Depends(require_roles("coordinator"))]
 Referrer = Annotated[Principal, Depends(require_roles("referrer"))]
 Service = Annotated[Principal, Depends(require_roles("service"))]
 CoordinatorOrService = Annotated[Principal, Depends(require_roles("coordinator", "service"))]
 Auditor = Annotated[Principal, Depends(require_roles(AUDITOR))]
+FromIntake = Annotated[Principal, Depends(require_service("intake"))]
+FromIntakeOrMatching = Annotated[Principal, Depends(require_service("intake", "matching"))]
