@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
+from contracts.group import Flags
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
 Outcome = Literal["proposed", "unmatched"]
@@ -32,6 +33,9 @@ class DecisionRequest(BaseModel):
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime
     unit_id: Reference | None = None
+    # The group the child would join (contracts.group): codes only, with the client key, never a BSN.
+    risk_flags: Flags = []
+    vulnerabilities: Flags = []
 
 
 class Proposal(BaseModel):
@@ -53,6 +57,17 @@ class Candidate(BaseModel):
     parts: dict[str, float]
     rank: int | None
     chosen: bool
+    # The ids of the configured rules that applied to this unit (an exclusion or a penalty); their
+    # words are the decision's `rules`.
+    rules: list[str] = []
+
+
+class RuleWords(BaseModel):
+    """A rule that applied in a decision, in the words it had when the decision was taken."""
+
+    reason: str
+    nl: str
+    en: str
 
 
 class Decision(BaseModel):
@@ -73,6 +88,8 @@ class DecisionWithCandidates(Decision):
     # Units whose own ages or target groups do not admit the child, counted per reason instead of
     # listed (inside the region; those outside are in outside_counted).
     unfit_counted: dict[str, int]
+    # Every rule that applied to a unit of this decision, by id (see Candidate.rules).
+    rules: dict[str, RuleWords] = {}
 
 
 class DecisionList(BaseModel):

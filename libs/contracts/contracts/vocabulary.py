@@ -52,6 +52,9 @@ class ExclusionReason(StrEnum):
     EXPERTISE_AVAILABLE_IN_REGION = "expertise_available_in_region"
     OUTSIDE_REGION_LACKS_EXPERTISE = "outside_region_lacks_expertise"
     PLACE_TAKEN = "place_taken_meanwhile"
+    # The group a child would join, and production agreements (contracts.group).
+    GROUP_CONFLICT = "group_conflict"
+    PRODUCTION_CAP_REACHED = "production_cap_reached"
 
 
 # The reasons capacity's hard rules give, in the order its database checks them.

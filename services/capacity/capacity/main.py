@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from capacity.candidates import views as candidates
 from capacity.occupancy import views as occupancy
+from capacity.production import views as production
 from capacity.providers import views as providers
 from capacity.reservations import views as reservations
 from capacity.reservations.service import sweep_expired_reservations
@@ -63,6 +64,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         # In the order of the paths of the published document.
         routers=[
             providers.router,
+            production.router,
             units.router,
             reservations.router,
             occupancy.router,

@@ -54,6 +54,9 @@ class DecisionRow(Base):
     outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
     # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
     unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
+    # The group and production rules that applied to a unit of the decision, by id, with the reason
+    # each gives and its words in Dutch and English as they were configured then (migration 0005).
+    rules: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
 
 
 decisions = cast(sa.Table, DecisionRow.__table__)

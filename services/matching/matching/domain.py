@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from common.errors import InvalidInput
 from contracts.capacity import CompactExcluded, CompactUnit
+from contracts.group import REASON_WORDS
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
 
 # The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
@@ -43,6 +44,7 @@ EXCLUSION_WORDS: dict[str, str] = {
     Exclusion.EXPERTISE_AVAILABLE_IN_REGION: "outside the region, while a unit inside covers every need",
     Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE: "outside the region without the expertise that is missing inside",
     Exclusion.PLACE_TAKEN: "its last place was taken by another child meanwhile",
+    **{reason: words["en"] for reason, words in REASON_WORDS.items()},
 }
 
 # The weights make the order explainable: the region ground outweighs all suitability together
@@ -134,6 +136,8 @@ class Weighed:
     parts: dict[str, float] = field(default_factory=dict)
     rank: int | None = None
     chosen: bool = False
+    # The ids of the group and production rules that applied to it (matching.group_rules).
+    rules: list[str] = field(default_factory=list)
     # An eligible unit keeps what it was weighed on, so that its reasons are put in words only
     # when asked for: a decision over hundreds of units needs the words of one.
     unit: Unit | None = field(default=None, repr=False, compare=False)

@@ -12,6 +12,7 @@ from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
 from matching.api import decisions
+from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -40,6 +41,12 @@ def create_app(
         routers=[decisions.router],
         clock=clock,
         lifespan=lifespan,
+    )
+    # Read and checked at start: a rules file that is not valid keeps the service from starting.
+    app.state.placement_rules = load_placement_rules(
+        settings.group_rules_file,
+        cap_mode=settings.production_cap_mode,
+        cap_penalty=settings.production_cap_penalty,
     )
     app.state.capacity = ServiceClient(
         settings.capacity_url,
