@@ -29,8 +29,8 @@ from contracts.capacity import Production as Production
 from contracts.capacity import ProductionAgreement as ProductionAgreement
 from contracts.capacity import ProductionItem as ProductionItem
 from contracts.capacity import ProductionOverview as ProductionOverview
-from contracts.capacity import ProviderProduction as ProviderProduction
 from contracts.capacity import ProviderOut as ProviderOut
+from contracts.capacity import ProviderProduction as ProviderProduction
 from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut

@@ -58,6 +58,9 @@ referrals = sa.Table(
     sa.Column("earlier_stays_end", sa.Date, nullable=True),
     sa.Column("next_residential_start", sa.Date, nullable=True),
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
+    # The child's risk flags and vulnerabilities, codes only (migration 0008; null before).
+    sa.Column("risk_flags", sa.JSON, nullable=True),
+    sa.Column("vulnerabilities", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),

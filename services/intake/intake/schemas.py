@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from contracts.group import Flags
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
+from intake.referrals.group_codes import known_risk_flags, known_vulnerabilities
 
 
 class Request(BaseModel):
@@ -36,6 +38,19 @@ class ReferralIn(Request):
     requested_start: date | None = None
     out_of_region: OutOfRegionIn | None = None
     notes: str | None = Field(default=None, max_length=10_000)
+    # The group the child joins: codes only (contracts.group), passed on with the client key.
+    risk_flags: Flags = []
+    vulnerabilities: Flags = []
+
+    @field_validator("risk_flags")
+    @classmethod
+    def _known_risk_flags(cls, codes: list[str]) -> list[str]:
+        return known_risk_flags(codes)
+
+    @field_validator("vulnerabilities")
+    @classmethod
+    def _known_vulnerabilities(cls, codes: list[str]) -> list[str]:
+        return known_vulnerabilities(codes)
 
 
 class AcceptIn(Request):
@@ -157,6 +172,8 @@ class ReferralOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     client: ClientOut
+    risk_flags: list[str] = []
+    vulnerabilities: list[str] = []
 
 
 class ReferralPage(BaseModel):

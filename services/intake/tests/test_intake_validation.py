@@ -155,4 +155,6 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "created_at",
         "updated_at",
         "client",
+        "risk_flags",
+        "vulnerabilities",
     }

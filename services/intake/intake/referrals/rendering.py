@@ -122,6 +122,8 @@ def render(
             municipality_code=row["municipality_code"],
             bsn=row["bsn"] if _shows_bsn(principal, row) else None,
         ),
+        risk_flags=list(row["risk_flags"] or []),
+        vulnerabilities=list(row["vulnerabilities"] or []),
     )
 
 

@@ -150,6 +150,8 @@ async def _store_referral(
             "out_of_region_criterion": body.out_of_region.criterion.value if body.out_of_region else None,
             "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
             "notes": body.notes,
+            "risk_flags": list(body.risk_flags),
+            "vulnerabilities": list(body.vulnerabilities),
             "excluded_unit_ids": [],
             "match_attempts": 1,
             "created_at": now,
