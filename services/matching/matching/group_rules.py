@@ -1,4 +1,4 @@
-"""The rules of the group a child joins, and of production agreements: pure, no I/O (docs/matching.md).
+"""The rules of the group a child joins, and of production agreements: pure, no I/O (docs/domain.md).
 
 A unit's group profile (capacity: the children staying there now, their ages and the count of each
 risk flag and vulnerability) is weighed against the child:

@@ -13,7 +13,7 @@ class MatchingSettings(CommonSettings):
     # The furthest ahead a decision may hold a place; capacity refuses holds beyond its own maximum.
     max_hold_days: int = Field(default=7, ge=1)
     # The rules of the group a child joins (a TOML file; None: the defaults shipped with matching,
-    # matching/group_rules.toml). See docs/matching.md.
+    # matching/group_rules.toml). See docs/domain.md.
     group_rules_file: Path | None = None
     # An operational provider whose production agreement for the care type is used up this year is
     # left out (`exclude`), or ranked lower by `production_cap_penalty` points (`penalty`).
