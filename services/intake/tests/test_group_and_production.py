@@ -27,6 +27,7 @@ from intake_support import (
     unit_state,
 )
 
+from common.testing import bearer
 from matching.rules_config import load_placement_rules
 
 _numbers = itertools.count(31_000_000)
@@ -238,3 +239,10 @@ async def test_flags_reach_capacity_with_the_client_key_and_never_the_bsn(
     assert age == 14 and sent["client"]["bsn"] not in str(rows[0]) and len(client_key) == 64
     assert sorted(flags if isinstance(flags, list) else json.loads(flags)) == ["fire_setting", "self_harm"]
     assert (await unit_state(capacity, unit["id"]))["group_profile"]["flags"] == {"fire_setting": 1, "self_harm": 1}
+
+    # The child's own file shows them too.
+    auditor = bearer("auditor", org="Regiepunt Haaglanden", sub="fg")
+    answer = await intake.post("/v1/subject-access", json={"bsn": sent["client"]["bsn"]}, headers=auditor)
+    assert answer.status_code == 200, answer.text
+    kept = answer.json()["referrals"][0]
+    assert (kept["risk_flags"], kept["vulnerabilities"]) == (["fire_setting"], ["self_harm"])

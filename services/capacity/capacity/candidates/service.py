@@ -11,9 +11,9 @@ from typing import Any
 import orjson
 
 from capacity import domain
-from capacity.candidates.store import candidate_statements
+from capacity.candidates.store import candidate_statements, group_statement
 from capacity.db import free_places_epoch
-from capacity.groups.store import profiles_of_care_type
+from capacity.groups.store import profiles_from
 from capacity.production.service import capping_use
 from capacity.reservations.store import request_hold
 from capacity.schemas import CandidateRegion, CandidateView, ExcludedOutside, ExcludedUnfit
@@ -167,10 +167,19 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
 async def _group_and_production(session: Any, query: CandidateQuery, rows: Sequence[Any]) -> tuple[Any, Any]:
     """The group profiles of the listed units where children stay, and the production agreements of
     this care type that cap operational providers, with their use."""
-    assert query.group_as_of is not None
+    today = query.group_as_of
+    assert today is not None
+    values = {"care_type": query.care_type, "year": today.year}
+    stays: list[tuple[Any, ...]] = []
+    agreed: dict[str, int] = {}
+    for kind, of, age, age_on, flags, care_days in (await session.execute(group_statement(query.region), values)).all():
+        if kind == "stay":
+            stays.append((of, age, age_on, orjson.loads(flags) if flags else ()))
+        else:
+            agreed[of] = int(care_days)
     listed = {row[0] for row in rows if row[-1] is None}
-    profiles = await profiles_of_care_type(session, query.care_type, query.region, listed, query.group_as_of)
-    return profiles, await capping_use(session, query.care_type, query.group_as_of)
+    production = await capping_use(session, query.care_type, today, agreed) if agreed else {}
+    return profiles_from(stays, today, listed), production
 
 
 async def current_free_places_epoch(db: Database) -> int:

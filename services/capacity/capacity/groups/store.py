@@ -1,4 +1,5 @@
-"""The running stays of units, as the group profile reads them."""
+"""The running stays of units, as the group profile reads them (the candidates call reads them with
+its own statement, candidates.store: `group_statement`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from capacity.db import occupancies, units
+from capacity.db import occupancies
 from capacity.groups.rules import GroupStay, group_profile
 
 _stay = occupancies.c
@@ -22,21 +23,9 @@ _OF_UNITS = select(_stay.unit_id, _stay.age, _stay.age_on, _stay.flags).where(
 )
 
 
-def _of_care_type(region: str) -> Any:
-    query = (
-        select(_stay.unit_id, _stay.age, _stay.age_on, _stay.flags)
-        .select_from(occupancies.join(units, units.c.id == _stay.unit_id))
-        .where(_RUNNING, units.c.care_type == bindparam("care_type"))
-    )
-    if region != "all":
-        query = query.where(units.c.in_region == (region == "inside"))
-    return query
-
-
-_OF_CARE_TYPE = {region: _of_care_type(region) for region in ("all", "inside", "outside")}
-
-
-def _profiles(rows: Iterable[Any], today: date, wanted: set[str] | None = None) -> dict[str, dict[str, Any]]:
+def profiles_from(rows: Iterable[Any], today: date, wanted: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The group profiles of running stays given as (unit id, age, age_on, flags), of the units in
+    `wanted` (all when None)."""
     stays: dict[str, list[GroupStay]] = {}
     for unit_id, age, age_on, flags in rows:
         if wanted is None or unit_id in wanted:
@@ -49,15 +38,4 @@ async def profiles_of_units(session: AsyncSession, unit_ids: list[str], today: d
     if not unit_ids:
         return {}
     rows = (await session.execute(_OF_UNITS, {"unit_ids": unit_ids})).all()
-    return _profiles(rows, today)
-
-
-async def profiles_of_care_type(
-    session: AsyncSession, care_type: str, region: str, unit_ids: set[str], today: date
-) -> dict[str, dict[str, Any]]:
-    """The group profiles of the listed units (`unit_ids`) of a care type: one query over the stays
-    that run in units of that care type, rather than a list of thousands of ids."""
-    if not unit_ids:
-        return {}
-    rows = (await session.execute(_OF_CARE_TYPE[region], {"care_type": care_type})).all()
-    return _profiles(rows, today, unit_ids)
+    return profiles_from(rows, today)

@@ -60,10 +60,14 @@ async def production_overview(db: Database, year: int, today: date) -> Productio
     )
 
 
-async def capping_use(session: AsyncSession, care_type: str, today: date) -> dict[str, dict[str, int]]:
+async def capping_use(
+    session: AsyncSession, care_type: str, today: date, agreed: dict[str, int] | None = None
+) -> dict[str, dict[str, int]]:
     """The operational providers with an agreement for this care type this year, each with the days
-    agreed and used (the shape of contracts.group.ProductionUse): what matching caps on."""
-    agreed = await store.capping_agreements(session, care_type, today.year)
+    agreed and used (the shape of contracts.group.ProductionUse): what matching caps on. `agreed`:
+    those agreements as read already (provider id: care days)."""
+    if agreed is None:
+        agreed = await store.capping_agreements(session, care_type, today.year)
     if not agreed:
         return {}
     stays = await store.stays_in_year(session, sorted(agreed), today.year)

@@ -61,6 +61,9 @@ class SubjectReferralOut(BaseModel):
     care_type: str
     target_group: str
     needs: list[str]
+    # The child's risk flags and vulnerabilities (codes), as the referral carries them.
+    risk_flags: list[str] = []
+    vulnerabilities: list[str] = []
     part_time: bool
     requested_start: date | None
     out_of_region: OutOfRegionOut | None
