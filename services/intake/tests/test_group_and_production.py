@@ -128,6 +128,10 @@ async def test_a_child_at_risk_is_not_proposed_to_a_group_with_a_transgressive_c
     assert decision["rules"][rule_id]["reason"] == "group_conflict"
     assert "seksuele uitbuiting" in decision["rules"][rule_id]["nl"]
     assert "sexual exploitation" in decision["rules"][rule_id]["en"]
+    assert (
+        "1 unit left out: the group does not fit: a child in the group poses a risk, or is at risk"
+        in (decision["reasons"])
+    )
 
     # A child without the vulnerability would have gone to the first unit.
     plain = await submitted(intake, body())

@@ -7,8 +7,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.group import reason_words
 from matching.domain import Ranking, Unit, Weighed, Wish
-from matching.group_rules import Child, PlacementRules, Verdict, judge, rule_words
+from matching.group_rules import (
+    GROUP_CONFLICT,
+    PRODUCTION_CAP_REACHED,
+    Child,
+    PlacementRules,
+    Verdict,
+    judge,
+    rule_words,
+)
 
 
 @dataclass
@@ -85,6 +94,19 @@ def complete(ranking: Ranking, checked: Checked, wish: Wish) -> None:
 def rule_reasons(candidate: Weighed, applied: Mapping[str, Mapping[str, str]]) -> list[str]:
     """The words of the rules that lowered a proposed unit's score, for the proposal's reasons."""
     return [f"ranked lower: {applied[rule_id]['en']}" for rule_id in candidate.rules if rule_id in applied]
+
+
+def left_out_summary(ranking: Ranking) -> list[str]:
+    """How many units the group and production rules left out, per reason, in words (for a proposal's
+    decision: the proposed unit is the best of those that were left)."""
+    counts: dict[str, int] = {}
+    for candidate in ranking.candidates:
+        if candidate.rules and candidate.excluded_reason in (GROUP_CONFLICT, PRODUCTION_CAP_REACHED):
+            counts[candidate.excluded_reason] = counts.get(candidate.excluded_reason, 0) + 1
+    return [
+        f"{count} unit{'s' if count > 1 else ''} left out: {reason_words(reason)}"
+        for reason, count in sorted(counts.items())
+    ]
 
 
 def child_of(age: int, risk_flags: Sequence[str], vulnerabilities: Sequence[str]) -> Child:

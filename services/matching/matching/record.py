@@ -14,7 +14,7 @@ from contracts.capacity import ReservationOut
 from contracts.matching import Decision, DecisionRequest, Proposal
 from matching import db
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
-from matching.placement import rule_reasons
+from matching.placement import left_out_summary, rule_reasons
 
 
 def decision_values(
@@ -65,6 +65,7 @@ def decision_values(
     taken = sum(1 for c in ranking.candidates if c.rank is not None and not c.eligible)
     if taken:
         summary.append(f"{taken} better-ranked unit{'s were' if taken > 1 else ' was'} taken meanwhile")
+    summary.extend(left_out_summary(ranking))
     values.update(
         outcome="proposed",
         reasons=explained + summary,

@@ -210,3 +210,27 @@ def test_a_region_may_configure_its_own_rules_and_the_cap_as_a_penalty(tmp_path:
     assert verdict is not None and verdict.rules == ["no_fire_with_absconding"]
     assert judge(rules, child(12), profile([17]), "operational", None) is None
     assert rules.production_cap == ProductionCap(mode="penalty", penalty=12.5)
+
+
+async def test_matching_takes_its_rules_file_and_cap_mode_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matching.main import create_app
+    from matching.settings import MatchingSettings
+
+    own = tmp_path / "rules.toml"
+    own.write_text('[age_gap]\nid = "gap"\nyears = 3\npenalty = 9.0\nnl = "drie jaar"\nen = "three years"\n')
+    monkeypatch.setenv("REGIEPUNT_GROUP_RULES_FILE", str(own))
+    monkeypatch.setenv("REGIEPUNT_PRODUCTION_CAP_MODE", "penalty")
+    monkeypatch.setenv("REGIEPUNT_PRODUCTION_CAP_PENALTY", "45")
+    settings = MatchingSettings(data_dir=tmp_path, run_workers=False)
+    app = create_app(settings)
+    rules = app.state.placement_rules
+    await app.state.capacity.aclose()
+    await app.state.database.dispose()
+    assert rules.exclusions == () and rules.age_gap is not None and rules.age_gap.years == 3
+    assert rules.production_cap == ProductionCap(mode="penalty", penalty=45.0)
+
+    own.write_text('[age_gap]\nid = "gap"\nyears = 3\npenalty = 9.0\nnl = "drie jaar"\nen = "three years"\nx = 1\n')
+    with pytest.raises(ValidationError, match="x"):
+        create_app(MatchingSettings(data_dir=tmp_path, run_workers=False))
