@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
 from capacity.candidates.store import candidate_statements, group_statement
@@ -164,7 +165,9 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
     return found
 
 
-async def _group_and_production(session: Any, query: CandidateQuery, rows: Sequence[Any]) -> tuple[Any, Any]:
+async def _group_and_production(
+    session: AsyncSession, query: CandidateQuery, rows: Sequence[Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The group profiles of the listed units where children stay, and the production agreements of
     this care type that cap operational providers, with their use."""
     today = query.group_as_of
