@@ -39,7 +39,7 @@ MUNICIPALITY_WEIGHTS = {
 }  # fmt: skip
 IN_REGION = list(MUNICIPALITY_WEIGHTS)
 OUTSIDE = ["GM0599", "GM0546", "GM0344", "GM0363"]  # Rotterdam, Leiden, Utrecht, Amsterdam
-SPECIALISMS = ["trauma", "autism", "attachment", "addiction", "self_harm", "aggression", "eating_disorder",
+SPECIALISMS = ["trauma", "autism", "attachment", "substance_use", "self_harm", "aggression", "eating_disorder",
                "sexual_exploitation", "young_parent", "psychiatric_care"]  # fmt: skip
 
 # (name, contract role, care types it runs, size factor)
