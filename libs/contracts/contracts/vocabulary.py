@@ -206,6 +206,10 @@ class Vocabulary(BaseModel):
         term = self._labels.get((section, code))
         return code if term is None else getattr(term, language)
 
+    def labels(self, section: Section, code: str) -> dict[str, str]:
+        """Both labels of a code, `{"nl": …, "en": …}`, as a decision or a page keeps them beside the code."""
+        return {"nl": self.label(section, code, "nl"), "en": self.label(section, code, "en")}
+
 
 class VocabularyError(ValueError):
     """The vocabulary file cannot be used; the message is one line that says where and why."""
@@ -237,11 +241,16 @@ def _where(location: tuple[int | str, ...]) -> str:
     return where or "the file"
 
 
-@functools.lru_cache(maxsize=8)
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """The vocabulary of the file at `path` (the shipped default when None), read and checked once per
     process. A section the file leaves out is the default's, so that a region's file may hold only
     what it changes and a file written before a section existed still loads."""
+    resolved = None if path is None else Path(path).resolve()
+    return _load(None if resolved == DEFAULT_VOCABULARY_FILE else resolved)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path | None) -> Vocabulary:
     default = _read(DEFAULT_VOCABULARY_FILE)
     data = default if path is None else {**default, **_read(path)}
     try:
