@@ -72,7 +72,9 @@ class UnitCreate(Request):
     municipality_code: str = Field(json_schema_extra={"pattern": "^GM[0-9]{4}$"})
     capacity: Count
     # Codes of the vocabulary's needs (its shape here, its codes in domain.check_specialisms).
-    specialisms: Needs = []
+    specialisms: Annotated[
+        Needs, Field(description="codes of the vocabulary's needs (intake's GET /v1/vocabulary)")
+    ] = []
     # Words about the unit (its approach, its setting), never about a child.
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
     part_time: StrictBool = False
