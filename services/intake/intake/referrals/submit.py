@@ -62,6 +62,8 @@ async def submit_referral(
         body.out_of_region.justification if body.out_of_region else None,
         today=today,
         region=ctx.settings.region_municipalities,
+        needs=body.needs,
+        vocabulary=ctx.vocabulary,
     )
     body_hash = _body_hash(body)
     try:
