@@ -2,6 +2,7 @@
 
 `vocabulary` holds the words every service speaks (care types, target groups, the grounds to place
 outside the region, the reasons a unit is left out, need codes); `matching` the decision request and
-answer; `capacity` the candidates, reservations and free places that matching and intake read. Each
+answer; `capacity` the candidates, reservations and free places that matching and intake read;
+`client_keys` the pairs of old and new pseudonyms intake sends both after the client key was rotated. Each
 service still owns its database: only what crosses the wire is shared here.
 """
