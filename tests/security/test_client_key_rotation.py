@@ -6,6 +6,7 @@ changes nothing. (The command, as a process of its own: test_client_key_rekey_co
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -22,6 +23,7 @@ from client_key_support import (
     intake_with_secret,
     known_providers_in_matching,
     open_signals,
+    provider_with_unit,
     snapshot,
     stored_client_keys,
     submit,
@@ -30,7 +32,7 @@ from fastapi import FastAPI
 
 from common.clock import ManualClock
 from intake import domain, workers
-from intake.db import client_key_changes
+from intake.db import client_key_changes, signals
 
 # A port nothing listens on: capacity is out of reach there (connection refused, at once).
 CAPACITY_DOWN = "http://127.0.0.1:9"
@@ -133,3 +135,46 @@ async def test_a_child_whose_pseudonyms_predate_key_ids_is_rekeyed_and_found(
     await _rekey_until_done(intake_app)
     await assert_only_current_keys(apps, secret, [bare])
     assert history.from_before_key_ids["id"]
+
+
+async def test_a_condition_open_under_both_keys_keeps_both_tasks_for_the_coordinator(
+    intake: httpx.AsyncClient,
+    capacity: httpx.AsyncClient,
+    intake_app: FastAPI,
+    capacity_app: FastAPI,
+    matching_app: FastAPI,
+    clock: ManualClock,
+) -> None:
+    """Two stays ended in a year opened `repeated_placements` under the first key; the same condition was
+    opened under the new key too (by a replica already restarted, before the re-keying reached the
+    child). Re-keying keeps both open, and the database's one-open-signal-per-condition rule holds."""
+    for name in ("De Linde", "Het Anker"):
+        await provider_with_unit(capacity, name)
+    first = await submit(intake, CHILD_WITH_HISTORY)
+    await accept(intake, first, "2026-09-07")
+    await end(intake, first["id"], "2026-10-01")
+    second = await submit(intake, CHILD_WITH_HISTORY)
+    await accept(intake, second, "2026-10-01")
+    await end(intake, second["id"], "2026-10-20")
+    old_key = domain.client_key(intake_app.state.settings.client_key_secret, CHILD_WITH_HISTORY)
+    new_key = domain.client_key(ROTATED_SECRET, CHILD_WITH_HISTORY)
+    async with intake_app.state.database.engine.begin() as connection:
+        (opened,) = (
+            (await connection.execute(sa.select(signals).where(signals.c.type == "repeated_placements")))
+            .mappings()
+            .all()
+        )
+        twin = {**opened, "id": str(uuid.uuid4()), "client_key": new_key}
+        twin["condition_key"] = twin["open_key"] = opened["open_key"].replace(old_key, new_key)
+        await connection.execute(sa.insert(signals).values(**twin))
+
+    async with intake_with_secret(intake_app, capacity_app, matching_app, clock, ROTATED_SECRET) as (rotated, client):
+        await _rekey_until_done(rotated)
+        listed = await client.get(
+            "/v1/signals", params={"type": "repeated_placements", "status": "open"}, headers=COORDINATOR
+        )
+    found = listed.json()["items"]
+    assert len(found) == 2 and {signal["client_key"] for signal in found} == {new_key}
+    async with intake_app.state.database.engine.connect() as connection:
+        open_keys = (await connection.execute(sa.select(signals.c.open_key))).scalars().all()
+    assert sorted(open_keys, key=str) == sorted([None, f"repeated_placements:{new_key}:"], key=str)

@@ -22,8 +22,10 @@ from intake.outbox.rules import retry_delay
 
 log = get_logger("regiepunt.intake.client_keys")
 
-# Referrals read per transaction of the pass, and pairs per call to capacity or matching.
+# Referrals read per transaction of the pass (the command's; a worker round reads fewer, so that the
+# other steps of the round are not kept waiting), and pairs per call to capacity or matching.
 REFERRALS_PER_BATCH = 500
+REFERRALS_PER_ROUND = 100
 PAIRS_PER_CALL = min(500, MAX_PAIRS)
 
 
@@ -179,7 +181,7 @@ async def rekey_step(ctx: Context) -> int:
                 await store.write_state(session, store.REKEY_PROGRESS, current.value())
             log.info("client_key_adopted", key_id=key_id)
         if not current.done:
-            _children, moved, after = await rekey_some(ctx, current.after)
+            _children, moved, after = await rekey_some(ctx, current.after, REFERRALS_PER_ROUND)
             done += moved
             progress = Pass(key_id, done=True) if after is None else Pass(key_id, after=after)
             async with ctx.database.transaction() as session:

@@ -35,6 +35,9 @@ async def rekey_child(session: AsyncSession, bsn: str, new_key: str, now: dateti
     The child's rows are locked in id order, as a stay change locks them (indicators.stays.lock_child),
     so the two take turns; run again, it finds nothing left to do."""
     r = referrals.c
+    # Nearly always nothing: asked without a lock first, so that a submission locks nothing it need not.
+    if await session.scalar(sa.select(r.id).where(r.bsn == bsn, r.client_key != new_key).limit(1)) is None:
+        return Rekeyed()
     rows = (
         await session.execute(sa.select(r.id, r.client_key).where(r.bsn == bsn).order_by(r.id).with_for_update())
     ).all()
