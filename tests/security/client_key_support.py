@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +79,9 @@ async def submit(intake: httpx.AsyncClient, bsn: str) -> dict[str, Any]:
         "out_of_region": None,
         "notes": None,
     }
-    response = await intake.post("/v1/referrals", json=body, headers=REFERRER)
+    # With an Idempotency-Key: its stored answer is one more place a pseudonym could hide.
+    headers = {**REFERRER, "Idempotency-Key": str(uuid.uuid4())}
+    response = await intake.post("/v1/referrals", json=body, headers=headers)
     assert response.status_code == 201, response.text
     referral: dict[str, Any] = response.json()
     assert referral["status"] == "proposed", referral
