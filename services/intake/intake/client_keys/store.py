@@ -111,7 +111,7 @@ async def _queue_changes(session: AsyncSession, old_keys: tuple[str, ...], new_k
 
 async def children_of_earlier_keys(session: AsyncSession, key_id: str, after: str, limit: int) -> tuple[list[str], str]:
     """The BSNs of the children among the next `limit` referrals (in id order, after `after`) whose
-    pseudonym another key made, and the last referral id read; ("", after) when none are left."""
+    pseudonym another key made, and the last referral id read; ([], after) when none are left."""
     r = referrals.c
     found = (
         await session.execute(
