@@ -21,7 +21,8 @@ referrals = sa.Table(
     sa.Column("referrer_org", sa.String(200), nullable=False),
     sa.Column("referrer_sub", sa.String(200), nullable=False),
     sa.Column("bsn", sa.String(9), nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    # `<key id>.<keyed hash of the BSN>` (domain.client_key); 128 as in the contracts (migration 0008).
+    sa.Column("client_key", sa.String(128), nullable=False),
     sa.Column("birth_date", sa.Date, nullable=False),
     sa.Column("municipality_code", sa.String(16), nullable=False),
     sa.Column("care_type", sa.String(32), nullable=False),
@@ -66,6 +67,8 @@ referrals = sa.Table(
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
     sa.Index("ix_referrals_client_key", "client_key"),
+    # A child's referrals under whatever key made their pseudonym: re-keying after a rotation.
+    sa.Index("ix_referrals_bsn", "bsn"),
     sa.Index("ix_referrals_status_proposal_expires_at", "status", "proposal_expires_at"),
     # The crisis-cap evaluation and the indicators read stays by these.
     sa.Index("ix_referrals_status_crisis_end_date", "status", "crisis_end_date"),
@@ -158,6 +161,24 @@ capacity_commands = sa.Table(
     sa.Index("ix_capacity_commands_open", "done_at", "next_attempt_at"),
 )
 
+# Re-keyed pseudonyms on their way to capacity and matching after the client key was rotated: written
+# in the transaction that re-keys the child here, sent in batches, deleted once the service took them
+# (client_keys.service). A pair still waiting when the child is re-keyed again leads to the newest key.
+client_key_changes = sa.Table(
+    "client_key_changes",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("service", sa.String(16), nullable=False),
+    sa.Column("old_key", sa.String(128), nullable=False),
+    sa.Column("new_key", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_client_key_changes_due", "service", "next_attempt_at"),
+    sa.Index("ix_client_key_changes_new_key", "new_key"),
+)
+
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
@@ -185,7 +206,7 @@ access_log = sa.Table(
     sa.Column("org", sa.String(200), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
     _id("referral_id", nullable=True),
-    sa.Column("client_key", sa.String(64), nullable=True),
+    sa.Column("client_key", sa.String(128), nullable=True),
     sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
     # The security officer reads the log by actor, by action and by period (GET /v1/access-log).
     sa.Index("ix_access_log_sub_at", "sub", "at"),
@@ -215,7 +236,7 @@ signals = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     _id("referral_id", nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    sa.Column("client_key", sa.String(128), nullable=False),
     # The condition that raised it (type, child, and what about the child); kept after acknowledgement
     # so that a time-driven condition that still holds is not raised again.
     sa.Column("condition_key", sa.String(255), nullable=False),

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from common.errors import ProblemError
 from common.logging import get_logger
 from intake import idempotency
+from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
 from intake.referrals import lifecycle
@@ -49,6 +50,11 @@ async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     return await idempotency.forget_expired_keys(Context.of(app))
 
 
+async def rekey_client_keys(app: FastAPI) -> int:
+    """After the client key was rotated: re-key the pseudonyms of an earlier key, here and elsewhere."""
+    return await client_keys.rekey_step(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     send_capacity_commands,
@@ -56,6 +62,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     rematch_waiting,
     evaluate_crisis_caps,
     forget_expired_idempotency_keys,
+    rekey_client_keys,
 )
 
 

@@ -26,7 +26,8 @@ class DecisionRow(Base):
     # Unique, so that two identical requests racing each other cannot both store (and both reserve).
     request_id: Mapped[str] = mapped_column(String(200), unique=True)
     referral_id: Mapped[str] = mapped_column(String(36), index=True)
-    client_key: Mapped[str] = mapped_column(String(200))
+    # Indexed for re-keying after intake rotated the client key (matching.api.client_keys, migration 0005).
+    client_key: Mapped[str] = mapped_column(String(200), index=True)
     care_type: Mapped[str] = mapped_column(String(32))
     target_group: Mapped[str] = mapped_column(String(16))
     age: Mapped[int]
