@@ -44,6 +44,9 @@ class CommonSettings(BaseSettings):
     http_timeout_seconds: float = 5.0
     http_retries: int = 3
     run_workers: bool = True
+    # Addresses (or networks) of the ingress in front of the service: only from these are
+    # X-Forwarded-Proto and X-Forwarded-For believed (comma separated; "*" trusts every address).
+    trusted_proxies: str = "127.0.0.1"
 
     @field_validator("region_municipalities", mode="before")
     @classmethod

@@ -15,11 +15,12 @@ from common.app import create_service_app, problem_response
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
-from intake import dashboard
+from intake import dashboard, sessions
 from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
+from intake.portal import views as portal_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
@@ -63,11 +64,13 @@ def create_app(
             indicator_views.router,
             indicator_views.exports_router,
             access_log_views.router,
+            portal_views.router,
         ],
         clock=clock,
         lifespan=lifespan,
     )
     dashboard.install(app)
+    sessions.install(app)
 
     @app.exception_handler(ReferralNotVisible)
     async def _refused(_request: Request, exc: ReferralNotVisible) -> JSONResponse:

@@ -13,6 +13,7 @@ from intake import idempotency
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
 from intake.referrals import lifecycle
+from intake.sessions import service as sessions
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
 
@@ -49,6 +50,11 @@ async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     return await idempotency.forget_expired_keys(Context.of(app))
 
 
+async def forget_expired_sessions(app: FastAPI) -> int:
+    """Delete the browser sessions past their expiry: they name a person and hold an ID token."""
+    return await sessions.forget_expired_sessions(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     send_capacity_commands,
@@ -56,6 +62,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     rematch_waiting,
     evaluate_crisis_caps,
     forget_expired_idempotency_keys,
+    forget_expired_sessions,
 )
 
 
