@@ -44,10 +44,9 @@ async def sign_in(
     async with start_identity_provider(redirect_uris=[CALLBACK], post_logout_redirect_uris=[SIGNED_OUT]) as provider:
         client_id, client_secret = provider.BROWSER_CLIENT
         settings: IntakeSettings = intake_app.state.settings
+        configured = {"oidc_issuer": provider.issuer, "oidc_client_id": client_id, "oidc_client_secret": client_secret}
         app = create_app(
-            settings.model_copy(
-                update={"oidc_issuer": provider.issuer, "oidc_client_id": client_id, "oidc_client_secret": client_secret}
-            ),
+            settings.model_copy(update=configured),
             clock=clock,
             capacity_transport=httpx.ASGITransport(app=capacity_app),
             matching_transport=httpx.ASGITransport(app=matching_app),
@@ -103,6 +102,8 @@ async def test_a_coordinator_signs_in_at_the_provider_and_lands_on_the_page_aske
     assert back.headers["location"] == "/dashboard?signal_type=unmatched"
     overview = await sign_in.intake.get(back.headers["location"])
     assert overview.status_code == 200 and 'id="places"' in overview.text
+    # Signing out continues at the provider: the one other place the page's forms may lead.
+    assert f"form-action 'self' {sign_in.provider.issuer};" in overview.headers["content-security-policy"]
     [row] = await sessions(sign_in.app)
     assert (row["sub"], row["role"], row["org"]) == ("coordinator", "coordinator", "regio-haaglanden")
     assert row["id_token"]

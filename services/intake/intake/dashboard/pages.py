@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from intake.dashboard import SECURITY_HEADERS, labels
+from intake.dashboard import labels, page_headers
 from intake.sessions.browser import Viewer, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -30,7 +30,7 @@ def render(request: Request, name: str, status_code: int = 200, **values: Any) -
         values["csrf"] = csrf_token(request, viewer)
     response = TEMPLATES.TemplateResponse(request, name, values, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(page_headers(request.app.state.settings.oidc_issuer))
     return response
 
 
