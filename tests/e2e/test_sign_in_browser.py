@@ -81,7 +81,7 @@ async def test_a_coordinator_signs_in_at_the_identity_provider_and_out_again(tmp
                     assert page.url.startswith(provider.issuer)
                     await page.click("button[name=logout][value=yes]")
                     await expect(page.get_by_role("status")).to_have_text("U bent afgemeld.")
-                    assert page.url == f"{intake}/login?signed_out=1"
+                    assert page.url.startswith(f"{intake}/login?signed_out=1")
                     assert await page.get_attribute("html", "lang") == "nl"
                     assert not [c for c in await context.cookies(intake) if c["name"] == "regiepunt_session"]
                     await page.screenshot(path=str(ARTIFACTS / "sign-in-signed-out.png"))
