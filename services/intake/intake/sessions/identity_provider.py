@@ -3,6 +3,7 @@ with PKCE), and how a token names the person behind a page."""
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from typing import Any
@@ -21,6 +22,9 @@ with warnings.catch_warnings():
 
     warnings.simplefilter("ignore", DeprecationWarning)
     from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
+
+# Authlib logs the PKCE verifier and tokens at DEBUG; no log of the point carries them, at any level.
+logging.getLogger("authlib").setLevel(logging.WARNING)
 
 CLIENT_NAME = "regiepunt"
 # What the provider may sign the point's access tokens with; HS256 stays the development tokens' own.
