@@ -53,7 +53,7 @@ async def viewer_of(request: Request) -> Viewer | None:
     for an Authorization header that does not hold a valid token."""
     token = bearer_token(request)
     if token is not None:
-        return Viewer(await principal_of_token(request.app, token), None)
+        return Viewer(await principal_of_token(request, token), None)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None

@@ -9,7 +9,7 @@ import warnings
 from typing import Any
 
 import jwt
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from common.auth import REFERRER_TYPES, ROLES, Principal, decode_token
 from common.errors import Unauthorized
@@ -55,11 +55,12 @@ def client_of(app: FastAPI) -> StarletteOAuth2App | None:
     return client
 
 
-async def principal_of_token(app: FastAPI, token: str) -> Principal:
+async def principal_of_token(request: Request, token: str) -> Principal:
     """The person a token names, checked as the API checks a bearer token: the point's own HS256 tokens
-    with the shared secret, the identity provider's with the keys it publishes. Raises Unauthorized."""
-    settings: IntakeSettings = app.state.settings
-    client = client_of(app)
+    with the shared secret, the identity provider's with the keys it publishes. Raises Unauthorized.
+    The one place the pages check a token: at sign-in, and in the Authorization header of a page."""
+    settings: IntakeSettings = request.app.state.settings
+    client = client_of(request.app)
     if client is None or _algorithm(token) == "HS256":
         return decode_token(token, settings.effective_jwt_secret)
     claims = await _provider_claims(client, token, settings.oidc_audience)

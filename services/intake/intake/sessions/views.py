@@ -106,7 +106,7 @@ async def sign_in_with_token(request: Request) -> Response:
     if not token:
         return _paste_page(request, error="Plak een token.", status_code=422)
     try:
-        principal = await principal_of_token(request.app, token)
+        principal = await principal_of_token(request, token)
     except Unauthorized as exc:
         return _paste_page(request, error=f"Dit token is niet geldig. {exc.detail}", status_code=401)
     if principal.role == "service":
@@ -128,7 +128,7 @@ async def auth_callback(request: Request) -> Response:
         return message_page(request, 404, "Niet gevonden", "Deze omgeving meldt aan zonder identiteitsprovider.")
     try:
         token = await client.authorize_access_token(request)
-        principal = await principal_of_token(request.app, str(token.get("access_token", "")))
+        principal = await principal_of_token(request, str(token.get("access_token", "")))
     except OAuthError as exc:
         log.info("sign_in_refused", error=exc.error)
         return _sign_in_again(request, 400, "De aanmelding is verlopen of afgebroken.")
