@@ -5,6 +5,7 @@ httpx as a browser would. The code flow with PKCE, the session it opens, and RP-
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -167,3 +168,27 @@ async def test_a_referrer_lands_on_the_portal(sign_in: SignIn) -> None:
     back = await sign_in.intake.get(await through_login_page(sign_in, start.headers["location"], login="referrer"))
     assert back.headers["location"] == "/portal"
     assert "verwijzer" in (await sign_in.intake.get("/portal")).text
+
+
+async def test_behind_a_trusted_proxy_the_sign_in_is_https_throughout(sign_in: SignIn) -> None:
+    start = await sign_in.intake.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert start.status_code == 302
+    assert parse_qs(urlparse(start.headers["location"]).query)["redirect_uri"] == ["https://intake/auth/callback"]
+    assert "secure" in {part.strip() for part in start.headers["set-cookie"].lower().split(";")}
+
+
+async def test_an_unreachable_identity_provider_gets_a_page_that_says_so(
+    intake: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    settings: IntakeSettings = intake_app.state.settings
+    app = create_app(settings.model_copy(update={"oidc_issuer": nowhere, "oidc_client_id": "x"}), clock=clock)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=INTAKE) as browser:
+            response = await browser.get("/login")
+    finally:
+        await app.state.database.dispose()
+    assert response.status_code == 503
+    assert '<html lang="nl">' in response.text and "niet bereikbaar" in response.text
