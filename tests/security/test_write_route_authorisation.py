@@ -540,10 +540,10 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
         "coordinator", scenario=acknowledge_signal_on_the_dashboard
     ),
     ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
-    ("intake", "POST", "/dashboard/sign-in"): rule(
-        *ROLES, why="no record behind it: the sign-in form checks the pasted token's role itself"
+    ("intake", "POST", "/login"): rule(
+        *ROLES, why="no record behind it: the development sign-in form checks the pasted token itself"
     ),
-    ("intake", "POST", "/dashboard/sign-out"): rule(*ROLES, why="no record behind it: clears the browser's cookie"),
+    ("intake", "POST", "/logout"): rule(*ROLES, why="no record behind it: ends the browser's own session"),
 }
 
 

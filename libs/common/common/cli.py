@@ -71,6 +71,8 @@ def service_main(
         log_config=None,
         access_log=False,
         lifespan="on",
+        # The app reads the proxy headers itself, from REGIEPUNT_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
 
 

@@ -262,3 +262,22 @@ worker_state = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
 )
+
+# A browser's sign-in (GET /login): the cookie holds a random value, the table only its SHA-256, so that a
+# copy of the database signs nobody in. The person is kept as the identity provider's token named them.
+browser_sessions = sa.Table(
+    "browser_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("sub", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("org", sa.String(200), nullable=False),
+    sa.Column("referrer_type", sa.String(32), nullable=True),
+    sa.Column("provider_id", sa.String(64), nullable=True),
+    # The identity provider's ID token, sent back as the hint when the browser signs out there too.
+    sa.Column("id_token", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_browser_sessions_expires_at", "expires_at"),
+)
