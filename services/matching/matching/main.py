@@ -11,7 +11,7 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.http import ServiceClient
-from matching.api import decisions
+from matching.api import decisions, group_decisions
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -37,7 +37,7 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[decisions.router],
+        routers=[decisions.router, group_decisions.router],
         clock=clock,
         lifespan=lifespan,
     )
