@@ -20,6 +20,7 @@ from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
+from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
@@ -59,6 +60,7 @@ def create_app(
         migrations_dir=MIGRATIONS_DIR,
         routers=[
             referral_views.router,
+            referral_group_views.router,
             signal_views.router,
             indicator_views.router,
             indicator_views.exports_router,

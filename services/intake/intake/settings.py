@@ -36,6 +36,8 @@ class IntakeSettings(CommonSettings):
     # How long an accept may take before the workers complete it themselves: capacity may have
     # confirmed the place while its answer, or intake's own record of it, was lost.
     accept_completion_seconds: int = 30
+    # The most siblings one referral group may hold.
+    referral_group_max_size: int = 6
 
     @property
     def database_url(self) -> str:

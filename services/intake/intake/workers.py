@@ -12,6 +12,7 @@ from common.logging import get_logger
 from intake import idempotency
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
+from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
@@ -22,6 +23,11 @@ log = get_logger("regiepunt.intake.workers")
 async def process_outbox(app: FastAPI) -> int:
     """Send the stored match requests that could not reach matching before."""
     return await match_requests.process_outbox(Context.of(app))
+
+
+async def process_group_outbox(app: FastAPI) -> int:
+    """Send the stored match requests of siblings kept together that could not reach matching before."""
+    return await group_matching.process_group_outbox(Context.of(app))
 
 
 async def send_capacity_commands(app: FastAPI) -> int:
@@ -51,6 +57,7 @@ async def forget_expired_idempotency_keys(app: FastAPI) -> int:
 
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
+    process_group_outbox,
     send_capacity_commands,
     expire_proposals,
     rematch_waiting,

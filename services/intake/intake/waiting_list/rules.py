@@ -70,6 +70,23 @@ class FreePlaces:
         )
 
 
+    def places_for(self, children: Iterable[WaitingChild]) -> list[FreePlaceKind] | None:
+        """A place for every child at once (siblings kept together), each place counted once: the
+        kinds that would take them, or None when one child finds none left."""
+        taken: list[FreePlaceKind] = []
+        try:
+            for child in children:
+                place = self.place_for(child)
+                if place is None:
+                    return None
+                place.left -= 1
+                taken.append(place)
+            return taken
+        finally:
+            for place in taken:
+                place.left += 1
+
+
 @dataclass(frozen=True)
 class WaitingChild:
     """What the waiting list needs to know of an unmatched child to see whether a free place admits it."""
