@@ -242,7 +242,9 @@ async def test_a_repeated_submission_answers_the_first_answer(
     assert again.json() == first.json()
     other = await submit_group(intake, group_body(), key="gezin-1")
     assert other.status_code == 409
-    single = await intake.post("/v1/referrals", json=referral_body(), headers={**REFERRER, "Idempotency-Key": "gezin-1"})
+    single = await intake.post(
+        "/v1/referrals", json=referral_body(), headers={**REFERRER, "Idempotency-Key": "gezin-1"}
+    )
     assert single.status_code == 409
 
 

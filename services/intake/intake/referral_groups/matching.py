@@ -174,7 +174,9 @@ async def apply_group_decision(
     now = ctx.now()
     releases: list[str] = []
     async with ctx.database.transaction() as session:
-        closed = await session.execute(CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": None})
+        closed = await session.execute(
+            CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": None}
+        )
         group = await load_group(session, request["group_id"])
         # Asked before: places held for the children by earlier requests are nobody's once this applies.
         asked_before = int(request["attempts"]) > 0 or (group is not None and int(group["match_attempts"]) > 1)

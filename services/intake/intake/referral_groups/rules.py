@@ -45,7 +45,9 @@ def split_errors(code: str, justification: str, prefix: str = "") -> list[FieldE
         errors.append(FieldError(f"{prefix}code", "is not a split reason: one of " + ", ".join(SPLIT_REASONS)))
     if len(justification.strip()) < MIN_JUSTIFICATION_LENGTH:
         errors.append(
-            FieldError(f"{prefix}justification", f"must explain the split in at least {MIN_JUSTIFICATION_LENGTH} characters")
+            FieldError(
+                f"{prefix}justification", f"must explain the split in at least {MIN_JUSTIFICATION_LENGTH} characters"
+            )
         )
     return errors
 

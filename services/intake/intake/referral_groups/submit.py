@@ -46,7 +46,9 @@ def check_group_body(ctx: Context, body: ReferralGroupIn) -> None:
         except InvalidFields as exc:
             child_errors.extend(rules.prefixed(exc.errors, index))
     split = (body.split.code, body.split.justification) if body.split is not None else None
-    rules.check_group(len(body.referrals), ctx.settings.referral_group_max_size, body.keep_together, split, child_errors)
+    rules.check_group(
+        len(body.referrals), ctx.settings.referral_group_max_size, body.keep_together, split, child_errors
+    )
 
 
 @dataclass
@@ -174,5 +176,3 @@ async def _store_group(
             assert payload is not None, "a group kept together holds two children or more"
             stored.group_request = (request, payload)
         return stored
-
-

@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_groups")),
     )
-    op.create_index(
-        "ix_referral_groups_referrer_org_created_at", "referral_groups", ["referrer_org", "created_at"]
-    )
+    op.create_index("ix_referral_groups_referrer_org_created_at", "referral_groups", ["referrer_org", "created_at"])
     op.add_column("referrals", sa.Column("group_id", sa.String(36), nullable=True))
     op.create_index("ix_referrals_group_id", "referrals", ["group_id"])
     op.add_column("match_requests", sa.Column("group_id", sa.String(36), nullable=True))
