@@ -6,7 +6,6 @@ waiting list finds a joint place, and split only with a recorded reason."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from intake_support import (
     REFERRER,
     create_provider,
     create_unit,
+    fresh_bsn,
     provider_headers,
     provider_with_unit,
     referral_body,
@@ -28,23 +28,12 @@ from intake_support import (
 from common.clock import ManualClock
 from intake.workers import expire_proposals, rematch_waiting
 
-_numbers = itertools.count(100_000_00)
 SPLIT = {"code": "different_care_needs", "justification": "De jongste heeft een eigen behandelplek nodig."}
-
-
-def bsn() -> str:
-    """A fresh citizen number that passes the eleven-test."""
-    while True:
-        digits = f"{next(_numbers):08d}"
-        total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True))
-        last = total % 11
-        if last < 10:
-            return digits + str(last)
 
 
 def sibling(**overrides: Any) -> dict[str, Any]:
     body = referral_body(**overrides)
-    body["client"] = {**body["client"], "bsn": bsn()}
+    body["client"] = {**body["client"], "bsn": fresh_bsn()}
     return body
 
 
