@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
@@ -112,6 +121,13 @@ class GroupDecisionRequest(BaseModel):
     group_id: Reference
     hold_until: AwareDatetime
     children: Annotated[list[ChildRequest], Field(min_length=2, max_length=MAX_GROUP_CHILDREN)]
+
+    @field_validator("children")
+    @classmethod
+    def _each_child_once(cls, children: list[ChildRequest]) -> list[ChildRequest]:
+        if len({child.referral_id for child in children}) != len(children):
+            raise ValueError("each child may be named once")
+        return children
 
 
 class ChildOutcome(BaseModel):

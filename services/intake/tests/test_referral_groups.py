@@ -187,7 +187,8 @@ async def test_a_split_at_submission_matches_each_child_and_asks_a_coordinator_t
 ) -> None:
     _a, first = await provider_with_unit(capacity, capacity=1)
     _b, second = await provider_with_unit(capacity, capacity=1)
-    group = await submitted_group(intake, group_body(keep_together=False, split=SPLIT))
+    body = group_body(keep_together=False, split=SPLIT)
+    group = await submitted_group(intake, body)
     assert group["keep_together"] is False and group["split"]["code"] == "different_care_needs"
     assert group["status"] == "proposed"
     assert sorted(proposed_units(group)) == sorted([first["id"], second["id"]])  # type: ignore[type-var]
@@ -196,6 +197,13 @@ async def test_a_split_at_submission_matches_each_child_and_asks_a_coordinator_t
     assert signal["detail"]["group_id"] == group["id"]
     assert signal["detail"]["split_code"] == "different_care_needs"
     assert SPLIT["justification"] not in str(signal)
+    # The child's right of access shows the group and the split recorded for it.
+    bsn = body["referrals"][0]["client"]["bsn"]
+    access = await intake.post("/v1/subject-access", json={"bsn": bsn}, headers=_auditor())
+    assert access.status_code == 200, access.text
+    [kept] = access.json()["referrals"]
+    assert kept["group"]["id"] == group["id"]
+    assert kept["group"]["split_justification"] == SPLIT["justification"]
 
 
 async def test_a_split_later_matches_the_waiting_children_each_on_their_own(

@@ -142,3 +142,6 @@ async def test_a_group_request_names_the_bad_field(matching: httpx.AsyncClient) 
     assert [e["field"] for e in response.json()["errors"]] == ["children[1].age"]
     alone = await matching.post("/v1/group-decisions", json=group_request(child()), headers=SERVICE)
     assert alone.status_code == 422
+    twin = child()
+    twice = await matching.post("/v1/group-decisions", json=group_request(twin, twin), headers=SERVICE)
+    assert [e["field"] for e in twice.json()["errors"]] == ["children"]
