@@ -114,6 +114,15 @@ async def test_siblings_are_not_split_over_providers_and_wait_together(
     [decision] = decisions.json()["items"]
     assert decision["outcome"] == "unmatched" and decision["options"] == []
     assert decision["reasons"][-1] == "the children wait together: joint duty to place of the partners"
+    # A partner may not take one of them alone: that would split them without a recorded reason.
+    partner = await create_provider(capacity, role="strategic")
+    unit = await create_unit(capacity, partner, capacity=1)
+    offered = await intake.post(
+        f"/v1/referrals/{group['referrals'][0]['id']}/offer",
+        json={"unit_id": unit["id"]},
+        headers=provider_headers(partner),
+    )
+    assert offered.status_code == 409
 
 
 async def test_a_decline_releases_the_siblings_and_matches_the_group_again(

@@ -218,6 +218,12 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
         raise Forbidden("Only strategic and tactical providers may offer a place to a waiting child.")
     row = await seen(ctx, principal, referral_id)
     domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
+    async with ctx.database.read() as session:
+        if await kept_together(session, row["group_id"]):
+            # One place for one of them would split the siblings without a recorded reason.
+            raise domain.StateConflict(
+                "This child waits with its siblings for a joint place; it cannot be offered one alone."
+            )
     unit = await clients.get_unit(ctx.capacity, unit_id)
     if unit is None or unit.provider_id != principal.provider_id:
         raise InvalidInput("unit_id", "is not a unit of your provider")
