@@ -18,6 +18,7 @@ from intake_support import (
     create_provider,
     create_unit,
     fresh_bsn,
+    peer_replaced,
     provider_headers,
     provider_with_unit,
     referral_body,
@@ -26,7 +27,7 @@ from intake_support import (
 )
 
 from common.clock import ManualClock
-from intake.workers import expire_proposals, rematch_waiting
+from intake.workers import expire_proposals, process_group_outbox, process_outbox, rematch_waiting
 
 SPLIT = {"code": "different_care_needs", "justification": "De jongste heeft een eigen behandelplek nodig."}
 
@@ -317,3 +318,21 @@ async def test_two_groups_racing_for_the_last_places_one_gets_all_the_other_wait
         assert statuses in ({"proposed"}, {"unmatched"})
     assert (await unit_state(capacity, first["id"]))["reserved"] == 2
     assert (await unit_state(capacity, second["id"]))["reserved"] == 1
+
+
+async def test_siblings_stored_while_matching_is_down_are_matched_together_by_the_outbox(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    _provider, roomy = await provider_with_unit(capacity, capacity=2)
+    async with peer_replaced(intake_app, "matching"):
+        group = await submitted_group(intake)
+    assert group["status"] == "waiting"
+    assert [r["status"] for r in group["referrals"]] == ["pending", "pending"]
+    # The referrals' own outbox step leaves the group's request to the group's step.
+    assert await process_outbox(intake_app) == 0
+    clock.advance(timedelta(seconds=10))
+    assert await process_group_outbox(intake_app) == 1
+    matched = await read_group(intake, group["id"])
+    assert matched["status"] == "proposed"
+    assert proposed_units(matched) == [roomy["id"], roomy["id"]]
+    assert await process_group_outbox(intake_app) == 0
