@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     case,
     false,
     func,
@@ -91,6 +92,8 @@ class Unit(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     specialisms: Mapped[list[str]] = mapped_column(JSON)
+    # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

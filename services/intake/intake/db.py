@@ -27,6 +27,9 @@ referrals = sa.Table(
     sa.Column("care_type", sa.String(32), nullable=False),
     sa.Column("target_group", sa.String(16), nullable=False),
     sa.Column("needs", sa.JSON, nullable=False),
+    # Needs stored as words before needs were codes, that map to no code (migration 0008): read by
+    # intake only, never sent to another service.
+    sa.Column("needs_free_text", sa.JSON, nullable=True),
     sa.Column("part_time", sa.Boolean, nullable=False),
     sa.Column("requested_start", sa.Date, nullable=True),
     sa.Column("out_of_region_criterion", sa.String(16), nullable=True),

@@ -94,6 +94,8 @@ def check_body(ctx: Context, body: ReferralIn) -> None:
         body.out_of_region.justification if body.out_of_region else None,
         today=ctx.today(),
         region=ctx.settings.region_municipalities,
+        needs=body.needs,
+        vocabulary=ctx.vocabulary,
     )
 
 
