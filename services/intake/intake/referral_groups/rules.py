@@ -3,10 +3,11 @@ status as its children's statuses make it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 
 from common.errors import FieldError, InvalidFields
+from contracts.vocabulary import Vocabulary
 from intake.domain import MIN_JUSTIFICATION_LENGTH, Status
 
 
@@ -16,10 +17,6 @@ class GroupStatus(StrEnum):
     placed = "placed"  # every child is placed
     closed = "closed"  # every child's stay ended or its referral was withdrawn
 
-
-# Why siblings may be placed apart. The one place the codes are checked; the region's vocabulary
-# (split_reasons) names the same codes with their labels.
-SPLIT_REASONS = ("no_joint_place_in_time", "safety_between_siblings", "different_care_needs", "child_wish")
 
 _OVER = (Status.ended.value, Status.withdrawn.value)
 _WITHOUT_PLACE = (Status.pending.value, Status.unmatched.value)
@@ -38,11 +35,12 @@ def group_status(statuses: Iterable[str]) -> GroupStatus:
     return GroupStatus.proposed
 
 
-def split_errors(code: str, justification: str, prefix: str = "") -> list[FieldError]:
-    """A split names a known reason and explains it in words."""
+def split_errors(code: str, justification: str, reasons: Collection[str], prefix: str = "") -> list[FieldError]:
+    """A split names one of the split reasons (the vocabulary's `split_reasons`, configuration) and
+    explains it in words."""
     errors = []
-    if code not in SPLIT_REASONS:
-        errors.append(FieldError(f"{prefix}code", "is not a split reason: one of " + ", ".join(SPLIT_REASONS)))
+    if code not in reasons:
+        errors.append(FieldError(f"{prefix}code", Vocabulary.refusal("split_reasons", code)))
     if len(justification.strip()) < MIN_JUSTIFICATION_LENGTH:
         errors.append(
             FieldError(
@@ -53,7 +51,12 @@ def split_errors(code: str, justification: str, prefix: str = "") -> list[FieldE
 
 
 def check_group(
-    size: int, max_size: int, keep_together: bool, split: tuple[str, str] | None, child_errors: list[FieldError]
+    size: int,
+    max_size: int,
+    keep_together: bool,
+    split: tuple[str, str] | None,
+    reasons: Collection[str],
+    child_errors: list[FieldError],
 ) -> None:
     """A group holds two to `max_size` children, each a valid referral (`child_errors`, named by the
     child's index), and is kept together or split with a recorded reason; every broken rule at once."""
@@ -65,7 +68,7 @@ def check_group(
     if split is not None:
         if keep_together:
             errors.append(FieldError("keep_together", "must be false when a split is recorded"))
-        errors.extend(split_errors(*split, prefix="split."))
+        errors.extend(split_errors(*split, reasons, prefix="split."))
     if errors:
         raise InvalidFields(errors)
 

@@ -13,7 +13,7 @@ from intake.schemas import ReferralIn, ReferralOut, Request
 
 
 class SplitIn(Request):
-    # The code is checked against the split reasons in one place (referral_groups.rules).
+    # A code of the vocabulary's split reasons, checked in referral_groups.rules.
     code: str = Field(min_length=1, max_length=64)
     justification: str = Field(max_length=4000, json_schema_extra={"minLength": 20})
 

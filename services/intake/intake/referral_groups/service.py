@@ -107,7 +107,7 @@ async def split_group(
 ) -> ReferralGroupOut:
     """Record why the siblings are placed apart; from now on the children still waiting are matched each
     on their own. Proposals made to the group together stand."""
-    errors = rules.split_errors(code, justification)
+    errors = rules.split_errors(code, justification, ctx.vocabulary.codes("split_reasons"))
     if errors:
         raise InvalidFields(errors)
     now = ctx.now()

@@ -47,7 +47,12 @@ def check_group_body(ctx: Context, body: ReferralGroupIn) -> None:
             child_errors.extend(rules.prefixed(exc.errors, index))
     split = (body.split.code, body.split.justification) if body.split is not None else None
     rules.check_group(
-        len(body.referrals), ctx.settings.referral_group_max_size, body.keep_together, split, child_errors
+        len(body.referrals),
+        ctx.settings.referral_group_max_size,
+        body.keep_together,
+        split,
+        ctx.vocabulary.codes("split_reasons"),
+        child_errors,
     )
 
 
