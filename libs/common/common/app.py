@@ -48,10 +48,19 @@ def problem_response(
 
 
 def field_name(location: Sequence[Any]) -> str:
-    parts = [str(p) for p in location]
-    if parts and parts[0] in _LOCATION_PREFIXES:
+    """The field a validation error is about: `client.bsn`; an item of a list of values by its index
+    (`needs.3`), a field of an item of a list of objects with the index in brackets
+    (`referrals[1].client.bsn`)."""
+    parts = list(location)
+    if parts and str(parts[0]) in _LOCATION_PREFIXES:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    name = ""
+    for position, part in enumerate(parts):
+        if isinstance(part, int) and name and position < len(parts) - 1:
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:

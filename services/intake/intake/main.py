@@ -23,6 +23,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
 from intake.portal import views as portal_views
+from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
@@ -64,6 +65,7 @@ def create_app(
         migrations_dir=MIGRATIONS_DIR,
         routers=[
             referral_views.router,
+            referral_group_views.router,
             signal_views.router,
             indicator_views.router,
             indicator_views.exports_router,

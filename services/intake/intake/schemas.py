@@ -157,6 +157,8 @@ class ReferralOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     client: ClientOut
+    # The group of siblings the child was referred with; null when referred alone.
+    group_id: str | None = None
 
 
 class ReferralPage(BaseModel):

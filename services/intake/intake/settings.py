@@ -54,6 +54,8 @@ class IntakeSettings(CommonSettings):
     session_max_hours: float = 12
     # How long a started sign-in may take at the identity provider before it must start again.
     sign_in_timeout_seconds: int = 600
+    # The most siblings one referral group may hold.
+    referral_group_max_size: int = 6
 
     @property
     def database_url(self) -> str:

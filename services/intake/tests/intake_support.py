@@ -24,6 +24,16 @@ VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
 
 _agb_numbers = itertools.count(20_000_001)
+_citizen_numbers = itertools.count(10_000_000)
+
+
+def fresh_bsn() -> str:
+    """A citizen number no other helper hands out, passing the eleven-test."""
+    while True:
+        digits = f"{next(_citizen_numbers):08d}"
+        last = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        if last < 10:
+            return digits + str(last)
 
 
 def provider_headers(provider_id: str) -> dict[str, str]:

@@ -155,4 +155,5 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "created_at",
         "updated_at",
         "client",
+        "group_id",
     }

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
-from capacity.reservations import service
+from capacity.reservations import joint, service
 from capacity.schemas import (
     Confirmation,
     ConfirmationOut,
     HoldsRelease,
     HoldsReleased,
+    JointHoldCreate,
+    JointHoldOut,
     ReservationCreate,
     ReservationOut,
 )
@@ -51,6 +53,22 @@ async def reserve_place(
     if not created:
         response.status_code = status.HTTP_200_OK
     return reservation
+
+
+@router.post(
+    "/v1/reservations/joint",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="reserve_places_together",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def reserve_places_together(
+    body: JointHoldCreate, _: Service, request: Request, response: Response, db: DatabaseDep, clock: ClockDep
+) -> JointHoldOut:
+    max_hold = timedelta(days=request.app.state.settings.max_hold_days)
+    reservations, created = await joint.reserve_places_together(db, clock, body.holds, body.expires_at, max_hold)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return JointHoldOut(reservations=reservations)
 
 
 @router.post(
