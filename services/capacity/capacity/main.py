@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from capacity.candidates import views as candidates
 from capacity.occupancy import views as occupancy
 from capacity.providers import views as providers
+from capacity.providers.service import provider_id_by_agb
 from capacity.reservations import views as reservations
 from capacity.reservations.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
@@ -55,10 +56,15 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
+    database = Database(settings.database_url)
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_by_agb(database, agb_code)
+
     return create_service_app(
         name="capacity",
         settings=settings,
-        database=Database(settings.database_url),
+        database=database,
         migrations_dir=MIGRATIONS_DIR,
         # In the order of the paths of the published document.
         routers=[
@@ -71,4 +77,5 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         ],
         clock=clock,
         lifespan=lifespan,
+        provider_lookup=provider_lookup,
     )

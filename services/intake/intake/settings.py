@@ -2,13 +2,15 @@
 
 from pydantic import Field
 
-from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings
+from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings, is_development_secret
 
 
 class IntakeSettings(CommonSettings):
     intake_database_url: str | None = Field(default=None)
     # Key of the pseudonymous client_key other services see instead of the BSN.
     client_key_secret: str = DEVELOPMENT_CLIENT_KEY_SECRET
+    # Key of the browser sessions of the pages (sign-in with the identity provider).
+    session_secret: str | None = None
     # How long a proposed place is held for the provider to answer; shorter for crisis.
     proposal_hold_hours_crisis: int = 4
     proposal_hold_hours: int = 72
@@ -36,6 +38,16 @@ class IntakeSettings(CommonSettings):
     # How long an accept may take before the workers complete it themselves: capacity may have
     # confirmed the place while its answer, or intake's own record of it, was lost.
     accept_completion_seconds: int = 30
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if not self.production:
+            return problems
+        if is_development_secret(self.client_key_secret):
+            problems.append("REGIEPUNT_CLIENT_KEY_SECRET is unset or a development value")
+        if not self.session_secret or is_development_secret(self.session_secret):
+            problems.append("REGIEPUNT_SESSION_SECRET is unset or a development value")
+        return problems
 
     @property
     def database_url(self) -> str:

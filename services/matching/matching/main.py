@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
-from common.http import ServiceClient
+from common.http import ServiceClient, provider_id_in_capacity
 from matching.api import decisions
 from matching.settings import MatchingSettings
 
@@ -44,9 +44,14 @@ def create_app(
     app.state.capacity = ServiceClient(
         settings.capacity_url,
         service_name="matching",
-        jwt_secret=settings.effective_jwt_secret,
+        tokens=app.state.service_tokens,
         timeout=settings.http_timeout_seconds,
         retries=settings.http_retries,
         transport=capacity_transport,
     )
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_in_capacity(app.state.capacity, agb_code)
+
+    app.state.verifier.provider_lookup = provider_lookup
     return app

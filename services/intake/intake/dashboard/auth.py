@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from common.auth import SESSION_COOKIE, Principal, bearer_token, decode_token
+from common.auth import SESSION_COOKIE, Principal, bearer_token, verify_token
 from common.errors import Unauthorized
 
 # Before sign-in there is no session yet; a random value in this cookie, echoed by the form, keeps
@@ -33,7 +33,7 @@ def _secret(request: Request) -> str:
     return secret
 
 
-def viewer_of(request: Request) -> Viewer | None:
+async def viewer_of(request: Request) -> Viewer | None:
     """The signed-in viewer, or None when there is no valid token (the sign-in page is shown then)."""
     try:
         header_token = bearer_token(request)
@@ -43,15 +43,15 @@ def viewer_of(request: Request) -> Viewer | None:
     if not token:
         return None
     try:
-        principal = decode_token(token, _secret(request))
+        principal = await verify_token(request, token)
     except Unauthorized:
         return None
     return Viewer(principal=principal, token=token, from_cookie=header_token is None)
 
 
-def check_sign_in_token(request: Request, token: str) -> Principal:
+async def check_sign_in_token(request: Request, token: str) -> Principal:
     """Raises Unauthorized for a token that is not valid; the caller checks the role."""
-    return decode_token(token.strip(), _secret(request))
+    return await verify_token(request, token.strip())
 
 
 def csrf_token(request: Request, viewer: Viewer) -> str:

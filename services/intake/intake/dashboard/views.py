@@ -54,9 +54,9 @@ def _sign_in_page(request: Request, *, error: str | None = None, status_code: in
     return response
 
 
-def _gate(request: Request) -> Viewer | HTMLResponse:
+async def _gate(request: Request) -> Viewer | HTMLResponse:
     """The coordinator behind the request, or the page to show instead (sign-in or refusal)."""
-    viewer = auth.viewer_of(request)
+    viewer = await auth.viewer_of(request)
     if viewer is None:
         return _sign_in_page(request, status_code=401 if request.headers.get("authorization") else 200)
     if not viewer.principal.is_coordinator:
@@ -86,7 +86,7 @@ def _problem_page(request: Request, viewer: Viewer, exc: ProblemError) -> HTMLRe
 
 @router.get("", response_class=HTMLResponse)
 async def overview(request: Request) -> Response:
-    gate = _gate(request)
+    gate = await _gate(request)
     if not isinstance(gate, Viewer):
         return gate
     ctx = Context.of(request.app)
@@ -129,7 +129,7 @@ def _period(request: Request) -> tuple[date, date] | None:
 
 @router.post("/signals/{signal_id}/acknowledge")
 async def acknowledge_signal(request: Request, signal_id: str) -> Response:
-    gate = _gate(request)
+    gate = await _gate(request)
     if not isinstance(gate, Viewer):
         return gate
     form = await _form(request)
@@ -155,7 +155,7 @@ async def sign_in(request: Request) -> Response:
     if not token:
         return _sign_in_page(request, error="Paste a coordinator token.", status_code=422)
     try:
-        principal = auth.check_sign_in_token(request, token)
+        principal = await auth.check_sign_in_token(request, token)
     except Unauthorized as exc:
         return _sign_in_page(request, error=exc.detail, status_code=401)
     if not principal.is_coordinator:
@@ -177,7 +177,7 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
-    viewer = auth.viewer_of(request)
+    viewer = await auth.viewer_of(request)
     form = await _form(request)
     if viewer is not None and not auth.csrf_ok(request, viewer, form.get("csrf")):
         return _render(request, "message.html", 403, title="Form expired", message="Reload the page and try again.")
@@ -188,7 +188,7 @@ async def sign_out(request: Request) -> Response:
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
 async def referral(request: Request, referral_id: str) -> Response:
-    gate = _gate(request)
+    gate = await _gate(request)
     if not isinstance(gate, Viewer):
         return gate
     ctx = Context.of(request.app)
