@@ -10,7 +10,7 @@ PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install up test lint test-sqlite test-postgres format token clean bench browser
+.PHONY: install up test lint test-sqlite test-postgres format token clean bench browser identity-provider
 
 $(STAMP): libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,10 +32,17 @@ lint: install
 browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test-sqlite: install
+# The tests' OpenID Connect provider (npm's oidc-provider, run by Node) and its locked packages.
+IDP_DIR := tests/oidc_provider/server
+$(IDP_DIR)/node_modules/.package-lock.json: $(IDP_DIR)/package-lock.json
+	cd $(IDP_DIR) && npm ci --no-audit --no-fund --silent
+
+identity-provider: $(IDP_DIR)/node_modules/.package-lock.json
+
+test-sqlite: install identity-provider
 	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
 
-test-postgres: install browser
+test-postgres: install browser identity-provider
 	REGIEPUNT_TEST_DATABASE=postgresql REGIEPUNT_TEST_PG_DSN=$(PG_DSN) $(PY) -m pytest
 
 test: lint test-sqlite test-postgres
@@ -52,4 +59,4 @@ token: install
 	@$(PY) -m common.tokens --role $(or $(ROLE),coordinator) $(ARGS)
 
 clean:
-	rm -rf $(VENV) data tests/artifacts
+	rm -rf $(VENV) data tests/artifacts $(IDP_DIR)/node_modules
