@@ -107,7 +107,6 @@ class ProviderKeys:
         return not self._keys or time.monotonic() - self._last_attempt >= self.refetch_seconds
 
     async def _fetch(self) -> None:
-        self._attempts += 1
         self._last_attempt = time.monotonic()
         if self._on_fetch is not None:
             self._on_fetch()
@@ -123,6 +122,9 @@ class ProviderKeys:
             # Known keys stay usable while the provider is out of reach.
             self._last_failed = True
             return
+        finally:
+            # Counted when done: whoever waited for this fetch sees that it happened.
+            self._attempts += 1
         self._last_failed = False
         self._keys = {
             key.key_id: key
