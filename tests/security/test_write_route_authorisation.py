@@ -472,9 +472,7 @@ class Rule:
     services: tuple[str, ...] = ()
 
 
-def rule(
-    *allowed: str, scenario: Scenario | None = None, why: str = "", services: tuple[str, ...] = ()
-) -> Rule:
+def rule(*allowed: str, scenario: Scenario | None = None, why: str = "", services: tuple[str, ...] = ()) -> Rule:
     return Rule(frozenset(allowed), scenario, why, services)
 
 
