@@ -85,3 +85,12 @@ def test_an_app_built_in_production_with_unsafe_settings_raises(monkeypatch: pyt
         create_app()
     monkeypatch.delenv("REGIEPUNT_JWT_SECRET")
     assert create_app().state.settings.production
+
+
+def test_the_token_helper_mints_nothing_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    from common.tokens import main as mint_from_command_line
+
+    monkeypatch.setenv("REGIEPUNT_ENV", "production")
+    with pytest.raises(SystemExit) as stopped:
+        mint_from_command_line(["--role", "coordinator"])
+    assert stopped.value.code == 2
