@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from common.testing import bearer, token
+from common.testing import bearer, service_bearer, token
 
 SERVICES = ["capacity", "matching", "intake"]
 
@@ -124,7 +124,11 @@ async def test_a_chunked_body_over_the_limit_is_refused_with_413(service: httpx.
     ]
     role = "service" if path == "/v1/decisions" else ("referrer" if path == "/v1/referrals" else "coordinator")
     headers = {
-        **bearer(role, referrer_type="local_team" if role == "referrer" else None),
+        **(
+            service_bearer("intake")
+            if role == "service"
+            else bearer(role, referrer_type="local_team" if role == "referrer" else None)
+        ),
         "Content-Type": "application/json",
     }
     response = await service.post(path, content=chunks(), headers=headers)

@@ -24,12 +24,12 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from common.auth import ROLES
+from common.auth import ROLES, SERVICES
 from common.clock import ManualClock
-from common.testing import bearer
+from common.testing import bearer, service_bearer
 
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+SERVICE = service_bearer("intake")
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
 OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
@@ -591,10 +591,12 @@ class Rule:
     allowed: frozenset[str]
     scenario: Scenario | None
     why: str = ""
+    # For the service role: which of the point's services may make the call (common.auth.FromIntake…).
+    services: tuple[str, ...] = ()
 
 
-def rule(*allowed: str, scenario: Scenario | None = None, why: str = "") -> Rule:
-    return Rule(frozenset(allowed), scenario, why)
+def rule(*allowed: str, scenario: Scenario | None = None, why: str = "", services: tuple[str, ...] = ()) -> Rule:
+    return Rule(frozenset(allowed), scenario, why, services)
 
 
 ROUTES: dict[tuple[str, str, str], Rule] = {
@@ -602,21 +604,29 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "POST", "/v1/providers"): rule("coordinator", scenario=create_provider),
     ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
     ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
-    ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule("service", scenario=reserve_place),
-    ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule("service", scenario=confirm_reservation),
-    ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule("service", scenario=release_reservation),
-    ("capacity", "POST", "/v1/reservations/release"): rule("service", scenario=release_referral_holds),
-    ("capacity", "POST", "/v1/reservations/joint"): rule("service", scenario=reserve_places_together),
-    ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
-    ("capacity", "POST", "/v1/client-keys/rekey"): rule(
-        "service", scenario=rekey_reservations, why="intake's service only (common.auth.FromIntake)"
+    ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule(
+        "service", scenario=reserve_place, services=("intake", "matching")
     ),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule(
+        "service", scenario=confirm_reservation, services=("intake",)
+    ),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule(
+        "service", scenario=release_reservation, services=("intake", "matching")
+    ),
+    ("capacity", "POST", "/v1/reservations/release"): rule(
+        "service", scenario=release_referral_holds, services=("intake", "matching")
+    ),
+    ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule(
+        "service", scenario=end_occupancy, services=("intake",)
+    ),
+    ("capacity", "POST", "/v1/reservations/joint"): rule(
+        "service", scenario=reserve_places_together, services=("matching",)
+    ),
+    ("capacity", "POST", "/v1/client-keys/rekey"): rule("service", scenario=rekey_reservations, services=("intake",)),
     # matching: docs/internal-api.md
-    ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
-    ("matching", "POST", "/v1/client-keys/rekey"): rule(
-        "service", scenario=rekey_decisions, why="intake's service only (common.auth.FromIntake)"
-    ),
-    ("matching", "POST", "/v1/group-decisions"): rule("service", scenario=take_group_decision),
+    ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision, services=("intake",)),
+    ("matching", "POST", "/v1/client-keys/rekey"): rule("service", scenario=rekey_decisions, services=("intake",)),
+    ("matching", "POST", "/v1/group-decisions"): rule("service", scenario=take_group_decision, services=("intake",)),
     # intake: docs/api.md
     ("intake", "POST", "/v1/referrals"): rule("referrer", scenario=submit_referral),
     ("intake", "POST", "/v1/referral-groups"): rule("referrer", scenario=submit_referral_group),
@@ -728,6 +738,38 @@ async def test_write_route_refuses_a_role_the_contract_does_not_name(
     before = await attempt.snapshot()
     response = await send(platform, route[0], attempt, token_of(role, attempt))
     assert response.status_code == 403, response.text
+    assert await attempt.snapshot() == before
+
+
+# --- the service role, but not a service the call is for -------------------------------------------
+
+SERVICE_REFUSALS = [
+    pytest.param(key, caller, id=f"{key[0]} {key[1]} {key[2]} from {caller}")
+    for key, rule_ in ROUTES.items()
+    if rule_.scenario is not None and rule_.services
+    for caller in SERVICES
+    if caller not in rule_.services
+]
+
+
+def test_every_service_route_names_the_services_it_is_for() -> None:
+    """A call for the service role alone says which services make it: matching takes decisions from intake
+    only, capacity holds places for matching and intake only (docs/internal-api.md)."""
+    unnamed = [key for key, rule_ in ROUTES.items() if rule_.allowed == {"service"} and not rule_.services]
+    assert unnamed == []
+
+
+@pytest.mark.parametrize(("route", "caller"), SERVICE_REFUSALS)
+async def test_service_route_refuses_a_service_it_is_not_for(
+    route: tuple[str, str, str], caller: str, platform: Platform
+) -> None:
+    scenario = ROUTES[route].scenario
+    assert scenario is not None
+    attempt = await scenario(platform)
+    before = await attempt.snapshot()
+    response = await send(platform, route[0], attempt, service_bearer(caller))
+    assert response.status_code == 403, response.text
+    assert caller in response.json()["detail"]
     assert await attempt.snapshot() == before
 
 

@@ -17,7 +17,7 @@ from capacity.db import Provider, Unit, metadata
 from common.testing import bearer, clear_tables
 from services.capacity.tests.factories import (
     COORDINATOR,
-    SERVICE,
+    FROM_MATCHING,
     create_provider,
     create_unit,
     reserve,
@@ -25,7 +25,7 @@ from services.capacity.tests.factories import (
 
 
 async def candidates(capacity: httpx.AsyncClient, **params: str | int) -> httpx.Response:
-    return await capacity.get("/v1/candidates", params=params, headers=SERVICE)
+    return await capacity.get("/v1/candidates", params=params, headers=FROM_MATCHING)
 
 
 async def test_candidates_list_fitting_units_and_why_others_are_left_out(capacity: httpx.AsyncClient) -> None:

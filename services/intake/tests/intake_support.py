@@ -12,13 +12,14 @@ import httpx
 from fastapi import FastAPI
 
 from common.http import ServiceClient
-from common.testing import bearer, token
+from common.testing import bearer, service_bearer, token
 
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
 OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+# The token intake calls capacity and matching with.
+SERVICE = service_bearer("intake")
 
 VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
@@ -135,7 +136,7 @@ async def peer_replaced(
     replacement = ServiceClient(
         f"http://{peer}" if transport is not None else "http://127.0.0.1:9",
         service_name="intake",
-        jwt_secret=real._secret,
+        tokens=app.state.service_tokens,
         timeout=0.5,
         retries=1,
         transport=transport,
