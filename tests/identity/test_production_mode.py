@@ -33,7 +33,13 @@ EVERY_SERVICE = ("REGIEPUNT_OIDC_ISSUER", "REGIEPUNT_SERVICE_CLIENT_ID", "REGIEP
 MISSING = {
     "capacity": (*EVERY_SERVICE, "REGIEPUNT_INTAKE_CLIENT_ID", "REGIEPUNT_MATCHING_CLIENT_ID"),
     "matching": (*EVERY_SERVICE, "REGIEPUNT_INTAKE_CLIENT_ID"),
-    "intake": (*EVERY_SERVICE, "REGIEPUNT_CLIENT_KEY_SECRET", "REGIEPUNT_SESSION_SECRET"),
+    "intake": (
+        *EVERY_SERVICE,
+        "REGIEPUNT_CLIENT_KEY_SECRET",
+        "REGIEPUNT_SESSION_SECRET",
+        "REGIEPUNT_OIDC_CLIENT_ID",
+        "REGIEPUNT_OIDC_CLIENT_SECRET",
+    ),
 }
 EXIT_REFUSED = 2
 
@@ -71,13 +77,15 @@ def test_production_refuses_the_shared_hs256_secret_and_development_secrets(tmp_
         REGIEPUNT_JWT_SECRET="a-long-shared-secret",
         REGIEPUNT_CLIENT_KEY_SECRET="regiepunt-development-client-key-secret",
         REGIEPUNT_SESSION_SECRET="a-real-session-secret",
+        REGIEPUNT_OIDC_CLIENT_ID="regiepunt-web",
+        REGIEPUNT_OIDC_CLIENT_SECRET="web-s3cret",
     )
     started = run("intake", "serve", env)
     assert started.returncode == EXIT_REFUSED
     line = started.stderr.strip()
     assert "production does not accept the shared HS256 secret" in line
     assert "REGIEPUNT_CLIENT_KEY_SECRET is unset or a development value" in line
-    assert "REGIEPUNT_OIDC_ISSUER" not in line and "SESSION_SECRET" not in line
+    assert "REGIEPUNT_OIDC_ISSUER" not in line and "SESSION_SECRET" not in line and "OIDC_CLIENT" not in line
 
 
 def test_a_secret_file_that_cannot_be_read_or_doubles_a_setting_stops_the_start(tmp_path: Path) -> None:
@@ -137,7 +145,12 @@ def production_environment(
     settings = identity_environment(provider, service)
     files = {"SERVICE_CLIENT_SECRET": settings.pop("REGIEPUNT_SERVICE_CLIENT_SECRET")}
     if service == "intake":
-        files |= {"CLIENT_KEY_SECRET": "client-key-of-the-test", "SESSION_SECRET": "session-key-of-the-test"}
+        files |= {
+            "CLIENT_KEY_SECRET": "client-key-of-the-test",
+            "SESSION_SECRET": "session-key-of-the-test",
+            "OIDC_CLIENT_SECRET": provider.BROWSER_CLIENT[1],
+        }
+        settings["REGIEPUNT_OIDC_CLIENT_ID"] = provider.BROWSER_CLIENT[0]
     env = bare_environment(
         REGIEPUNT_ENV="production",
         REGIEPUNT_DATA_DIR=str(secrets_dir),

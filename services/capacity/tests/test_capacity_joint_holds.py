@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from common.clock import ManualClock
-from services.capacity.tests.factories import SERVICE, create_provider, create_unit, get_unit, reserve
+from services.capacity.tests.factories import FROM_MATCHING, SERVICE, create_provider, create_unit, get_unit, reserve
 
 
 def joint_body(clock: ManualClock, places: list[tuple[str, str]], *, tag: str = "g1") -> dict[str, Any]:
@@ -30,7 +30,7 @@ def joint_body(clock: ManualClock, places: list[tuple[str, str]], *, tag: str = 
 
 
 async def hold_together(capacity: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Response:
-    return await capacity.post("/v1/reservations/joint", json=body, headers=SERVICE)
+    return await capacity.post("/v1/reservations/joint", json=body, headers=FROM_MATCHING)
 
 
 async def test_joint_hold_takes_every_place_in_one_go(capacity: httpx.AsyncClient, clock: ManualClock) -> None:
