@@ -63,6 +63,8 @@ class UnitOut(BaseModel):
     blocked: int
     available: int
     specialisms: list[str]
+    # What the provider says about the unit in words (never about a child).
+    description: str | None = None
     part_time: bool
     version: int
     created_at: datetime
@@ -103,6 +105,33 @@ class HoldsRelease(Call):
     referral_id: Reference
     keep_reservation_id: Reference | None = None
     request_ids: Annotated[list[RequestId], Field(max_length=1000)] | None = None
+
+
+class JointHold(Call):
+    """One place of a joint hold: the unit, and the referral and match request it is held for."""
+
+    unit_id: Reference
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    request_id: RequestId
+    # The child as the group it joins sees it, as for a single hold (ReservationCreate).
+    age: Annotated[StrictInt, Field(ge=0, le=23)] | None = None
+    flags: Flags = []
+
+
+# The most places one joint hold may take at once (a group of siblings).
+MAX_JOINT_HOLDS = 20
+
+
+class JointHoldCreate(Call):
+    """Hold several places at once, all or none (siblings kept together)."""
+
+    expires_at: datetime
+    holds: Annotated[list[JointHold], Field(min_length=1, max_length=MAX_JOINT_HOLDS)]
+
+
+class JointHoldOut(BaseModel):
+    reservations: list[ReservationOut]
 
 
 class HoldsReleased(BaseModel):
@@ -151,6 +180,9 @@ class CompactUnit(NamedTuple):
     in_region: bool
     specialisms: list[str]
     part_time: bool
+    # Free places for this child (a place its request holds already counts as free): a group of
+    # siblings needs to know whether a unit has room for all of them. A listed unit has one at least.
+    available: int = 1
 
 
 class CompactExcluded(NamedTuple):

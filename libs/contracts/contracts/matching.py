@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from contracts.group import Flags
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
@@ -33,7 +42,8 @@ class DecisionRequest(BaseModel):
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime
     unit_id: Reference | None = None
-    # The group the child would join (contracts.group): codes only, with the client key, never a BSN.
+    # The group the child would join (contracts.group, codes of the vocabulary): codes only, with the
+    # client key, never a BSN.
     risk_flags: Flags = []
     vulnerabilities: Flags = []
 
@@ -94,3 +104,99 @@ class DecisionWithCandidates(Decision):
 
 class DecisionList(BaseModel):
     items: list[DecisionWithCandidates]
+
+
+# The most children one group decision weighs together; intake's own limit for a group of siblings
+# (a setting) lies below it.
+MAX_GROUP_CHILDREN = 20
+
+
+class ChildRequest(BaseModel):
+    """One child of a group decision request: what a DecisionRequest says about a child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    care_type: InlineCareType
+    target_group: InlineTargetGroup
+    age: Annotated[StrictInt, Field(ge=0, le=23)]
+    municipality_code: Municipality
+    needs: Needs = []
+    part_time: StrictBool = False
+    out_of_region: InlineOutOfRegionCriterion | None = None
+    known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
+    excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
+    # The group the child would join, as in a DecisionRequest: codes only, never with a BSN.
+    risk_flags: Flags = []
+    vulnerabilities: Flags = []
+
+
+class GroupDecisionRequest(BaseModel):
+    """Siblings kept together: places for all of them in one unit, or in units of one provider in one
+    municipality, held at once or not at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    group_id: Reference
+    hold_until: AwareDatetime
+    children: Annotated[list[ChildRequest], Field(min_length=2, max_length=MAX_GROUP_CHILDREN)]
+
+    @field_validator("children")
+    @classmethod
+    def _each_child_once(cls, children: list[ChildRequest]) -> list[ChildRequest]:
+        if len({child.referral_id for child in children}) != len(children):
+            raise ValueError("each child may be named once")
+        return children
+
+
+class ChildOutcome(BaseModel):
+    """What a group decision says about one child: its proposal, or why it waits."""
+
+    referral_id: str
+    proposal: Proposal | None
+    reasons: list[str]
+
+
+class GroupDecision(BaseModel):
+    id: str
+    request_id: str
+    group_id: str
+    outcome: Outcome
+    reasons: list[str]
+    children: list[ChildOutcome]
+    created_at: datetime
+
+
+class JointOption(BaseModel):
+    """A way to place the group together, as weighed: the unit of each child, the score, and whether
+    it was chosen or why it was left."""
+
+    provider_id: str
+    municipality_code: str
+    in_region: bool
+    units: dict[str, str]
+    one_unit: bool
+    score: float
+    parts: dict[str, float]
+    rank: int
+    chosen: bool
+    excluded_reason: str | None
+
+
+class ChildWeighed(ChildOutcome):
+    candidates: list[Candidate]
+    outside_counted: dict[str, int]
+    unfit_counted: dict[str, int]
+    # Every group or production rule that applied to a unit weighed for this child (see Candidate.rules).
+    rules: dict[str, RuleWords] = {}
+
+
+class GroupDecisionWithOptions(GroupDecision):
+    options: list[JointOption]
+    children: list[ChildWeighed]  # type: ignore[assignment]
+
+
+class GroupDecisionList(BaseModel):
+    items: list[GroupDecisionWithOptions]

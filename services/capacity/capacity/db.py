@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     case,
     false,
     func,
@@ -91,6 +92,8 @@ class Unit(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     specialisms: Mapped[list[str]] = mapped_column(JSON)
+    # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -129,14 +132,15 @@ class Reservation(Base):
     unit_id: Mapped[str] = mapped_column(String(36), ForeignKey("units.id"))
     provider_id: Mapped[str] = mapped_column(String(36))
     referral_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_key: Mapped[str] = mapped_column(String(128))
+    # Indexed for re-keying after the client key was rotated (client_keys, migration 0004).
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
     # The match request that made the hold (null for holds made before it was kept).
     request_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The child as the group sees it, passed on to the stay (migration 0004): age in years when held,
+    # The child as the group sees it, passed on to the stay (migration 0006): age in years when held,
     # and its risk flags and vulnerabilities. Null for holds made before.
     age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     flags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
@@ -145,7 +149,7 @@ class Reservation(Base):
 class Occupancy(Base):
     __tablename__ = "occupancies"
     __table_args__ = (
-        # The care days of a provider's stays in a year (production agreements, migration 0004).
+        # The care days of a provider's stays in a year (production agreements, migration 0006).
         Index("ix_occupancies_provider_period", "provider_id", "start_date", "end_date"),
     )
 
@@ -154,12 +158,13 @@ class Occupancy(Base):
     provider_id: Mapped[str] = mapped_column(String(36))
     reservation_id: Mapped[str] = mapped_column(String(36), ForeignKey("reservations.id"), unique=True)
     referral_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_key: Mapped[str] = mapped_column(String(128))
+    # Indexed for re-keying after the client key was rotated (client_keys, migration 0004).
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The child in the unit's group profile (migration 0004): its age in years on `age_on`, and its
+    # The child in the unit's group profile (migration 0006): its age in years on `age_on`, and its
     # risk flags and vulnerabilities. Null for stays begun before they were kept.
     age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     age_on: Mapped[date | None] = mapped_column(Date, nullable=True)

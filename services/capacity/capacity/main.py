@@ -11,9 +11,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from capacity.candidates import views as candidates
+from capacity.client_keys import views as client_keys
 from capacity.occupancy import views as occupancy
 from capacity.production import views as production
 from capacity.providers import views as providers
+from capacity.providers.service import provider_id_by_agb
 from capacity.reservations import views as reservations
 from capacity.reservations.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
@@ -22,7 +24,9 @@ from capacity.units import views as units
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
+from common.errors import ConfigurationError
 from common.logging import get_logger
+from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -42,6 +46,7 @@ async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
 def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or CapacitySettings()
     resolved = settings
+    vocabulary = configured_vocabulary(settings.vocabulary_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,10 +61,15 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
-    return create_service_app(
+    database = Database(settings.database_url)
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_by_agb(database, agb_code)
+
+    app = create_service_app(
         name="capacity",
         settings=settings,
-        database=Database(settings.database_url),
+        database=database,
         migrations_dir=MIGRATIONS_DIR,
         # In the order of the paths of the published document.
         routers=[
@@ -70,7 +80,19 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             occupancy.router,
             candidates.router,
             summary.router,
+            client_keys.router,
         ],
         clock=clock,
         lifespan=lifespan,
+        provider_lookup=provider_lookup,
     )
+    app.state.vocabulary = vocabulary
+    return app
+
+
+def configured_vocabulary(path: Path | None) -> Vocabulary:
+    """The vocabulary a unit's specialisms are checked against; a file that cannot be used stops the start."""
+    try:
+        return load_vocabulary(path)
+    except VocabularyError as exc:
+        raise ConfigurationError(str(exc)) from exc

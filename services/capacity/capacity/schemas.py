@@ -23,6 +23,9 @@ from contracts.capacity import FreePlaceKind as FreePlaceKind
 from contracts.capacity import FreePlaces as FreePlaces
 from contracts.capacity import HoldsRelease as HoldsRelease
 from contracts.capacity import HoldsReleased as HoldsReleased
+from contracts.capacity import JointHold as JointHold
+from contracts.capacity import JointHoldCreate as JointHoldCreate
+from contracts.capacity import JointHoldOut as JointHoldOut
 from contracts.capacity import OccupancyEnd as OccupancyEnd
 from contracts.capacity import OccupancyOut as OccupancyOut
 from contracts.capacity import Production as Production
@@ -34,12 +37,12 @@ from contracts.capacity import ProviderProduction as ProviderProduction
 from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
+from contracts.vocabulary import Needs
 
 _AGB = re.compile(r"[0-9]{8}")
 _MUNICIPALITY = re.compile(r"GM[0-9]{4}")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Specialism = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
 
@@ -88,7 +91,12 @@ class UnitCreate(Request):
     age_max: Age
     municipality_code: str = Field(json_schema_extra={"pattern": "^GM[0-9]{4}$"})
     capacity: Count
-    specialisms: Annotated[list[Specialism], Field(max_length=30)] = []
+    # Codes of the vocabulary's needs (its shape here, its codes in domain.check_specialisms).
+    specialisms: Annotated[
+        Needs, Field(description="codes of the vocabulary's needs (intake's GET /v1/vocabulary)")
+    ] = []
+    # Words about the unit (its approach, its setting), never about a child.
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
     part_time: StrictBool = False
 
     @field_validator("municipality_code")

@@ -98,11 +98,11 @@ async def test_bad_agreements_are_refused_naming_the_field(capacity: httpx.Async
     provider = await create_provider(capacity, role="operational")
     path = f"/v1/providers/{provider['id']}"
     for agreements, field in [
-        ([AGREEMENTS[0], AGREEMENTS[0]], "production_agreements.1"),
-        ([{**AGREEMENTS[0], "care_days": -1}], "production_agreements.0.care_days"),
-        ([{**AGREEMENTS[0], "care_type": "castle"}], "production_agreements.0.care_type"),
-        ([{**AGREEMENTS[0], "year": 1999}], "production_agreements.0.year"),
-        ([{**AGREEMENTS[0], "price": 12}], "production_agreements.0.price"),
+        ([AGREEMENTS[0], AGREEMENTS[0]], "production_agreements[1]"),
+        ([{**AGREEMENTS[0], "care_days": -1}], "production_agreements[0].care_days"),
+        ([{**AGREEMENTS[0], "care_type": "castle"}], "production_agreements[0].care_type"),
+        ([{**AGREEMENTS[0], "year": 1999}], "production_agreements[0].year"),
+        ([{**AGREEMENTS[0], "price": 12}], "production_agreements[0].price"),
     ]:
         response = await capacity.patch(path, json={"production_agreements": agreements}, headers=COORDINATOR)
         assert response.status_code == 422, (agreements, response.text)

@@ -21,12 +21,16 @@ referrals = sa.Table(
     sa.Column("referrer_org", sa.String(200), nullable=False),
     sa.Column("referrer_sub", sa.String(200), nullable=False),
     sa.Column("bsn", sa.String(9), nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    # `<key id>.<keyed hash of the BSN>` (domain.client_key); 128 as in the contracts (migration 0008).
+    sa.Column("client_key", sa.String(128), nullable=False),
     sa.Column("birth_date", sa.Date, nullable=False),
     sa.Column("municipality_code", sa.String(16), nullable=False),
     sa.Column("care_type", sa.String(32), nullable=False),
     sa.Column("target_group", sa.String(16), nullable=False),
     sa.Column("needs", sa.JSON, nullable=False),
+    # Needs stored as words before needs were codes, that map to no code (migration 0008): read by
+    # intake only, never sent to another service.
+    sa.Column("needs_free_text", sa.JSON, nullable=True),
     sa.Column("part_time", sa.Boolean, nullable=False),
     sa.Column("requested_start", sa.Date, nullable=True),
     sa.Column("out_of_region_criterion", sa.String(16), nullable=True),
@@ -58,14 +62,19 @@ referrals = sa.Table(
     sa.Column("earlier_stays_end", sa.Date, nullable=True),
     sa.Column("next_residential_start", sa.Date, nullable=True),
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
-    # The child's risk flags and vulnerabilities, codes only (migration 0008; null before).
+    # The group of siblings the child was referred with (referral_groups), null when referred alone.
+    _id("group_id", nullable=True),
+    # The child's risk flags and vulnerabilities, codes only (migration 0012; null before).
     sa.Column("risk_flags", sa.JSON, nullable=True),
     sa.Column("vulnerabilities", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
+    sa.Index("ix_referrals_group_id", "group_id"),
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
     sa.Index("ix_referrals_client_key", "client_key"),
+    # A child's referrals under whatever key made their pseudonym: re-keying after a rotation.
+    sa.Index("ix_referrals_bsn", "bsn"),
     sa.Index("ix_referrals_status_proposal_expires_at", "status", "proposal_expires_at"),
     # The crisis-cap evaluation and the indicators read stays by these.
     sa.Index("ix_referrals_status_crisis_end_date", "status", "crisis_end_date"),
@@ -105,6 +114,28 @@ referral_providers = sa.Table(
     sa.Index("ix_referral_providers_provider_id", "provider_id", "created_at"),
 )
 
+# Siblings referred together ("broers en zussen samen"): kept together unless a split is recorded, with
+# its reason (a code) and justification (free text: it stays here).
+referral_groups = sa.Table(
+    "referral_groups",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("referrer_org", sa.String(200), nullable=False),
+    sa.Column("referrer_sub", sa.String(200), nullable=False),
+    sa.Column("keep_together", sa.Boolean, nullable=False),
+    # The children's referrals in the order they were submitted.
+    sa.Column("referral_ids", sa.JSON, nullable=False),
+    sa.Column("split_code", sa.String(64), nullable=True),
+    sa.Column("split_justification", sa.Text, nullable=True),
+    sa.Column("split_by", sa.String(200), nullable=True),
+    sa.Column("split_at", sa.DateTime(timezone=True), nullable=True),
+    # Each match request of the group gets the next attempt number, as a referral's do.
+    sa.Column("match_attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_referral_groups_referrer_org_created_at", "referrer_org", "created_at"),
+)
+
 crisis_extensions = sa.Table(
     "crisis_extensions",
     metadata,
@@ -128,6 +159,8 @@ match_requests = sa.Table(
     sa.Column("request_id", sa.String(80), nullable=False, unique=True),
     # Set for a provider's offer of one unit; such a request is answered at once, never retried.
     sa.Column("unit_id", sa.String(36), nullable=True),
+    # Set for a request about a group of siblings kept together; its referral_id is then the group's id.
+    _id("group_id", nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
@@ -158,6 +191,24 @@ capacity_commands = sa.Table(
     sa.Index("ix_capacity_commands_open", "done_at", "next_attempt_at"),
 )
 
+# Re-keyed pseudonyms on their way to capacity and matching after the client key was rotated: written
+# in the transaction that re-keys the child here, sent in batches, deleted once the service took them
+# (client_keys.service). A pair still waiting when the child is re-keyed again leads to the newest key.
+client_key_changes = sa.Table(
+    "client_key_changes",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("service", sa.String(16), nullable=False),
+    sa.Column("old_key", sa.String(128), nullable=False),
+    sa.Column("new_key", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_client_key_changes_due", "service", "next_attempt_at"),
+    sa.Index("ix_client_key_changes_new_key", "new_key"),
+)
+
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
@@ -165,6 +216,8 @@ idempotency_keys = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("body_hash", sa.String(64), nullable=False),
     _id("referral_id", nullable=False),
+    # Set for a group of siblings submitted under the key (referral_id is then its first child).
+    _id("group_id", nullable=True),
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -185,7 +238,7 @@ access_log = sa.Table(
     sa.Column("org", sa.String(200), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
     _id("referral_id", nullable=True),
-    sa.Column("client_key", sa.String(64), nullable=True),
+    sa.Column("client_key", sa.String(128), nullable=True),
     sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
     # The security officer reads the log by actor, by action and by period (GET /v1/access-log).
     sa.Index("ix_access_log_sub_at", "sub", "at"),
@@ -215,7 +268,7 @@ signals = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     _id("referral_id", nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    sa.Column("client_key", sa.String(128), nullable=False),
     # The condition that raised it (type, child, and what about the child); kept after acknowledgement
     # so that a time-driven condition that still holds is not raised again.
     sa.Column("condition_key", sa.String(255), nullable=False),
@@ -240,4 +293,23 @@ worker_state = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
+)
+
+# A browser's sign-in (GET /login): the cookie holds a random value, the table only its SHA-256, so that a
+# copy of the database signs nobody in. The person is kept as the identity provider's token named them.
+browser_sessions = sa.Table(
+    "browser_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("sub", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("org", sa.String(200), nullable=False),
+    sa.Column("referrer_type", sa.String(32), nullable=True),
+    sa.Column("provider_id", sa.String(64), nullable=True),
+    # The identity provider's ID token, sent back as the hint when the browser signs out there too.
+    sa.Column("id_token", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_browser_sessions_expires_at", "expires_at"),
 )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.group import Flags
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
-from intake.referrals.group_codes import known_risk_flags, known_vulnerabilities
 
 
 class Request(BaseModel):
@@ -33,24 +32,17 @@ class ReferralIn(Request):
     client: ClientIn
     care_type: CareType
     target_group: TargetGroup
-    needs: Needs = []
+    needs: Annotated[Needs, Field(description="codes of the vocabulary's needs (GET /v1/vocabulary)")] = []
     part_time: bool = False
     requested_start: date | None = None
     out_of_region: OutOfRegionIn | None = None
     notes: str | None = Field(default=None, max_length=10_000)
-    # The group the child joins: codes only (contracts.group), passed on with the client key.
-    risk_flags: Flags = []
-    vulnerabilities: Flags = []
-
-    @field_validator("risk_flags")
-    @classmethod
-    def _known_risk_flags(cls, codes: list[str]) -> list[str]:
-        return known_risk_flags(codes)
-
-    @field_validator("vulnerabilities")
-    @classmethod
-    def _known_vulnerabilities(cls, codes: list[str]) -> list[str]:
-        return known_vulnerabilities(codes)
+    # The group the child joins: codes of the vocabulary (checked in domain.check_referral), passed on
+    # with the client key, never with the BSN.
+    risk_flags: Annotated[Flags, Field(description="codes of the vocabulary's risk_flags (GET /v1/vocabulary)")] = []
+    vulnerabilities: Annotated[
+        Flags, Field(description="codes of the vocabulary's vulnerabilities (GET /v1/vocabulary)")
+    ] = []
 
 
 class AcceptIn(Request):
@@ -172,6 +164,8 @@ class ReferralOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     client: ClientOut
+    # The group of siblings the child was referred with; null when referred alone.
+    group_id: str | None = None
     risk_flags: list[str] = []
     vulnerabilities: list[str] = []
 

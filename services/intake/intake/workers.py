@@ -10,9 +10,12 @@ from fastapi import FastAPI
 from common.errors import ProblemError
 from common.logging import get_logger
 from intake import idempotency
+from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
+from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
+from intake.sessions import service as sessions
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
 
@@ -22,6 +25,11 @@ log = get_logger("regiepunt.intake.workers")
 async def process_outbox(app: FastAPI) -> int:
     """Send the stored match requests that could not reach matching before."""
     return await match_requests.process_outbox(Context.of(app))
+
+
+async def process_group_outbox(app: FastAPI) -> int:
+    """Send the stored match requests of siblings kept together that could not reach matching before."""
+    return await group_matching.process_group_outbox(Context.of(app))
 
 
 async def send_capacity_commands(app: FastAPI) -> int:
@@ -49,13 +57,26 @@ async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     return await idempotency.forget_expired_keys(Context.of(app))
 
 
+async def rekey_client_keys(app: FastAPI) -> int:
+    """After the client key was rotated: re-key the pseudonyms of an earlier key, here and elsewhere."""
+    return await client_keys.rekey_step(Context.of(app))
+
+
+async def forget_expired_sessions(app: FastAPI) -> int:
+    """Delete the browser sessions past their expiry: they name a person and hold an ID token."""
+    return await sessions.forget_expired_sessions(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
+    process_group_outbox,
     send_capacity_commands,
     expire_proposals,
     rematch_waiting,
     evaluate_crisis_caps,
     forget_expired_idempotency_keys,
+    rekey_client_keys,
+    forget_expired_sessions,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,18 +12,29 @@ import httpx
 from fastapi import FastAPI
 
 from common.http import ServiceClient
-from common.testing import bearer
+from common.testing import bearer, service_bearer, token
 
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
 OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+# The token intake calls capacity and matching with.
+SERVICE = service_bearer("intake")
 
 VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
 
 _agb_numbers = itertools.count(20_000_001)
+_citizen_numbers = itertools.count(10_000_000)
+
+
+def fresh_bsn() -> str:
+    """A citizen number no other helper hands out, passing the eleven-test."""
+    while True:
+        digits = f"{next(_citizen_numbers):08d}"
+        last = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        if last < 10:
+            return digits + str(last)
 
 
 def provider_headers(provider_id: str) -> dict[str, str]:
@@ -124,7 +136,7 @@ async def peer_replaced(
     replacement = ServiceClient(
         f"http://{peer}" if transport is not None else "http://127.0.0.1:9",
         service_name="intake",
-        jwt_secret=real._secret,
+        tokens=app.state.service_tokens,
         timeout=0.5,
         retries=1,
         transport=transport,
@@ -135,3 +147,34 @@ async def peer_replaced(
     finally:
         setattr(app.state, peer, real)
         await replacement.aclose()
+
+
+SIGN_IN_NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PERSON_CLAIMS: dict[str, dict[str, str | None]] = {
+    "referrer": {"referrer_type": "local_team"},
+    "provider": {"provider_id": "p-1"},
+}
+
+
+async def sign_in(
+    intake: httpx.AsyncClient, role: str = "coordinator", *, next_path: str | None = None, **headers: str
+) -> httpx.Response:
+    """Signs the client's browser in at /login with a pasted token (development: no identity provider)."""
+    page = await intake.get("/login", params={"next": next_path} if next_path else None, headers=headers)
+    nonce = SIGN_IN_NONCE.search(page.text)
+    assert nonce, page.text
+    form = {
+        "token": token(role, org="Regiepunt Haaglanden", sub="coco", **PERSON_CLAIMS.get(role, {})),
+        "nonce": nonce[1],
+    }
+    if next_path:
+        form["next"] = next_path
+    return await intake.post("/login", data=form, headers=headers)
+
+
+async def csrf_of(intake: httpx.AsyncClient, path: str = "/dashboard") -> str:
+    """The CSRF token a signed-in browser's page carries in its forms."""
+    found = CSRF.search((await intake.get(path)).text)
+    assert found, "the page holds no form with a CSRF token"
+    return found[1]

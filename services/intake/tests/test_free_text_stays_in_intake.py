@@ -1,5 +1,6 @@
-"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses) stays in
-intake: it reaches neither capacity nor matching, no log line and no export; what leaves is codes."""
+"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses, needs written
+as words before needs were codes) stays in intake: it reaches neither capacity nor matching, no log line
+and no export; what leaves is codes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
+    REFERRER,
+    fresh_bsn,
     peer_replaced,
     provider_headers,
     provider_with_unit,
@@ -23,6 +26,7 @@ from intake_support import (
 
 from common.logging import configure_logging
 from intake import workers
+from intake.db import referrals
 
 MARKER = "Vrije-tekst-7QX4"
 
@@ -92,6 +96,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     assert "proposal_declined" in logs  # the logs were captured, as the services write them
     assert MARKER not in logs
     assert any("/v1/decisions" in sent for sent in to_matching.sent)
+    assert any("/v1/group-decisions" in sent for sent in to_matching.sent)
     assert any("/confirm" in sent for sent in to_capacity.sent)
     assert MARKER not in "\n".join(to_matching.sent + to_capacity.sent)
     assert MARKER not in await _every_value(capacity_app, capacity_tables)
@@ -99,7 +104,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     for export in exports:
         assert MARKER not in export.text
     # What was typed is kept where it belongs.
-    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 7
+    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 10
 
 
 async def _use_every_free_text_field(
@@ -116,6 +121,12 @@ async def _use_every_free_text_field(
     )
     referral = await submitted(intake, body)
     assert referral["status"] == "proposed"
+    # Needs written as words before needs were codes, kept by the migration beside the codes: the
+    # decline below matches the child again, and only the codes go to matching.
+    async with intake_app.state.database.transaction() as session:
+        await session.execute(
+            sa.update(referrals).where(referrals.c.id == referral["id"]).values(needs_free_text=[f"paard {MARKER}"])
+        )
     proposed_to = referral["proposal"]["provider_id"]
     other = second_provider if proposed_to == first_provider else first_provider
 
@@ -156,5 +167,20 @@ async def _use_every_free_text_field(
     )
     assert ended.status_code == 200, ended.text
     await submitted(intake, referral_body(client={**body["client"], "bsn": OTHER_VALID_BSN}, notes=MARKER))
+    await _split_siblings(intake)
     for step in workers.STEPS:
         await step(intake_app)
+
+
+async def _split_siblings(intake: httpx.AsyncClient) -> None:
+    """Siblings with notes, kept together and then split with a justification, and siblings split at
+    submission with one: the justification of a split is typed by a person too."""
+    children = [referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}, notes=MARKER) for _ in "ab"]
+    together = await intake.post("/v1/referral-groups", json={"referrals": children}, headers=REFERRER)
+    assert together.status_code == 201, together.text
+    split = {"code": "safety_between_siblings", "justification": f"Onderbouwing van de splitsing {MARKER}"}
+    later = await intake.post(f"/v1/referral-groups/{together.json()['id']}/split", json=split, headers=REFERRER)
+    assert later.status_code == 200, later.text
+    children = [referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}) for _ in "ab"]
+    at_once = {"referrals": children, "keep_together": False, "split": split}
+    assert (await intake.post("/v1/referral-groups", json=at_once, headers=REFERRER)).status_code == 201

@@ -28,6 +28,7 @@ from intake_support import (
 )
 
 from common.testing import bearer
+from intake.domain import CLIENT_KEY_LENGTH
 from matching.rules_config import load_placement_rules
 
 _numbers = itertools.count(31_000_000)
@@ -81,8 +82,9 @@ async def close(capacity: httpx.AsyncClient, unit_id: str) -> None:
 
 async def test_flags_must_be_known_codes_and_are_named_when_refused(intake: httpx.AsyncClient) -> None:
     for overrides, field in [
-        ({"risk_flags": ["arson"]}, "risk_flags"),
-        ({"vulnerabilities": ["aggression"]}, "vulnerabilities"),
+        # Codes of the vocabulary's sections, named by their index as a need is.
+        ({"risk_flags": ["aggression", "arson"]}, "risk_flags.1"),
+        ({"vulnerabilities": ["aggression"]}, "vulnerabilities.0"),
         ({"risk_flags": ["Jan is agressief"]}, "risk_flags.0"),
         ({"vulnerabilities": "under_twelve"}, "vulnerabilities"),
         ({"risk_flags": ["aggression"] * 21}, "risk_flags"),
@@ -203,7 +205,7 @@ async def test_an_operational_provider_with_a_used_up_agreement_is_left_out_or_r
     capped_candidate = next(c for c in decision["candidates"] if c["unit_id"] == capped_unit["id"])
     assert capped_candidate["excluded_reason"] == "production_cap_reached"
     assert capped_candidate["rules"] == ["production_cap"]
-    assert decision["rules"]["production_cap"]["nl"].startswith("productieafspraak")
+    assert decision["rules"]["production_cap"]["nl"].startswith("Productieafspraak")
 
     # Only the capped provider has a place left: the child waits rather than go over the agreement.
     unmatched = await submitted(intake, body())
@@ -240,7 +242,7 @@ async def test_flags_reach_capacity_with_the_client_key_and_never_the_bsn(
         rows = (await connection.execute(sa.text("SELECT client_key, age, flags FROM occupancies"))).all()
     assert len(rows) == 1
     client_key, age, flags = rows[0]
-    assert age == 14 and sent["client"]["bsn"] not in str(rows[0]) and len(client_key) == 64
+    assert age == 14 and sent["client"]["bsn"] not in str(rows[0]) and len(client_key) == CLIENT_KEY_LENGTH
     assert sorted(flags if isinstance(flags, list) else json.loads(flags)) == ["fire_setting", "self_harm"]
     assert (await unit_state(capacity, unit["id"]))["group_profile"]["flags"] == {"fire_setting": 1, "self_harm": 1}
 

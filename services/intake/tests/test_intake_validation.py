@@ -155,6 +155,7 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "created_at",
         "updated_at",
         "client",
+        "group_id",
         "risk_flags",
         "vulnerabilities",
     }

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 
 from common.errors import InvalidInput
 from contracts.capacity import CompactExcluded, CompactUnit
-from contracts.group import REASON_WORDS
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
 
 # The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
@@ -44,7 +43,9 @@ EXCLUSION_WORDS: dict[str, str] = {
     Exclusion.EXPERTISE_AVAILABLE_IN_REGION: "outside the region, while a unit inside covers every need",
     Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE: "outside the region without the expertise that is missing inside",
     Exclusion.PLACE_TAKEN: "its last place was taken by another child meanwhile",
-    **{reason: words["en"] for reason, words in REASON_WORDS.items()},
+    # The group a child would join, and production agreements (matching.group_rules).
+    Exclusion.GROUP_CONFLICT: "the group does not fit: a child in the group poses a risk, or is at risk",
+    Exclusion.PRODUCTION_CAP_REACHED: "the production agreement for this care type is used up this year",
 }
 
 # The weights make the order explainable: the region ground outweighs all suitability together

@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contracts.group import reason_words
-
 GROUP_CONFLICT = "group_conflict"
 GROUP_AGE_GAP = "group_age_gap"
 GROUP_PENALTY = "group_penalty"
@@ -69,6 +67,9 @@ class ProductionCap:
     mode: CapMode = "exclude"
     penalty: float = 30.0
     id: str = PRODUCTION_CAP_RULE
+    # Its words in a decision: the vocabulary's label of the reason (rules_config fills them in).
+    nl: str = PRODUCTION_CAP_REACHED
+    en: str = PRODUCTION_CAP_REACHED
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,5 @@ def rule_words(rules: PlacementRules) -> dict[str, dict[str, str]]:
         gap = rules.age_gap
         words[gap.id] = {"reason": GROUP_AGE_GAP, "nl": gap.nl, "en": gap.en}
     cap = rules.production_cap
-    words[cap.id] = {
-        "reason": PRODUCTION_CAP_REACHED,
-        "nl": reason_words(PRODUCTION_CAP_REACHED, "nl"),
-        "en": reason_words(PRODUCTION_CAP_REACHED, "en"),
-    }
+    words[cap.id] = {"reason": PRODUCTION_CAP_REACHED, "nl": cap.nl, "en": cap.en}
     return words

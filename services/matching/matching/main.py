@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
-from common.http import ServiceClient
-from matching.api import decisions
+from common.errors import ConfigurationError
+from common.http import ServiceClient, provider_id_in_capacity
+from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from matching.api import client_keys, decisions, group_decisions
 from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
@@ -33,27 +35,45 @@ def create_app(
     capacity_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     settings = settings or MatchingSettings()
+    vocabulary = configured_vocabulary(settings.vocabulary_file)
     app = create_service_app(
         name="matching",
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[decisions.router],
+        routers=[decisions.router, client_keys.router, group_decisions.router],
         clock=clock,
         lifespan=lifespan,
     )
     # Read and checked at start: a rules file that is not valid keeps the service from starting.
     app.state.placement_rules = load_placement_rules(
         settings.group_rules_file,
+        vocabulary=vocabulary,
         cap_mode=settings.production_cap_mode,
         cap_penalty=settings.production_cap_penalty,
     )
     app.state.capacity = ServiceClient(
         settings.capacity_url,
         service_name="matching",
-        jwt_secret=settings.effective_jwt_secret,
+        tokens=app.state.service_tokens,
         timeout=settings.http_timeout_seconds,
         retries=settings.http_retries,
         transport=capacity_transport,
     )
+    app.state.vocabulary = vocabulary
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_in_capacity(app.state.capacity, agb_code)
+
+    app.state.verifier.provider_lookup = provider_lookup
     return app
+
+
+def configured_vocabulary(path: Path | None) -> Vocabulary:
+    """The vocabulary whose labels explain a decision. Matching does not check the codes it is sent
+    against it (docs/internal-api.md says why), but a file that cannot be used stops it as it stops
+    intake and capacity, so that no service runs on a vocabulary the others refuse."""
+    try:
+        return load_vocabulary(path)
+    except VocabularyError as exc:
+        raise ConfigurationError(str(exc)) from exc

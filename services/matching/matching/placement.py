@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.group import reason_words
-from matching.domain import Ranking, Unit, Weighed, Wish
+from matching.domain import EXCLUSION_WORDS, Ranking, Unit, Weighed, Wish
 from matching.group_rules import (
     GROUP_CONFLICT,
     PRODUCTION_CAP_REACHED,
@@ -104,7 +103,7 @@ def left_out_summary(ranking: Ranking) -> list[str]:
         if candidate.rules and candidate.excluded_reason in (GROUP_CONFLICT, PRODUCTION_CAP_REACHED):
             counts[candidate.excluded_reason] = counts.get(candidate.excluded_reason, 0) + 1
     return [
-        f"{count} unit{'s' if count > 1 else ''} left out: {reason_words(reason)}"
+        f"{count} unit{'s' if count > 1 else ''} left out: {EXCLUSION_WORDS[reason]}"
         for reason, count in sorted(counts.items())
     ]
 

@@ -1,5 +1,6 @@
 """The group rules as configuration: read from a TOML file (REGIEPUNT_GROUP_RULES_FILE, else the
-defaults shipped beside this module, group_rules.toml) and checked once, at start."""
+defaults shipped beside this module, group_rules.toml) and checked once, at start, against the
+configured vocabulary (its `risk_flags` and `vulnerabilities`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.group import RISK_FLAGS, VULNERABILITIES, unknown_codes
-from matching.group_rules import AgeGapRule, CapMode, FlagRule, PlacementRules, ProductionCap
+from contracts.group import FlagCode
+from contracts.vocabulary import Section, Vocabulary, load_vocabulary
+from matching.group_rules import PRODUCTION_CAP_REACHED, AgeGapRule, CapMode, FlagRule, PlacementRules, ProductionCap
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "group_rules.toml"
 
@@ -28,16 +30,8 @@ class _Rule(BaseModel):
 
 
 class _FlagRule(_Rule):
-    child: Annotated[list[str], Field(min_length=1)]
-    group: Annotated[list[str], Field(min_length=1)]
-
-    @field_validator("child", "group")
-    @classmethod
-    def _known_codes(cls, codes: list[str]) -> list[str]:
-        unknown = unknown_codes(codes, (*RISK_FLAGS, *VULNERABILITIES))
-        if unknown:
-            raise ValueError(f"unknown risk flag or vulnerability: {', '.join(unknown)}")
-        return codes
+    child: Annotated[list[FlagCode], Field(min_length=1)]
+    group: Annotated[list[FlagCode], Field(min_length=1)]
 
 
 class _Exclusion(_FlagRule):
@@ -62,10 +56,16 @@ class _RulesFile(BaseModel):
 
 
 def load_placement_rules(
-    path: Path | None = None, *, cap_mode: CapMode = "exclude", cap_penalty: float = 30.0
+    path: Path | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    cap_mode: CapMode = "exclude",
+    cap_penalty: float = 30.0,
 ) -> PlacementRules:
     """The rules of the file at `path` (the shipped defaults when None), with the production cap as
-    the settings say. A file that is not valid stops the service with the rule and field named."""
+    the settings say. A file that is not valid, or names a code the vocabulary (the shipped one when
+    None) does not have, stops the service with the rule and field named."""
+    vocabulary = vocabulary or load_vocabulary()
     source = path or DEFAULT_RULES_FILE
     with source.open("rb") as handle:
         parsed = _RulesFile.model_validate(tomllib.load(handle))
@@ -75,6 +75,7 @@ def load_placement_rules(
     duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
     if duplicates:
         raise ValueError(f"{source}: rule ids must be unique, repeated: {', '.join(duplicates)}")
+    _check_codes(source, parsed, vocabulary)
 
     def flag_rule(rule: _FlagRule, penalty: float = 0.0) -> FlagRule:
         return FlagRule(rule.id, frozenset(rule.child), frozenset(rule.group), rule.nl, rule.en, penalty)
@@ -84,5 +85,30 @@ def load_placement_rules(
         exclusions=tuple(flag_rule(rule) for rule in parsed.exclusions),
         penalties=tuple(flag_rule(rule, rule.penalty) for rule in parsed.penalties),
         age_gap=AgeGapRule(gap.id, gap.years, gap.penalty, gap.nl, gap.en) if gap else None,
-        production_cap=ProductionCap(mode=cap_mode, penalty=cap_penalty),
+        production_cap=ProductionCap(mode=cap_mode, penalty=cap_penalty, **_cap_words(vocabulary, cap_mode)),
     )
+
+
+def _check_codes(source: Path, parsed: _RulesFile, vocabulary: Vocabulary) -> None:
+    """Every code of a rule is a risk flag or a vulnerability of the vocabulary. A unit's group profile
+    counts both in one map, so the two sections may not share a code."""
+    shared = sorted(vocabulary.codes("risk_flags") & vocabulary.codes("vulnerabilities"))
+    if shared:
+        raise ValueError(f"vocabulary: risk_flags and vulnerabilities share the codes {', '.join(shared)}")
+    known = vocabulary.codes("risk_flags") | vocabulary.codes("vulnerabilities")
+    for kind, rules in (("exclusions", parsed.exclusions), ("penalties", parsed.penalties)):
+        for index, rule in enumerate(rules):
+            for side in ("child", "group"):
+                unknown = [code for code in getattr(rule, side) if code not in known]
+                if unknown:
+                    raise ValueError(
+                        f"{source}: {kind}[{index}].{side} (rule {rule.id}): not a risk flag or vulnerability"
+                        f" of the vocabulary: {', '.join(unknown)}"
+                    )
+
+
+def _cap_words(vocabulary: Vocabulary, mode: CapMode) -> dict[str, str]:
+    """The words a decision keeps for the production cap: the vocabulary's label of the reason, or of
+    the score part when the cap ranks lower instead of leaving out."""
+    section: Section = "exclusion_reasons" if mode == "exclude" else "score_parts"
+    return vocabulary.labels(section, PRODUCTION_CAP_REACHED)

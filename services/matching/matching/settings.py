@@ -20,6 +20,10 @@ class MatchingSettings(CommonSettings):
     production_cap_mode: Literal["exclude", "penalty"] = "exclude"
     production_cap_penalty: float = Field(default=30.0, gt=0, le=1000)
 
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        return problems + self.callers_missing("intake") if self.production else problems
+
     @property
     def database_url(self) -> str:
         return self.matching_database_url or self.sqlite_url("matching")

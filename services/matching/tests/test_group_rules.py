@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from contracts.vocabulary import load_vocabulary
 from matching.domain import Ground, Unit, Wish, rank_units, unmatched_reasons
 from matching.group_rules import (
     GROUP_AGE_GAP,
@@ -186,7 +187,7 @@ def test_a_rules_file_with_an_unknown_code_or_a_repeated_id_is_refused(tmp_path:
         '[[exclusions]]\nid = "x_rule"\nchild = ["sexual_exploitation"]\ngroup = ["arson"]\n'
         'nl = "woorden"\nen = "words"\n'
     )
-    with pytest.raises(ValidationError, match="arson"):
+    with pytest.raises(ValueError, match=r"exclusions\[0\]\.group \(rule x_rule\).*arson"):
         load_placement_rules(unknown)
     repeated = tmp_path / "repeated.toml"
     rule = (
@@ -209,7 +210,40 @@ def test_a_region_may_configure_its_own_rules_and_the_cap_as_a_penalty(tmp_path:
     verdict = judge(rules, child(14, "fire_setting"), profile([14], absconding=1), "operational", None)
     assert verdict is not None and verdict.rules == ["no_fire_with_absconding"]
     assert judge(rules, child(12), profile([17]), "operational", None) is None
-    assert rules.production_cap == ProductionCap(mode="penalty", penalty=12.5)
+    cap = rules.production_cap
+    assert (cap.mode, cap.penalty) == ("penalty", 12.5)
+    # Ranked lower, the cap is a score part: its words are that part's label in the vocabulary.
+    assert (cap.nl, cap.en) == ("Productieafspraak voor deze zorgvorm is op", "The production agreement is used up")
+
+
+def test_the_rules_file_is_checked_against_the_configured_vocabulary(tmp_path: Path) -> None:
+    region = tmp_path / "vocabulary.toml"
+    region.write_text(
+        '[[risk_flags]]\ncode = "arson"\nnl = "Brandstichting"\nen = "Arson"\n'
+        '[[vulnerabilities]]\ncode = "under_twelve"\nnl = "Jonger dan twaalf"\nen = "Under twelve"\n'
+    )
+    own = tmp_path / "rules.toml"
+    own.write_text(
+        '[[exclusions]]\nid = "no_arson_with_young"\nchild = ["arson"]\ngroup = ["under_twelve"]\n'
+        'nl = "brandstichting bij jonge kinderen"\nen = "arson with young children"\n'
+    )
+    vocabulary = load_vocabulary(region)
+    rules = load_placement_rules(own, vocabulary=vocabulary)
+    verdict = judge(rules, child(15, "arson"), profile([9], under_twelve=1), "operational", None)
+    assert verdict is not None and verdict.excluded_reason == GROUP_CONFLICT
+    # The shipped vocabulary has no code "arson"; the region's has no "aggression" any more.
+    with pytest.raises(ValueError, match="arson"):
+        load_placement_rules(own)
+    with pytest.raises(ValueError, match="not a risk flag or vulnerability of the vocabulary: sexual_exploitation"):
+        load_placement_rules(vocabulary=vocabulary)
+    # The group profile counts both sections in one map: they may not share a code.
+    shared = tmp_path / "shared.toml"
+    shared.write_text(
+        '[[risk_flags]]\ncode = "self_harm"\nnl = "Zelfbeschadiging"\nen = "Self-harm"\n'
+        '[[vulnerabilities]]\ncode = "self_harm"\nnl = "Zelfbeschadiging"\nen = "Self-harm"\n'
+    )
+    with pytest.raises(ValueError, match="share the codes self_harm"):
+        load_placement_rules(own, vocabulary=load_vocabulary(shared))
 
 
 async def test_matching_takes_its_rules_file_and_cap_mode_from_the_settings(
@@ -229,7 +263,7 @@ async def test_matching_takes_its_rules_file_and_cap_mode_from_the_settings(
     await app.state.capacity.aclose()
     await app.state.database.dispose()
     assert rules.exclusions == () and rules.age_gap is not None and rules.age_gap.years == 3
-    assert rules.production_cap == ProductionCap(mode="penalty", penalty=45.0)
+    assert (rules.production_cap.mode, rules.production_cap.penalty) == ("penalty", 45.0)
 
     own.write_text('[age_gap]\nid = "gap"\nyears = 3\npenalty = 9.0\nnl = "drie jaar"\nen = "three years"\nx = 1\n')
     with pytest.raises(ValidationError, match="x"):

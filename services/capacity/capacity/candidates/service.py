@@ -43,6 +43,7 @@ def _full_unit(row: Any) -> dict[str, Any]:
         reserved,
         blocked,
         specialisms,
+        description,
         part_time,
         version,
         created_at,
@@ -67,6 +68,7 @@ def _full_unit(row: Any) -> dict[str, Any]:
         "blocked": blocked,
         "available": domain.available(capacity, occupied, reserved, blocked),
         "specialisms": orjson.Fragment(specialisms),
+        "description": description,
         "part_time": bool(part_time),
         "version": version,
         "created_at": as_utc(created_at),
@@ -77,8 +79,17 @@ def _full_unit(row: Any) -> dict[str, Any]:
 def _compact_unit(row: Any) -> tuple[Any, ...]:
     """A unit of the compact view: an array in the order of contracts.capacity.CompactUnit (a plain
     tuple, which orjson writes as it is)."""
-    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, _reason = row
-    return unit_id, provider_id, role, municipality_code, bool(in_region), orjson.Fragment(specialisms), bool(part_time)
+    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, free, _reason = row
+    return (
+        unit_id,
+        provider_id,
+        role,
+        municipality_code,
+        bool(in_region),
+        orjson.Fragment(specialisms),
+        bool(part_time),
+        int(free),
+    )
 
 
 @dataclass(frozen=True)

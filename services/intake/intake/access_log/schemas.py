@@ -50,6 +50,17 @@ class DeclineOut(BaseModel):
     created_at: datetime
 
 
+class SubjectGroupOut(BaseModel):
+    """The group of siblings a referral was made with, and the split recorded for it."""
+
+    id: str
+    keep_together: bool
+    split_code: str | None
+    split_justification: str | None
+    split_by: str | None
+    split_at: datetime | None
+
+
 class SubjectReferralOut(BaseModel):
     """Everything intake keeps of one referral of the child."""
 
@@ -61,6 +72,8 @@ class SubjectReferralOut(BaseModel):
     care_type: str
     target_group: str
     needs: list[str]
+    # Needs written as words before needs were codes, that map to no code (kept in intake only).
+    needs_free_text: list[str]
     # The child's risk flags and vulnerabilities (codes), as the referral carries them.
     risk_flags: list[str] = []
     vulnerabilities: list[str] = []
@@ -78,6 +91,7 @@ class SubjectReferralOut(BaseModel):
     signals: list[SignalOut]
     created_at: datetime
     updated_at: datetime
+    group: SubjectGroupOut | None = None
 
 
 class SubjectAccessOut(BaseModel):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from jinja2 import pass_context
+
+from contracts.vocabulary import Section, Vocabulary
+
 CARE_TYPES = {
     "crisis": "Crisis shelter",
     "foster_care": "Foster care",
@@ -29,6 +35,13 @@ MUNICIPALITIES = {
     "GM0344": "Utrecht",
     "GM0363": "Amsterdam",
 }
+
+
+@pass_context
+def term(context: Any, code: object, section: Section) -> str:
+    """A code of the vocabulary by its label in the page's language (English, as the pages are)."""
+    vocabulary: Vocabulary = context["request"].app.state.vocabulary
+    return vocabulary.label(section, str(code), "en")
 
 
 def care_type(code: object) -> str:

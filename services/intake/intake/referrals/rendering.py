@@ -122,6 +122,7 @@ def render(
             municipality_code=row["municipality_code"],
             bsn=row["bsn"] if _shows_bsn(principal, row) else None,
         ),
+        group_id=row["group_id"],
         risk_flags=list(row["risk_flags"] or []),
         vulnerabilities=list(row["vulnerabilities"] or []),
     )

@@ -26,6 +26,7 @@ class SignalType(StrEnum):
     out_of_region = "out_of_region"
     unmatched = "unmatched"
     stacking = "stacking"
+    siblings_split = "siblings_split"
 
 
 class SignalStatus(StrEnum):

@@ -1,10 +1,10 @@
 """a referral carries the child's risk flags and vulnerabilities
 
-Codes only (libs/contracts, contracts/group.py), passed to matching with the client key for the group
+Codes of the vocabulary's risk_flags and vulnerabilities only, passed to matching with the client key for the group
 the child would join. Referrals stored before carry none.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
