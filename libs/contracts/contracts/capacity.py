@@ -58,6 +58,9 @@ class UnitOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    # The unit's own point; without it, its municipality's point counts (contracts.geography).
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class ReservationCreate(Call):
@@ -135,6 +138,10 @@ class CompactUnit(NamedTuple):
     in_region: bool
     specialisms: list[str]
     part_time: bool
+    # The unit's own point (null: its municipality's) and its places, for distance and group size.
+    latitude: float | None
+    longitude: float | None
+    capacity: int
 
 
 class CompactExcluded(NamedTuple):

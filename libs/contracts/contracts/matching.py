@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
+from contracts.geography import MAX_TRAVEL_KM
+from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
 Outcome = Literal["proposed", "unmatched"]
@@ -32,6 +34,11 @@ class DecisionRequest(BaseModel):
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime
     unit_id: Reference | None = None
+    # Where the child goes to school, how far from school (else from home) it may live, and the
+    # codes of what it wished (the words it said stay in intake).
+    school_municipality_code: Municipality | None = None
+    max_travel_km: Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)] | None = None
+    wishes: Wishes = []
 
 
 class Proposal(BaseModel):
@@ -41,6 +48,9 @@ class Proposal(BaseModel):
     expires_at: datetime
     reasons: list[str]
     reservation_id: str
+    # From the child's home and school to the unit, to a tenth of a kilometre; null when unknown.
+    distance_home_km: float | None = None
+    distance_school_km: float | None = None
 
 
 class Candidate(BaseModel):
@@ -73,6 +83,8 @@ class DecisionWithCandidates(Decision):
     # Units whose own ages or target groups do not admit the child, counted per reason instead of
     # listed (inside the region; those outside are in outside_counted).
     unfit_counted: dict[str, int]
+    # The Dutch and English words of the codes of school, distance and wishes this decision used.
+    labels: dict[str, dict[str, str]] = {}
 
 
 class DecisionList(BaseModel):

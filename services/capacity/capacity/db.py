@@ -13,6 +13,7 @@ from sqlalchemy import (
     CursorResult,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -92,6 +93,9 @@ class Unit(Base):
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     specialisms: Mapped[list[str]] = mapped_column(JSON)
     part_time: Mapped[bool] = mapped_column(Boolean)
+    # The unit's own point (migration 0004); without it, its municipality's point counts.
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, ProviderRole, TargetGroup
+from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
 
 # The shapes matching and intake read are the contract's (libs/contracts); named here too, since the
 # routes and use cases of capacity answer in them.
@@ -37,6 +38,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Specialism = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
+Latitude = Annotated[float, Field(ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1], allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=LONGITUDE_RANGE[0], le=LONGITUDE_RANGE[1], allow_inf_nan=False)]
 
 
 class Request(BaseModel):
@@ -73,6 +76,9 @@ class UnitCreate(Request):
     capacity: Count
     specialisms: Annotated[list[Specialism], Field(max_length=30)] = []
     part_time: StrictBool = False
+    # Both or neither (domain.check_point): without them, the municipality's point counts.
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
     @field_validator("municipality_code")
     @classmethod

@@ -52,6 +52,8 @@ FULL_COLUMNS = (
     _unit.version,
     _unit.created_at,
     _unit.updated_at,
+    _unit.latitude,
+    _unit.longitude,
 )
 # The columns of a row of the compact view, in the order service._compact_unit reads them.
 COMPACT_COLUMNS = (
@@ -62,6 +64,9 @@ COMPACT_COLUMNS = (
     _unit.municipality_code,
     _SPECIALISMS,
     _unit.part_time,
+    _unit.latitude,
+    _unit.longitude,
+    _unit.capacity,
 )
 
 # The reasons of a unit whose own rules do not admit the child, as opposed to one that is full.

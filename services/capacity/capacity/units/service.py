@@ -48,6 +48,8 @@ def unit_out(unit: Unit, provider_role: str) -> UnitOut:
         version=unit.version,
         created_at=as_utc(unit.created_at),
         updated_at=as_utc(unit.updated_at),
+        latitude=unit.latitude,
+        longitude=unit.longitude,
     )
 
 
@@ -56,6 +58,7 @@ async def create_unit(
 ) -> UnitOut:
     now = clock.now()
     domain.check_age_range(data.age_min, data.age_max)
+    domain.check_point(data.latitude, data.longitude)
     groups = set(data.target_groups)
     unit = Unit(
         id=new_id(),
@@ -75,6 +78,8 @@ async def create_unit(
         blocked=0,
         specialisms=list(dict.fromkeys(data.specialisms)),
         part_time=data.part_time,
+        latitude=data.latitude,
+        longitude=data.longitude,
         version=1,
         created_at=now,
         updated_at=now,
