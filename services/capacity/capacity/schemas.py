@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, ProviderRole, TargetGroup
-from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
 
 # The shapes matching and intake read are the contract's (libs/contracts); named here too, since the
 # routes and use cases of capacity answer in them.
@@ -30,6 +29,7 @@ from contracts.capacity import ProviderOut as ProviderOut
 from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
+from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
 
 _AGB = re.compile(r"[0-9]{8}")
 _MUNICIPALITY = re.compile(r"GM[0-9]{4}")

@@ -11,8 +11,10 @@ import orjson
 
 from common.clock import as_utc
 from contracts.capacity import ReservationOut
+from contracts.geography import shown_km
 from contracts.matching import Decision, DecisionRequest, Proposal
-from matching import db
+from contracts.suitability import LABELS
+from matching import db, nearness
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
 
 
@@ -49,6 +51,12 @@ def decision_values(
         "reservation_id": None,
         "expires_at": None,
         "proposal_reasons": None,
+        "school_municipality_code": request.school_municipality_code,
+        "max_travel_km": request.max_travel_km,
+        "wishes": sorted(wish.wishes),
+        "proposed_distance_home_km": None,
+        "proposed_distance_school_km": None,
+        "labels": {code: LABELS[code] for code in nearness.codes(wish) if code in LABELS},
     }
     if reserved is None:
         values["reasons"] = unmatched_reasons(ranking, wish)
@@ -72,6 +80,9 @@ def decision_values(
         proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
+    if chosen.unit is not None:
+        values["proposed_distance_home_km"] = shown_km(nearness.km_from(wish.municipality_code, chosen.unit))
+        values["proposed_distance_school_km"] = shown_km(nearness.km_from(wish.school_municipality_code, chosen.unit))
     return values
 
 
@@ -135,6 +146,8 @@ def decision_from_values(values: dict[str, Any]) -> Decision:
             expires_at=as_utc(values["expires_at"]),
             reasons=values["proposal_reasons"] or [],
             reservation_id=values["reservation_id"],
+            distance_home_km=values.get("proposed_distance_home_km"),
+            distance_school_km=values.get("proposed_distance_school_km"),
         )
     return Decision(
         id=values["id"],
@@ -159,4 +172,5 @@ def decision_json(row: db.DecisionRow) -> dict[str, Any]:
         "candidates": candidates(row.weighed),
         "outside_counted": row.outside_counted or {},
         "unfit_counted": row.unfit_counted or {},
+        "labels": row.labels or {},
     }

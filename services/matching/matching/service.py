@@ -50,6 +50,9 @@ def wish_from(request: DecisionRequest) -> Wish:
         known_provider_ids=frozenset(request.known_provider_ids),
         excluded_unit_ids=frozenset(request.excluded_unit_ids),
         offered_unit_id=request.unit_id,
+        school_municipality_code=request.school_municipality_code,
+        max_travel_km=request.max_travel_km,
+        wishes=frozenset(request.wishes),
     )
 
 
