@@ -92,8 +92,10 @@ def check_referral(
     *,
     today: date,
     region: tuple[str, ...],
+    also: list[FieldError] | None = None,
 ) -> None:
-    """The rules a referral must meet before it is stored; every broken rule is named at once."""
+    """The rules a referral must meet before it is stored; every broken rule is named at once, with
+    those of other rules found `also` (intake.referrals.suitability)."""
     errors: list[FieldError] = []
     if not bsn_is_valid(client.bsn):
         errors.append(FieldError("client.bsn", "is not a valid BSN: it must be 9 digits and pass the eleven-test"))
@@ -116,6 +118,7 @@ def check_referral(
                 f"must explain the ground in at least {MIN_JUSTIFICATION_LENGTH} characters",
             )
         )
+    errors += also or []
     if errors:
         raise InvalidFields(errors)
 

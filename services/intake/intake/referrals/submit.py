@@ -28,6 +28,7 @@ from intake.context import Context, Row
 from intake.db import idempotency_keys, referrals
 from intake.domain import Status
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
+from intake.referrals import suitability
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, providers_of, recent_stays
 from intake.schemas import ReferralIn
@@ -62,6 +63,7 @@ async def submit_referral(
         body.out_of_region.justification if body.out_of_region else None,
         today=today,
         region=ctx.settings.region_municipalities,
+        also=suitability.field_errors(body, today),
     )
     body_hash = _body_hash(body)
     try:
@@ -152,6 +154,7 @@ async def _store_referral(
             "notes": body.notes,
             "excluded_unit_ids": [],
             "match_attempts": 1,
+            **suitability.stored_values(body),
             "created_at": now,
             "updated_at": now,
         }
