@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contracts import geography, suitability
+
 CARE_TYPES = {
     "crisis": "Crisis shelter",
     "foster_care": "Foster care",
@@ -37,7 +39,14 @@ def care_type(code: object) -> str:
 
 def municipality(code: object) -> str:
     name = MUNICIPALITIES.get(str(code))
-    return f"{name}" if name else str(code)
+    return f"{name}" if name else geography.municipality_name(str(code))
+
+
+def reason(code: object) -> str:
+    """A code of school, distance, wishes or authorisation in Dutch (contracts.suitability), others as
+    they are."""
+    text = str(code)
+    return suitability.label(text) if text in suitability.LABELS else text
 
 
 def detail(value: object, providers: dict[str, str] | None = None) -> str:

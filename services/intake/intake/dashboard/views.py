@@ -25,6 +25,7 @@ TEMPLATES.env.filters["municipality"] = labels.municipality
 TEMPLATES.env.filters["detail"] = labels.detail
 TEMPLATES.env.filters["number"] = labels.number
 TEMPLATES.env.filters["figure"] = labels.figure
+TEMPLATES.env.filters["reason"] = labels.reason
 FORM_LIMIT = 20_000
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)

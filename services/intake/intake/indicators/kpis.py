@@ -19,6 +19,7 @@ from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
 from intake.domain import WAITING, Status
+from intake.indicators import voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
 from intake.signals.rules import SignalStatus, SignalType
@@ -381,6 +382,7 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         crisis_indicators, crisis_stays = await _crisis(session, sql, today)
         indicators += crisis_indicators
         indicators += await _signal_indicators(session)
+        indicators.append(await voice.child_heard(session, period.start, period.end))
         weekly_flow = await _weekly_flow(session, sql, period, stay_figures.ended_per_day)
     indicators += await _occupancy(ctx)
     return KpiReport(
