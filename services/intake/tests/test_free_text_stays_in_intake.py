@@ -1,5 +1,6 @@
-"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses) stays in
-intake: it reaches neither capacity nor matching, no log line and no export; what leaves is codes."""
+"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses, what the child
+said) stays in intake: it reaches neither capacity nor matching, no log line and no export; what leaves
+is codes."""
 
 from __future__ import annotations
 
@@ -92,6 +93,8 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     assert "proposal_declined" in logs  # the logs were captured, as the services write them
     assert MARKER not in logs
     assert any("/v1/decisions" in sent for sent in to_matching.sent)
+    # The wishes did travel, as codes.
+    assert any('"wishes":["near_family","small_group"]' in sent for sent in to_matching.sent)
     assert any("/confirm" in sent for sent in to_capacity.sent)
     assert MARKER not in "\n".join(to_matching.sent + to_capacity.sent)
     assert MARKER not in await _every_value(capacity_app, capacity_tables)
@@ -99,7 +102,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     for export in exports:
         assert MARKER not in export.text
     # What was typed is kept where it belongs.
-    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 7
+    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 8
 
 
 async def _use_every_free_text_field(
@@ -113,7 +116,11 @@ async def _use_every_free_text_field(
         care_type="crisis",
         notes=f"Notitie {MARKER}",
         out_of_region={"criterion": "safety", "justification": f"Onderbouwing van de grond {MARKER}"},
+        # The child's own words: its wishes go to matching as codes, what it said stays here.
+        child_voice={"heard": True, "wishes": ["near_family", "small_group"], "note": f"Wat het kind zei {MARKER}"},
+        max_travel_km=40,
     )
+    body["client"]["school_municipality_code"] = "GM0503"
     referral = await submitted(intake, body)
     assert referral["status"] == "proposed"
     proposed_to = referral["proposal"]["provider_id"]
