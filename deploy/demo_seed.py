@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import httpx
+from demo_suitability import referral_fields, school_for, unit_point
 from fastapi import FastAPI
 
 from common.auth import mint_token
@@ -186,6 +187,7 @@ class Child:
     municipality: str
     target_group: str
     needs: list[str]
+    school: str | None = None
 
 
 @dataclass
@@ -233,6 +235,8 @@ class Demo:
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     signals_api: bool = True
+    # Schools, voices, authorisations and units' points: drawn apart, so the rest stays as it was.
+    suitability_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 16))
 
     # --- who acts --------------------------------------------------------------------------------
 
@@ -295,6 +299,7 @@ class Demo:
                         "capacity": self.rng.randint(low, high),
                         "specialisms": sorted(self.rng.sample(SPECIALISMS, self.rng.randint(2, 4))),
                         "part_time": part_time,
+                        **unit_point(self.suitability_rng, municipality),
                     }
                     created = await self.call(
                         "capacity", "POST", f"/v1/providers/{provider['id']}/units", self.coordinator(), json=unit
@@ -331,6 +336,7 @@ class Demo:
             target_group=_pick(self.rng, [("jo", 60), ("lvb", 22), ("ggz", 18)]),
             needs=sorted(self.rng.sample(SPECIALISMS, self.rng.randint(0, 2))),
         )
+        child.school = school_for(self.suitability_rng, child.municipality, age_days // 365)
         self.children.append(child)
         return child
 
@@ -367,6 +373,11 @@ class Demo:
             "out_of_region": out_of_region,
             "notes": "Demo referral.",
         }
+        age = (self.today - child.birth_date).days // 365
+        extra = referral_fields(self.suitability_rng, child.school, care_type, age, self.today)
+        if "school" in extra:
+            body["client"]["school_municipality_code"] = extra.pop("school")
+        body.update(extra)
         response = await self.call(
             "intake",
             "POST",

@@ -48,7 +48,9 @@ async def test_a_secure_referral_with_it_is_taken_and_shows_it(intake: httpx.Asy
     assert read.json()["court_authorisation"] == sent
 
 
-def sent(kind: str = "machtiging", decided_on: str = "2026-10-01", valid_until: str | None = "2027-04-01") -> Any:
+def court_order(
+    kind: str = "machtiging", decided_on: str = "2026-10-01", valid_until: str | None = "2027-04-01"
+) -> Any:
     given = {"kind": kind, "decided_on": decided_on, "valid_until": valid_until}
     return {key: value for key, value in given.items() if value is not None}
 
@@ -56,13 +58,13 @@ def sent(kind: str = "machtiging", decided_on: str = "2026-10-01", valid_until: 
 @pytest.mark.parametrize(
     ("sent", "field"),
     [
-        (sent(kind="beschikking"), "court_authorisation.kind"),
-        (sent(valid_until="2026-10-01"), "court_authorisation.valid_until"),  # not after the decision
-        (sent(valid_until="2026-09-01"), "court_authorisation.valid_until"),  # before the decision
-        (sent(decided_on="2026-12-01"), "court_authorisation.decided_on"),  # not decided yet
-        (sent(decided_on="2026-05-01", valid_until="2026-11-01"), "court_authorisation.valid_until"),  # lapsed
-        (sent(valid_until=None), "court_authorisation.valid_until"),
-        (sent(decided_on="gisteren"), "court_authorisation.decided_on"),
+        (court_order(kind="beschikking"), "court_authorisation.kind"),
+        (court_order(valid_until="2026-10-01"), "court_authorisation.valid_until"),  # not after the decision
+        (court_order(valid_until="2026-09-01"), "court_authorisation.valid_until"),  # before the decision
+        (court_order(decided_on="2026-12-01"), "court_authorisation.decided_on"),  # not decided yet
+        (court_order(decided_on="2026-05-01", valid_until="2026-11-01"), "court_authorisation.valid_until"),  # lapsed
+        (court_order(valid_until=None), "court_authorisation.valid_until"),
+        (court_order(decided_on="gisteren"), "court_authorisation.decided_on"),
     ],
 )
 async def test_an_inconsistent_authorisation_is_refused_naming_the_field(

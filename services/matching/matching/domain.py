@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from common.errors import InvalidInput
 from contracts import geography
 from contracts.capacity import CompactExcluded, CompactUnit
+from contracts.suitability import WeighedWish
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
 from matching import nearness
 
@@ -99,6 +100,10 @@ class Wish:
     max_travel_km: float | None = None
     wishes: frozenset[str] = frozenset()
 
+    @functools.cached_property
+    def weighs_group_size(self) -> bool:
+        return WeighedWish.SMALL_GROUP in self.wishes
+
 
 @dataclass(slots=True)
 class Weighed:
@@ -161,7 +166,7 @@ def _wish_exclusion(unit: Unit, wish: Wish) -> Exclusion | None:
         return Exclusion.DECLINED
     if unit.part_time and not wish.part_time:
         return Exclusion.PART_TIME_ONLY
-    if nearness.too_far(unit, wish):
+    if wish.max_travel_km is not None and nearness.too_far(unit, wish):
         return Exclusion.TOO_FAR
     return None
 
@@ -213,23 +218,35 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
         needs = round(NEEDS_WEIGHT * covered / len(wish.needs), 2)
     else:
         needs = NEEDS_WEIGHT
-    return {
+    parts = {
         "region_ground": 0.0 if unit.in_region else REGION_GROUND_WEIGHT,
         "needs": needs,
         "proximity": _proximity(unit, wish.municipality_code),
         "continuity": CONTINUITY_WEIGHT if unit.provider_id in wish.known_provider_ids else 0.0,
         "contract_role": CONTRACT_ROLE_WEIGHT.get(unit.provider_role, 0.0),
         "part_time": PART_TIME_WEIGHT if wish.part_time and unit.part_time else 0.0,
-        **nearness.parts(unit, wish),
     }
+    if wish.school_municipality_code is not None or wish.wishes:
+        parts.update(nearness.parts(unit, wish))
+    return parts
 
 
 def _score_key(unit: Unit, wish: Wish) -> tuple[object, ...]:
     """What `score_parts` looks at in a unit, for the given wish."""
     covered = sum(1 for need in wish.needs if need in unit.specialisms) if wish.needs else 0
     known = unit.provider_id in wish.known_provider_ids
-    where = unit.in_region, unit.municipality_code
-    return *where, covered, known, unit.provider_role, unit.part_time, *nearness.key(unit, wish)
+    # A unit's own point and, for a child who wished a small group, its places (matching.nearness).
+    key: tuple[object, ...] = (
+        unit.in_region,
+        unit.municipality_code,
+        covered,
+        known,
+        unit.provider_role,
+        unit.part_time,
+    )
+    if unit.latitude is not None:
+        key = (*key, unit.latitude, unit.longitude)
+    return (*key, unit.capacity) if wish.weighs_group_size else key
 
 
 def explain(unit: Unit, wish: Wish) -> list[str]:
@@ -262,7 +279,7 @@ def _proximity(unit: Unit, home: str) -> float:
         return 0.0
     if unit.municipality_code == home:
         return SAME_MUNICIPALITY_WEIGHT
-    km = nearness.km_from(home, unit)
+    km = distance_km(home, unit.municipality_code) if unit.latitude is None else nearness.km_from(home, unit)
     if km is None:
         return IN_REGION_UNKNOWN_DISTANCE_WEIGHT
     return round(NEIGHBOUR_WEIGHT * max(0.0, 1.0 - km / NEIGHBOUR_HORIZON_KM), 2)

@@ -111,12 +111,6 @@ def parts(unit: CompactUnit, reach: Reach) -> dict[str, float]:
     return found
 
 
-def key(unit: CompactUnit, reach: Reach) -> tuple[object, ...]:
-    """What `parts` (and the distance to home) look at in a unit, besides its municipality."""
-    places = unit.capacity if WeighedWish.SMALL_GROUP in reach.wishes else None
-    return unit.latitude, unit.longitude, places
-
-
 def _km_words(km: float | None) -> str:
     return "an unknown distance" if km is None else f"{km:.1f} km"
 
