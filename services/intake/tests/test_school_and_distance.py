@@ -9,6 +9,7 @@ import httpx
 import pytest
 from intake_support import (
     COORDINATOR,
+    COURT_AUTHORISATION,
     REFERRER,
     create_provider,
     create_unit,
@@ -196,3 +197,24 @@ async def test_a_bad_school_or_travel_limit_is_refused_naming_the_field(
 
 def with_bsn(referral: dict[str, Any], bsn: str) -> dict[str, Any]:
     return {**referral, "client": {**referral["client"], "bsn": bsn}}
+
+
+async def test_the_coordinators_referral_page_explains_school_distance_voice_and_authorisation(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient
+) -> None:
+    units = await units_in(capacity, DEN_HAAG, ZOETERMEER, care_type="secure")
+    referral = body(school=DEN_HAAG, max_travel_km=5, care_type="secure", court_authorisation=COURT_AUTHORISATION)
+    referral["child_voice"] = {"heard": True, "wishes": ["small_group"], "note": "Ik wil op mijn school blijven."}
+    submitted_referral = await submitted(intake, referral)
+    assert submitted_referral["proposal"]["unit_id"] == units[DEN_HAAG]
+
+    page = (await intake.get(f"/dashboard/referrals/{submitted_referral['id']}", headers=COORDINATOR)).text
+
+    facts = page.split('id="referral"')[1].split("</section>")[0]
+    assert "at most 5 km from school" in facts
+    assert "heard · wishes: kleine groep" in facts and "Ik wil op mijn school blijven." in facts
+    assert "machtiging gesloten jeugdhulp of 2026-10-01, valid until 2027-04-01" in facts
+    assert "0 km from home · 0 km from school" in page.split('id="proposal"')[1].split("</section>")[0]
+    decisions = page.split('id="decisions"')[1].split("</section>")[0]
+    assert "verder weg dan de maximale reisafstand" in decisions  # the Zoetermeer unit: too_far
+    assert "afstand tot school 25.00" in decisions and "wens: kleine groep" in decisions
