@@ -75,7 +75,7 @@ CARE_TYPES = {
     "secure": 4,
 }
 TARGET_GROUPS = ["jo", "lvb", "ggz"]
-SPECIALISMS = ["trauma", "autism", "adhd", "attachment", "addiction", "eating_disorder", "self_harm", "aggression"]
+SPECIALISMS = ["trauma", "autism", "adhd", "attachment", "substance_use", "eating_disorder", "self_harm", "aggression"]
 ROLES = {"strategic": 1, "tactical": 3, "operational": 16}
 
 

@@ -40,8 +40,20 @@ MUNICIPALITY_WEIGHTS = {
 }  # fmt: skip
 IN_REGION = list(MUNICIPALITY_WEIGHTS)
 OUTSIDE = ["GM0599", "GM0546", "GM0344", "GM0363"]  # Rotterdam, Leiden, Utrecht, Amsterdam
-SPECIALISMS = ["trauma", "autism", "attachment", "addiction", "self_harm", "aggression", "eating_disorder",
+# Codes of the vocabulary's needs (libs/contracts, contracts/vocabulary.toml).
+SPECIALISMS = ["trauma", "autism", "attachment", "substance_use", "self_harm", "aggression", "eating_disorder",
                "sexual_exploitation", "young_parent", "psychiatric_care"]  # fmt: skip
+# What a provider says about a unit in words (its description: about the unit, never about a child).
+UNIT_DESCRIPTIONS = {
+    "crisis": "Crisisopvang met 24-uurs bereikbaarheid; binnen vier weken een plan voor daarna.",
+    "foster_care": "Pleeggezinnen met begeleiding door een vaste pleegzorgwerker.",
+    "family_home": "Gezinshuis met gezinshuisouders die er zelf wonen; kinderen gaan naar school in de buurt.",
+    "respite": "Logeerhuis voor weekenden en vakanties.",
+    "training_flat": "Kamertraining: een eigen kamer, samen leren koken, budgetteren en werken aan school of werk.",
+    "residential": "Open leefgroep met vaste mentoren en dagbesteding op het terrein.",
+    "clinical": "Klinische behandeling met een kinder- en jeugdpsychiater in het team.",
+    "secure": "Gesloten jeugdhulp (jeugdhulp plus) met onderwijs op het terrein.",
+}
 
 # (name, contract role, care types it runs, size factor)
 PROVIDERS: list[tuple[str, str, list[str], int]] = [
@@ -298,6 +310,7 @@ class Demo:
                         "municipality_code": municipality,
                         "capacity": self.rng.randint(low, high),
                         "specialisms": sorted(self.rng.sample(SPECIALISMS, self.rng.randint(2, 4))),
+                        "description": UNIT_DESCRIPTIONS.get(care_type),
                         "part_time": part_time,
                         **unit_point(self.suitability_rng, municipality),
                     }

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from contracts.geography import municipality
-from contracts.suitability import WISH_CODES
+from contracts.vocabulary import load_vocabulary
 
 # Schools outside the home municipality: mostly elsewhere in the region, some just outside it.
 SCHOOL_ELSEWHERE = ["GM0518", "GM0503", "GM0637", "GM0603", "GM1916", "GM0546", "GM0599", "GM0626"]
@@ -30,7 +30,8 @@ def voice_for(rng: random.Random, age: int) -> dict[str, Any] | None:
     if rng.random() < 0.15:
         return None
     heard = rng.random() < (0.8 if age >= 12 else 0.5 if age >= 6 else 0.1)
-    wishes = sorted(rng.sample(WISH_CODES, rng.randint(0, 2))) if heard else []
+    codes = sorted(load_vocabulary().codes("wishes"))
+    wishes = sorted(rng.sample(codes, rng.randint(0, 2))) if heard else []
     return {"heard": heard, "wishes": wishes, "note": "Demo: wat het kind vertelde." if heard else None}
 
 

@@ -35,7 +35,7 @@ CARE_TYPES = {
     "secure": 4,
 }
 TARGET_GROUPS = ("jo", "lvb", "ggz")
-SPECIALISMS = ("trauma", "autism", "adhd", "attachment", "addiction", "eating_disorder", "self_harm", "aggression")
+SPECIALISMS = ("trauma", "autism", "adhd", "attachment", "substance_use", "eating_disorder", "self_harm", "aggression")
 ROLES = {"strategic": 1, "tactical": 3, "operational": 16}
 END_REASONS = {"returned_home": 40, "onward_placement": 25, "independent_living": 15, "breakdown": 10, "other": 10}
 REFERRER_ORGS = (

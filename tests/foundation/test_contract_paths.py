@@ -28,6 +28,7 @@ INTAKE = {
     ("get", "/v1/signals"),
     ("post", "/v1/signals/{id}/acknowledge"),
     ("get", "/v1/kpis"),
+    ("get", "/v1/vocabulary"),
 }
 
 

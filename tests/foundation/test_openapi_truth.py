@@ -42,6 +42,7 @@ OPERATION_IDS = {
         "get_kpis",
         "export_placements",
         "export_signals",
+        "get_vocabulary",
     },
     "matching": {"take_decision", "list_decisions", "get_decision"},
 }

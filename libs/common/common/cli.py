@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
+from common.errors import ConfigurationError
 from common.logging import configure_logging
 from common.migrations import upgrade_to_head
 from common.settings import CommonSettings
@@ -38,8 +40,13 @@ def service_main(
         upgrade_to_head(migrations_dir, database_url(settings))
         print(f"{name}: migrations at head")
         return
+    try:
+        app = create_app()
+    except ConfigurationError as exc:
+        print(f"{name}: refusing to start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     uvicorn.run(
-        create_app(),
+        app,
         host=args.host,
         port=args.port,
         log_config=None,

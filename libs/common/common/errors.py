@@ -11,6 +11,11 @@ class FieldError:
     message: str
 
 
+class ConfigurationError(Exception):
+    """A setting names something the service cannot work with: it refuses to start, and the message is
+    the one line that says why (common.cli prints it)."""
+
+
 class ProblemError(Exception):
     status: int = 500
     title: str = "Internal error"

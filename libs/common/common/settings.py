@@ -44,6 +44,9 @@ class CommonSettings(BaseSettings):
     http_timeout_seconds: float = 5.0
     http_retries: int = 3
     run_workers: bool = True
+    # The vocabulary of codes (needs, specialisms, flags, reasons) every service checks against; None
+    # is the default shipped with libs/contracts (contracts/vocabulary.toml).
+    vocabulary_file: Path | None = None
 
     @field_validator("region_municipalities", mode="before")
     @classmethod

@@ -54,6 +54,8 @@ class UnitOut(BaseModel):
     blocked: int
     available: int
     specialisms: list[str]
+    # What the provider says about the unit in words (never about a child).
+    description: str | None = None
     part_time: bool
     version: int
     created_at: datetime

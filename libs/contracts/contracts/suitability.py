@@ -1,8 +1,8 @@
-"""The child's wishes, and the words in Dutch and English of what school, distance, wishes and the court
-authorisation add to a referral's life: score parts, an exclusion reason, a signal and an indicator.
+"""The child's wishes as matching weighs them, and the words in Dutch and English of the codes of closed
+youth care's court authorisation, its signal and the heard indicator.
 
-The codes of the wishes are listed here, in one place, until the vocabulary holds them; intake
-validates against `WISH_CODES`, matching weighs the three of `WeighedWish`.
+The wishes, the `too_far` exclusion and the score parts of school and wishes have their words in the
+vocabulary (contracts/vocabulary.toml); the codes here belong to none of its sections yet.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pydantic import Field, StringConstraints
 
 from contracts.vocabulary import NEED_CODE_PATTERN
 
-WISH_CODES: tuple[str, ...] = ("near_school", "near_family", "small_group", "with_siblings", "same_language", "faith")
 MAX_WISHES = 10
 
 WishCode = Annotated[str, StringConstraints(pattern=NEED_CODE_PATTERN)]
@@ -28,37 +27,15 @@ class WeighedWish(StrEnum):
     SMALL_GROUP = "small_group"
 
 
-def unknown_wishes(codes: list[str]) -> list[str]:
-    """The codes that are no wish of the list."""
-    return [code for code in codes if code not in WISH_CODES]
-
-
-# Dutch and English words of every code this part of the point adds, by code.
+# Dutch and English words of the codes outside the vocabulary's sections, by code.
 LABELS: dict[str, dict[str, str]] = {
-    # exclusion reason
-    "too_far": {"nl": "verder weg dan de maximale reisafstand", "en": "further away than the maximum travel distance"},
-    # score parts
-    "school": {"nl": "afstand tot school", "en": "distance to school"},
-    "wish_near_school": {"nl": "wens: dicht bij school", "en": "wish: near school"},
-    "wish_near_family": {"nl": "wens: dicht bij familie", "en": "wish: near family"},
-    "wish_small_group": {"nl": "wens: kleine groep", "en": "wish: a small group"},
-    # the wishes themselves
-    "near_school": {"nl": "dicht bij school", "en": "near school"},
-    "near_family": {"nl": "dicht bij familie", "en": "near family"},
-    "small_group": {"nl": "kleine groep", "en": "a small group"},
-    "with_siblings": {"nl": "samen met broers en zussen", "en": "with siblings"},
-    "same_language": {"nl": "dezelfde taal", "en": "the same language"},
-    "faith": {"nl": "geloof of levensovertuiging", "en": "faith"},
-    # court authorisation
-    "machtiging": {"nl": "machtiging gesloten jeugdhulp", "en": "court authorisation for secure care"},
-    "spoedmachtiging": {"nl": "spoedmachtiging", "en": "emergency court authorisation"},
-    # signal
-    "authorisation_expiring": {"nl": "machtiging verloopt binnenkort", "en": "court authorisation about to lapse"},
-    # indicator
-    "child_heard": {"nl": "kind gehoord", "en": "child heard"},
+    "machtiging": {"nl": "Machtiging gesloten jeugdhulp", "en": "Court authorisation for secure care"},
+    "spoedmachtiging": {"nl": "Spoedmachtiging", "en": "Emergency court authorisation"},
+    "authorisation_expiring": {"nl": "Machtiging verloopt binnenkort", "en": "Court authorisation about to lapse"},
+    "child_heard": {"nl": "Kind gehoord", "en": "Child heard"},
 }
 
 
-def label(code: str, language: str = "nl") -> str:
+def label(code: str, language: str = "en") -> str:
     """The words of a code, the code itself when it has none."""
     return LABELS.get(code, {}).get(language, code.replace("_", " "))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from contracts.matching import DecisionRequest
 from contracts.vocabulary import (
     CAPACITY_EXCLUSIONS,
     MAX_NEEDS,
+    SECTIONS,
     CareType,
     ExclusionReason,
     InlineCapacityExclusion,
@@ -19,6 +22,8 @@ from contracts.vocabulary import (
     Needs,
     OutOfRegionCriterion,
     TargetGroup,
+    VocabularyError,
+    load_vocabulary,
 )
 
 
@@ -80,3 +85,69 @@ def test_a_sentence_or_a_number_is_no_need(code: str) -> None:
 def test_needs_are_bounded() -> None:
     with pytest.raises(ValidationError):
         _Needs(needs=["trauma"] * (MAX_NEEDS + 1))
+
+
+# --- the configured vocabulary ---------------------------------------------------------------------
+
+
+def test_the_shipped_vocabulary_loads_and_labels_every_code_in_dutch_and_english() -> None:
+    vocabulary = load_vocabulary()
+    for section in SECTIONS:
+        terms = getattr(vocabulary, section)
+        assert terms, section
+        for term in terms:
+            assert term.nl.strip() and term.en.strip(), (section, term.code)
+    assert vocabulary.label("needs", "attachment") == "Hechtingsproblematiek"
+    assert vocabulary.label("needs", "attachment", "en") == "Attachment difficulties"
+    # A code the file does not (or no longer) have is shown as itself.
+    assert vocabulary.label("needs", "gaming_disorder") == "gaming_disorder"
+
+
+def test_every_reason_a_decision_gives_has_its_words() -> None:
+    reasons = load_vocabulary().codes("exclusion_reasons")
+    assert set(ExclusionReason) <= reasons
+    assert {"request_refused", "too_far", "group_conflict", "production_cap_reached"} <= reasons
+
+
+def test_the_vocabulary_is_read_once_per_file() -> None:
+    assert load_vocabulary() is load_vocabulary(None)
+
+
+def test_unknown_codes_are_named_by_position() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.unknown("needs", ["trauma", "hechting", "autism", "castle"]) == [(1, "hechting"), (3, "castle")]
+    assert vocabulary.unknown("wishes", ["near_school"]) == []
+    assert vocabulary.refusal("needs", "hechting").startswith("'hechting' is not a code of the vocabulary's needs")
+
+
+def test_a_file_replaces_the_sections_it_holds_and_keeps_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "region.toml"
+    path.write_text('[[wishes]]\ncode = "with_pets"\nnl = "Met huisdier"\nen = "With a pet"\n', encoding="utf-8")
+    vocabulary = load_vocabulary(path)
+    assert vocabulary.codes("wishes") == {"with_pets"}
+    assert vocabulary.codes("needs") == load_vocabulary().codes("needs")
+    as_json = tmp_path / "region.json"
+    as_json.write_text(json.dumps({"wishes": [{"code": "with_pets", "nl": "Met huisdier", "en": "With a pet"}]}))
+    assert load_vocabulary(as_json) == vocabulary
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('[[needs]]\ncode = "a"\nnl = "x"\nen = "x"\n', "needs[0].code: String should match pattern"),
+        ('[[needs]]\ncode = "trauma2"\nnl = "x"\nen = "x"\n', "needs[0].code"),
+        ('[[needs]]\ncode = "trauma"\nen = "x"\n', "needs[0].nl: Field required"),
+        ('[[needs]]\ncode = "trauma"\nnl = "x"\nen = "x"\ncolour = "red"\n', "needs[0].colour: Extra inputs"),
+        ('needs = "trauma"\n', "needs: Input should be a valid tuple"),
+        ("[needs\n", "not valid TOML"),
+    ],
+)
+def test_a_broken_file_is_refused_with_where_and_why(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(VocabularyError) as refused:
+        load_vocabulary(path)
+    message = str(refused.value)
+    assert message.startswith(f"vocabulary file {path}: ")
+    assert says in message
+    assert "\n" not in message

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     case,
     false,
     func,
@@ -92,8 +93,10 @@ class Unit(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     specialisms: Mapped[list[str]] = mapped_column(JSON)
+    # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
-    # The unit's own point (migration 0004); without it, its municipality's point counts.
+    # The unit's own point (migration 0005); without it, its municipality's point counts.
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

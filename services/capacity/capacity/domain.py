@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import get_args
 
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, FieldError, InvalidFields, InvalidInput, NotFound
 from contracts import capacity as capacity_contract
 from contracts import vocabulary
 
@@ -29,6 +29,15 @@ PROVIDER_ROLES: tuple[str, ...] = get_args(ProviderRole)
 
 AGE_MIN = 0
 AGE_MAX = 23  # extended youth care runs up to the 23rd birthday
+
+
+def check_specialisms(specialisms: Iterable[str], known: vocabulary.Vocabulary) -> None:
+    """A unit's specialisms are codes of the vocabulary's needs, the words a referral's needs are in."""
+    unknown = known.unknown("needs", specialisms)
+    if unknown:
+        raise InvalidFields(
+            [FieldError(f"specialisms.{index}", known.refusal("needs", code)) for index, code in unknown]
+        )
 
 
 class UnitNotFound(NotFound):

@@ -21,7 +21,9 @@ from capacity.units import views as units
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
+from common.errors import ConfigurationError
 from common.logging import get_logger
+from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,6 +43,7 @@ async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
 def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or CapacitySettings()
     resolved = settings
+    vocabulary = configured_vocabulary(settings.vocabulary_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +58,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
-    return create_service_app(
+    app = create_service_app(
         name="capacity",
         settings=settings,
         database=Database(settings.database_url),
@@ -72,3 +75,13 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         clock=clock,
         lifespan=lifespan,
     )
+    app.state.vocabulary = vocabulary
+    return app
+
+
+def configured_vocabulary(path: Path | None) -> Vocabulary:
+    """The vocabulary a unit's specialisms are checked against; a file that cannot be used stops the start."""
+    try:
+        return load_vocabulary(path)
+    except VocabularyError as exc:
+        raise ConfigurationError(str(exc)) from exc

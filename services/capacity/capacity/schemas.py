@@ -30,12 +30,12 @@ from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
 from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
+from contracts.vocabulary import Needs
 
 _AGB = re.compile(r"[0-9]{8}")
 _MUNICIPALITY = re.compile(r"GM[0-9]{4}")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Specialism = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
 Latitude = Annotated[float, Field(ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1], allow_inf_nan=False)]
@@ -74,7 +74,12 @@ class UnitCreate(Request):
     age_max: Age
     municipality_code: str = Field(json_schema_extra={"pattern": "^GM[0-9]{4}$"})
     capacity: Count
-    specialisms: Annotated[list[Specialism], Field(max_length=30)] = []
+    # Codes of the vocabulary's needs (its shape here, its codes in domain.check_specialisms).
+    specialisms: Annotated[
+        Needs, Field(description="codes of the vocabulary's needs (intake's GET /v1/vocabulary)")
+    ] = []
+    # Words about the unit (its approach, its setting), never about a child.
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
     part_time: StrictBool = False
     # Both or neither (domain.check_point): without them, the municipality's point counts.
     latitude: Latitude | None = None

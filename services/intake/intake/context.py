@@ -13,6 +13,7 @@ from common.auth import Principal
 from common.clock import Clock, as_utc
 from common.db import Database
 from common.http import ServiceClient
+from contracts.vocabulary import Vocabulary
 from intake.settings import IntakeSettings
 
 # A row of one of intake's tables, read as a mapping.
@@ -32,6 +33,8 @@ class Context:
     matching: ServiceClient
     capacity: ServiceClient
     worker_id: str
+    # The codes a referral's needs must be (REGIEPUNT_VOCABULARY_FILE).
+    vocabulary: Vocabulary
 
     @classmethod
     def of(cls, app: FastAPI) -> Context:
@@ -42,6 +45,7 @@ class Context:
             matching=app.state.matching,
             capacity=app.state.capacity,
             worker_id=app.state.worker_id,
+            vocabulary=app.state.vocabulary,
         )
 
     def now(self) -> datetime:

@@ -27,6 +27,9 @@ referrals = sa.Table(
     sa.Column("care_type", sa.String(32), nullable=False),
     sa.Column("target_group", sa.String(16), nullable=False),
     sa.Column("needs", sa.JSON, nullable=False),
+    # Needs stored as words before needs were codes, that map to no code (migration 0008): read by
+    # intake only, never sent to another service.
+    sa.Column("needs_free_text", sa.JSON, nullable=True),
     sa.Column("part_time", sa.Boolean, nullable=False),
     sa.Column("requested_start", sa.Date, nullable=True),
     sa.Column("out_of_region_criterion", sa.String(16), nullable=True),
@@ -61,7 +64,7 @@ referrals = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # School, distance, the child's voice and the court's authorisation (intake.referrals.suitability,
-    # migration 0008); the note is the child's words and never leaves intake.
+    # migration 0009); the note is the child's words and never leaves intake.
     sa.Column("school_municipality_code", sa.String(16), nullable=True),
     sa.Column("max_travel_km", sa.Float, nullable=True),
     sa.Column("child_heard", sa.Boolean, nullable=True),

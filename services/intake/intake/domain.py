@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from common.errors import Conflict, FieldError, InvalidFields, InvalidInput
-from contracts.vocabulary import CareType
+from contracts.vocabulary import CareType, Section, Vocabulary
 
 
 class Status(StrEnum):
@@ -92,6 +93,8 @@ def check_referral(
     *,
     today: date,
     region: tuple[str, ...],
+    needs: Sequence[str],
+    vocabulary: Vocabulary,
     also: list[FieldError] | None = None,
 ) -> None:
     """The rules a referral must meet before it is stored; every broken rule is named at once, with
@@ -118,9 +121,19 @@ def check_referral(
                 f"must explain the ground in at least {MIN_JUSTIFICATION_LENGTH} characters",
             )
         )
+    errors += unknown_codes(vocabulary, "needs", needs, field="needs")
     errors += also or []
     if errors:
         raise InvalidFields(errors)
+
+
+def unknown_codes(vocabulary: Vocabulary, section: Section, codes: Sequence[str], *, field: str) -> list[FieldError]:
+    """A field error for each code of `codes` that is not in the vocabulary's section, named by its
+    position (`needs.2`) and naming the code."""
+    return [
+        FieldError(f"{field}.{index}", vocabulary.refusal(section, code))
+        for index, code in vocabulary.unknown(section, codes)
+    ]
 
 
 def client_key(secret: str, bsn: str) -> str:

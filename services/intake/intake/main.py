@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse
 from common.app import create_service_app, problem_response
 from common.clock import Clock
 from common.db import Database
+from common.errors import ConfigurationError
 from common.http import ServiceClient
+from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from intake import dashboard
 from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
@@ -23,6 +25,7 @@ from intake.indicators import views as indicator_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
+from intake.vocabulary import views as vocabulary_views
 from intake.workers import run_forever
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -36,6 +39,7 @@ def create_app(
     matching_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     settings = settings or IntakeSettings()
+    vocabulary = configured_vocabulary(settings.vocabulary_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,10 +67,12 @@ def create_app(
             indicator_views.router,
             indicator_views.exports_router,
             access_log_views.router,
+            vocabulary_views.router,
         ],
         clock=clock,
         lifespan=lifespan,
     )
+    app.state.vocabulary = vocabulary
     dashboard.install(app)
 
     @app.exception_handler(ReferralNotVisible)
@@ -90,3 +96,11 @@ def create_app(
     # Names this replica in outbox leases, so that replicas never match one referral twice.
     app.state.worker_id = uuid.uuid4().hex
     return app
+
+
+def configured_vocabulary(path: Path | None) -> Vocabulary:
+    """The vocabulary referrals are checked against; a file that cannot be used stops the start."""
+    try:
+        return load_vocabulary(path)
+    except VocabularyError as exc:
+        raise ConfigurationError(str(exc)) from exc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
@@ -56,7 +56,7 @@ class ReferralIn(Request):
     client: ClientIn
     care_type: CareType
     target_group: TargetGroup
-    needs: Needs = []
+    needs: Annotated[Needs, Field(description="codes of the vocabulary's needs (GET /v1/vocabulary)")] = []
     part_time: bool = False
     requested_start: date | None = None
     out_of_region: OutOfRegionIn | None = None

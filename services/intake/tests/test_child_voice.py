@@ -45,7 +45,11 @@ async def test_the_wish_for_a_small_group_picks_the_smaller_unit_with_its_reason
     stored = (await intake.get(f"/v1/referrals/{referral['id']}/decision", headers=COORDINATOR)).json()["items"][0]
     parts = {c["unit_id"]: c["parts"] for c in stored["candidates"]}
     assert parts[small["id"]]["wish_small_group"] == 10.0
-    assert stored["labels"]["wish_small_group"] == {"nl": "wens: kleine groep", "en": "wish: a small group"}
+    assert stored["labels"]["wish_small_group"] == {
+        "nl": "Wens van het kind: een kleine groep",
+        "en": "The child's wish: a small group",
+    }
+    assert stored["labels"]["small_group"] == {"nl": "Een kleine groep", "en": "A small group"}
 
 
 async def test_without_the_wish_the_group_size_does_not_count(
@@ -90,7 +94,7 @@ async def test_the_provider_sees_the_wishes_but_not_the_childs_words(
 
     referral = await submitted(intake, voiced("same_language", "faith"))
 
-    assert "wishes passed on to the provider: faith, the same language" in referral["proposal"]["reasons"]
+    assert "wishes passed on to the provider: faith, same language" in referral["proposal"]["reasons"]
     as_referrer = referral["child_voice"]
     as_provider = (await intake.get(f"/v1/referrals/{referral['id']}", headers=provider_headers(provider))).json()
     as_coordinator = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
@@ -108,8 +112,8 @@ async def test_another_referrer_does_not_see_the_childs_words(intake: httpx.Asyn
 @pytest.mark.parametrize(
     ("voice", "field"),
     [
-        ({"heard": True, "wishes": ["near_the_sea"]}, "child_voice.wishes"),
-        ({"heard": True, "wishes": ["Near School"]}, "child_voice.wishes"),
+        ({"heard": True, "wishes": ["near_the_sea"]}, "child_voice.wishes.0"),
+        ({"heard": True, "wishes": ["near_school", "Near School"]}, "child_voice.wishes.1"),
         ({"wishes": ["near_school"]}, "child_voice.heard"),
         ({"heard": "ja", "wishes": []}, "child_voice.heard"),
         ({"heard": True, "note": "x" * 4001}, "child_voice.note"),

@@ -205,8 +205,11 @@ async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
     assert 'id="proposal"' in page and unit["name"] in page
     decisions = page.split('id="decisions"')[1].split("</section>")[0]
     assert "<b>proposed</b>" in decisions and 'class="chosen"' in decisions
-    assert "1 unit inside the region: target group not served;" in decisions
-    assert "1 unit outside the region: outside region without ground;" in decisions
+    # Reasons and score parts in the words of the vocabulary.
+    assert "1 unit inside the region: does not serve this target group;" in decisions
+    assert "1 unit outside the region: outside the region, and no ground to place outside was recorded;" in decisions
+    assert "Covers the care needs 40.00" in decisions and "Close to home 25.00" in decisions
+    assert "<dt>Needs</dt><dd>Trauma</dd>" in page
     history = page.split('id="history"')[1].split("</section>")[0]
     assert "create" in history and "propose" in history and "anna" in history
 

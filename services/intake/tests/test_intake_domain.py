@@ -5,7 +5,17 @@ from datetime import date
 import pytest
 
 from common.errors import InvalidFields
+from contracts.vocabulary import load_vocabulary
 from intake import domain
+
+VOCABULARY = load_vocabulary()
+TODAY = date(2026, 11, 2)
+
+
+def check(facts: domain.ClientFacts, care_type: str, justification: str | None, needs: list[str] | None = None) -> None:
+    domain.check_referral(
+        facts, care_type, justification, today=TODAY, region=("GM0518",), needs=needs or [], vocabulary=VOCABULARY
+    )
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", "999990019"])
@@ -25,22 +35,25 @@ def test_age_counts_full_years_only() -> None:
 
 def test_training_flat_takes_young_adults_up_to_22() -> None:
     facts = domain.ClientFacts("111222333", date(2004, 1, 1), "GM0518")
-    domain.check_referral(facts, "training_flat", None, today=date(2026, 11, 2), region=("GM0518",))
+    check(facts, "training_flat", None)
     with pytest.raises(InvalidFields) as raised:
-        domain.check_referral(facts, "residential", None, today=date(2026, 11, 2), region=("GM0518",))
+        check(facts, "residential", None)
     assert [e.field for e in raised.value.errors] == ["client.birth_date"]
 
 
 def test_every_broken_rule_is_named_at_once() -> None:
     facts = domain.ClientFacts("111222334", date(2030, 1, 1), "GM0000")
     with pytest.raises(InvalidFields) as raised:
-        domain.check_referral(facts, "residential", "too short", today=date(2026, 11, 2), region=("GM0518",))
+        check(facts, "residential", "too short", ["trauma", "hechting", "autism", "castle"])
     assert [e.field for e in raised.value.errors] == [
         "client.bsn",
         "client.birth_date",
         "client.municipality_code",
         "out_of_region.justification",
+        "needs.1",
+        "needs.3",
     ]
+    assert "'hechting' is not a code of the vocabulary's needs" in raised.value.errors[4].message
 
 
 def test_client_key_is_a_stable_keyed_pseudonym() -> None:

@@ -81,8 +81,8 @@ async def test_a_child_with_every_unit_too_far_waits_with_the_reason(
     stored = await decision(intake, referral["id"])
     assert stored["reasons"] == ["2 units: further away than the child may travel"]
     assert stored["labels"]["too_far"] == {
-        "nl": "verder weg dan de maximale reisafstand",
-        "en": "further away than the maximum travel distance",
+        "nl": "Verder weg dan de maximale reisafstand",
+        "en": "Further away than the maximum travel distance",
     }
 
 
@@ -123,7 +123,7 @@ async def test_the_proposal_shows_the_distances_to_home_and_school(
     assert stored["proposal"]["distance_school_km"] == proposal["distance_school_km"]
     chosen = next(c for c in stored["candidates"] if c["chosen"])
     assert chosen["parts"]["school"] == pytest.approx(20 * (1 - km(LEIDEN, DELFT) / 30), abs=0.01)
-    assert stored["labels"]["school"] == {"nl": "afstand tot school", "en": "distance to school"}
+    assert stored["labels"]["school"] == {"nl": "Dicht bij school", "en": "Close to school"}
 
 
 async def test_without_a_school_its_distance_is_null(intake: httpx.AsyncClient, capacity: httpx.AsyncClient) -> None:
@@ -212,9 +212,9 @@ async def test_the_coordinators_referral_page_explains_school_distance_voice_and
 
     facts = page.split('id="referral"')[1].split("</section>")[0]
     assert "at most 5 km from school" in facts
-    assert "heard · wishes: kleine groep" in facts and "Ik wil op mijn school blijven." in facts
-    assert "machtiging gesloten jeugdhulp of 2026-10-01, valid until 2027-04-01" in facts
+    assert "heard · wishes: A small group" in facts and "Ik wil op mijn school blijven." in facts
+    assert "Court authorisation for secure care of 2026-10-01, valid until 2027-04-01" in facts
     assert "0 km from home · 0 km from school" in page.split('id="proposal"')[1].split("</section>")[0]
     decisions = page.split('id="decisions"')[1].split("</section>")[0]
-    assert "verder weg dan de maximale reisafstand" in decisions  # the Zoetermeer unit: too_far
-    assert "afstand tot school 25.00" in decisions and "wens: kleine groep" in decisions
+    assert "Further away than the maximum travel distance" in decisions  # the Zoetermeer unit: too_far
+    assert "Close to school 25.00" in decisions and "The child&#39;s wish: a small group" in decisions

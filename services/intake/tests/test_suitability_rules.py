@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from contracts.vocabulary import load_vocabulary
 from intake.referrals.suitability import field_errors
 from intake.schemas import ReferralIn
 
@@ -18,7 +19,7 @@ def referral(**fields: Any) -> ReferralIn:
 
 
 def fields_of(body: ReferralIn) -> list[str]:
-    return [error.field for error in field_errors(body, TODAY)]
+    return [error.field for error in field_errors(body, TODAY, load_vocabulary())]
 
 
 def test_a_referral_without_the_new_fields_breaks_no_rule() -> None:
@@ -33,7 +34,7 @@ def test_a_school_must_be_a_dutch_municipality() -> None:
 def test_wishes_must_be_known_codes() -> None:
     voice = {"heard": True, "wishes": ["near_school", "with_siblings", "faith"]}
     assert fields_of(referral(child_voice=voice)) == []
-    assert fields_of(referral(child_voice={"heard": True, "wishes": ["pony"]})) == ["child_voice.wishes"]
+    assert fields_of(referral(child_voice={"heard": True, "wishes": ["pony"]})) == ["child_voice.wishes.0"]
 
 
 def test_secure_care_needs_a_consistent_authorisation_and_every_broken_rule_is_named() -> None:

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
+from common.errors import ConfigurationError
 from common.http import ServiceClient
+from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from matching.api import decisions
 from matching.settings import MatchingSettings
 
@@ -32,6 +34,7 @@ def create_app(
     capacity_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     settings = settings or MatchingSettings()
+    vocabulary = configured_vocabulary(settings.vocabulary_file)
     app = create_service_app(
         name="matching",
         settings=settings,
@@ -49,4 +52,15 @@ def create_app(
         retries=settings.http_retries,
         transport=capacity_transport,
     )
+    app.state.vocabulary = vocabulary
     return app
+
+
+def configured_vocabulary(path: Path | None) -> Vocabulary:
+    """The vocabulary whose labels explain a decision. Matching does not check the codes it is sent
+    against it (docs/internal-api.md says why), but a file that cannot be used stops it as it stops
+    intake and capacity, so that no service runs on a vocabulary the others refuse."""
+    try:
+        return load_vocabulary(path)
+    except VocabularyError as exc:
+        raise ConfigurationError(str(exc)) from exc

@@ -18,7 +18,8 @@ from typing import Protocol
 
 from contracts.capacity import CompactUnit
 from contracts.geography import distance_km, municipality_name, point_of
-from contracts.suitability import WeighedWish, label
+from contracts.suitability import WeighedWish
+from contracts.vocabulary import Section
 
 # The distance to school counts as much as the distance to home (domain.SAME_MUNICIPALITY_WEIGHT,
 # NEIGHBOUR_WEIGHT and NEIGHBOUR_HORIZON_KM): the school's own municipality, else closeness within
@@ -136,18 +137,19 @@ def words(unit: CompactUnit, reach: Reach) -> list[str]:
         found.append(f"the child wished a small group: {unit.capacity} places")
     passed_on = sorted(wish for wish in reach.wishes if wish not in _WEIGHED)
     if passed_on:
-        found.append("wishes passed on to the provider: " + ", ".join(label(wish, "en") for wish in passed_on))
+        found.append("wishes passed on to the provider: " + ", ".join(wish.replace("_", " ") for wish in passed_on))
     return found
 
 
-def codes(reach: Reach) -> list[str]:
-    """The codes of parts, exclusions and wishes a decision for this child can use."""
-    used = []
+def codes(reach: Reach) -> list[tuple[Section, str]]:
+    """The codes of exclusions, parts and wishes a decision for this child can use, each with the
+    section of the vocabulary that puts it into words."""
+    used: list[tuple[Section, str]] = []
     if reach.max_travel_km is not None:
-        used.append("too_far")
+        used.append(("exclusion_reasons", "too_far"))
     if reach.school_municipality_code is not None:
-        used.append("school")
+        used.append(("score_parts", "school"))
     for wish in WeighedWish:
         if wish in reach.wishes and (wish != WeighedWish.NEAR_SCHOOL or reach.school_municipality_code is not None):
-            used.append(f"wish_{wish.value}")
-    return used + sorted(reach.wishes)
+            used.append(("score_parts", f"wish_{wish.value}"))
+    return used + [("wishes", wish) for wish in sorted(reach.wishes)]

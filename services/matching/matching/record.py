@@ -13,7 +13,7 @@ from common.clock import as_utc
 from contracts.capacity import ReservationOut
 from contracts.geography import shown_km
 from contracts.matching import Decision, DecisionRequest, Proposal
-from contracts.suitability import LABELS
+from contracts.vocabulary import Vocabulary
 from matching import db, nearness
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
 
@@ -24,6 +24,7 @@ def decision_values(
     wish: Wish,
     reserved: tuple[Weighed, ReservationOut] | None,
     now: datetime,
+    vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": str(uuid.uuid4()),
@@ -56,7 +57,9 @@ def decision_values(
         "wishes": sorted(wish.wishes),
         "proposed_distance_home_km": None,
         "proposed_distance_school_km": None,
-        "labels": {code: LABELS[code] for code in nearness.codes(wish) if code in LABELS},
+        "labels": {code: vocabulary.labels(section, code) for section, code in nearness.codes(wish)}
+        if vocabulary is not None
+        else {},
     }
     if reserved is None:
         values["reasons"] = unmatched_reasons(ranking, wish)

@@ -93,7 +93,7 @@ def test_the_wish_for_a_small_group_prefers_fewer_places() -> None:
 
 def test_wishes_matching_cannot_weigh_are_passed_on_in_words() -> None:
     best = rank_units(wish(wishes=frozenset({"same_language", "faith"})), [unit("u", municipality=DELFT)], [])
-    assert best.ranked[0].reasons[-1] == "wishes passed on to the provider: faith, the same language"
+    assert best.ranked[0].reasons[-1] == "wishes passed on to the provider: faith, same language"
     assert "wish_same_language" not in best.ranked[0].parts
 
 
@@ -111,5 +111,11 @@ def test_too_far_units_outside_the_region_are_left_out_as_well() -> None:
 
 def test_the_codes_a_decision_can_use() -> None:
     w = wish(school_municipality_code=LEIDEN, max_travel_km=10.0, wishes=frozenset({"near_school", "faith"}))
-    assert nearness.codes(w) == ["too_far", "school", "wish_near_school", "faith", "near_school"]
-    assert nearness.codes(wish(wishes=frozenset({"near_school"}))) == ["near_school"]
+    assert nearness.codes(w) == [
+        ("exclusion_reasons", "too_far"),
+        ("score_parts", "school"),
+        ("score_parts", "wish_near_school"),
+        ("wishes", "faith"),
+        ("wishes", "near_school"),
+    ]
+    assert nearness.codes(wish(wishes=frozenset({"near_school"}))) == [("wishes", "near_school")]

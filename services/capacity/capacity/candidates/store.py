@@ -48,6 +48,7 @@ FULL_COLUMNS = (
     _unit.reserved,
     _unit.blocked,
     _SPECIALISMS,
+    _unit.description,
     _unit.part_time,
     _unit.version,
     _unit.created_at,

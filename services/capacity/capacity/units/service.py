@@ -24,6 +24,7 @@ from capacity.schemas import UnitCreate, UnitList, UnitOut
 from common.clock import Clock, as_utc
 from common.db import Database
 from common.errors import Forbidden, PreconditionFailed
+from contracts.vocabulary import Vocabulary
 
 
 def unit_out(unit: Unit, provider_role: str) -> UnitOut:
@@ -44,6 +45,7 @@ def unit_out(unit: Unit, provider_role: str) -> UnitOut:
         blocked=unit.blocked,
         available=domain.available(unit.capacity, unit.occupied, unit.reserved, unit.blocked),
         specialisms=list(unit.specialisms),
+        description=unit.description,
         part_time=unit.part_time,
         version=unit.version,
         created_at=as_utc(unit.created_at),
@@ -54,11 +56,12 @@ def unit_out(unit: Unit, provider_role: str) -> UnitOut:
 
 
 async def create_unit(
-    db: Database, clock: Clock, region: tuple[str, ...], provider_id: str, data: UnitCreate
+    db: Database, clock: Clock, region: tuple[str, ...], vocabulary: Vocabulary, provider_id: str, data: UnitCreate
 ) -> UnitOut:
     now = clock.now()
     domain.check_age_range(data.age_min, data.age_max)
     domain.check_point(data.latitude, data.longitude)
+    domain.check_specialisms(data.specialisms, vocabulary)
     groups = set(data.target_groups)
     unit = Unit(
         id=new_id(),
@@ -77,6 +80,7 @@ async def create_unit(
         reserved=0,
         blocked=0,
         specialisms=list(dict.fromkeys(data.specialisms)),
+        description=data.description,
         part_time=data.part_time,
         latitude=data.latitude,
         longitude=data.longitude,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, acting_provider
+from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, VocabularyDep, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
@@ -34,12 +34,13 @@ async def create_unit(
     response: Response,
     db: DatabaseDep,
     clock: ClockDep,
+    vocabulary: VocabularyDep,
 ) -> UnitOut:
     acting = acting_provider(principal)
     if acting is not None and acting != provider_id:
         raise Forbidden("A provider may add units only to its own organisation.")
     settings: CapacitySettings = request.app.state.settings
-    unit = await service.create_unit(db, clock, settings.region_municipalities, provider_id, body)
+    unit = await service.create_unit(db, clock, settings.region_municipalities, vocabulary, provider_id, body)
     response.headers["ETag"] = etag(unit.version)
     return unit
 

@@ -69,6 +69,8 @@ class SubjectReferralOut(BaseModel):
     care_type: str
     target_group: str
     needs: list[str]
+    # Needs written as words before needs were codes, that map to no code (kept in intake only).
+    needs_free_text: list[str]
     part_time: bool
     requested_start: date | None
     out_of_region: OutOfRegionOut | None

@@ -72,6 +72,7 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
                 care_type=row["care_type"],
                 target_group=row["target_group"],
                 needs=list(row["needs"] or []),
+                needs_free_text=list(row["needs_free_text"] or []),
                 part_time=bool(row["part_time"]),
                 requested_start=row["requested_start"],
                 out_of_region=shown.out_of_region,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from jinja2 import pass_context
+
 from contracts import geography, suitability
+from contracts.vocabulary import Section, Vocabulary
 
 CARE_TYPES = {
     "crisis": "Crisis shelter",
@@ -33,6 +38,13 @@ MUNICIPALITIES = {
 }
 
 
+@pass_context
+def term(context: Any, code: object, section: Section) -> str:
+    """A code of the vocabulary by its label in the page's language (English, as the pages are)."""
+    vocabulary: Vocabulary = context["request"].app.state.vocabulary
+    return vocabulary.label(section, str(code), "en")
+
+
 def care_type(code: object) -> str:
     return CARE_TYPES.get(str(code), str(code).replace("_", " "))
 
@@ -43,10 +55,9 @@ def municipality(code: object) -> str:
 
 
 def reason(code: object) -> str:
-    """A code of school, distance, wishes or authorisation in Dutch (contracts.suitability), others as
-    they are."""
-    text = str(code)
-    return suitability.label(text) if text in suitability.LABELS else text
+    """A code outside the vocabulary's sections (a court authorisation's kind: contracts.suitability) by
+    its label in the page's language (English, as the pages are)."""
+    return suitability.label(str(code), "en")
 
 
 def detail(value: object, providers: dict[str, str] | None = None) -> str:

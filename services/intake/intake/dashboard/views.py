@@ -26,6 +26,7 @@ TEMPLATES.env.filters["detail"] = labels.detail
 TEMPLATES.env.filters["number"] = labels.number
 TEMPLATES.env.filters["figure"] = labels.figure
 TEMPLATES.env.filters["reason"] = labels.reason
+TEMPLATES.env.filters["term"] = labels.term
 FORM_LIMIT = 20_000
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)

@@ -63,7 +63,9 @@ async def submit_referral(
         body.out_of_region.justification if body.out_of_region else None,
         today=today,
         region=ctx.settings.region_municipalities,
-        also=suitability.field_errors(body, today),
+        needs=body.needs,
+        vocabulary=ctx.vocabulary,
+        also=suitability.field_errors(body, today, ctx.vocabulary),
     )
     body_hash = _body_hash(body)
     try:

@@ -13,24 +13,21 @@ from typing import Any
 from common.auth import Principal
 from common.errors import FieldError
 from contracts.geography import is_municipality
-from contracts.suitability import WISH_CODES, unknown_wishes
-from contracts.vocabulary import CareType
+from contracts.vocabulary import CareType, Vocabulary
 from intake.context import Row
+from intake.domain import unknown_codes
 from intake.schemas import ChildVoiceOut, CourtAuthorisationOut, ReferralIn
 
 
-def field_errors(body: ReferralIn, today: date) -> list[FieldError]:
-    """Every broken rule of school, distance, voice and authorisation, each naming its field."""
+def field_errors(body: ReferralIn, today: date, vocabulary: Vocabulary) -> list[FieldError]:
+    """Every broken rule of school, distance, voice and authorisation, each naming its field; the wishes
+    are codes of the vocabulary's `wishes`."""
     errors: list[FieldError] = []
     school = body.client.school_municipality_code
     if school is not None and not is_municipality(school):
         errors.append(FieldError("client.school_municipality_code", "is not a Dutch municipality (a CBS code GMxxxx)"))
     if body.child_voice is not None:
-        unknown = unknown_wishes(body.child_voice.wishes)
-        if unknown:
-            errors.append(
-                FieldError("child_voice.wishes", f"unknown wish {', '.join(unknown)}; one of {', '.join(WISH_CODES)}")
-            )
+        errors += unknown_codes(vocabulary, "wishes", body.child_voice.wishes, field="child_voice.wishes")
     errors += _authorisation_errors(body, today)
     return errors
 

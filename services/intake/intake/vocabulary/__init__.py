@@ -1,0 +1,1 @@
+"""The vocabulary of codes, as intake publishes it (`GET /v1/vocabulary`)."""
