@@ -87,7 +87,7 @@ async def measure(
         referral_ids = await _sample_referrals(client, headers, rounds)
         year_ago = (date.today() - timedelta(days=365)).isoformat()
         pages: list[tuple[str, Callable[[int], str]]] = [
-            ("sign-in page", lambda _i: "/dashboard"),
+            ("sign-in page", lambda _i: "/login"),
             ("overview (places, waiting, crisis, signals, 12 weeks of indicators)", lambda _i: "/dashboard"),
             ("overview with a year of indicators", lambda _i: f"/dashboard?from={year_ago}&to={date.today()}"),
             ("referral page", lambda i: f"/dashboard/referrals/{referral_ids[i % len(referral_ids)]}"),

@@ -113,7 +113,7 @@ def _print_welcome(urls: dict[str, str], secret: str) -> None:
     coordinator = mint_token(secret, sub="dev-coordinator", role="coordinator", org="Regiepunt Haaglanden")
     print(
         "\nRegiepunt is running:\n"
-        f"  intake    {urls['intake']}   (dashboard: {urls['intake']}/dashboard)\n"
+        f"  intake    {urls['intake']}   (dashboard: {urls['intake']}/dashboard, sign in at {urls['intake']}/login)\n"
         f"  capacity  {urls['capacity']}\n"
         f"  matching  {urls['matching']}\n"
         "\nA development coordinator token (12 h):\n"

@@ -1,5 +1,6 @@
-"""What the end-to-end tests share: free ports, and `make up`'s runner started on them with fresh
-databases (SQLite files or PostgreSQL databases, as the test run asks) and its output in a log file."""
+"""What the end-to-end tests share: free ports, `make up`'s runner started on them with fresh databases
+(SQLite files or PostgreSQL databases, as the test run asks) and its output in a log file, and the
+browser the browser tests drive."""
 
 from __future__ import annotations
 
@@ -8,21 +9,30 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from common.testing import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "capacity", "matching")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def service_urls() -> dict[str, str]:
+    return {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
 
 
 @dataclass
@@ -33,9 +43,12 @@ class Runner:
 
 
 @asynccontextmanager
-async def make_up(tmp_path: Path, *, demo_days: str) -> AsyncIterator[Runner]:
-    """Run deploy/run_local.py with a demo history of `demo_days`; SIGTERM (then kill) at the end."""
-    urls = {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
+async def make_up(
+    tmp_path: Path, *, demo_days: str, urls: dict[str, str] | None = None, settings: dict[str, str] | None = None
+) -> AsyncIterator[Runner]:
+    """Run deploy/run_local.py with a demo history of `demo_days` (and any further REGIEPUNT_* settings)
+    on `urls` (free ports by default); SIGTERM (then kill) at the end."""
+    urls = urls or service_urls()
     env = dict(os.environ)
     env.update(
         {
@@ -43,6 +56,7 @@ async def make_up(tmp_path: Path, *, demo_days: str) -> AsyncIterator[Runner]:
             "REGIEPUNT_DEMO": "1",
             "REGIEPUNT_DEMO_DAYS": demo_days,
             **{f"REGIEPUNT_{name.upper()}_URL": url for name, url in urls.items()},
+            **(settings or {}),
         }
     )
     env.pop("REGIEPUNT_JWT_SECRET", None)
@@ -75,3 +89,32 @@ async def make_up(tmp_path: Path, *, demo_days: str) -> AsyncIterator[Runner]:
     finally:
         for pg_name in databases:
             await drop_database(pg_name)
+
+
+def need_browser() -> None:
+    """Skips (fails under CI) when Chromium or Playwright is missing."""
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} (Debian package chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        reason = "the browser test needs " + " and ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def wait_for_start(log_path: Path, process: subprocess.Popen[str], timeout: float = 900.0) -> str:
+    """The runner's output once it says the platform is running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log_path.read_text()
+        if "Regiepunt is running" in content and "Stop with Ctrl-C" in content:
+            return content
+        if process.poll() is not None:
+            pytest.fail(f"the runner exited early ({process.returncode}):\n{content[-3000:]}")
+        time.sleep(0.5)
+    pytest.fail(f"the platform did not start within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")

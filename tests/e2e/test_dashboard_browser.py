@@ -9,37 +9,18 @@ import asyncio
 import os
 import re
 import subprocess
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_platform import make_up
+from e2e_platform import ARTIFACTS, CHROMIUM, make_up, need_browser, wait_for_start
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 # A shorter history than `make up`'s two years keeps the test quick; every section still fills.
 DEMO_DAYS = os.environ.get("REGIEPUNT_TEST_DEMO_DAYS", "150")
 TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
 pytestmark = pytest.mark.browser
-
-
-def _need_browser() -> None:
-    missing = []
-    if not Path(CHROMIUM).exists():
-        missing.append(f"{CHROMIUM} (Debian package chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package")
-    if missing:
-        reason = "the browser test needs " + " and ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @dataclass
@@ -50,23 +31,11 @@ class Platform:
     token: str
 
 
-def _wait_for_start(log_path: Path, process: subprocess.Popen[str], timeout: float = 900.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        content = log_path.read_text()
-        if "Regiepunt is running" in content and "Stop with Ctrl-C" in content:
-            return content
-        if process.poll() is not None:
-            pytest.fail(f"the runner exited early ({process.returncode}):\n{content[-3000:]}")
-        time.sleep(0.5)
-    pytest.fail(f"the platform did not start within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
-
-
 @pytest.fixture
 async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
-    _need_browser()
+    need_browser()
     async with make_up(tmp_path, demo_days=DEMO_DAYS) as runner:
-        output = await asyncio.to_thread(_wait_for_start, runner.log_path, runner.process)
+        output = await asyncio.to_thread(wait_for_start, runner.log_path, runner.process)
         tokens = TOKEN.findall(output.split("A development coordinator token")[1])
         assert tokens, output[-2000:]
         yield Platform(process=runner.process, urls=runner.urls, log_path=runner.log_path, token=tokens[0])
@@ -88,16 +57,18 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
                 "console", lambda message: blocked.append(message.text) if "Content Security" in message.text else None
             )
 
-            # Sign in with the token `make up` printed.
+            # The dashboard sends to the sign-in page; sign in with the token `make up` printed.
             await page.clock.install()  # so that the 30 s refresh can be fast-forwarded
             await page.goto(dashboard)
-            await expect(page.locator("h1")).to_have_text("Sign in")
-            await page.fill("textarea#token", platform.token)
-            await page.click("button[type=submit]")
+            await expect(page.locator("h1")).to_have_text("Aanmelden")
+            assert page.url.endswith("/login?next=/dashboard")
+            await page.get_by_label("Token").fill(platform.token)
+            await page.get_by_role("button", name="Aanmelden").click()
             await expect(page.locator("#places")).to_be_visible()
-            assert platform.token not in page.url
+            assert page.url == dashboard and platform.token not in page.url
             session = next(c for c in await context.cookies() if c["name"] == "regiepunt_session")
-            assert session["httpOnly"] is True and session["sameSite"] == "Strict"
+            assert session["httpOnly"] is True and session["sameSite"] == "Lax"
+            assert platform.token not in session["value"]
             assert await page.evaluate("document.cookie") == ""  # out of reach of scripts
             assert await page.get_attribute("body", "data-refresh") == "30"
 
@@ -148,8 +119,11 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
 
             # Sign out: the sign-in page again, and the cookie is gone.
             await page.click("header form button")
-            await expect(page.locator("h1")).to_have_text("Sign in")
+            await expect(page.locator("h1")).to_have_text("Aanmelden")
+            await expect(page.get_by_role("status")).to_have_text("U bent afgemeld.")
             assert not [c for c in await context.cookies() if c["name"] == "regiepunt_session"]
+            await page.goto(dashboard)
+            await expect(page.get_by_label("Token")).to_be_visible()
             assert blocked == []
         finally:
             await browser.close()

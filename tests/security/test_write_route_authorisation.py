@@ -21,6 +21,7 @@ from typing import Any
 import fastapi.routing
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 
 from common.auth import ROLES
@@ -47,6 +48,8 @@ class Platform:
     capacity: httpx.AsyncClient
     matching: httpx.AsyncClient
     clock: ManualClock
+    # The apps themselves, for what no call answers (the pseudonyms matching stores).
+    apps: dict[str, FastAPI] = field(default_factory=dict)
 
     def client(self, service: str) -> httpx.AsyncClient:
         client: httpx.AsyncClient = getattr(self, service)
@@ -57,6 +60,11 @@ class Platform:
         response = await self.client(service).get(path, params=params, headers=COORDINATOR)
         assert response.status_code == 200, response.text
         return response.json()
+
+    async def stored_client_keys(self, service: str, table: str) -> list[str]:
+        async with self.apps[service].state.database.engine.connect() as connection:
+            found = await connection.execute(sa.text(f"SELECT client_key FROM {table} ORDER BY id"))
+            return [str(key) for key in found.scalars()]
 
     async def provider(self, role: str = "tactical") -> str:
         body = {"name": "Horizon", "agb_code": str(next(_agb_numbers)), "role": role}
@@ -313,6 +321,28 @@ async def take_decision(p: Platform) -> Attempt:
     )
 
 
+async def rekey_reservations(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    reservation = await p.reservation((await p.unit(provider_id))["id"])
+    return Attempt(
+        "/v1/client-keys/rekey",
+        lambda: p.read("capacity", f"/v1/reservations/{reservation['id']}"),
+        json={"pairs": [{"old": reservation["client_key"], "new": "ck-rekeyed"}]},
+        provider_id=provider_id,
+    )
+
+
+async def rekey_decisions(p: Platform) -> Attempt:
+    _referral, provider_id = await p.proposed()
+    (stored,) = await p.stored_client_keys("matching", "decisions")
+    return Attempt(
+        "/v1/client-keys/rekey",
+        lambda: p.stored_client_keys("matching", "decisions"),
+        json={"pairs": [{"old": stored, "new": "ck-rekeyed"}]},
+        provider_id=provider_id,
+    )
+
+
 # --- intake ---------------------------------------------------------------------------------------
 
 
@@ -484,8 +514,14 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule("service", scenario=release_reservation),
     ("capacity", "POST", "/v1/reservations/release"): rule("service", scenario=release_referral_holds),
     ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
+    ("capacity", "POST", "/v1/client-keys/rekey"): rule(
+        "service", scenario=rekey_reservations, why="intake's service only (common.auth.FromIntake)"
+    ),
     # matching: docs/internal-api.md
     ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
+    ("matching", "POST", "/v1/client-keys/rekey"): rule(
+        "service", scenario=rekey_decisions, why="intake's service only (common.auth.FromIntake)"
+    ),
     # intake: docs/api.md
     ("intake", "POST", "/v1/referrals"): rule("referrer", scenario=submit_referral),
     ("intake", "POST", "/v1/referrals/{id}/accept"): rule("provider", scenario=accept),
@@ -504,10 +540,10 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
         "coordinator", scenario=acknowledge_signal_on_the_dashboard
     ),
     ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
-    ("intake", "POST", "/dashboard/sign-in"): rule(
-        *ROLES, why="no record behind it: the sign-in form checks the pasted token's role itself"
+    ("intake", "POST", "/login"): rule(
+        *ROLES, why="no record behind it: the development sign-in form checks the pasted token itself"
     ),
-    ("intake", "POST", "/dashboard/sign-out"): rule(*ROLES, why="no record behind it: clears the browser's cookie"),
+    ("intake", "POST", "/logout"): rule(*ROLES, why="no record behind it: ends the browser's own session"),
 }
 
 
@@ -537,9 +573,13 @@ async def send(p: Platform, service: str, attempt: Attempt, headers: dict[str, s
 
 @pytest.fixture
 def platform(
-    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, matching: httpx.AsyncClient, clock: ManualClock
+    intake: httpx.AsyncClient,
+    capacity: httpx.AsyncClient,
+    matching: httpx.AsyncClient,
+    clock: ManualClock,
+    matching_app: FastAPI,
 ) -> Platform:
-    return Platform(intake, capacity, matching, clock)
+    return Platform(intake, capacity, matching, clock, {"matching": matching_app})
 
 
 def _write_routes(app: FastAPI) -> set[tuple[str, str]]:

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from common.clock import Clock, SystemClock
 from common.db import Database
@@ -196,6 +197,9 @@ def create_service_app(
     install_problem_handlers(app)
     install_openapi(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    # Outermost, so that everything inside sees the scheme and client address the trusted ingress saw
+    # (a cookie is Secure when the browser came over https), whichever server runs the app.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     @app.get("/healthz", tags=["probes"])
     async def healthz() -> dict[str, str]:

@@ -1,11 +1,13 @@
-"""The command line every service shares: `python -m <service> migrate|serve`."""
+"""The command line every service shares: `python -m <service> migrate|serve`, and the commands a
+service adds of its own (intake: `rekey-client-keys`)."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -17,6 +19,14 @@ from common.migrations import upgrade_to_head
 from common.settings import CommonSettings
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command of one service: `run` gets the service's settings and answers the exit status."""
+
+    help: str
+    run: Callable[[CommonSettings], int]
+
+
 def service_main(
     *,
     name: str,
@@ -26,10 +36,14 @@ def service_main(
     migrations_dir: Path,
     create_app: Callable[[], FastAPI],
     argv: list[str] | None = None,
+    extra_commands: Mapping[str, Command] | None = None,
 ) -> None:
+    extra_commands = extra_commands or {}
     parser = argparse.ArgumentParser(prog=name, description=f"Regiepunt {name} service")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations up to head")
+    for command_name, command in extra_commands.items():
+        commands.add_parser(command_name, help=command.help)
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
@@ -39,6 +53,11 @@ def service_main(
     if args.command == "migrate":
         upgrade_to_head(migrations_dir, database_url(settings))
         print(f"{name}: migrations at head")
+        return
+    if args.command in extra_commands:
+        status = extra_commands[args.command].run(settings)
+        if status:
+            sys.exit(status)
         return
     try:
         app = create_app()
@@ -52,6 +71,8 @@ def service_main(
         log_config=None,
         access_log=False,
         lifespan="on",
+        # The app reads the proxy headers itself, from REGIEPUNT_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
 
 
@@ -59,7 +80,7 @@ def service_main(
 DEFAULT_PORTS = {"intake": 8001, "capacity": 8002, "matching": 8003}
 
 
-def run_service(name: str, argv: list[str] | None = None) -> None:
+def run_service(name: str, argv: list[str] | None = None, commands: Mapping[str, Command] | None = None) -> None:
     """`python -m <name>` of a service laid out like the three: `<name>.main` with `create_app` and
     `MIGRATIONS_DIR`, `<name>.settings` with `<Name>Settings` and its `database_url`."""
     main = importlib.import_module(f"{name}.main")
@@ -74,4 +95,5 @@ def run_service(name: str, argv: list[str] | None = None) -> None:
         migrations_dir=Path(main.MIGRATIONS_DIR),
         create_app=main.create_app,
         argv=argv,
+        extra_commands=commands,
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import MetaData, event, exc, text
+from sqlalchemy import Column, CursorResult, MetaData, event, exc, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -124,6 +124,19 @@ def _dialect_insert(dialect: str, table: Any) -> Any:
 @functools.cache
 def _insert_or_skip(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
     return _dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
+
+
+async def replace_values(session: AsyncSession, column: Column[str], pairs: Iterable[tuple[str, str]]) -> int:
+    """Replace each old value of `column` by its new one, pair by pair, in the caller's transaction;
+    how many rows changed. A pair whose old value is gone (or equals its new one) changes nothing, so
+    sending the same pairs again is harmless."""
+    changed = 0
+    for old, new in pairs:
+        if old == new:
+            continue
+        result = await session.execute(update(column.table).where(column == old).values({column.name: new}))
+        changed += int(cast(CursorResult[Any], result).rowcount)
+    return changed
 
 
 class Database:

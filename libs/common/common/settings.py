@@ -47,6 +47,9 @@ class CommonSettings(BaseSettings):
     # The vocabulary of codes (needs, specialisms, flags, reasons) every service checks against; None
     # is the default shipped with libs/contracts (contracts/vocabulary.toml).
     vocabulary_file: Path | None = None
+    # Addresses (or networks) of the ingress in front of the service: only from these are
+    # X-Forwarded-Proto and X-Forwarded-For believed (comma separated; "*" trusts every address).
+    trusted_proxies: str = "127.0.0.1"
 
     @field_validator("region_municipalities", mode="before")
     @classmethod

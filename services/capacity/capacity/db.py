@@ -96,7 +96,7 @@ class Unit(Base):
     # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
-    # The unit's own point (migration 0005); without it, its municipality's point counts.
+    # The unit's own point (migration 0006); without it, its municipality's point counts.
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -136,7 +136,8 @@ class Reservation(Base):
     unit_id: Mapped[str] = mapped_column(String(36), ForeignKey("units.id"))
     provider_id: Mapped[str] = mapped_column(String(36))
     referral_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_key: Mapped[str] = mapped_column(String(128))
+    # Indexed for re-keying after the client key was rotated (client_keys, migration 0004).
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
     # The match request that made the hold (null for holds made before it was kept).
     request_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -153,7 +154,8 @@ class Occupancy(Base):
     provider_id: Mapped[str] = mapped_column(String(36))
     reservation_id: Mapped[str] = mapped_column(String(36), ForeignKey("reservations.id"), unique=True)
     referral_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_key: Mapped[str] = mapped_column(String(128))
+    # Indexed for re-keying after the client key was rotated (client_keys, migration 0004).
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -174,6 +176,7 @@ class FreePlacesEpoch(Base):
 units = cast(Table, Unit.__table__)
 providers = cast(Table, Provider.__table__)
 reservations = cast(Table, Reservation.__table__)
+occupancies = cast(Table, Occupancy.__table__)
 
 
 def available_sql(

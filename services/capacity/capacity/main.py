@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from capacity.candidates import views as candidates
+from capacity.client_keys import views as client_keys
 from capacity.occupancy import views as occupancy
 from capacity.providers import views as providers
 from capacity.reservations import views as reservations
@@ -71,6 +72,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             occupancy.router,
             candidates.router,
             summary.router,
+            client_keys.router,
         ],
         clock=clock,
         lifespan=lifespan,

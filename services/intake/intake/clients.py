@@ -23,6 +23,7 @@ from contracts.capacity import (
     ProviderOut,
     UnitOut,
 )
+from contracts.client_keys import ClientKeyPair, ClientKeyRekey, ClientKeysRekeyed
 from contracts.matching import Decision, DecisionList
 
 
@@ -190,3 +191,15 @@ async def free_places(capacity: ServiceClient) -> list[FreePlaceKind]:
 async def availability_summary(capacity: ServiceClient) -> list[AvailabilityRow]:
     """Places per care type inside and outside the region, as capacity sums them."""
     return AvailabilitySummary.model_validate_json(await _required(capacity, "/v1/availability-summary")).items
+
+
+async def rekey_client_keys(client: ServiceClient, service: str, pairs: list[tuple[str, str]]) -> int:
+    """Send capacity or matching the child's old and new pseudonyms; how many of its rows changed.
+    Idempotent there: a pair whose old key is gone changes nothing."""
+    body = ClientKeyRekey(pairs=[ClientKeyPair(old=old, new=new) for old, new in pairs])
+    try:
+        response = await client.request("POST", "/v1/client-keys/rekey", json=body.model_dump(), idempotent=True)
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable(f"{service.capitalize()} cannot be reached right now; try again shortly.") from exc
+    raise_for_unexpected(response, 200)
+    return ClientKeysRekeyed.model_validate_json(response.content).updated

@@ -21,7 +21,8 @@ referrals = sa.Table(
     sa.Column("referrer_org", sa.String(200), nullable=False),
     sa.Column("referrer_sub", sa.String(200), nullable=False),
     sa.Column("bsn", sa.String(9), nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    # `<key id>.<keyed hash of the BSN>` (domain.client_key); 128 as in the contracts (migration 0008).
+    sa.Column("client_key", sa.String(128), nullable=False),
     sa.Column("birth_date", sa.Date, nullable=False),
     sa.Column("municipality_code", sa.String(16), nullable=False),
     sa.Column("care_type", sa.String(32), nullable=False),
@@ -64,7 +65,7 @@ referrals = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # School, distance, the child's voice and the court's authorisation (intake.referrals.suitability,
-    # migration 0009); the note is the child's words and never leaves intake.
+    # migration 0011); the note is the child's words and never leaves intake.
     sa.Column("school_municipality_code", sa.String(16), nullable=True),
     sa.Column("max_travel_km", sa.Float, nullable=True),
     sa.Column("child_heard", sa.Boolean, nullable=True),
@@ -78,6 +79,8 @@ referrals = sa.Table(
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
     sa.Index("ix_referrals_client_key", "client_key"),
+    # A child's referrals under whatever key made their pseudonym: re-keying after a rotation.
+    sa.Index("ix_referrals_bsn", "bsn"),
     sa.Index("ix_referrals_status_proposal_expires_at", "status", "proposal_expires_at"),
     # The crisis-cap evaluation and the indicators read stays by these.
     sa.Index("ix_referrals_status_crisis_end_date", "status", "crisis_end_date"),
@@ -172,6 +175,24 @@ capacity_commands = sa.Table(
     sa.Index("ix_capacity_commands_open", "done_at", "next_attempt_at"),
 )
 
+# Re-keyed pseudonyms on their way to capacity and matching after the client key was rotated: written
+# in the transaction that re-keys the child here, sent in batches, deleted once the service took them
+# (client_keys.service). A pair still waiting when the child is re-keyed again leads to the newest key.
+client_key_changes = sa.Table(
+    "client_key_changes",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("service", sa.String(16), nullable=False),
+    sa.Column("old_key", sa.String(128), nullable=False),
+    sa.Column("new_key", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_client_key_changes_due", "service", "next_attempt_at"),
+    sa.Index("ix_client_key_changes_new_key", "new_key"),
+)
+
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
@@ -199,7 +220,7 @@ access_log = sa.Table(
     sa.Column("org", sa.String(200), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
     _id("referral_id", nullable=True),
-    sa.Column("client_key", sa.String(64), nullable=True),
+    sa.Column("client_key", sa.String(128), nullable=True),
     sa.Index("ix_access_log_referral_id_at", "referral_id", "at"),
     # The security officer reads the log by actor, by action and by period (GET /v1/access-log).
     sa.Index("ix_access_log_sub_at", "sub", "at"),
@@ -229,7 +250,7 @@ signals = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     _id("referral_id", nullable=False),
-    sa.Column("client_key", sa.String(64), nullable=False),
+    sa.Column("client_key", sa.String(128), nullable=False),
     # The condition that raised it (type, child, and what about the child); kept after acknowledgement
     # so that a time-driven condition that still holds is not raised again.
     sa.Column("condition_key", sa.String(255), nullable=False),
@@ -254,4 +275,23 @@ worker_state = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
+)
+
+# A browser's sign-in (GET /login): the cookie holds a random value, the table only its SHA-256, so that a
+# copy of the database signs nobody in. The person is kept as the identity provider's token named them.
+browser_sessions = sa.Table(
+    "browser_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("sub", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("org", sa.String(200), nullable=False),
+    sa.Column("referrer_type", sa.String(32), nullable=True),
+    sa.Column("provider_id", sa.String(64), nullable=True),
+    # The identity provider's ID token, sent back as the hint when the browser signs out there too.
+    sa.Column("id_token", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_browser_sessions_expires_at", "expires_at"),
 )

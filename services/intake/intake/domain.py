@@ -136,9 +136,32 @@ def unknown_codes(vocabulary: Vocabulary, section: Section, codes: Sequence[str]
     ]
 
 
+# Labels the key id's hash, so that the fingerprint of a secret is never the hash of anything else.
+_KEY_ID_LABEL = b"regiepunt client key id\x00"
+KEY_ID_LENGTH = 8
+# `<key id>.<HMAC-SHA256 hex>`: 8 + 1 + 64 characters, well inside the 128 the contracts allow.
+CLIENT_KEY_LENGTH = KEY_ID_LENGTH + 1 + 64
+
+
+def client_key_id(secret: str) -> str:
+    """The id of the key that makes pseudonyms: a short fingerprint of the secret itself. Derived rather
+    than configured, so that rotating the secret changes the id with it: a second setting could be
+    forgotten, and then pseudonyms of the new key would pass for those of the old one (or the other way
+    round) and never be re-keyed. 32 bits tell one secret from the next; they reveal nothing of it."""
+    return hashlib.sha256(_KEY_ID_LABEL + secret.encode()).hexdigest()[:KEY_ID_LENGTH]
+
+
 def client_key(secret: str, bsn: str) -> str:
-    """The pseudonym other services know the child by; only intake can link it to the BSN."""
-    return hmac.new(secret.encode(), bsn.encode(), hashlib.sha256).hexdigest()
+    """The pseudonym other services know the child by; only intake can link it to the BSN. It names the
+    key that made it, so that pseudonyms of an earlier key can be found and re-keyed (client_keys)."""
+    digest = hmac.new(secret.encode(), bsn.encode(), hashlib.sha256).hexdigest()
+    return f"{client_key_id(secret)}.{digest}"
+
+
+def made_with(key: str, key_id: str) -> bool:
+    """Whether a stored pseudonym was made with the key of `key_id`. A bare digest (stored before
+    pseudonyms named their key) was made with an earlier key."""
+    return key.startswith(f"{key_id}.")
 
 
 def require_status(current: str, allowed: tuple[Status, ...], action: str) -> None:

@@ -17,11 +17,12 @@ from common.db import Database
 from common.errors import ConfigurationError
 from common.http import ServiceClient
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
-from intake import dashboard
+from intake import dashboard, sessions
 from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
+from intake.portal import views as portal_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
@@ -68,12 +69,14 @@ def create_app(
             indicator_views.exports_router,
             access_log_views.router,
             vocabulary_views.router,
+            portal_views.router,
         ],
         clock=clock,
         lifespan=lifespan,
     )
     app.state.vocabulary = vocabulary
     dashboard.install(app)
+    sessions.install(app)
 
     @app.exception_handler(ReferralNotVisible)
     async def _refused(_request: Request, exc: ReferralNotVisible) -> JSONResponse:

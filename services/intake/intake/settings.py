@@ -4,6 +4,10 @@ from pydantic import Field
 
 from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings
 
+# Signs the sign-in cookies and the forms' CSRF tokens where REGIEPUNT_SESSION_SECRET is unset: public,
+# so good for development only.
+DEVELOPMENT_SESSION_SECRET = "regiepunt-development-session-secret"  # noqa: S105
+
 
 class IntakeSettings(CommonSettings):
     intake_database_url: str | None = Field(default=None)
@@ -38,6 +42,20 @@ class IntakeSettings(CommonSettings):
     # How long an accept may take before the workers complete it themselves: capacity may have
     # confirmed the place while its answer, or intake's own record of it, was lost.
     accept_completion_seconds: int = 30
+    # Browser sign-in (GET /login): with an issuer, the authorization code flow with PKCE at the
+    # region's identity provider, as the client below; without one (development), a pasted token.
+    oidc_issuer: str | None = None
+    oidc_audience: str = "regiepunt"
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    # What the sign-in asks for; an identity provider that issues the access token for the point only
+    # on request (Entra ID: api://<app>/.default) gets that scope added here.
+    oidc_scope: str = "openid profile"
+    session_secret: str = DEVELOPMENT_SESSION_SECRET
+    # A browser session ends with the identity provider's session, and never lasts longer than this.
+    session_max_hours: float = 12
+    # How long a started sign-in may take at the identity provider before it must start again.
+    sign_in_timeout_seconds: int = 600
 
     @property
     def database_url(self) -> str:

@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from common.errors import ProblemError
 from common.logging import get_logger
 from intake import idempotency
+from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
 from intake.referrals import lifecycle
+from intake.sessions import service as sessions
 from intake.signals import authorisations
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
@@ -55,6 +57,16 @@ async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     return await idempotency.forget_expired_keys(Context.of(app))
 
 
+async def rekey_client_keys(app: FastAPI) -> int:
+    """After the client key was rotated: re-key the pseudonyms of an earlier key, here and elsewhere."""
+    return await client_keys.rekey_step(Context.of(app))
+
+
+async def forget_expired_sessions(app: FastAPI) -> int:
+    """Delete the browser sessions past their expiry: they name a person and hold an ID token."""
+    return await sessions.forget_expired_sessions(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     send_capacity_commands,
@@ -63,6 +75,8 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     evaluate_crisis_caps,
     evaluate_authorisations,
     forget_expired_idempotency_keys,
+    rekey_client_keys,
+    forget_expired_sessions,
 )
 
 

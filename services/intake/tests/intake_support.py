@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from common.http import ServiceClient
-from common.testing import bearer
+from common.testing import bearer, token
 
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
@@ -141,3 +142,34 @@ async def peer_replaced(
     finally:
         setattr(app.state, peer, real)
         await replacement.aclose()
+
+
+SIGN_IN_NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PERSON_CLAIMS: dict[str, dict[str, str | None]] = {
+    "referrer": {"referrer_type": "local_team"},
+    "provider": {"provider_id": "p-1"},
+}
+
+
+async def sign_in(
+    intake: httpx.AsyncClient, role: str = "coordinator", *, next_path: str | None = None, **headers: str
+) -> httpx.Response:
+    """Signs the client's browser in at /login with a pasted token (development: no identity provider)."""
+    page = await intake.get("/login", params={"next": next_path} if next_path else None, headers=headers)
+    nonce = SIGN_IN_NONCE.search(page.text)
+    assert nonce, page.text
+    form = {
+        "token": token(role, org="Regiepunt Haaglanden", sub="coco", **PERSON_CLAIMS.get(role, {})),
+        "nonce": nonce[1],
+    }
+    if next_path:
+        form["next"] = next_path
+    return await intake.post("/login", data=form, headers=headers)
+
+
+async def csrf_of(intake: httpx.AsyncClient, path: str = "/dashboard") -> str:
+    """The CSRF token a signed-in browser's page carries in its forms."""
+    found = CSRF.search((await intake.get(path)).text)
+    assert found, "the page holds no form with a CSRF token"
+    return found[1]

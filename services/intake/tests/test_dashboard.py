@@ -1,5 +1,5 @@
-"""The coordinators' dashboard over real HTTP: sign-in and its cookie, roles, CSRF, and the sections
-with data made through the public API."""
+"""The coordinators' dashboard over real HTTP: who may see it, CSRF on its forms, and the sections with
+data made through the public API. Signing in and out: test_browser_sessions.py."""
 
 from __future__ import annotations
 
@@ -10,86 +10,42 @@ import httpx
 import pytest
 from intake_support import (
     COORDINATOR,
+    CSRF,
     OTHER_VALID_BSN,
     REFERRER,
     create_unit,
     provider_headers,
     provider_with_unit,
     referral_body,
+    sign_in,
     submitted,
     with_client,
 )
 
 from common.clock import ManualClock
-from common.testing import token
-
-SIGN_IN_NONCE = re.compile(r'name="nonce" value="([^"]+)"')
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-async def signed_in(intake: httpx.AsyncClient, role: str = "coordinator") -> httpx.Response:
-    page = await intake.get("/dashboard")
-    nonce = SIGN_IN_NONCE.search(page.text)
-    assert nonce, page.text
-    return await intake.post(
-        "/dashboard/sign-in",
-        data={"token": token(role, org="Regiepunt Haaglanden", sub="coco", **_claims(role)), "nonce": nonce.group(1)},
-    )
-
-
-def _claims(role: str) -> dict[str, str | None]:
-    if role == "referrer":
-        return {"referrer_type": "local_team"}
-    if role == "provider":
-        return {"provider_id": "p-1"}
-    return {}
-
-
-async def test_without_a_token_the_sign_in_page_is_shown(intake: httpx.AsyncClient) -> None:
-    response = await intake.get("/dashboard")
-    assert response.status_code == 200
-    assert 'action="/dashboard/sign-in"' in response.text
-    assert 'id="places"' not in response.text
-    assert "httponly" in response.headers["set-cookie"].lower()
-
-
-async def test_sign_in_sets_an_http_only_same_site_cookie_and_keeps_the_token_out_of_urls(
-    intake: httpx.AsyncClient,
-) -> None:
-    response = await signed_in(intake)
+async def test_a_signed_in_coordinator_sees_every_section_and_no_token(intake: httpx.AsyncClient) -> None:
+    response = await sign_in(intake)
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
-    cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith("regiepunt_session="))
-    assert "httponly" in cookie.lower()
-    assert "samesite=strict" in cookie.lower()
-    assert "path=/dashboard" in cookie.lower()
     overview = await intake.get("/dashboard")
     assert overview.status_code == 200
     for section in ("places", "waiting", "crisis", "signals", "indicators"):
         assert f'id="{section}"' in overview.text
     assert "eyJ" not in overview.text  # no token echoed into the page
+    assert 'action="/logout"' in overview.text
 
 
-async def test_sign_in_without_the_form_nonce_is_refused(intake: httpx.AsyncClient) -> None:
-    response = await intake.post("/dashboard/sign-in", data={"token": token("coordinator"), "nonce": "guess"})
-    assert response.status_code == 400
-    assert "regiepunt_session" not in response.headers.get("set-cookie", "")
-
-
-async def test_sign_in_with_a_bad_token_shows_the_form_again(intake: httpx.AsyncClient) -> None:
-    page = await intake.get("/dashboard")
-    nonce = SIGN_IN_NONCE.search(page.text)
-    assert nonce
-    response = await intake.post("/dashboard/sign-in", data={"token": "not-a-jwt", "nonce": nonce.group(1)})
-    assert response.status_code == 401
-    assert "not valid" in response.text
-    assert (await intake.get("/dashboard")).text.count('id="places"') == 0
-
-
-async def test_a_referrer_token_is_refused_at_sign_in(intake: httpx.AsyncClient) -> None:
-    response = await signed_in(intake, role="referrer")
+async def test_a_signed_in_referrer_gets_a_403_page_in_dutch(intake: httpx.AsyncClient) -> None:
+    signed_in = await sign_in(intake, role="referrer")
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/portal"
+    response = await intake.get("/dashboard")
     assert response.status_code == 403
-    assert "role is referrer" in response.text
+    assert '<html lang="nl">' in response.text
+    assert "u bent aangemeld als referrer" in response.text
+    assert 'id="places"' not in response.text
 
 
 async def test_a_provider_bearer_token_gets_a_403_page(intake: httpx.AsyncClient) -> None:
@@ -103,24 +59,14 @@ async def test_a_coordinator_bearer_token_is_accepted_without_a_cookie(intake: h
     response = await intake.get("/dashboard", headers=COORDINATOR)
     assert response.status_code == 200
     assert 'id="waiting"' in response.text
+    assert 'action="/logout"' not in response.text  # nothing to sign out of
 
 
-async def test_a_malformed_authorization_header_shows_the_sign_in_page_with_401(intake: httpx.AsyncClient) -> None:
+async def test_a_malformed_authorization_header_gets_a_401_page_not_a_redirect(intake: httpx.AsyncClient) -> None:
     response = await intake.get("/dashboard", headers={"Authorization": "Basic abc"})
     assert response.status_code == 401
-    assert 'action="/dashboard/sign-in"' in response.text
-
-
-async def test_sign_out_needs_the_session_csrf_token(intake: httpx.AsyncClient) -> None:
-    await signed_in(intake)
-    refused = await intake.post("/dashboard/sign-out", data={"csrf": "forged"})
-    assert refused.status_code == 403
-    assert (await intake.get("/dashboard")).text.count('id="places"') == 1
-    csrf = CSRF.search((await intake.get("/dashboard")).text)
-    assert csrf
-    response = await intake.post("/dashboard/sign-out", data={"csrf": csrf.group(1)})
-    assert response.status_code == 303
-    assert 'action="/dashboard/sign-in"' in (await intake.get("/dashboard")).text
+    assert "text/html" in response.headers["content-type"]
+    assert 'href="/login"' in response.text
 
 
 async def test_places_show_per_care_type_inside_and_outside_the_region(
@@ -231,7 +177,7 @@ async def test_reading_the_dashboard_is_in_the_access_log(intake: httpx.AsyncCli
 async def test_an_open_signal_is_acknowledged_from_its_form_and_is_gone(intake: httpx.AsyncClient) -> None:
     referral = await submitted(intake)  # no place anywhere: unmatched, the joint duty to place
     assert referral["status"] == "unmatched"
-    await signed_in(intake)
+    await sign_in(intake)
     page = (await intake.get("/dashboard")).text
     section = page.split('id="signals"')[1].split("</section>")[0]
     signal_id = re.search(r'id="signal-([^"]+)"', section)

@@ -30,7 +30,7 @@ def assert_locked_down(response: httpx.Response) -> None:
 
 
 async def test_the_sign_in_page_sends_the_policy(intake: httpx.AsyncClient) -> None:
-    response = await intake.get("/dashboard")
+    response = await intake.get("/login")
     assert response.status_code == 200
     assert_locked_down(response)
     assert not INLINE.search(response.text)

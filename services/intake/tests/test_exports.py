@@ -17,6 +17,8 @@ from intake_support import (
     with_client,
 )
 
+from intake.domain import CLIENT_KEY_LENGTH
+
 THIRD_BSN = "100000009"
 
 
@@ -92,7 +94,7 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
     signals = (await intake.get("/v1/signals", headers=COORDINATOR)).json()["items"]
     keys = {s["referral_id"]: s["client_key"] for s in signals}
     assert placed["client_key"] == keys[placed_id]
-    assert len(placed["client_key"]) == 64
+    assert len(placed["client_key"]) == CLIENT_KEY_LENGTH
     assert placed["client_key"] != ended["client_key"]
     for bsn in (VALID_BSN, OTHER_VALID_BSN, THIRD_BSN):
         assert bsn not in response.text

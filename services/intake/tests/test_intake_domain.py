@@ -60,8 +60,22 @@ def test_client_key_is_a_stable_keyed_pseudonym() -> None:
     first = domain.client_key("secret", "111222333")
     assert first == domain.client_key("secret", "111222333")
     assert first != domain.client_key("other-secret", "111222333")
-    assert len(first) == 64
+    assert len(first) == domain.CLIENT_KEY_LENGTH
     assert "111222333" not in first
+
+
+def test_client_key_names_the_key_that_made_it() -> None:
+    key_id = domain.client_key_id("secret")
+    first = domain.client_key("secret", "111222333")
+    assert first.startswith(f"{key_id}.") and len(key_id) == domain.KEY_ID_LENGTH
+    assert domain.made_with(first, key_id)
+    # Another secret has another id, derived from it: rotating the secret changes the id with it.
+    assert domain.client_key_id("other-secret") != key_id
+    assert not domain.made_with(domain.client_key("other-secret", "111222333"), key_id)
+    # A bare digest, stored before pseudonyms named their key, was made with an earlier key.
+    assert not domain.made_with(first.split(".", 1)[1], key_id)
+    # The digest part is the keyed hash of the BSN alone, as before: only its key id was added.
+    assert len(first.split(".", 1)[1]) == 64
 
 
 def test_crisis_end_date_is_four_weeks_after_start_for_crisis_only() -> None:

@@ -26,7 +26,8 @@ class DecisionRow(Base):
     # Unique, so that two identical requests racing each other cannot both store (and both reserve).
     request_id: Mapped[str] = mapped_column(String(200), unique=True)
     referral_id: Mapped[str] = mapped_column(String(36), index=True)
-    client_key: Mapped[str] = mapped_column(String(200))
+    # Indexed for re-keying after intake rotated the client key (matching.api.client_keys, migration 0005).
+    client_key: Mapped[str] = mapped_column(String(200), index=True)
     care_type: Mapped[str] = mapped_column(String(32))
     target_group: Mapped[str] = mapped_column(String(16))
     age: Mapped[int]
@@ -54,7 +55,7 @@ class DecisionRow(Base):
     outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
     # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
     unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
-    # School, distance and wishes (migration 0005): what was asked, how far the proposed unit lies
+    # School, distance and wishes (migration 0006): what was asked, how far the proposed unit lies
     # from home and school, and the Dutch and English words of the codes the decision could use.
     school_municipality_code: Mapped[str | None] = mapped_column(String(16))
     max_travel_km: Mapped[float | None] = mapped_column(sa.Float)

@@ -13,7 +13,7 @@ from common.db import Database
 from common.errors import ConfigurationError
 from common.http import ServiceClient
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
-from matching.api import decisions
+from matching.api import client_keys, decisions
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -40,7 +40,7 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[decisions.router],
+        routers=[decisions.router, client_keys.router],
         clock=clock,
         lifespan=lifespan,
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_ranking import DELFT, DEN_HAAG, RIJSWIJK, ROTTERDAM, WASSENAAR, ZOETERMEER, unit, wish
 
 from contracts.geography import haversine_km, municipality
 from matching import nearness
 from matching.domain import Exclusion, Ground, rank_units
-from services.matching.tests.test_ranking import DELFT, DEN_HAAG, RIJSWIJK, ROTTERDAM, WASSENAAR, ZOETERMEER, unit, wish
 
 LEIDEN, GRONINGEN = "GM0546", "GM0014"
 

@@ -41,7 +41,8 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
             (
                 await session.execute(
                     sa.select(referrals)
-                    .where(referrals.c.client_key == key, referrals.c.bsn == bsn)
+                    # By the BSN: a referral whose pseudonym an earlier key made is the child's too.
+                    .where(referrals.c.bsn == bsn)
                     .order_by(referrals.c.created_at, referrals.c.id)
                 )
             )

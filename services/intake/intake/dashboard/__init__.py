@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from os import stat_result
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +36,18 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+def page_headers(identity_provider: str | None) -> dict[str, str]:
+    """The pages' headers. Signing out is a form whose answer sends the browser on to the identity
+    provider's end-session page, and browsers hold that redirect to form-action too: with a provider,
+    its origin is the one other place a form may lead."""
+    if not identity_provider:
+        return SECURITY_HEADERS
+    parts = urlsplit(identity_provider)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    policy = CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
 class DashboardStaticFiles(StaticFiles):

@@ -40,11 +40,15 @@ async def load(session: AsyncSession, referral_id: str, *, lock: bool = False) -
 async def load_for_stay_change(session: AsyncSession, referral_id: str) -> Row | None:
     """The referral, locked with every other referral of the child: a stay that starts or ends changes
     what the indicators derive from the child's other stays (intake.indicators.stays)."""
-    client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
-    if client_key is None:
-        return None
-    await stays.lock_child(session, client_key)  # this referral among them
-    return await load(session, referral_id)
+    while True:
+        client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
+        if client_key is None:
+            return None
+        await stays.lock_child(session, client_key)  # this referral among them
+        row = await load(session, referral_id)
+        if row is None or row["client_key"] == client_key:
+            return row
+        # The child was re-keyed between the two reads (client_keys): lock it under its new key.
 
 
 async def remember_provider(session: AsyncSession, referral_id: str, provider_id: str, now: datetime) -> None:

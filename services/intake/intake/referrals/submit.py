@@ -24,6 +24,7 @@ from common.clock import as_utc
 from common.errors import Conflict
 from intake import domain, idempotency
 from intake.access_log.store import record_referrals
+from intake.client_keys.store import rekey_child
 from intake.context import Context, Row
 from intake.db import idempotency_keys, referrals
 from intake.domain import Status
@@ -137,13 +138,18 @@ async def _store_referral(
                     raise domain.SubmissionInProgress()
                 return 201, (await render_one(session, ctx, row, principal)).model_dump(mode="json")
         referral_id = str(uuid.uuid4())
+        client_key = domain.client_key(ctx.settings.client_key_secret, body.client.bsn)
+        # The child's earlier referrals under an earlier key (the client key was rotated and the
+        # re-keying has not reached this child yet) move to its current pseudonym first, so that its
+        # history is found below and by every rule that reads it.
+        await rekey_child(session, body.client.bsn, client_key, now)
         values = {
             "id": referral_id,
             "status": Status.pending.value,
             "referrer_org": principal.org,
             "referrer_sub": principal.sub,
             "bsn": body.client.bsn,
-            "client_key": domain.client_key(ctx.settings.client_key_secret, body.client.bsn),
+            "client_key": client_key,
             "birth_date": body.client.birth_date,
             "municipality_code": body.client.municipality_code,
             "care_type": body.care_type.value,

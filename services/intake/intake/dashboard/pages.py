@@ -1,0 +1,53 @@
+"""How the point's pages are rendered: the templates, their filters, and the headers every page sends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from intake.dashboard import labels, page_headers
+from intake.sessions.browser import Viewer, csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.filters["care"] = labels.care_type
+TEMPLATES.env.filters["municipality"] = labels.municipality
+TEMPLATES.env.filters["detail"] = labels.detail
+TEMPLATES.env.filters["number"] = labels.number
+TEMPLATES.env.filters["figure"] = labels.figure
+TEMPLATES.env.filters["term"] = labels.term
+TEMPLATES.env.filters["reason"] = labels.reason
+# A form of the pages is a few short fields; a larger body is read as an empty form.
+FORM_LIMIT = 20_000
+
+
+def render(request: Request, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """A page; a signed-in viewer's forms get the session's CSRF token."""
+    viewer: Viewer | None = values.get("viewer")
+    if viewer is not None and "csrf" not in values:
+        values["csrf"] = csrf_token(request, viewer)
+    response = TEMPLATES.TemplateResponse(request, name, values, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(page_headers(request.app.state.settings.oidc_issuer))
+    return response
+
+
+def message_page(
+    request: Request, status_code: int, title: str, message: str, viewer: Viewer | None = None, **values: Any
+) -> HTMLResponse:
+    """A page that says what happened, in Dutch."""
+    return render(
+        request, "message.html", status_code, title=title, message=message, viewer=viewer, lang="nl", **values
+    )
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    if len(raw) > FORM_LIMIT:
+        return {}
+    parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {key: values[0] for key, values in parsed.items() if values}

@@ -1,0 +1,1 @@
+"""The pages of providers and referrers (GET /portal)."""
