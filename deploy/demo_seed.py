@@ -165,6 +165,17 @@ ANALYSES = {
     "out_of_region": "Safety ground checked: the child must live away from the region for now.",
     "unmatched": "Discussed with strategic and tactical partners under the joint duty to place.",
     "stacking": "Overlap of a few days during the handover between providers; no double care billed.",
+    "siblings_split": "Split reviewed with the referrer; contact between the siblings arranged every week.",
+}
+# Brothers and sisters referred together per day on average, the forms of care they are referred to,
+# and why some are placed apart (the region's split reasons, with what a referrer would write).
+SIBLING_GROUPS_PER_DAY = 0.05
+SIBLING_CARE = [("family_home", 4), ("foster_care", 4), ("residential", 3), ("crisis", 2)]
+SPLITS = {
+    "safety_between_siblings": "The oldest has been aggressive towards the youngest; they need to live apart for now.",
+    "different_care_needs": "The youngest needs a clinical setting; the older two can live in a family home.",
+    "child_wish": "The oldest asked clearly, in two conversations, to live on her own training flat.",
+    "no_joint_place_in_time": "No joint place was found within four weeks; waiting longer harms the children.",
 }
 
 
@@ -247,8 +258,11 @@ class Demo:
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     signals_api: bool = True
-    # Schools, voices, authorisations and units' points: drawn apart, so the rest stays as it was.
-    suitability_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 16))
+    # Siblings draw from their own generator, so that adding them left the rest of the history as it was.
+    sibling_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 16))
+    groups: dict[str, tuple[int, date]] = field(default_factory=dict)  # waiting together: referrer, referred on
+    # Schools, voices, authorisations and units' points: drawn apart too, so the rest stays as it was.
+    suitability_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 17))
 
     # --- who acts --------------------------------------------------------------------------------
 
@@ -337,21 +351,105 @@ class Demo:
 
     # --- referrers -------------------------------------------------------------------------------
 
-    def new_child(self, care_type: str) -> Child:
+    def new_child(self, care_type: str, rng: random.Random | None = None) -> Child:
+        rng = rng or self.rng
         number = len(self.children) + 1
         low, high = CARE[care_type].child
-        age_days = self.rng.randint(low * 365 + 30, high * 365 + 300)
+        age_days = rng.randint(low * 365 + 30, high * 365 + 300)
         child = Child(
             number=number,
             bsn=bsn_for(number),
             birth_date=self.today - timedelta(days=age_days),
-            municipality=_pick(self.rng, list(MUNICIPALITY_WEIGHTS.items())),
-            target_group=_pick(self.rng, [("jo", 60), ("lvb", 22), ("ggz", 18)]),
-            needs=sorted(self.rng.sample(SPECIALISMS, self.rng.randint(0, 2))),
+            municipality=_pick(rng, list(MUNICIPALITY_WEIGHTS.items())),
+            target_group=_pick(rng, [("jo", 60), ("lvb", 22), ("ggz", 18)]),
+            needs=sorted(rng.sample(SPECIALISMS, rng.randint(0, 2))),
         )
         child.school = school_for(self.suitability_rng, child.municipality, age_days // 365)
         self.children.append(child)
         return child
+
+    async def refer_siblings(self) -> None:
+        """Brothers and sisters referred together: kept together, unless the referrer records why not."""
+        rng = self.sibling_rng
+        care_type = _pick(rng, SIBLING_CARE)
+        referrer = rng.choices(range(len(REFERRERS)), weights=[w for _, _, w in REFERRERS])[0]
+        first = self.new_child(care_type, rng)
+        siblings = [first]
+        for _ in range(1 if rng.random() < 0.7 else 2):
+            sibling = self.new_child(care_type, rng)
+            sibling.municipality, sibling.target_group = first.municipality, first.target_group
+            siblings.append(sibling)
+        if not all(self.fits(child, care_type) for child in siblings):
+            return
+        split = None
+        if rng.random() < 0.2:
+            code = rng.choice(["safety_between_siblings", "different_care_needs", "child_wish"])
+            split = {"code": code, "justification": SPLITS[code]}
+        body = {
+            "referrals": [self.sibling_referral(child, care_type) for child in siblings],
+            "keep_together": split is None,
+            "split": split,
+        }
+        headers = {**self.referrer(referrer), "Idempotency-Key": f"demo-siblings-{first.number}-{self.today}"}
+        response = await self.call("intake", "POST", "/v1/referral-groups", headers, json=body)
+        if response.status_code != 201:
+            self.count(f"refused {response.status_code}")
+            return
+        group = response.json()
+        self.count("sibling groups")
+        if split is not None:
+            self.count("sibling groups split at referral")
+        for child, referral in zip(siblings, group["referrals"], strict=True):
+            self.count("referrals")
+            self.open_referrals[referral["id"]] = Stay(referral["id"], child, care_type, referrer, self.today)
+            self.note_proposal(referral)
+        if group["keep_together"]:
+            self.groups[group["id"]] = (referrer, self.today)
+
+    def sibling_referral(self, child: Child, care_type: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "client": {
+                "bsn": child.bsn,
+                "birth_date": child.birth_date.isoformat(),
+                "municipality_code": child.municipality,
+            },
+            "care_type": care_type,
+            "target_group": child.target_group,
+            "needs": child.needs,
+            "requested_start": self.today.isoformat(),
+            "notes": "Demo referral of siblings.",
+        }
+        age = (self.today - child.birth_date).days // 365
+        extra = referral_fields(self.suitability_rng, child.school, care_type, age, self.today)
+        if "school" in extra:
+            body["client"]["school_municipality_code"] = extra.pop("school")
+        body.update(extra)
+        return body
+
+    async def split_long_waiting_siblings(self) -> None:
+        """Siblings who waited four weeks for a joint place: the referrer records that waiting longer harms
+        them, and they are matched each on their own (a coordinator is asked to look)."""
+        for group_id, (referrer, referred_on) in list(self.groups.items()):
+            if (self.today - referred_on).days < 28:
+                continue
+            current = await self.call("intake", "GET", f"/v1/referral-groups/{group_id}", self.referrer(referrer))
+            if current.status_code != 200 or current.json()["status"] != "waiting":
+                self.groups.pop(group_id)
+                continue
+            code = "no_joint_place_in_time"
+            split = await self.call(
+                "intake",
+                "POST",
+                f"/v1/referral-groups/{group_id}/split",
+                self.referrer(referrer),
+                json={"code": code, "justification": SPLITS[code]},
+            )
+            self.groups.pop(group_id)
+            if split.status_code == 200:
+                self.count("sibling groups split later")
+                for referral in split.json()["referrals"]:
+                    if referral["id"] in self.open_referrals:
+                        self.note_proposal(referral)
 
     def fits(self, child: Child, care_type: str) -> bool:
         age = (self.today - child.birth_date).days // 365
@@ -620,7 +718,12 @@ class Demo:
                 continue
             done = await step(self.apps.intake)
             # Only these move referrals (to proposed); the others raise signals.
-            if step in (workers.process_outbox, workers.expire_proposals, workers.rematch_waiting):
+            if step in (
+                workers.process_outbox,
+                workers.process_group_outbox,
+                workers.expire_proposals,
+                workers.rematch_waiting,
+            ):
                 moved += done
         if moved:
             self.unanswered = {
@@ -640,6 +743,8 @@ class Demo:
             self.queued = [item for item in self.queued if item[0] > day]
             for _when, child, care_type, referrer in due:
                 await self.refer(child, care_type, referrer)
+            if self.sibling_rng.random() < SIBLING_GROUPS_PER_DAY:
+                await self.refer_siblings()
             for _ in range(_poisson(self.rng, NEW_CHILDREN_PER_DAY)):
                 care_type = _pick(self.rng, [(name, spec.weight) for name, spec in CARE.items()])
                 referrer = self.rng.choices(range(len(REFERRERS)), weights=[w for _, _, w in REFERRERS])[0]
@@ -653,6 +758,7 @@ class Demo:
             self.set_time(day, 18)
             await self.run_workers(rematch=index % 7 == 0)
             if index % 7 == 0:
+                await self.split_long_waiting_siblings()
                 await self.acknowledge_old_signals(older_than_days=21)
             if index % 90 == 0:
                 print(f"demo data: {day.isoformat()} · {self.counts.get('referrals', 0)} referrals so far", flush=True)

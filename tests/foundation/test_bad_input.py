@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from common.testing import bearer
+from common.testing import bearer, service_bearer
 from services.capacity.tests.factories import COORDINATOR, create_provider, create_provider_with_unit, unit_body
 
 REFERRER = bearer("referrer", org="Wijkteam Delft", sub="anna", referrer_type="local_team")
@@ -93,11 +93,11 @@ async def test_a_nul_in_a_capacity_or_matching_id_is_refused(
 ) -> None:
     assert refused_nul(await capacity.get("/v1/units/u%00", headers=COORDINATOR)) == "id"
     assert refused_nul(await capacity.get("/v1/providers/p%00", headers=COORDINATOR)) == "id"
-    assert refused_nul(await matching.get("/v1/decisions/d%00", headers=bearer("service"))) == "decision_id"
+    assert refused_nul(await matching.get("/v1/decisions/d%00", headers=service_bearer("intake"))) == "decision_id"
 
 
 async def test_a_nul_in_a_filter_is_refused(matching: httpx.AsyncClient) -> None:
-    response = await matching.get("/v1/decisions", params={"referral_id": "r\x00"}, headers=bearer("service"))
+    response = await matching.get("/v1/decisions", params={"referral_id": "r\x00"}, headers=service_bearer("intake"))
     assert refused_nul(response) == "referral_id"
 
 

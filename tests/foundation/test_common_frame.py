@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from common.testing import bearer, token
+from common.testing import bearer, service_bearer, token
 
 SERVICES = ["capacity", "matching", "intake"]
 
@@ -124,7 +124,11 @@ async def test_a_chunked_body_over_the_limit_is_refused_with_413(service: httpx.
     ]
     role = "service" if path == "/v1/decisions" else ("referrer" if path == "/v1/referrals" else "coordinator")
     headers = {
-        **bearer(role, referrer_type="local_team" if role == "referrer" else None),
+        **(
+            service_bearer("intake")
+            if role == "service"
+            else bearer(role, referrer_type="local_team" if role == "referrer" else None)
+        ),
         "Content-Type": "application/json",
     }
     response = await service.post(path, content=chunks(), headers=headers)
@@ -141,3 +145,13 @@ async def test_a_chunked_body_within_the_limit_is_read_whole(capacity: httpx.Asy
     headers = {**bearer("coordinator"), "Content-Type": "application/json"}
     response = await capacity.post("/v1/providers", content=chunks(), headers=headers)
     assert response.status_code == 201, response.text
+
+
+def test_a_bad_field_in_a_list_of_objects_is_named_with_the_index_in_brackets() -> None:
+    from common.app import field_name
+
+    assert field_name(("body", "referrals", 1, "client", "bsn")) == "referrals[1].client.bsn"
+    assert field_name(("body", "referrals", 0, "needs", 3)) == "referrals[0].needs.3"
+    assert field_name(("body", "needs", 3)) == "needs.3"
+    assert field_name(("query", "limit")) == "limit"
+    assert field_name(("body",)) == "body"

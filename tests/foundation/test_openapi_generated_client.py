@@ -46,7 +46,8 @@ def _generate(spec: dict[str, Any], package: str, tmp_path: Path) -> Any:
 
 def _client(package: Any, app: FastAPI, role: str) -> Any:
     """The generated client, sending over the app's ASGI transport (it calls the service in-process)."""
-    bearer_token = token(role)
+    # A service's token is intake's, the service that reads decisions.
+    bearer_token = token(role, sub="service:intake" if role == "service" else None)
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url="http://service",

@@ -21,6 +21,8 @@ def signed(role: str = "coordinator", **claims: Any) -> str:
     body.update(claims)
     if role == "provider":
         body.setdefault("provider_id", "p-1")
+    if role == "service":
+        body["sub"] = "service:intake"
     return jwt.encode({k: v for k, v in body.items() if v is not None}, TEST_SECRET, algorithm="HS256")
 
 

@@ -92,15 +92,42 @@ async def test_matching_rekeys_decisions_once_for_intake_only(
     assert await _matching_keys(matching_app) == ["ck-new"]
 
 
+async def test_matching_rekeys_the_children_of_a_group_decision(
+    matching: httpx.AsyncClient, matching_app: FastAPI, clock: ManualClock
+) -> None:
+    group_id = str(uuid.uuid4())
+    child = {"care_type": "residential", "target_group": "jo", "age": 12, "municipality_code": "GM0518"}
+    body = {
+        "request_id": f"{group_id}:attempt-1",
+        "group_id": group_id,
+        "hold_until": (clock.now() + timedelta(hours=72)).isoformat(),
+        "children": [
+            {**child, "referral_id": str(uuid.uuid4()), "client_key": "ck-old-sister"},
+            {**child, "referral_id": str(uuid.uuid4()), "client_key": "ck-brother"},
+        ],
+    }
+    decided = await matching.post("/v1/group-decisions", json=body, headers=FROM_INTAKE)
+    assert decided.status_code == 200, decided.text
+    pairs = {"pairs": [{"old": "ck-old-sister", "new": "ck-new-sister"}]}
+    first = await matching.post(REKEY, json=pairs, headers=FROM_INTAKE)
+    assert (first.status_code, first.json()) == (200, {"updated": 1})
+    again = await matching.post(REKEY, json=pairs, headers=FROM_INTAKE)
+    assert (again.status_code, again.json()) == (200, {"updated": 0})
+    async with matching_app.state.database.engine.connect() as connection:
+        stored = (await connection.execute(sa.text("SELECT children FROM group_decisions"))).scalar_one()
+    text = stored if isinstance(stored, str) else str(stored)
+    assert "ck-new-sister" in text and "ck-brother" in text and "ck-old-sister" not in text
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"pairs": []}, "pairs"),
         ({}, "pairs"),
-        ({"pairs": [{"old": "ck-old"}]}, "pairs.0.new"),
-        ({"pairs": [{"old": "ck-old", "new": "k" * 129}]}, "pairs.0.new"),
-        ({"pairs": [{"old": "", "new": "ck-new"}]}, "pairs.0.old"),
-        ({"pairs": [{"old": "ck-old", "new": "ck-new", "bsn": "111222333"}]}, "pairs.0.bsn"),
+        ({"pairs": [{"old": "ck-old"}]}, "pairs[0].new"),
+        ({"pairs": [{"old": "ck-old", "new": "k" * 129}]}, "pairs[0].new"),
+        ({"pairs": [{"old": "", "new": "ck-new"}]}, "pairs[0].old"),
+        ({"pairs": [{"old": "ck-old", "new": "ck-new", "bsn": "111222333"}]}, "pairs[0].bsn"),
         ({"pairs": [{"old": f"ck-{n}", "new": "ck-new"} for n in range(1001)]}, "pairs"),
     ],
 )

@@ -24,12 +24,12 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from common.auth import ROLES
+from common.auth import ROLES, SERVICES
 from common.clock import ManualClock
-from common.testing import bearer
+from common.testing import bearer, service_bearer
 
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+SERVICE = service_bearer("intake")
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
 OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
@@ -267,6 +267,29 @@ async def release_reservation(p: Platform) -> Attempt:
     )
 
 
+async def reserve_places_together(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id, capacity=2)
+    body = {
+        "expires_at": (p.clock.now() + timedelta(hours=1)).isoformat(),
+        "holds": [
+            {
+                "unit_id": unit["id"],
+                "referral_id": f"r-{n}",
+                "client_key": f"ck-{n}",
+                "request_id": f"g:attempt-1:r-{n}",
+            }
+            for n in range(2)
+        ],
+    }
+    return Attempt(
+        "/v1/reservations/joint",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
 async def end_occupancy(p: Platform) -> Attempt:
     provider_id = await p.provider()
     unit = await p.unit(provider_id)
@@ -343,7 +366,77 @@ async def rekey_decisions(p: Platform) -> Attempt:
     )
 
 
+async def take_group_decision(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id, capacity=2)
+    group_id = str(uuid.uuid4())
+    child = {
+        "client_key": "ck-matrix",
+        "care_type": "residential",
+        "target_group": "jo",
+        "age": 14,
+        "municipality_code": "GM0518",
+    }
+    body = {
+        "request_id": f"{group_id}:attempt-1",
+        "group_id": group_id,
+        "hold_until": (p.clock.now() + timedelta(hours=72)).isoformat(),
+        "children": [{**child, "referral_id": str(uuid.uuid4())} for _ in range(2)],
+    }
+    return Attempt(
+        "/v1/group-decisions",
+        both(
+            lambda: p.read("matching", "/v1/group-decisions", group_id=group_id),
+            lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        ),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
 # --- intake ---------------------------------------------------------------------------------------
+
+
+SIBLINGS = ("123456782", "111222333")
+
+
+def sibling_bodies() -> list[dict[str, Any]]:
+    return [
+        {
+            "client": {"bsn": bsn, "birth_date": "2012-05-01", "municipality_code": "GM0518"},
+            "care_type": "residential",
+            "target_group": "jo",
+            "needs": ["trauma"],
+        }
+        for bsn in SIBLINGS
+    ]
+
+
+async def submit_referral_group(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id, capacity=2)
+    return Attempt(
+        "/v1/referral-groups",
+        both(lambda: p.read("intake", "/v1/referrals"), lambda: p.read("capacity", f"/v1/units/{unit['id']}")),
+        json={"referrals": sibling_bodies(), "keep_together": True, "split": None},
+        provider_id=provider_id,
+    )
+
+
+async def split_referral_group(p: Platform) -> Attempt:
+    """Siblings waiting together: a split would match them each on their own."""
+    response = await p.intake.post(
+        "/v1/referral-groups", json={"referrals": sibling_bodies(), "keep_together": True}, headers=REFERRER
+    )
+    assert response.status_code == 201, response.text
+    group = response.json()
+    assert group["status"] == "waiting", group
+    return Attempt(
+        f"/v1/referral-groups/{group['id']}/split",
+        both(lambda: p.read("intake", f"/v1/referral-groups/{group['id']}"), lambda: p.read("intake", "/v1/signals")),
+        json={"code": "no_joint_place_in_time", "justification": "Geen gezamenlijke plek binnen redelijke termijn."},
+        provider_id=await p.provider(),
+    )
 
 
 def referral_state(p: Platform, referral_id: str, unit_id: str | None = None) -> Snapshot:
@@ -498,10 +591,12 @@ class Rule:
     allowed: frozenset[str]
     scenario: Scenario | None
     why: str = ""
+    # For the service role: which of the point's services may make the call (common.auth.FromIntake…).
+    services: tuple[str, ...] = ()
 
 
-def rule(*allowed: str, scenario: Scenario | None = None, why: str = "") -> Rule:
-    return Rule(frozenset(allowed), scenario, why)
+def rule(*allowed: str, scenario: Scenario | None = None, why: str = "", services: tuple[str, ...] = ()) -> Rule:
+    return Rule(frozenset(allowed), scenario, why, services)
 
 
 ROUTES: dict[tuple[str, str, str], Rule] = {
@@ -509,21 +604,35 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "POST", "/v1/providers"): rule("coordinator", scenario=create_provider),
     ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
     ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
-    ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule("service", scenario=reserve_place),
-    ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule("service", scenario=confirm_reservation),
-    ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule("service", scenario=release_reservation),
-    ("capacity", "POST", "/v1/reservations/release"): rule("service", scenario=release_referral_holds),
-    ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule("service", scenario=end_occupancy),
-    ("capacity", "POST", "/v1/client-keys/rekey"): rule(
-        "service", scenario=rekey_reservations, why="intake's service only (common.auth.FromIntake)"
+    ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule(
+        "service", scenario=reserve_place, services=("intake", "matching")
     ),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule(
+        "service", scenario=confirm_reservation, services=("intake",)
+    ),
+    ("capacity", "POST", "/v1/reservations/{reservation_id}/release"): rule(
+        "service", scenario=release_reservation, services=("intake", "matching")
+    ),
+    ("capacity", "POST", "/v1/reservations/release"): rule(
+        "service", scenario=release_referral_holds, services=("intake", "matching")
+    ),
+    ("capacity", "POST", "/v1/occupancies/{occupancy_id}/end"): rule(
+        "service", scenario=end_occupancy, services=("intake",)
+    ),
+    ("capacity", "POST", "/v1/reservations/joint"): rule(
+        "service", scenario=reserve_places_together, services=("matching",)
+    ),
+    ("capacity", "POST", "/v1/client-keys/rekey"): rule("service", scenario=rekey_reservations, services=("intake",)),
     # matching: docs/internal-api.md
-    ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision),
-    ("matching", "POST", "/v1/client-keys/rekey"): rule(
-        "service", scenario=rekey_decisions, why="intake's service only (common.auth.FromIntake)"
-    ),
+    ("matching", "POST", "/v1/decisions"): rule("service", scenario=take_decision, services=("intake",)),
+    ("matching", "POST", "/v1/client-keys/rekey"): rule("service", scenario=rekey_decisions, services=("intake",)),
+    ("matching", "POST", "/v1/group-decisions"): rule("service", scenario=take_group_decision, services=("intake",)),
     # intake: docs/api.md
     ("intake", "POST", "/v1/referrals"): rule("referrer", scenario=submit_referral),
+    ("intake", "POST", "/v1/referral-groups"): rule("referrer", scenario=submit_referral_group),
+    ("intake", "POST", "/v1/referral-groups/{id}/split"): rule(
+        "referrer", "coordinator", scenario=split_referral_group
+    ),
     ("intake", "POST", "/v1/referrals/{id}/accept"): rule("provider", scenario=accept),
     ("intake", "POST", "/v1/referrals/{id}/decline"): rule("provider", scenario=decline),
     ("intake", "POST", "/v1/referrals/{id}/withdraw"): rule("referrer", "coordinator", scenario=withdraw),
@@ -632,6 +741,38 @@ async def test_write_route_refuses_a_role_the_contract_does_not_name(
     assert await attempt.snapshot() == before
 
 
+# --- the service role, but not a service the call is for -------------------------------------------
+
+SERVICE_REFUSALS = [
+    pytest.param(key, caller, id=f"{key[0]} {key[1]} {key[2]} from {caller}")
+    for key, rule_ in ROUTES.items()
+    if rule_.scenario is not None and rule_.services
+    for caller in SERVICES
+    if caller not in rule_.services
+]
+
+
+def test_every_service_route_names_the_services_it_is_for() -> None:
+    """A call for the service role alone says which services make it: matching takes decisions from intake
+    only, capacity holds places for matching and intake only (docs/internal-api.md)."""
+    unnamed = [key for key, rule_ in ROUTES.items() if rule_.allowed == {"service"} and not rule_.services]
+    assert unnamed == []
+
+
+@pytest.mark.parametrize(("route", "caller"), SERVICE_REFUSALS)
+async def test_service_route_refuses_a_service_it_is_not_for(
+    route: tuple[str, str, str], caller: str, platform: Platform
+) -> None:
+    scenario = ROUTES[route].scenario
+    assert scenario is not None
+    attempt = await scenario(platform)
+    before = await attempt.snapshot()
+    response = await send(platform, route[0], attempt, service_bearer(caller))
+    assert response.status_code == 403, response.text
+    assert caller in response.json()["detail"]
+    assert await attempt.snapshot() == before
+
+
 # --- allowed roles, but not the record's own parties ----------------------------------------------
 
 
@@ -680,6 +821,7 @@ OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[d
     "another provider reports a stay at risk": ("intake", raise_signal, _other_provider, 404),
     "another referrer's organisation withdraws": ("intake", withdraw, _other_referrer, 404),
     "another referrer's organisation ends the stay": ("intake", end_stay, _other_referrer, 404),
+    "another referrer's organisation splits siblings": ("intake", split_referral_group, _other_referrer, 404),
     "another provider adds a unit": ("capacity", create_unit, _other_provider, 403),
     "another provider changes availability": ("capacity", update_availability, _other_provider, 403),
 }

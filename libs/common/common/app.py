@@ -23,8 +23,10 @@ from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
 from common.migrations import migrations_applied
 from common.nul_characters import refuse_nul_characters
+from common.oidc import ProviderLookup, TokenVerifier
 from common.openapi import install_openapi, problem_responses
-from common.settings import CommonSettings
+from common.service_tokens import service_tokens
+from common.settings import CommonSettings, refuse_unsafe_production
 
 log = get_logger("regiepunt.app")
 
@@ -48,10 +50,19 @@ def problem_response(
 
 
 def field_name(location: Sequence[Any]) -> str:
-    parts = [str(p) for p in location]
-    if parts and parts[0] in _LOCATION_PREFIXES:
+    """The field a validation error is about: `client.bsn`; an item of a list of values by its index
+    (`needs.3`), a field of an item of a list of objects with the index in brackets
+    (`referrals[1].client.bsn`)."""
+    parts = list(location)
+    if parts and str(parts[0]) in _LOCATION_PREFIXES:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    name = ""
+    for position, part in enumerate(parts):
+        if isinstance(part, int) and name and position < len(parts) - 1:
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
@@ -165,8 +176,13 @@ def create_service_app(
     routers: Sequence[APIRouter],
     clock: Clock | None = None,
     lifespan: Lifespan | None = None,
+    provider_lookup: ProviderLookup | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
+    """The app of one service. In production, settings that are not safe to run with raise
+    ProductionRefused here, however the app is started (common.cli says so in one line first)."""
+    refuse_unsafe_production(name, settings)
+
     @asynccontextmanager
     async def app_lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.warn_if_development_secret()
@@ -179,6 +195,8 @@ def create_service_app(
                 freeze_startup_objects()
                 yield
         finally:
+            await app.state.verifier.aclose()
+            await app.state.service_tokens.aclose()
             await database.dispose()
 
     # Every route names its operation id; the probes take theirs from their function names.
@@ -194,6 +212,14 @@ def create_service_app(
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.state.metrics = metrics
+    jwks_fetches = metrics.counter(
+        "regiepunt_oidc_jwks_fetches_total", "Fetches of the identity provider's key set (start and unknown kids)."
+    )
+    # The token checker of every route (common.auth.get_principal), and this service's own tokens for
+    # its calls to the others (common.http.ServiceClient), both by the settings' mode.
+    app.state.verifier = TokenVerifier.for_settings(settings, on_fetch=jwks_fetches.inc)
+    app.state.verifier.provider_lookup = provider_lookup
+    app.state.service_tokens = service_tokens(settings, name)
     install_problem_handlers(app)
     install_openapi(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)

@@ -1,4 +1,6 @@
-"""Bearer tokens (HS256 JWT, claims of docs/api.md) and the role dependencies routes declare."""
+"""Bearer tokens (claims of docs/api.md), the principal they name, and the role dependencies routes declare.
+
+The identity provider's tokens are checked in common.oidc; the HS256 tokens of development here."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import jwt
 from fastapi import Depends, Request
@@ -44,6 +46,10 @@ CLOCK_LEEWAY = timedelta(seconds=60)
 # An Authorization header (or a token) longer than this is refused before it is read: ours are well
 # under a kilobyte, and a huge one costs memory and time before it can be refused as invalid.
 MAX_AUTHORIZATION_BYTES = 8192
+
+
+class TokenVerifierProtocol(Protocol):
+    async def verify(self, token: str) -> Principal: ...
 
 
 def max_token_lifetime(role: str) -> timedelta:
@@ -104,14 +110,21 @@ def mint_token(
 
 
 def decode_token(token: str, secret: str) -> Principal:
-    """The principal of a valid token. A service calls with the same token many times a second, so
-    a verified token is remembered until it expires instead of checking its signature every time."""
+    """The principal of a valid HS256 token signed with the shared development secret. A service
+    calls with the same token many times a second, so a verified token is remembered until it
+    expires instead of checking its signature every time."""
+    principal, _expires = verified_shared_secret_token(token, secret)
+    return principal
+
+
+def verified_shared_secret_token(token: str, secret: str) -> tuple[Principal, float]:
+    """(principal, exp) of a valid HS256 token, or Unauthorized."""
     if len(token) > MAX_AUTHORIZATION_BYTES:
         raise Unauthorized(f"The token is longer than {MAX_AUTHORIZATION_BYTES} bytes.")
     principal, expires = _verified(token, secret)
     if expires <= time.time():
         raise Unauthorized("The token has expired.")
-    return principal
+    return principal, expires
 
 
 @functools.lru_cache(maxsize=1024)
@@ -130,30 +143,57 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
         raise Unauthorized("The token has expired.") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The token is not valid: {exc}.") from exc
-    if _holds_nul(claims):
-        # PostgreSQL cannot store it: an org or sub with NUL failed the first write that named it.
-        raise Unauthorized("The token is not valid: a claim holds a NUL character.")
+    refuse_nul_claims(claims)
     role = claims.get("role")
     if role not in ROLES:
         raise Unauthorized("The token carries no known role.")
-    _check_lifetime(claims, role)
-    org = claims.get("org")
+    principal = principal_from_claims(
+        claims,
+        sub=claims["sub"],
+        role=role,
+        org=claims.get("org"),
+        referrer_type=claims.get("referrer_type"),
+        provider_id=claims.get("provider_id"),
+        longest=max_token_lifetime(role),
+    )
+    return principal, float(claims["exp"])
+
+
+def principal_from_claims(
+    claims: dict[str, Any],
+    *,
+    sub: Any,
+    role: str,
+    org: Any,
+    referrer_type: Any,
+    provider_id: Any,
+    longest: timedelta,
+) -> Principal:
+    """The principal of a token whose signature, issuer and audience were checked: the rules every
+    token meets, whoever signed it (`claims` is the whole token, the rest ours as read from it)."""
+    refuse_nul_claims(claims)
+    _check_lifetime(claims, role, longest)
+    if not isinstance(sub, str) or not sub:
+        raise Unauthorized("The token names no subject (sub).")
     if not isinstance(org, str) or not org:
         raise Unauthorized("The token carries no organisation (org).")
-    provider_id = claims.get("provider_id")
     if role == "provider" and not provider_id:
         raise Unauthorized("A provider token must carry provider_id.")
-    referrer_type = claims.get("referrer_type")
     if role == "referrer" and referrer_type not in REFERRER_TYPES:
         raise Unauthorized("A referrer token must carry a known referrer_type.")
-    principal = Principal(
-        sub=str(claims["sub"]),
+    return Principal(
+        sub=sub,
         role=role,
         org=org,
         referrer_type=referrer_type,
         provider_id=str(provider_id) if provider_id else None,
     )
-    return principal, float(claims["exp"])
+
+
+def refuse_nul_claims(claims: dict[str, Any]) -> None:
+    if _holds_nul(claims):
+        # PostgreSQL cannot store it: an org or sub with NUL failed the first write that named it.
+        raise Unauthorized("The token is not valid: a claim holds a NUL character.")
 
 
 def _holds_nul(value: Any) -> bool:
@@ -166,14 +206,13 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
-def _check_lifetime(claims: dict[str, Any], role: str) -> None:
+def _check_lifetime(claims: dict[str, Any], role: str, longest: timedelta) -> None:
     """exp and iat are numbers (PyJWT also reads a string of digits), and exp lies no further from
     iat, nor from now, than a token of this role may live."""
     exp, iat = claims["exp"], claims.get("iat")
     for name, value in (("exp", exp), ("iat", iat)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise Unauthorized(f"The token is not valid: {name} must be a number.")
-    longest = max_token_lifetime(role)
     now = time.time()
     if exp - now > (longest + CLOCK_LEEWAY).total_seconds() or (
         iat is not None and exp - iat > longest.total_seconds()
@@ -195,12 +234,18 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
+async def verify_token(request: Request, token: str) -> Principal:
+    """The principal of a bearer token, as the app's verifier (common.oidc.TokenVerifier) checks it:
+    the identity provider's tokens, and in development the shared-secret ones."""
+    verifier: TokenVerifierProtocol = request.app.state.verifier
+    return await verifier.verify(token)
+
+
 async def get_principal(request: Request) -> Principal:
-    # async, so that FastAPI does not send it to its thread pool: decoding a token is quick.
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("This call needs a bearer token.")
-    return decode_token(token, request.app.state.settings.effective_jwt_secret)
+    return await verify_token(request, token)
 
 
 AnyRole = Annotated[Principal, Depends(get_principal)]
@@ -248,3 +293,4 @@ CoordinatorOrService = Annotated[Principal, Depends(require_roles("coordinator",
 Auditor = Annotated[Principal, Depends(require_roles(AUDITOR))]
 FromIntake = Annotated[Principal, Depends(require_service("intake"))]
 FromIntakeOrMatching = Annotated[Principal, Depends(require_service("intake", "matching"))]
+FromMatching = Annotated[Principal, Depends(require_service("matching"))]

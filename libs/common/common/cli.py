@@ -12,11 +12,15 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from common.errors import ConfigurationError
 from common.logging import configure_logging
 from common.migrations import upgrade_to_head
-from common.settings import CommonSettings
+from common.settings import CommonSettings, SecretFileError, refusal_line
+
+# The exit status of a service that refuses to start with the settings it was given.
+EXIT_REFUSED = 2
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,12 @@ def service_main(
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
     args = parser.parse_args(argv)
-    settings = load_settings()
+    settings = settings_or_exit(name, load_settings)
+    problems = settings.production_problems()
+    if problems:
+        # One line, before anything else is written: what an operator reads in `kubectl logs`.
+        print(refusal_line(name, problems), file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED)
     configure_logging(settings.log_level, json=settings.log_json)
     if args.command == "migrate":
         upgrade_to_head(migrations_dir, database_url(settings))
@@ -63,7 +72,7 @@ def service_main(
         app = create_app()
     except ConfigurationError as exc:
         print(f"{name}: refusing to start: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(EXIT_REFUSED) from None
     uvicorn.run(
         app,
         host=args.host,
@@ -74,6 +83,21 @@ def service_main(
         # The app reads the proxy headers itself, from REGIEPUNT_TRUSTED_PROXIES only.
         proxy_headers=False,
     )
+
+
+def settings_or_exit(name: str, load_settings: Callable[[], CommonSettings]) -> CommonSettings:
+    """The settings, or one line on stderr naming what is wrong with them and exit status 2."""
+    try:
+        return load_settings()
+    except SecretFileError as exc:
+        print(f"{name}: refusing to start: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        wrong = "; ".join(
+            f"REGIEPUNT_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        print(f"{name}: refusing to start: {wrong}", file=sys.stderr)
+    raise SystemExit(EXIT_REFUSED)
 
 
 # The port each service serves on by default, as `make up` and the README have them.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,9 +12,9 @@ from tenacity import (
     wait_exponential,
 )
 
-from common.auth import mint_token
 from common.errors import DependencyUnavailable
 from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
+from common.service_tokens import ServiceTokens, ServiceTokenUnavailable
 
 log = get_logger("regiepunt.client")
 
@@ -38,32 +37,28 @@ class ServiceClient:
         base_url: str,
         *,
         service_name: str,
-        jwt_secret: str,
+        tokens: ServiceTokens,
         timeout: float = 5.0,
         retries: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.service_name = service_name
-        self._secret = jwt_secret
+        self._tokens = tokens
         self.retries = max(1, retries)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
             transport=transport,
         )
-        self._token: str | None = None
-        self._token_expires = datetime.min.replace(tzinfo=UTC)
 
-    def _service_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or now >= self._token_expires - timedelta(minutes=5):
-            ttl = timedelta(hours=1)
-            self._token = mint_token(
-                self._secret, sub=f"service:{self.service_name}", role="service", org="regiepunt", ttl=ttl, now=now
-            )
-            self._token_expires = now + ttl
-        return self._token
+    async def _service_token(self) -> str:
+        try:
+            return await self._tokens.token()
+        except ServiceTokenUnavailable as exc:
+            # Without a token nothing can be sent: to the caller that is the other service out of reach.
+            log.warning("service_token_unavailable", target=self.base_url, error=str(exc))
+            raise ServiceUnavailableError(f"{self.base_url}: no service token: {exc}") from exc
 
     async def request(
         self,
@@ -80,7 +75,7 @@ class ServiceClient:
         the other service stays out of reach."""
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE")
-        sent_headers = {"Authorization": f"Bearer {self._service_token()}"}
+        sent_headers = {"Authorization": f"Bearer {await self._service_token()}"}
         request_id = request_id_var.get()
         if request_id:
             sent_headers[REQUEST_ID_HEADER] = request_id
@@ -127,3 +122,15 @@ def raise_for_unexpected(response: httpx.Response, *expected: int) -> None:
             f"{response.request.method} {response.request.url.path} answered {response.status_code}: "
             f"{response.text[:300]}"
         )
+
+
+async def provider_id_in_capacity(capacity: ServiceClient, agb_code: str) -> str | None:
+    """Capacity's id of the provider with an AGB code (`GET /v1/providers?agb_code=`), for a provider's
+    token that names its provider by that code; None when no provider has it."""
+    try:
+        response = await capacity.get("/v1/providers", params={"agb_code": agb_code, "limit": 1})
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable("Capacity cannot be reached to find the token's provider; try again.") from exc
+    raise_for_unexpected(response, 200)
+    items = response.json().get("items") or []
+    return str(items[0]["id"]) if items else None

@@ -79,3 +79,8 @@ def token(role: str, *, org: str = "test-org", sub: str | None = None, **claims:
 
 def bearer(role: str, *, org: str = "test-org", sub: str | None = None, **claims: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(role, org=org, sub=sub, **claims)}"}
+
+
+def service_bearer(name: str) -> dict[str, str]:
+    """The header one of the point's services (`intake`, `matching`, `capacity`) calls the others with."""
+    return bearer("service", org="regiepunt", sub=f"service:{name}")

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.hours is not None and not 0 < args.hours <= longest.total_seconds() / 3600:
         parser.error(f"--hours must lie above 0 and at most {longest.total_seconds() / 3600:g} for a {args.role} token")
     settings = CommonSettings()
+    if settings.production:
+        parser.error("production accepts no minted tokens: get one from the identity provider")
     token = mint_token(
         settings.effective_jwt_secret,
         sub=args.sub or f"dev-{args.role}",

@@ -94,6 +94,30 @@ class HoldsRelease(Call):
     request_ids: Annotated[list[RequestId], Field(max_length=1000)] | None = None
 
 
+class JointHold(Call):
+    """One place of a joint hold: the unit, and the referral and match request it is held for."""
+
+    unit_id: Reference
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    request_id: RequestId
+
+
+# The most places one joint hold may take at once (a group of siblings).
+MAX_JOINT_HOLDS = 20
+
+
+class JointHoldCreate(Call):
+    """Hold several places at once, all or none (siblings kept together)."""
+
+    expires_at: datetime
+    holds: Annotated[list[JointHold], Field(min_length=1, max_length=MAX_JOINT_HOLDS)]
+
+
+class JointHoldOut(BaseModel):
+    reservations: list[ReservationOut]
+
+
 class HoldsReleased(BaseModel):
     released: list[str]
 
@@ -140,6 +164,9 @@ class CompactUnit(NamedTuple):
     in_region: bool
     specialisms: list[str]
     part_time: bool
+    # Free places for this child (a place its request holds already counts as free): a group of
+    # siblings needs to know whether a unit has room for all of them. A listed unit has one at least.
+    available: int
     # The unit's own point (null: its municipality's) and its places, for distance and group size.
     latitude: float | None
     longitude: float | None

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from contracts.geography import MAX_TRAVEL_KM
 from contracts.suitability import Wishes
@@ -15,6 +24,7 @@ Outcome = Literal["proposed", "unmatched"]
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+TravelKm = Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)]
 
 
 class DecisionRequest(BaseModel):
@@ -37,7 +47,7 @@ class DecisionRequest(BaseModel):
     # Where the child goes to school, how far from school (else from home) it may live, and the
     # codes of what it wished (the words it said stay in intake).
     school_municipality_code: Municipality | None = None
-    max_travel_km: Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)] | None = None
+    max_travel_km: TravelKm | None = None
     wishes: Wishes = []
 
 
@@ -89,3 +99,100 @@ class DecisionWithCandidates(Decision):
 
 class DecisionList(BaseModel):
     items: list[DecisionWithCandidates]
+
+
+# The most children one group decision weighs together; intake's own limit for a group of siblings
+# (a setting) lies below it.
+MAX_GROUP_CHILDREN = 20
+
+
+class ChildRequest(BaseModel):
+    """One child of a group decision request: what a DecisionRequest says about a child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    referral_id: Reference
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    care_type: InlineCareType
+    target_group: InlineTargetGroup
+    age: Annotated[StrictInt, Field(ge=0, le=23)]
+    municipality_code: Municipality
+    needs: Needs = []
+    part_time: StrictBool = False
+    out_of_region: InlineOutOfRegionCriterion | None = None
+    known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
+    excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
+    # School, distance and wishes, as a DecisionRequest says them: each child is weighed under them.
+    school_municipality_code: Municipality | None = None
+    max_travel_km: TravelKm | None = None
+    wishes: Wishes = []
+
+
+class GroupDecisionRequest(BaseModel):
+    """Siblings kept together: places for all of them in one unit, or in units of one provider in one
+    municipality, held at once or not at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    group_id: Reference
+    hold_until: AwareDatetime
+    children: Annotated[list[ChildRequest], Field(min_length=2, max_length=MAX_GROUP_CHILDREN)]
+
+    @field_validator("children")
+    @classmethod
+    def _each_child_once(cls, children: list[ChildRequest]) -> list[ChildRequest]:
+        if len({child.referral_id for child in children}) != len(children):
+            raise ValueError("each child may be named once")
+        return children
+
+
+class ChildOutcome(BaseModel):
+    """What a group decision says about one child: its proposal, or why it waits."""
+
+    referral_id: str
+    proposal: Proposal | None
+    reasons: list[str]
+
+
+class GroupDecision(BaseModel):
+    id: str
+    request_id: str
+    group_id: str
+    outcome: Outcome
+    reasons: list[str]
+    children: list[ChildOutcome]
+    created_at: datetime
+
+
+class JointOption(BaseModel):
+    """A way to place the group together, as weighed: the unit of each child, the score, and whether
+    it was chosen or why it was left."""
+
+    provider_id: str
+    municipality_code: str
+    in_region: bool
+    units: dict[str, str]
+    one_unit: bool
+    score: float
+    parts: dict[str, float]
+    rank: int
+    chosen: bool
+    excluded_reason: str | None
+
+
+class ChildWeighed(ChildOutcome):
+    candidates: list[Candidate]
+    outside_counted: dict[str, int]
+    unfit_counted: dict[str, int]
+    # The Dutch and English words of the codes of school, distance and wishes weighed for this child.
+    labels: dict[str, dict[str, str]] = {}
+
+
+class GroupDecisionWithOptions(GroupDecision):
+    options: list[JointOption]
+    children: list[ChildWeighed]  # type: ignore[assignment]
+
+
+class GroupDecisionList(BaseModel):
+    items: list[GroupDecisionWithOptions]

@@ -14,6 +14,7 @@ from capacity.candidates import views as candidates
 from capacity.client_keys import views as client_keys
 from capacity.occupancy import views as occupancy
 from capacity.providers import views as providers
+from capacity.providers.service import provider_id_by_agb
 from capacity.reservations import views as reservations
 from capacity.reservations.service import sweep_expired_reservations
 from capacity.settings import CapacitySettings
@@ -59,10 +60,15 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
+    database = Database(settings.database_url)
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_by_agb(database, agb_code)
+
     app = create_service_app(
         name="capacity",
         settings=settings,
-        database=Database(settings.database_url),
+        database=database,
         migrations_dir=MIGRATIONS_DIR,
         # In the order of the paths of the published document.
         routers=[
@@ -76,6 +82,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         ],
         clock=clock,
         lifespan=lifespan,
+        provider_lookup=provider_lookup,
     )
     app.state.vocabulary = vocabulary
     return app

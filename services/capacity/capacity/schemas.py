@@ -23,6 +23,9 @@ from contracts.capacity import FreePlaceKind as FreePlaceKind
 from contracts.capacity import FreePlaces as FreePlaces
 from contracts.capacity import HoldsRelease as HoldsRelease
 from contracts.capacity import HoldsReleased as HoldsReleased
+from contracts.capacity import JointHold as JointHold
+from contracts.capacity import JointHoldCreate as JointHoldCreate
+from contracts.capacity import JointHoldOut as JointHoldOut
 from contracts.capacity import OccupancyEnd as OccupancyEnd
 from contracts.capacity import OccupancyOut as OccupancyOut
 from contracts.capacity import ProviderOut as ProviderOut

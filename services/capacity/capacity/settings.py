@@ -13,6 +13,10 @@ class CapacitySettings(CommonSettings):
     # The furthest ahead a place may be held (intake holds 72 hours, 4 for crisis).
     max_hold_days: int = Field(default=7, ge=1)
 
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        return problems + self.callers_missing("intake", "matching") if self.production else problems
+
     @property
     def database_url(self) -> str:
         return self.capacity_database_url or self.sqlite_url("capacity")

@@ -12,12 +12,15 @@ from typing import Any
 
 import httpx
 
-from common.testing import bearer
+from common.testing import bearer, service_bearer
 
 _agb_numbers = itertools.count(10_000_001)
 
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+# The tokens of the services that call capacity: intake confirms, ends and releases; matching holds
+# places and asks for candidates.
+SERVICE = service_bearer("intake")
+FROM_MATCHING = service_bearer("matching")
 
 
 def provider_headers(provider_id: str) -> dict[str, str]:
@@ -91,7 +94,7 @@ async def reserve(
     }
     if request_id is not None:
         body["request_id"] = request_id
-    return await client.post(f"/v1/units/{unit_id}/reservations", json=body, headers=SERVICE)
+    return await client.post(f"/v1/units/{unit_id}/reservations", json=body, headers=FROM_MATCHING)
 
 
 async def get_unit(client: httpx.AsyncClient, unit_id: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from capacity.db import Provider, Unit, metadata
 from common.testing import bearer, clear_tables
 from services.capacity.tests.factories import (
     COORDINATOR,
-    SERVICE,
+    FROM_MATCHING,
     create_provider,
     create_unit,
     reserve,
@@ -25,7 +25,7 @@ from services.capacity.tests.factories import (
 
 
 async def candidates(capacity: httpx.AsyncClient, **params: str | int) -> httpx.Response:
-    return await capacity.get("/v1/candidates", params=params, headers=SERVICE)
+    return await capacity.get("/v1/candidates", params=params, headers=FROM_MATCHING)
 
 
 async def test_candidates_list_fitting_units_and_why_others_are_left_out(capacity: httpx.AsyncClient) -> None:
@@ -308,9 +308,9 @@ async def test_candidates_compact_view_carries_what_matching_weighs(capacity: ht
     body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, view="compact")).json()
 
     # Arrays: [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time,
-    # latitude, longitude, capacity] and [unit_id, provider_id, in_region, reason].
+    # available, latitude, longitude, capacity] and [unit_id, provider_id, in_region, reason].
     assert body["units"] == [
-        [unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 52.08, 4.31, 4]
+        [unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 4, 52.08, 4.31, 4]
     ]
     assert body["excluded"] == [[full["id"], provider["id"], False, "no_free_place"]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from contracts.capacity import Candidates, CompactExcluded, CompactUnit
-from services.capacity.tests.factories import SERVICE, create_provider, create_unit, reserve
+from services.capacity.tests.factories import FROM_MATCHING, create_provider, create_unit, reserve
 
 QUERY = {"care_type": "residential", "target_group": "jo", "age": 14}
 
@@ -19,7 +19,7 @@ async def test_compact_rows_read_by_the_contract_carry_the_full_views_values(cap
     assert (await reserve(capacity, full["id"])).status_code == 201
 
     answers = {
-        view: (await capacity.get("/v1/candidates", params={**QUERY, "view": view}, headers=SERVICE)).json()
+        view: (await capacity.get("/v1/candidates", params={**QUERY, "view": view}, headers=FROM_MATCHING)).json()
         for view in ("full", "compact")
     }
 

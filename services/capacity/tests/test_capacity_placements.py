@@ -13,6 +13,7 @@ from common.clock import ManualClock
 from common.testing import bearer
 from services.capacity.tests.factories import (
     COORDINATOR,
+    FROM_MATCHING,
     SERVICE,
     create_provider_with_unit,
     get_unit,
@@ -351,7 +352,9 @@ async def test_every_unit_change_moves_updated_at(capacity: httpx.AsyncClient, c
 async def test_reservation_body_is_validated(capacity: httpx.AsyncClient) -> None:
     _, unit = await create_provider_with_unit(capacity)
     url = f"/v1/units/{unit['id']}/reservations"
-    response = await capacity.post(url, json={"referral_id": "r", "expires_at": "soon", "extra": 1}, headers=SERVICE)
+    response = await capacity.post(
+        url, json={"referral_id": "r", "expires_at": "soon", "extra": 1}, headers=FROM_MATCHING
+    )
     assert response.status_code == 422
     assert sorted(e["field"] for e in response.json()["errors"]) == ["client_key", "expires_at", "extra"]
 
@@ -411,11 +414,11 @@ async def test_candidates_count_the_place_a_request_holds_as_free_for_that_reque
     await reserve(capacity, unit["id"], referral_id="ref-1", request_id="ref-1:attempt-1")
     params = {"care_type": unit["care_type"], "target_group": "jo", "age": 14}
     for extra in ({}, {"request_id": "someone-else"}):
-        others = (await capacity.get("/v1/candidates", params={**params, **extra}, headers=SERVICE)).json()
+        others = (await capacity.get("/v1/candidates", params={**params, **extra}, headers=FROM_MATCHING)).json()
         assert others["units"] == []
         assert [e["reason"] for e in others["excluded"]] == ["no_free_place"]
     own = (
-        await capacity.get("/v1/candidates", params={**params, "request_id": "ref-1:attempt-1"}, headers=SERVICE)
+        await capacity.get("/v1/candidates", params={**params, "request_id": "ref-1:attempt-1"}, headers=FROM_MATCHING)
     ).json()
     assert [u["id"] for u in own["units"]] == [unit["id"]]
     assert own["excluded"] == []

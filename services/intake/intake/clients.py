@@ -24,7 +24,7 @@ from contracts.capacity import (
     UnitOut,
 )
 from contracts.client_keys import ClientKeyPair, ClientKeyRekey, ClientKeysRekeyed
-from contracts.matching import Decision, DecisionList
+from contracts.matching import Decision, DecisionList, GroupDecision, GroupDecisionList
 
 
 class MatchingUnreachable(Exception):
@@ -81,6 +81,29 @@ async def request_decision(matching: ServiceClient, request: dict[str, Any]) -> 
         # Anything else but a decision is retried later: the referral is safe in intake's database.
         raise MatchingUnreachable(f"matching answered {response.status_code}: {_problem_detail(response)}")
     return Decision.model_validate_json(response.content)
+
+
+async def request_group_decision(matching: ServiceClient, request: dict[str, Any]) -> GroupDecision:
+    """`request` in the shape of contracts.matching.GroupDecisionRequest; refused and unreachable as
+    request_decision."""
+    try:
+        response = await matching.post("/v1/group-decisions", json=request)
+    except ServiceUnavailableError as exc:
+        raise MatchingUnreachable(str(exc)) from exc
+    if response.status_code in REFUSED:
+        raise MatchingRefused(response.status_code, _refused_fields(response))
+    if response.status_code != 200:
+        raise MatchingUnreachable(f"matching answered {response.status_code}: {_problem_detail(response)}")
+    return GroupDecision.model_validate_json(response.content)
+
+
+async def group_decisions_for(matching: ServiceClient, group_id: str) -> GroupDecisionList:
+    try:
+        response = await matching.get("/v1/group-decisions", params={"group_id": group_id})
+    except ServiceUnavailableError as exc:
+        raise DependencyUnavailable("Matching cannot be reached right now; try again shortly.") from exc
+    raise_for_unexpected(response, 200)
+    return GroupDecisionList.model_validate_json(response.content)
 
 
 async def decisions_for(matching: ServiceClient, referral_id: str) -> DecisionList:

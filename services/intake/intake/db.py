@@ -62,10 +62,12 @@ referrals = sa.Table(
     sa.Column("earlier_stays_end", sa.Date, nullable=True),
     sa.Column("next_residential_start", sa.Date, nullable=True),
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
+    # The group of siblings the child was referred with (referral_groups), null when referred alone.
+    _id("group_id", nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # School, distance, the child's voice and the court's authorisation (intake.referrals.suitability,
-    # migration 0011); the note is the child's words and never leaves intake.
+    # migration 0012); the note is the child's words and never leaves intake.
     sa.Column("school_municipality_code", sa.String(16), nullable=True),
     sa.Column("max_travel_km", sa.Float, nullable=True),
     sa.Column("child_heard", sa.Boolean, nullable=True),
@@ -77,6 +79,7 @@ referrals = sa.Table(
     sa.Column("proposal_distance_home_km", sa.Float, nullable=True),
     sa.Column("proposal_distance_school_km", sa.Float, nullable=True),
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
+    sa.Index("ix_referrals_group_id", "group_id"),
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
     sa.Index("ix_referrals_client_key", "client_key"),
     # A child's referrals under whatever key made their pseudonym: re-keying after a rotation.
@@ -122,6 +125,28 @@ referral_providers = sa.Table(
     sa.Index("ix_referral_providers_provider_id", "provider_id", "created_at"),
 )
 
+# Siblings referred together ("broers en zussen samen"): kept together unless a split is recorded, with
+# its reason (a code) and justification (free text: it stays here).
+referral_groups = sa.Table(
+    "referral_groups",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("referrer_org", sa.String(200), nullable=False),
+    sa.Column("referrer_sub", sa.String(200), nullable=False),
+    sa.Column("keep_together", sa.Boolean, nullable=False),
+    # The children's referrals in the order they were submitted.
+    sa.Column("referral_ids", sa.JSON, nullable=False),
+    sa.Column("split_code", sa.String(64), nullable=True),
+    sa.Column("split_justification", sa.Text, nullable=True),
+    sa.Column("split_by", sa.String(200), nullable=True),
+    sa.Column("split_at", sa.DateTime(timezone=True), nullable=True),
+    # Each match request of the group gets the next attempt number, as a referral's do.
+    sa.Column("match_attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_referral_groups_referrer_org_created_at", "referrer_org", "created_at"),
+)
+
 crisis_extensions = sa.Table(
     "crisis_extensions",
     metadata,
@@ -145,6 +170,8 @@ match_requests = sa.Table(
     sa.Column("request_id", sa.String(80), nullable=False, unique=True),
     # Set for a provider's offer of one unit; such a request is answered at once, never retried.
     sa.Column("unit_id", sa.String(36), nullable=True),
+    # Set for a request about a group of siblings kept together; its referral_id is then the group's id.
+    _id("group_id", nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
@@ -200,6 +227,8 @@ idempotency_keys = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("body_hash", sa.String(64), nullable=False),
     _id("referral_id", nullable=False),
+    # Set for a group of siblings submitted under the key (referral_id is then its first child).
+    _id("group_id", nullable=True),
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -15,7 +15,7 @@ from common.app import create_service_app, problem_response
 from common.clock import Clock
 from common.db import Database
 from common.errors import ConfigurationError
-from common.http import ServiceClient
+from common.http import ServiceClient, provider_id_in_capacity
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from intake import dashboard, sessions
 from intake.access_log import views as access_log_views
@@ -23,6 +23,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
 from intake.portal import views as portal_views
+from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
 from intake.settings import IntakeSettings
 from intake.signals import views as signal_views
@@ -64,6 +65,7 @@ def create_app(
         migrations_dir=MIGRATIONS_DIR,
         routers=[
             referral_views.router,
+            referral_group_views.router,
             signal_views.router,
             indicator_views.router,
             indicator_views.exports_router,
@@ -88,7 +90,7 @@ def create_app(
         return ServiceClient(
             base_url,
             service_name="intake",
-            jwt_secret=settings.effective_jwt_secret,
+            tokens=app.state.service_tokens,
             timeout=settings.http_timeout_seconds,
             retries=settings.http_retries,
             transport=transport,
@@ -96,6 +98,11 @@ def create_app(
 
     app.state.capacity = client(settings.capacity_url, capacity_transport)
     app.state.matching = client(settings.matching_url, matching_transport)
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_in_capacity(app.state.capacity, agb_code)
+
+    app.state.verifier.provider_lookup = provider_lookup
     # Names this replica in outbox leases, so that replicas never match one referral twice.
     app.state.worker_id = uuid.uuid4().hex
     return app

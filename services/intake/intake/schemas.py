@@ -207,6 +207,8 @@ class ReferralOut(BaseModel):
     max_travel_km: float | None = None
     child_voice: ChildVoiceOut | None = None
     court_authorisation: CourtAuthorisationOut | None = None
+    # The group of siblings the child was referred with; null when referred alone.
+    group_id: str | None = None
 
 
 class ReferralPage(BaseModel):

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings
+from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings, is_development_secret
 
 # Signs the sign-in cookies and the forms' CSRF tokens where REGIEPUNT_SESSION_SECRET is unset: public,
 # so good for development only.
@@ -44,18 +44,31 @@ class IntakeSettings(CommonSettings):
     accept_completion_seconds: int = 30
     # Browser sign-in (GET /login): with an issuer, the authorization code flow with PKCE at the
     # region's identity provider, as the client below; without one (development), a pasted token.
-    oidc_issuer: str | None = None
-    oidc_audience: str = "regiepunt"
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     # What the sign-in asks for; an identity provider that issues the access token for the point only
     # on request (Entra ID: api://<app>/.default) gets that scope added here.
     oidc_scope: str = "openid profile"
+    # Key of the browser sessions of the pages: signs the sign-in state and the forms' CSRF tokens.
     session_secret: str = DEVELOPMENT_SESSION_SECRET
     # A browser session ends with the identity provider's session, and never lasts longer than this.
     session_max_hours: float = 12
     # How long a started sign-in may take at the identity provider before it must start again.
     sign_in_timeout_seconds: int = 600
+    # The most siblings one referral group may hold.
+    referral_group_max_size: int = 6
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if not self.production:
+            return problems
+        if is_development_secret(self.client_key_secret):
+            problems.append("REGIEPUNT_CLIENT_KEY_SECRET is unset or a development value")
+        if not self.session_secret or is_development_secret(self.session_secret):
+            problems.append("REGIEPUNT_SESSION_SECRET is unset or a development value")
+        if not self.oidc_client_id or not self.oidc_client_secret:
+            problems.append("REGIEPUNT_OIDC_CLIENT_ID and REGIEPUNT_OIDC_CLIENT_SECRET (the pages' sign-in) are unset")
+        return problems
 
     @property
     def database_url(self) -> str:

@@ -13,6 +13,7 @@ from intake import idempotency
 from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.outbox import capacity_commands, match_requests
+from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
 from intake.sessions import service as sessions
 from intake.signals import authorisations
@@ -25,6 +26,11 @@ log = get_logger("regiepunt.intake.workers")
 async def process_outbox(app: FastAPI) -> int:
     """Send the stored match requests that could not reach matching before."""
     return await match_requests.process_outbox(Context.of(app))
+
+
+async def process_group_outbox(app: FastAPI) -> int:
+    """Send the stored match requests of siblings kept together that could not reach matching before."""
+    return await group_matching.process_group_outbox(Context.of(app))
 
 
 async def send_capacity_commands(app: FastAPI) -> int:
@@ -69,6 +75,7 @@ async def forget_expired_sessions(app: FastAPI) -> int:
 
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
+    process_group_outbox,
     send_capacity_commands,
     expire_proposals,
     rematch_waiting,

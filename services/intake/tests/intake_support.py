@@ -12,13 +12,14 @@ import httpx
 from fastapi import FastAPI
 
 from common.http import ServiceClient
-from common.testing import bearer, token
+from common.testing import bearer, service_bearer, token
 
 REFERRER_ORG = "Wijkteam Delft"
 REFERRER = bearer("referrer", org=REFERRER_ORG, sub="anna", referrer_type="local_team")
 OTHER_REFERRER = bearer("referrer", org="Huisartsenpraktijk Rijswijk", sub="bart", referrer_type="gp")
 COORDINATOR = bearer("coordinator", org="Regiepunt Haaglanden", sub="coco")
-SERVICE = bearer("service", org="regiepunt", sub="service:test")
+# The token intake calls capacity and matching with.
+SERVICE = service_bearer("intake")
 
 VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
@@ -27,6 +28,16 @@ OTHER_VALID_BSN = "123456782"
 COURT_AUTHORISATION = {"kind": "machtiging", "decided_on": "2026-10-01", "valid_until": "2027-04-01"}
 
 _agb_numbers = itertools.count(20_000_001)
+_citizen_numbers = itertools.count(10_000_000)
+
+
+def fresh_bsn() -> str:
+    """A citizen number no other helper hands out, passing the eleven-test."""
+    while True:
+        digits = f"{next(_citizen_numbers):08d}"
+        last = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        if last < 10:
+            return digits + str(last)
 
 
 def provider_headers(provider_id: str) -> dict[str, str]:
@@ -131,7 +142,7 @@ async def peer_replaced(
     replacement = ServiceClient(
         f"http://{peer}" if transport is not None else "http://127.0.0.1:9",
         service_name="intake",
-        jwt_secret=real._secret,
+        tokens=app.state.service_tokens,
         timeout=0.5,
         retries=1,
         transport=transport,

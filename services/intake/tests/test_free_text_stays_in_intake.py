@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
     OTHER_VALID_BSN,
+    REFERRER,
+    fresh_bsn,
     peer_replaced,
     provider_headers,
     provider_with_unit,
@@ -94,8 +96,10 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     assert "proposal_declined" in logs  # the logs were captured, as the services write them
     assert MARKER not in logs
     assert any("/v1/decisions" in sent for sent in to_matching.sent)
-    # The wishes did travel, as codes.
+    assert any("/v1/group-decisions" in sent for sent in to_matching.sent)
+    # The wishes did travel, as codes: a child's alone, and a sibling's with its group.
     assert any('"wishes":["near_family","small_group"]' in sent for sent in to_matching.sent)
+    assert any("/v1/group-decisions" in sent and '"wishes":["near_school"]' in sent for sent in to_matching.sent)
     assert any("/confirm" in sent for sent in to_capacity.sent)
     assert MARKER not in "\n".join(to_matching.sent + to_capacity.sent)
     assert MARKER not in await _every_value(capacity_app, capacity_tables)
@@ -103,7 +107,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     for export in exports:
         assert MARKER not in export.text
     # What was typed is kept where it belongs.
-    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 8
+    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 12
 
 
 async def _use_every_free_text_field(
@@ -170,5 +174,24 @@ async def _use_every_free_text_field(
     )
     assert ended.status_code == 200, ended.text
     await submitted(intake, referral_body(client={**body["client"], "bsn": OTHER_VALID_BSN}, notes=MARKER))
+    await _split_siblings(intake)
     for step in workers.STEPS:
         await step(intake_app)
+
+
+async def _split_siblings(intake: httpx.AsyncClient) -> None:
+    """Siblings with notes and what each said, kept together and then split with a justification, and
+    siblings split at submission with one: the justification of a split is typed by a person too."""
+    voice = {"heard": True, "wishes": ["near_school"], "note": f"Wat het kind zei {MARKER}"}
+    children = [
+        referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}, notes=MARKER, child_voice=voice)
+        for _ in "ab"
+    ]
+    together = await intake.post("/v1/referral-groups", json={"referrals": children}, headers=REFERRER)
+    assert together.status_code == 201, together.text
+    split = {"code": "safety_between_siblings", "justification": f"Onderbouwing van de splitsing {MARKER}"}
+    later = await intake.post(f"/v1/referral-groups/{together.json()['id']}/split", json=split, headers=REFERRER)
+    assert later.status_code == 200, later.text
+    children = [referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}) for _ in "ab"]
+    at_once = {"referrals": children, "keep_together": False, "split": split}
+    assert (await intake.post("/v1/referral-groups", json=at_once, headers=REFERRER)).status_code == 201

@@ -163,4 +163,5 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "max_travel_km",
         "child_voice",
         "court_authorisation",
+        "group_id",
     }

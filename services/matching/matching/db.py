@@ -55,7 +55,7 @@ class DecisionRow(Base):
     outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
     # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
     unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
-    # School, distance and wishes (migration 0006): what was asked, how far the proposed unit lies
+    # School, distance and wishes (migration 0007): what was asked, how far the proposed unit lies
     # from home and school, and the Dutch and English words of the codes the decision could use.
     school_municipality_code: Mapped[str | None] = mapped_column(String(16))
     max_travel_km: Mapped[float | None] = mapped_column(sa.Float)
@@ -93,3 +93,49 @@ async def decisions_for_referral(session: AsyncSession, referral_id: str) -> lis
 
 async def insert_decision(session: AsyncSession, decision: dict[str, Any]) -> None:
     await session.execute(sa.insert(decisions), [decision])
+
+
+class GroupDecisionRow(Base):
+    """A decision for siblings kept together: every child with the units weighed for it, and the joint
+    options weighed for the group (see joint.py)."""
+
+    __tablename__ = "group_decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Unique, as for a decision: two identical requests racing cannot both store (and both hold).
+    request_id: Mapped[str] = mapped_column(String(200), unique=True)
+    group_id: Mapped[str] = mapped_column(String(36), index=True)
+    hold_until: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    # Per child: what was asked, its proposal or reasons, and its units weighed (as a decision keeps them).
+    children: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The joint options, in rank order, each with the unit of every child and its score.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+group_decisions = cast(sa.Table, GroupDecisionRow.__table__)
+
+_GROUP_BY_REQUEST_ID = select(group_decisions).where(group_decisions.c.request_id == sa.bindparam("request_id"))
+
+
+async def group_decision_by_request_id(session: AsyncSession, request_id: str) -> sa.Row[Any] | None:
+    return (await session.execute(_GROUP_BY_REQUEST_ID, {"request_id": request_id})).first()
+
+
+async def group_decision_by_id(session: AsyncSession, decision_id: str) -> sa.Row[Any] | None:
+    return (await session.execute(select(group_decisions).where(group_decisions.c.id == decision_id))).first()
+
+
+async def group_decisions_for(session: AsyncSession, group_id: str) -> list[sa.Row[Any]]:
+    result = await session.execute(
+        select(group_decisions)
+        .where(group_decisions.c.group_id == group_id)
+        .order_by(group_decisions.c.created_at.desc(), group_decisions.c.id.desc())
+    )
+    return list(result.all())
+
+
+async def insert_group_decision(session: AsyncSession, decision: dict[str, Any]) -> None:
+    await session.execute(sa.insert(group_decisions), [decision])

@@ -11,9 +11,9 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.errors import ConfigurationError
-from common.http import ServiceClient
+from common.http import ServiceClient, provider_id_in_capacity
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
-from matching.api import client_keys, decisions
+from matching.api import client_keys, decisions, group_decisions
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -40,19 +40,24 @@ def create_app(
         settings=settings,
         database=Database(settings.database_url),
         migrations_dir=MIGRATIONS_DIR,
-        routers=[decisions.router, client_keys.router],
+        routers=[decisions.router, client_keys.router, group_decisions.router],
         clock=clock,
         lifespan=lifespan,
     )
     app.state.capacity = ServiceClient(
         settings.capacity_url,
         service_name="matching",
-        jwt_secret=settings.effective_jwt_secret,
+        tokens=app.state.service_tokens,
         timeout=settings.http_timeout_seconds,
         retries=settings.http_retries,
         transport=capacity_transport,
     )
     app.state.vocabulary = vocabulary
+
+    async def provider_lookup(agb_code: str) -> str | None:
+        return await provider_id_in_capacity(app.state.capacity, agb_code)
+
+    app.state.verifier.provider_lookup = provider_lookup
     return app
 
 

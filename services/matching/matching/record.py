@@ -57,9 +57,7 @@ def decision_values(
         "wishes": sorted(wish.wishes),
         "proposed_distance_home_km": None,
         "proposed_distance_school_km": None,
-        "labels": {code: vocabulary.labels(section, code) for section, code in nearness.codes(wish)}
-        if vocabulary is not None
-        else {},
+        "labels": labels(wish, vocabulary),
     }
     if reserved is None:
         values["reasons"] = unmatched_reasons(ranking, wish)
@@ -83,10 +81,29 @@ def decision_values(
         proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
-    if chosen.unit is not None:
-        values["proposed_distance_home_km"] = shown_km(nearness.km_from(wish.municipality_code, chosen.unit))
-        values["proposed_distance_school_km"] = shown_km(nearness.km_from(wish.school_municipality_code, chosen.unit))
+    distances = proposal_distances(chosen, wish)
+    values["proposed_distance_home_km"] = distances["distance_home_km"]
+    values["proposed_distance_school_km"] = distances["distance_school_km"]
     return values
+
+
+def labels(wish: Wish, vocabulary: Vocabulary | None) -> dict[str, dict[str, str]]:
+    """The Dutch and English words of the codes of school, distance and wishes a decision for this
+    child can use (matching.nearness.codes)."""
+    if vocabulary is None:
+        return {}
+    return {code: vocabulary.labels(section, code) for section, code in nearness.codes(wish)}
+
+
+def proposal_distances(chosen: Weighed, wish: Wish) -> dict[str, float | None]:
+    """How far the proposed unit lies from the child's home and school, as a proposal shows it."""
+    unit = chosen.unit
+    if unit is None:
+        return {"distance_home_km": None, "distance_school_km": None}
+    return {
+        "distance_home_km": shown_km(nearness.km_from(wish.municipality_code, unit)),
+        "distance_school_km": shown_km(nearness.km_from(wish.school_municipality_code, unit)),
+    }
 
 
 def weighed_json(ranking: Ranking) -> str:

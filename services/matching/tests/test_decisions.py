@@ -13,10 +13,11 @@ import orjson
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from common.testing import bearer
+from common.testing import bearer, service_bearer
 
 COORDINATOR = bearer("coordinator")
-SERVICE = bearer("service")
+# Decisions are taken for intake, which also reads them.
+SERVICE = service_bearer("intake")
 DELFT, DEN_HAAG, RIJSWIJK, WASSENAAR, ZOETERMEER = "GM0503", "GM0518", "GM0603", "GM0629", "GM0637"
 ROTTERDAM, LEIDEN = "GM0599", "GM0546"
 HOLD_UNTIL = "2026-11-09T09:00:00+00:00"

@@ -15,9 +15,10 @@ from sqlalchemy import text
 
 from common.db import make_engine
 from common.migrations import alembic_config
-from common.testing import bearer, create_database, drop_database
+from common.testing import create_database, drop_database, service_bearer
 
-SERVICE = bearer("service")
+# Decisions are taken for intake, which also reads them.
+SERVICE = service_bearer("intake")
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 

@@ -44,6 +44,7 @@ def unit(
         in_region=in_region,
         specialisms=frozenset(specialisms),  # type: ignore[arg-type]
         part_time=part_time,
+        available=1,
         latitude=latitude,
         longitude=longitude,
         capacity=capacity,

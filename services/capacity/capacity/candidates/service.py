@@ -79,9 +79,20 @@ def _full_unit(row: Any) -> dict[str, Any]:
 def _compact_unit(row: Any) -> tuple[Any, ...]:
     """A unit of the compact view: an array in the order of contracts.capacity.CompactUnit (a plain
     tuple, which orjson writes as it is)."""
-    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, lat, lon, capacity, _reason = row
-    fragment = orjson.Fragment(specialisms)
-    return unit_id, provider_id, role, municipality_code, bool(in_region), fragment, bool(part_time), lat, lon, capacity
+    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, lat, lon, capacity, free, _ = row
+    return (
+        unit_id,
+        provider_id,
+        role,
+        municipality_code,
+        bool(in_region),
+        orjson.Fragment(specialisms),
+        bool(part_time),
+        int(free),
+        lat,
+        lon,
+        capacity,
+    )
 
 
 @dataclass(frozen=True)

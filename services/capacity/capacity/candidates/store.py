@@ -70,6 +70,13 @@ COMPACT_COLUMNS = (
     _unit.capacity,
 )
 
+
+def compact_columns(held_unit_id: Any) -> tuple[Any, ...]:
+    """The compact view's columns with the unit's free places for the asking request last (the
+    compact row puts them before the unit's point: service._compact_unit)."""
+    return (*COMPACT_COLUMNS, places_free(held_unit_id).label("available"))
+
+
 # The reasons of a unit whose own rules do not admit the child, as opposed to one that is full.
 UNFIT_REASONS = ("age_out_of_range", "target_group_not_served")
 
@@ -106,7 +113,7 @@ def candidate_statements(
     if region != "all":
         of_care_type.append(_unit.in_region == (region == "inside"))
     rows = (
-        select(*(COMPACT_COLUMNS if view == "compact" else FULL_COLUMNS), reason.label("reason"))
+        select(*(compact_columns(held_unit_id) if view == "compact" else FULL_COLUMNS), reason.label("reason"))
         .select_from(units.join(providers, providers.c.id == _unit.provider_id))
         .where(*of_care_type)
         # The compact view is for matching, which ranks the units itself: inside the region first is

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from capacity.occupancy import service
 from capacity.schemas import OccupancyEnd, OccupancyOut
-from common.auth import CoordinatorOrService, Service
+from common.auth import CoordinatorOrService, FromIntake
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
 
@@ -28,6 +28,6 @@ async def get_occupancy(occupancy_id: str, _: CoordinatorOrService, db: Database
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def end_occupancy(
-    occupancy_id: str, body: OccupancyEnd, _: Service, db: DatabaseDep, clock: ClockDep
+    occupancy_id: str, body: OccupancyEnd, _: FromIntake, db: DatabaseDep, clock: ClockDep
 ) -> OccupancyOut:
     return await service.end_occupancy(db, clock, occupancy_id, body.end_date)

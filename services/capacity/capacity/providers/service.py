@@ -1,4 +1,4 @@
-"""Use cases of providers: register one, list them, read one."""
+"""Use cases of providers: register one, list them, read one, find one by its AGB code."""
 
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ async def create_provider(db: Database, clock: Clock, data: ProviderCreate) -> P
     return provider_out(provider)
 
 
-async def list_providers(db: Database, limit: int, offset: int) -> ProviderList:
+async def list_providers(db: Database, limit: int, offset: int, *, agb_code: str | None = None) -> ProviderList:
     query = select(Provider).order_by(Provider.name, Provider.id)
+    if agb_code is not None:
+        query = query.where(Provider.agb_code == agb_code)
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.scalars(query.limit(limit).offset(offset))).all()
@@ -49,3 +51,9 @@ async def get_provider(db: Database, provider_id: str) -> ProviderOut:
     if provider is None:
         raise domain.ProviderNotFound(provider_id)
     return provider_out(provider)
+
+
+async def provider_id_by_agb(db: Database, agb_code: str) -> str | None:
+    """The id of the provider with an AGB code: a provider's token may name its provider by that code."""
+    async with db.read() as session:
+        return await session.scalar(select(Provider.id).where(Provider.agb_code == agb_code))

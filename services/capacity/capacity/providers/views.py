@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from capacity.deps import DEFAULT_PAGE, Limit
 from capacity.providers import service
@@ -31,9 +33,13 @@ async def create_provider(body: ProviderCreate, _: Coordinator, db: DatabaseDep,
     responses=problem_responses(401, 422, 503),
 )
 async def list_providers(
-    _: CurrentPrincipal, db: DatabaseDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
+    _: CurrentPrincipal,
+    db: DatabaseDep,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    agb_code: Annotated[str | None, Query(pattern="^[0-9]{8}$", description="the provider with this AGB code")] = None,
 ) -> ProviderList:
-    return await service.list_providers(db, limit, offset)
+    return await service.list_providers(db, limit, offset, agb_code=agb_code)
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""Routes of reservations, internal calls for matching and intake: hold a place, confirm or release it."""
+"""Routes of reservations, internal calls for matching and intake: hold a place (matching, intake),
+confirm it (intake: the provider accepted), release it (either)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
-from capacity.reservations import service
+from capacity.reservations import joint, service
 from capacity.schemas import (
     Confirmation,
     ConfirmationOut,
     HoldsRelease,
     HoldsReleased,
+    JointHoldCreate,
+    JointHoldOut,
     ReservationCreate,
     ReservationOut,
 )
-from common.auth import CoordinatorOrService, Service
+from common.auth import CoordinatorOrService, FromIntake, FromIntakeOrMatching, FromMatching
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
 
@@ -31,7 +34,7 @@ router = APIRouter(tags=["placements"])
 async def reserve_place(
     unit_id: str,
     body: ReservationCreate,
-    _: Service,
+    _: FromIntakeOrMatching,
     request: Request,
     response: Response,
     db: DatabaseDep,
@@ -54,11 +57,27 @@ async def reserve_place(
 
 
 @router.post(
+    "/v1/reservations/joint",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="reserve_places_together",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def reserve_places_together(
+    body: JointHoldCreate, _: FromMatching, request: Request, response: Response, db: DatabaseDep, clock: ClockDep
+) -> JointHoldOut:
+    max_hold = timedelta(days=request.app.state.settings.max_hold_days)
+    reservations, created = await joint.reserve_places_together(db, clock, body.holds, body.expires_at, max_hold)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return JointHoldOut(reservations=reservations)
+
+
+@router.post(
     "/v1/reservations/release",
     operation_id="release_referral_holds",
     responses=problem_responses(400, 401, 403, 413, 422, 503),
 )
-async def release_holds(body: HoldsRelease, _: Service, db: DatabaseDep, clock: ClockDep) -> HoldsReleased:
+async def release_holds(body: HoldsRelease, _: FromIntakeOrMatching, db: DatabaseDep, clock: ClockDep) -> HoldsReleased:
     released = await service.release_holds(db, clock, body.referral_id, body.keep_reservation_id, body.request_ids)
     return HoldsReleased(released=released)
 
@@ -78,7 +97,7 @@ async def get_reservation(reservation_id: str, _: CoordinatorOrService, db: Data
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def confirm_reservation(
-    reservation_id: str, body: Confirmation, _: Service, db: DatabaseDep, clock: ClockDep
+    reservation_id: str, body: Confirmation, _: FromIntake, db: DatabaseDep, clock: ClockDep
 ) -> ConfirmationOut:
     return await service.confirm_reservation(db, clock, reservation_id, body.start_date)
 
@@ -88,5 +107,7 @@ async def confirm_reservation(
     operation_id="release_reservation",
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def release_reservation(reservation_id: str, _: Service, db: DatabaseDep, clock: ClockDep) -> ReservationOut:
+async def release_reservation(
+    reservation_id: str, _: FromIntakeOrMatching, db: DatabaseDep, clock: ClockDep
+) -> ReservationOut:
     return await service.release_reservation(db, clock, reservation_id)

@@ -58,6 +58,17 @@ class DeclineOut(BaseModel):
     created_at: datetime
 
 
+class SubjectGroupOut(BaseModel):
+    """The group of siblings a referral was made with, and the split recorded for it."""
+
+    id: str
+    keep_together: bool
+    split_code: str | None
+    split_justification: str | None
+    split_by: str | None
+    split_at: datetime | None
+
+
 class SubjectReferralOut(BaseModel):
     """Everything intake keeps of one referral of the child."""
 
@@ -90,6 +101,7 @@ class SubjectReferralOut(BaseModel):
     # With the child's own words.
     child_voice: ChildVoiceOut | None = None
     court_authorisation: CourtAuthorisationOut | None = None
+    group: SubjectGroupOut | None = None
 
 
 class SubjectAccessOut(BaseModel):

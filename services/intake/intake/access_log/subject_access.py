@@ -10,11 +10,17 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.errors import InvalidInput
 from intake import domain
-from intake.access_log.schemas import DeclineOut, SubjectAccessOut, SubjectClientOut, SubjectReferralOut
+from intake.access_log.schemas import (
+    DeclineOut,
+    SubjectAccessOut,
+    SubjectClientOut,
+    SubjectGroupOut,
+    SubjectReferralOut,
+)
 from intake.access_log.service import render
 from intake.access_log.store import SUBJECT_ACCESS, record
 from intake.context import Context
-from intake.db import access_log, proposal_declines, referrals
+from intake.db import access_log, proposal_declines, referral_groups, referrals
 from intake.db import signals as signals_table
 from intake.referrals import rendering, suitability
 from intake.signals import store as signals
@@ -53,6 +59,13 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
         extensions = await rendering.extensions_of(session, rows)
         kept_signals = await _kept_for(session, signals_table, ids)
         declines = await _kept_for(session, proposal_declines, ids)
+        group_ids = {row["group_id"] for row in rows if row["group_id"] is not None}
+        groups = {
+            group["id"]: group
+            for group in (
+                await session.execute(sa.select(referral_groups).where(referral_groups.c.id.in_(group_ids)))
+            ).mappings()
+        }
         of_the_child = sa.select(access_log).where(access_log.c.referral_id.in_(ids)).order_by(access_log.c.seq)
         logged = (await session.execute(of_the_child)).mappings().all()
         asked: list[tuple[str | None, str | None]] = [(row["id"], row["client_key"]) for row in rows]
@@ -101,10 +114,24 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
                 max_travel_km=row["max_travel_km"],
                 child_voice=suitability.child_voice(row, with_note=True),
                 court_authorisation=suitability.court_authorisation(row),
+                group=_group(groups.get(row["group_id"])),
             )
         )
     return SubjectAccessOut(
         client_key=key if rows else None,
         referrals=found,
         access_log=[render(row) for row in logged],
+    )
+
+
+def _group(group: sa.RowMapping | None) -> SubjectGroupOut | None:
+    if group is None:
+        return None
+    return SubjectGroupOut(
+        id=group["id"],
+        keep_together=bool(group["keep_together"]),
+        split_code=group["split_code"],
+        split_justification=group["split_justification"],
+        split_by=group["split_by"],
+        split_at=as_utc(group["split_at"]) if group["split_at"] is not None else None,
     )

@@ -30,7 +30,7 @@ log = get_logger("regiepunt.intake")
 
 # Built once, like the statements of referrals.store: the decision of every submission runs them. The
 # UPDATE writes only while the child still waits.
-_UPDATE_WAITING_REFERRAL = (
+UPDATE_WAITING_REFERRAL = (
     sa.update(referrals)
     .where(
         referrals.c.id == sa.bindparam("referral_id"),
@@ -41,7 +41,7 @@ _UPDATE_WAITING_REFERRAL = (
 
 _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
 
-_CLOSE_MATCH_REQUEST = (
+CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
     .where(match_requests.c.id == sa.bindparam("request_row_id"), match_requests.c.done_at.is_(None))
     .values(attempts=match_requests.c.attempts + 1, last_error=sa.bindparam("why", type_=sa.Text))
@@ -49,12 +49,21 @@ _CLOSE_MATCH_REQUEST = (
 
 
 async def insert_match_request(
-    session: AsyncSession, ctx: Context, referral_id: str, attempt: int, unit_id: str | None, *, claim: bool = True
+    session: AsyncSession,
+    ctx: Context,
+    referral_id: str,
+    attempt: int,
+    unit_id: str | None,
+    *,
+    claim: bool = True,
+    group_id: str | None = None,
 ) -> Row:
-    """The outbox row of one match request; claimed by this worker when it is sent right away."""
+    """The outbox row of one match request; claimed by this worker when it is sent right away. A
+    request about a group of siblings (`group_id`) carries the group's id as its referral_id."""
     now = ctx.now()
     values = {
         "id": str(uuid.uuid4()),
+        "group_id": group_id,
         "referral_id": referral_id,
         "request_id": f"{referral_id}:attempt-{attempt}",
         "unit_id": unit_id,
@@ -99,7 +108,7 @@ async def close_open_requests_by_request(session: AsyncSession, request_id: str,
     )
 
 
-def _hold_until(ctx: Context, care_type: str) -> datetime:
+def hold_until(ctx: Context, care_type: str) -> datetime:
     hours = domain.hold_hours(care_type, ctx.settings.proposal_hold_hours_crisis, ctx.settings.proposal_hold_hours)
     return ctx.now() + timedelta(hours=hours)
 
@@ -128,13 +137,13 @@ def decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> 
         "out_of_region": row["out_of_region_criterion"],
         "known_provider_ids": known,
         "excluded_unit_ids": list(row["excluded_unit_ids"] or []),
-        "hold_until": _hold_until(ctx, row["care_type"]).isoformat(),
+        "hold_until": hold_until(ctx, row["care_type"]).isoformat(),
         "unit_id": request["unit_id"],
         **suitability.decision_fields(row),
     }
 
 
-async def _claim(ctx: Context, request_row_id: str) -> bool:
+async def claim(ctx: Context, request_row_id: str) -> bool:
     """Take the lease on one outbox row; a conditional UPDATE so that one replica wins."""
     now = ctx.now()
     async with ctx.database.transaction() as session:
@@ -171,6 +180,23 @@ async def run_match(ctx: Context, request_id: str, *, retry_at: datetime | None 
     return await ask_matching(ctx, request, payload, retry_at=retry_at)
 
 
+async def defer_request(ctx: Context, request: Row, error: str, retry_at: datetime | None) -> None:
+    """Matching could not be reached: give up the lease, and let the outbox worker send it again then."""
+    log.warning("match_deferred", referral_id=request["referral_id"], request_id=request["request_id"], error=error)
+    async with ctx.database.transaction() as session:
+        await session.execute(
+            sa.update(match_requests)
+            .where(match_requests.c.id == request["id"], match_requests.c.claimed_by == ctx.worker_id)
+            .values(
+                claimed_by=None,
+                claimed_until=None,
+                attempts=match_requests.c.attempts + 1,
+                next_attempt_at=retry_at or ctx.now(),
+                last_error=error[:1000],
+            )
+        )
+
+
 # What a caller does with the referral as the decision left it, in the transaction that applied it.
 _Then = Callable[[AsyncSession, Row], Awaitable[None]]
 
@@ -189,21 +215,7 @@ async def ask_matching(
     try:
         decision = await clients.request_decision(ctx.matching, payload)
     except clients.MatchingUnreachable as exc:
-        log.warning(
-            "match_deferred", referral_id=request["referral_id"], request_id=request["request_id"], error=str(exc)
-        )
-        async with ctx.database.transaction() as session:
-            await session.execute(
-                sa.update(match_requests)
-                .where(match_requests.c.id == request["id"], match_requests.c.claimed_by == ctx.worker_id)
-                .values(
-                    claimed_by=None,
-                    claimed_until=None,
-                    attempts=match_requests.c.attempts + 1,
-                    next_attempt_at=retry_at or ctx.now(),
-                    last_error=str(exc)[:1000],
-                )
-            )
+        await defer_request(ctx, request, str(exc), retry_at)
         return None
     except clients.MatchingRefused as exc:
         # The request itself is refused (for example a referral stored under older limits): asking
@@ -251,7 +263,7 @@ async def _apply_decision(
     async with ctx.database.transaction() as session:
         # Conditional, so that of two replicas applying the same decision only one goes on.
         closed = await session.execute(
-            _CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": why}
+            CLOSE_MATCH_REQUEST, {"request_row_id": request["id"], "done_at": now, "why": why}
         )
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             # Another replica applied the same decision (same request_id, same reservation) already,
@@ -312,7 +324,7 @@ async def _record_decision(
     row = None
     if changes is not None:
         values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
-        row = (await session.execute(_UPDATE_WAITING_REFERRAL, values)).mappings().first()
+        row = (await session.execute(UPDATE_WAITING_REFERRAL, values)).mappings().first()
     if row is None:
         # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
         # matching worked: then any place it held is given back.
@@ -348,6 +360,8 @@ async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
                 .where(
                     match_requests.c.done_at.is_(None),
                     match_requests.c.unit_id.is_(None),
+                    # A group's requests are sent by the group's own step (referral_groups.matching).
+                    match_requests.c.group_id.is_(None),
                     match_requests.c.next_attempt_at <= now,
                     sa.or_(match_requests.c.claimed_until.is_(None), match_requests.c.claimed_until < now),
                 )
@@ -357,7 +371,7 @@ async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
         ).all()
     decided = 0
     for request_row_id, request_id, attempts in due:
-        if not await _claim(ctx, request_row_id):
+        if not await claim(ctx, request_row_id):
             continue
         retry_at = now + retry_delay(ctx.settings.outbox_retry_seconds, int(attempts))
         if await run_match(ctx, request_id, retry_at=retry_at) is not None:

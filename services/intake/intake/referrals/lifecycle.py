@@ -4,6 +4,7 @@ offered to a waiting child."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,13 +14,15 @@ from common.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInp
 from common.logging import get_logger
 from intake import clients, domain
 from intake.access_log.store import ReferralNotVisible, record_referrals
-from intake.context import SYSTEM, Context
+from intake.context import SYSTEM, Context, Row
 from intake.db import capacity_commands, proposal_declines, referrals
 from intake.domain import Status
 from intake.indicators import stays
 from intake.outbox.capacity_commands import complete_lost_accept, send_capacity_command, send_quietly
 from intake.outbox.commands import END_OCCUPANCY, queue_holds_release
 from intake.outbox.match_requests import close_open_requests, close_open_requests_by_request, enqueue_match, run_match
+from intake.referral_groups.matching import rematch_group, send_and_rematch
+from intake.referral_groups.store import kept_together
 from intake.referrals.placement import require_proposed_to
 from intake.referrals.rendering import render_one
 from intake.referrals.store import NO_PROPOSAL, load, load_for_stay_change
@@ -38,7 +41,7 @@ async def _rematch_without_proposed_unit(
     action: str,
     *,
     declined_because: str | None = None,
-) -> str | None:
+) -> str | _Rematch | None:
     """Give the held place back and queue a new match that leaves that unit out; a provider's reason
     for declining is kept with the referral (free text: it goes to no log line and no other service)."""
     now = ctx.now()
@@ -73,8 +76,27 @@ async def _rematch_without_proposed_unit(
         await record_referrals(session, principal, action, [current], now)
         current = await load(session, referral_id)
         assert current is not None
+        if await kept_together(session, current["group_id"]):
+            # Siblings kept together: their places go back too, and the group is matched again as a whole.
+            group_request, releases = await rematch_group(session, ctx, current, now)
+            return _Rematch(group_request, releases)
         request = await enqueue_match(session, ctx, current)
         return None if request is None else str(request["request_id"])
+
+
+@dataclass(frozen=True)
+class _Rematch:
+    """A group kept together to be matched again once its siblings' places are given back."""
+
+    request: Row | None
+    releases: list[str]
+
+
+async def _run_rematch(ctx: Context, queued: str | _Rematch) -> None:
+    if isinstance(queued, _Rematch):
+        await send_and_rematch(ctx, queued.request, queued.releases)
+    else:
+        await run_match(ctx, queued)
 
 
 async def decline(ctx: Context, principal: Principal, referral_id: str, reason: str) -> ReferralOut:
@@ -83,12 +105,12 @@ async def decline(ctx: Context, principal: Principal, referral_id: str, reason: 
     reservation_id = row["proposal_reservation_id"]
     await _release_proposed_place(ctx, referral_id, reservation_id)
     log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"])
-    request_id = await _rematch_without_proposed_unit(
+    queued = await _rematch_without_proposed_unit(
         ctx, principal, referral_id, reservation_id, "decline", declined_because=reason
     )
-    if request_id is None:
+    if queued is None:
         raise domain.StateConflict("The proposal changed while it was being declined.")
-    await run_match(ctx, request_id)
+    await _run_rematch(ctx, queued)
     async with ctx.database.read() as session:
         updated = await load(session, referral_id)
         assert updated is not None
@@ -196,6 +218,12 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
         raise Forbidden("Only strategic and tactical providers may offer a place to a waiting child.")
     row = await seen(ctx, principal, referral_id)
     domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
+    async with ctx.database.read() as session:
+        if await kept_together(session, row["group_id"]):
+            # One place for one of them would split the siblings without a recorded reason.
+            raise domain.StateConflict(
+                "This child waits with its siblings for a joint place; it cannot be offered one alone."
+            )
     unit = await clients.get_unit(ctx.capacity, unit_id)
     if unit is None or unit.provider_id != principal.provider_id:
         raise InvalidInput("unit_id", "is not a unit of your provider")
@@ -246,9 +274,9 @@ async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
             # example a timeout). The accept wins; record the placement capacity already holds.
             await complete_lost_accept(ctx, referral_id, reservation_id)
             continue
-        request_id = await _rematch_without_proposed_unit(ctx, SYSTEM, referral_id, reservation_id, "expire")
-        if request_id is None:
+        queued = await _rematch_without_proposed_unit(ctx, SYSTEM, referral_id, reservation_id, "expire")
+        if queued is None:
             continue
         handled += 1
-        await run_match(ctx, request_id)
+        await _run_rematch(ctx, queued)
     return handled

@@ -126,6 +126,7 @@ def render(
             school_municipality_code=row["school_municipality_code"],
         ),
         **suitability.shown_fields(row, principal),
+        group_id=row["group_id"],
     )
 
 

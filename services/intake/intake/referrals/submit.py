@@ -12,10 +12,11 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +37,7 @@ from intake.schemas import ReferralIn
 from intake.signals import events as signal_events
 
 # Built once, like the statements of referrals.store: every submission runs them.
-_INSERT_REFERRAL = sa.insert(referrals).returning(*referrals.c)
+INSERT_REFERRAL = sa.insert(referrals).returning(*referrals.c)
 
 _IDEMPOTENCY_KEY = (
     idempotency_keys.c.referrer_org == sa.bindparam("by_org"),
@@ -48,7 +49,7 @@ _INSERT_IDEMPOTENCY_KEY = sa.insert(idempotency_keys)
 _KEEP_ANSWER = sa.update(idempotency_keys).where(*_IDEMPOTENCY_KEY)
 
 
-def _body_hash(body: ReferralIn) -> str:
+def body_hash_of(body: BaseModel) -> str:
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -57,18 +58,8 @@ async def submit_referral(
     ctx: Context, principal: Principal, body: ReferralIn, idempotency_key: str | None
 ) -> tuple[int, dict[str, Any]]:
     """Store first, then match: the referral is safe even when matching cannot be reached."""
-    today = ctx.today()
-    domain.check_referral(
-        domain.ClientFacts(body.client.bsn, body.client.birth_date, body.client.municipality_code),
-        body.care_type,
-        body.out_of_region.justification if body.out_of_region else None,
-        today=today,
-        region=ctx.settings.region_municipalities,
-        needs=body.needs,
-        vocabulary=ctx.vocabulary,
-        also=suitability.field_errors(body, today, ctx.vocabulary),
-    )
-    body_hash = _body_hash(body)
+    check_body(ctx, body)
+    body_hash = body_hash_of(body)
     try:
         # A key is nearly always new: it is not looked up first, its unique index refuses a repeat.
         stored = await _store_referral(ctx, principal, body, idempotency_key, body_hash, repeated=False)
@@ -95,6 +86,52 @@ async def submit_referral(
             assert row is not None
             await answer(session, row)
     return 201, answered[0]
+
+
+def check_body(ctx: Context, body: ReferralIn) -> None:
+    """The rules of a referral (domain.check_referral, with those of school, voice and authorisation:
+    referrals.suitability) applied to a submitted body."""
+    today = ctx.today()
+    domain.check_referral(
+        domain.ClientFacts(body.client.bsn, body.client.birth_date, body.client.municipality_code),
+        body.care_type,
+        body.out_of_region.justification if body.out_of_region else None,
+        today=today,
+        region=ctx.settings.region_municipalities,
+        needs=body.needs,
+        vocabulary=ctx.vocabulary,
+        also=suitability.field_errors(body, today, ctx.vocabulary),
+    )
+
+
+def referral_values(
+    ctx: Context, principal: Principal, body: ReferralIn, referral_id: str, now: datetime, group_id: str | None = None
+) -> dict[str, Any]:
+    """The row of a new referral, pending its first match."""
+    return {
+        "id": referral_id,
+        "status": Status.pending.value,
+        "referrer_org": principal.org,
+        "referrer_sub": principal.sub,
+        "bsn": body.client.bsn,
+        "client_key": domain.client_key(ctx.settings.client_key_secret, body.client.bsn),
+        "birth_date": body.client.birth_date,
+        "municipality_code": body.client.municipality_code,
+        "care_type": body.care_type.value,
+        "target_group": body.target_group.value,
+        "needs": list(body.needs),
+        "part_time": body.part_time,
+        "requested_start": body.requested_start,
+        "out_of_region_criterion": body.out_of_region.criterion.value if body.out_of_region else None,
+        "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
+        "notes": body.notes,
+        "excluded_unit_ids": [],
+        "match_attempts": 1,
+        "group_id": group_id,
+        **suitability.stored_values(body),
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 @dataclass(frozen=True)
@@ -138,35 +175,12 @@ async def _store_referral(
                     raise domain.SubmissionInProgress()
                 return 201, (await render_one(session, ctx, row, principal)).model_dump(mode="json")
         referral_id = str(uuid.uuid4())
-        client_key = domain.client_key(ctx.settings.client_key_secret, body.client.bsn)
+        values = referral_values(ctx, principal, body, referral_id, now)
         # The child's earlier referrals under an earlier key (the client key was rotated and the
         # re-keying has not reached this child yet) move to its current pseudonym first, so that its
         # history is found below and by every rule that reads it.
-        await rekey_child(session, body.client.bsn, client_key, now)
-        values = {
-            "id": referral_id,
-            "status": Status.pending.value,
-            "referrer_org": principal.org,
-            "referrer_sub": principal.sub,
-            "bsn": body.client.bsn,
-            "client_key": client_key,
-            "birth_date": body.client.birth_date,
-            "municipality_code": body.client.municipality_code,
-            "care_type": body.care_type.value,
-            "target_group": body.target_group.value,
-            "needs": list(body.needs),
-            "part_time": body.part_time,
-            "requested_start": body.requested_start,
-            "out_of_region_criterion": body.out_of_region.criterion.value if body.out_of_region else None,
-            "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
-            "notes": body.notes,
-            "excluded_unit_ids": [],
-            "match_attempts": 1,
-            **suitability.stored_values(body),
-            "created_at": now,
-            "updated_at": now,
-        }
-        row = (await session.execute(_INSERT_REFERRAL, values)).mappings().one()
+        await rekey_child(session, body.client.bsn, values["client_key"], now)
+        row = (await session.execute(INSERT_REFERRAL, values)).mappings().one()
         if idempotency_key:
             await session.execute(
                 _INSERT_IDEMPOTENCY_KEY,

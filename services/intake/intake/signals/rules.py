@@ -27,6 +27,7 @@ class SignalType(StrEnum):
     unmatched = "unmatched"
     stacking = "stacking"
     authorisation_expiring = "authorisation_expiring"
+    siblings_split = "siblings_split"
 
 
 class SignalStatus(StrEnum):

@@ -69,6 +69,22 @@ class FreePlaces:
             (kind for kind in self._kinds.get((child.care_type, child.target_group), ()) if kind.admits(child)), None
         )
 
+    def places_for(self, children: Iterable[WaitingChild]) -> list[FreePlaceKind] | None:
+        """A place for every child at once (siblings kept together), each place counted once: the
+        kinds that would take them, or None when one child finds none left."""
+        taken: list[FreePlaceKind] = []
+        try:
+            for child in children:
+                place = self.place_for(child)
+                if place is None:
+                    return None
+                place.left -= 1
+                taken.append(place)
+            return taken
+        finally:
+            for place in taken:
+                place.left += 1
+
 
 @dataclass(frozen=True)
 class WaitingChild:

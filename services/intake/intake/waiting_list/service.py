@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -10,9 +11,11 @@ from common.clock import as_utc
 from contracts.vocabulary import CareType
 from intake import clients, domain
 from intake.context import Context
-from intake.db import match_requests, referrals, worker_state
+from intake.db import match_requests, referral_groups, referrals, worker_state
 from intake.domain import Status
 from intake.outbox.match_requests import ask_matching, decision_payload, enqueue_match
+from intake.referral_groups.matching import ask_group_matching, enqueue_group_match, group_payload, run_group_match
+from intake.referral_groups.store import load_group
 from intake.referrals.store import known_provider_ids, load
 from intake.waiting_list.rules import FreePlaces, WaitingChild
 
@@ -39,12 +42,22 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
     free = FreePlaces(await clients.free_places(ctx.capacity))
     today = ctx.today()
     # When matching was last asked about the child: the moment its last request was queued, which is
-    # before matching read the places, so a place freed while that decision was taken still counts.
+    # before matching read the places, so a place freed while that decision was taken still counts. For
+    # siblings kept together, the last request of their group.
     last_asked = (
         sa.select(sa.func.max(match_requests.c.created_at))
         .where(match_requests.c.referral_id == referrals.c.id)
         .scalar_subquery()
     )
+    group_last_asked = (
+        sa.select(sa.func.max(match_requests.c.created_at))
+        .where(match_requests.c.referral_id == referrals.c.group_id)
+        .scalar_subquery()
+    )
+    open_group_request = sa.select(match_requests.c.group_id).where(
+        match_requests.c.done_at.is_(None), match_requests.c.group_id.is_not(None)
+    )
+    together = sa.select(referral_groups.c.id).where(referral_groups.c.keep_together.is_(True))
     async with ctx.database.read() as session:
         waiting = (
             await session.execute(
@@ -55,12 +68,16 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                     referrals.c.birth_date,
                     referrals.c.out_of_region_criterion,
                     referrals.c.part_time,
+                    referrals.c.group_id,
                     last_asked.label("last_asked_at"),
+                    group_last_asked.label("group_last_asked_at"),
+                    referrals.c.group_id.in_(together).label("kept_together"),
                 )
                 .where(
                     referrals.c.status == Status.unmatched.value,
                     referrals.c.care_type.in_(free.care_types),
                     referrals.c.id.not_in(open_request),
+                    sa.or_(referrals.c.group_id.is_(None), referrals.c.group_id.not_in(open_group_request)),
                 )
                 .order_by(
                     sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
@@ -69,21 +86,22 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
                 )
             )
         ).all()
+    siblings: dict[str, list[WaitingChild]] = {}
+    for child in waiting:
+        if child.kept_together:
+            siblings.setdefault(child.group_id, []).append(_waiting_child(child, today, group=True))
     matched = 0
+    asked_groups: set[str] = set()
     for child in waiting:
         if matched == batch:
             break
-        fit = WaitingChild(
-            care_type=child.care_type,
-            target_group=child.target_group,
-            age=domain.age_on(child.birth_date, today),
-            may_leave_region=child.out_of_region_criterion is not None,
-            part_time=bool(child.part_time),
-            # A referral carries its first match request from submission on; one without any (written
-            # by other means) counts as never asked.
-            last_asked_at=as_utc(child.last_asked_at) if child.last_asked_at is not None else NEVER,
-        )
-        place = free.place_for(fit)
+        if child.kept_together:
+            # Siblings kept together are asked about once, as a group, when places admit every one of them.
+            if child.group_id not in asked_groups:
+                asked_groups.add(child.group_id)
+                matched += await _rematch_group(ctx, child.group_id, siblings[child.group_id], free)
+            continue
+        place = free.place_for(_waiting_child(child, today))
         if place is None:
             continue
         async with ctx.database.transaction() as session:
@@ -106,3 +124,41 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         if updated.rowcount == 0:  # type: ignore[attr-defined]
             await session.execute(sa.insert(worker_state).values(name=FREE_PLACES_EPOCH, value=epoch))
     return matched
+
+
+def _waiting_child(child: sa.Row[Any], today: date, *, group: bool = False) -> WaitingChild:
+    asked = child.group_last_asked_at if group else child.last_asked_at
+    return WaitingChild(
+        care_type=child.care_type,
+        target_group=child.target_group,
+        age=domain.age_on(child.birth_date, today),
+        may_leave_region=child.out_of_region_criterion is not None,
+        part_time=bool(child.part_time),
+        # A referral carries its first match request from submission on; one without any (written
+        # by other means) counts as never asked.
+        last_asked_at=as_utc(asked) if asked is not None else NEVER,
+    )
+
+
+async def _rematch_group(ctx: Context, group_id: str, children: list[WaitingChild], free: FreePlaces) -> int:
+    """Ask matching for a joint place when the free places admit every waiting child of the group, each
+    a place of its own; 1 when matching answered."""
+    places = free.places_for(children)
+    if places is None:
+        return 0
+    async with ctx.database.transaction() as session:
+        group = await load_group(session, group_id)
+        request = None if group is None else await enqueue_group_match(session, ctx, group)
+        if request is None:
+            return 0
+        payload = await group_payload(session, ctx, request)
+    if payload is None:
+        await run_group_match(ctx, str(request["request_id"]))
+        return 1
+    decision = await ask_group_matching(ctx, request, payload)
+    if decision is None:
+        return 0
+    if decision.outcome == "proposed":
+        for place in places:
+            place.left -= 1
+    return 1

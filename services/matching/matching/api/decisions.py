@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from common.auth import CoordinatorOrService, Service
+from common.auth import CoordinatorOrService, FromIntake
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
 from contracts.matching import Decision, DecisionList, DecisionRequest, DecisionWithCandidates
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
     responses=problem_responses(400, 401, 403, 413, 422, 503),
 )
 async def take_decision(
-    body: DecisionRequest, request: Request, _caller: Service, database: DatabaseDep, clock: ClockDep
+    body: DecisionRequest, request: Request, _caller: FromIntake, database: DatabaseDep, clock: ClockDep
 ) -> Decision:
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
     return await service.decide(database, request.app.state.capacity, clock, body, request.app.state.vocabulary)
