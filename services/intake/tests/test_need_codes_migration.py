@@ -5,6 +5,8 @@ never sent to matching."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import importlib.util
 import json
 import uuid
@@ -26,7 +28,6 @@ from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET
 from common.testing import bearer, create_database, drop_database
 from contracts.vocabulary import load_vocabulary
 from intake.db import referrals
-from intake.domain import client_key
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 AUDITOR = bearer("auditor", org="Regiepunt Haaglanden", sub="audrey")
@@ -56,9 +57,8 @@ def _referral(referral_id: str, needs: list[str]) -> dict[str, Any]:
         "referrer_org": "Wijkteam Delft",
         "referrer_sub": "anna",
         "bsn": VALID_BSN,
-        # Written at revision 0007, before pseudonyms named their key: a bare 64-hex digest, as the
-        # column of that revision holds (PostgreSQL refuses a longer value).
-        "client_key": client_key(DEVELOPMENT_CLIENT_KEY_SECRET, VALID_BSN).split(".", 1)[1],
+        # A bare keyed hash, as pseudonyms were before they named their key (64 characters then).
+        "client_key": hmac.new(DEVELOPMENT_CLIENT_KEY_SECRET.encode(), VALID_BSN.encode(), hashlib.sha256).hexdigest(),
         "birth_date": date(2012, 5, 1),
         "municipality_code": "GM0503",
         "care_type": "residential",

@@ -351,7 +351,21 @@ async def _record_decision(
 
 
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
-    """Retry the open match requests whose turn has come. Returns how many got a decision."""
+    """Retry the open match requests of children referred alone whose turn has come. Returns how many
+    got a decision; a group's requests are sent by the group's own step (referral_groups.matching)."""
+    alone = sa.and_(match_requests.c.unit_id.is_(None), match_requests.c.group_id.is_(None))
+    return await retry_due_requests(ctx, alone, run_match, batch=batch)
+
+
+async def retry_due_requests(
+    ctx: Context,
+    kind: sa.ColumnElement[bool],
+    run: Callable[..., Awaitable[object | None]],
+    *,
+    batch: int,
+) -> int:
+    """Claim the open requests of one kind whose turn has come, oldest first, and run each with the
+    moment of its next try should it fail again. Returns how many got a decision."""
     now = ctx.now()
     async with ctx.database.read() as session:
         due = (
@@ -359,9 +373,7 @@ async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
                 sa.select(match_requests.c.id, match_requests.c.request_id, match_requests.c.attempts)
                 .where(
                     match_requests.c.done_at.is_(None),
-                    match_requests.c.unit_id.is_(None),
-                    # A group's requests are sent by the group's own step (referral_groups.matching).
-                    match_requests.c.group_id.is_(None),
+                    kind,
                     match_requests.c.next_attempt_at <= now,
                     sa.or_(match_requests.c.claimed_until.is_(None), match_requests.c.claimed_until < now),
                 )
@@ -374,6 +386,6 @@ async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
         if not await claim(ctx, request_row_id):
             continue
         retry_at = now + retry_delay(ctx.settings.outbox_retry_seconds, int(attempts))
-        if await run_match(ctx, request_id, retry_at=retry_at) is not None:
+        if await run(ctx, request_id, retry_at=retry_at) is not None:
             decided += 1
     return decided

@@ -29,14 +29,13 @@ from intake.outbox.match_requests import (
     CLOSE_MATCH_REQUEST,
     REQUEST_REFUSED,
     UPDATE_WAITING_REFERRAL,
-    claim,
     decision_payload,
     defer_request,
     enqueue_match,
     insert_match_request,
+    retry_due_requests,
     run_match,
 )
-from intake.outbox.rules import retry_delay
 from intake.referral_groups.store import WITHOUT_PLACE, children_of, load_group, raise_attempt
 from intake.referrals.store import NO_PROPOSAL, known_provider_ids, remember_provider
 from intake.signals import events as signal_events
@@ -290,29 +289,7 @@ async def send_and_rematch(ctx: Context, request: Row | None, releases: list[str
 
 async def process_group_outbox(ctx: Context, *, batch: int = 20) -> int:
     """Retry the open group requests whose turn has come. Returns how many got a decision."""
-    now = ctx.now()
-    async with ctx.database.read() as session:
-        due = (
-            await session.execute(
-                sa.select(match_requests.c.id, match_requests.c.request_id, match_requests.c.attempts)
-                .where(
-                    match_requests.c.done_at.is_(None),
-                    match_requests.c.group_id.is_not(None),
-                    match_requests.c.next_attempt_at <= now,
-                    sa.or_(match_requests.c.claimed_until.is_(None), match_requests.c.claimed_until < now),
-                )
-                .order_by(match_requests.c.created_at)
-                .limit(batch)
-            )
-        ).all()
-    decided = 0
-    for request_row_id, request_id, attempts in due:
-        if not await claim(ctx, request_row_id):
-            continue
-        retry_at = now + retry_delay(ctx.settings.outbox_retry_seconds, int(attempts))
-        if await run_group_match(ctx, request_id, retry_at=retry_at) is not None:
-            decided += 1
-    return decided
+    return await retry_due_requests(ctx, match_requests.c.group_id.is_not(None), run_group_match, batch=batch)
 
 
 def lease_over(ctx: Context, created_at: datetime) -> bool:
