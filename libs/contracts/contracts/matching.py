@@ -16,12 +16,15 @@ from pydantic import (
     field_validator,
 )
 
+from contracts.geography import MAX_TRAVEL_KM
+from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
 Outcome = Literal["proposed", "unmatched"]
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+TravelKm = Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)]
 
 
 class DecisionRequest(BaseModel):
@@ -41,6 +44,11 @@ class DecisionRequest(BaseModel):
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime
     unit_id: Reference | None = None
+    # Where the child goes to school, how far from school (else from home) it may live, and the
+    # codes of what it wished (the words it said stay in intake).
+    school_municipality_code: Municipality | None = None
+    max_travel_km: TravelKm | None = None
+    wishes: Wishes = []
 
 
 class Proposal(BaseModel):
@@ -50,6 +58,9 @@ class Proposal(BaseModel):
     expires_at: datetime
     reasons: list[str]
     reservation_id: str
+    # From the child's home and school to the unit, to a tenth of a kilometre; null when unknown.
+    distance_home_km: float | None = None
+    distance_school_km: float | None = None
 
 
 class Candidate(BaseModel):
@@ -82,6 +93,8 @@ class DecisionWithCandidates(Decision):
     # Units whose own ages or target groups do not admit the child, counted per reason instead of
     # listed (inside the region; those outside are in outside_counted).
     unfit_counted: dict[str, int]
+    # The Dutch and English words of the codes of school, distance and wishes this decision used.
+    labels: dict[str, dict[str, str]] = {}
 
 
 class DecisionList(BaseModel):
@@ -109,6 +122,10 @@ class ChildRequest(BaseModel):
     out_of_region: InlineOutOfRegionCriterion | None = None
     known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
+    # School, distance and wishes, as a DecisionRequest says them: each child is weighed under them.
+    school_municipality_code: Municipality | None = None
+    max_travel_km: TravelKm | None = None
+    wishes: Wishes = []
 
 
 class GroupDecisionRequest(BaseModel):
@@ -168,6 +185,8 @@ class ChildWeighed(ChildOutcome):
     candidates: list[Candidate]
     outside_counted: dict[str, int]
     unfit_counted: dict[str, int]
+    # The Dutch and English words of the codes of school, distance and wishes weighed for this child.
+    labels: dict[str, dict[str, str]] = {}
 
 
 class GroupDecisionWithOptions(GroupDecision):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CursorResult,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,6 +96,9 @@ class Unit(Base):
     # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
+    # The unit's own point (migration 0006); without it, its municipality's point counts.
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

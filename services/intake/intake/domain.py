@@ -95,8 +95,10 @@ def check_referral(
     region: tuple[str, ...],
     needs: Sequence[str],
     vocabulary: Vocabulary,
+    also: list[FieldError] | None = None,
 ) -> None:
-    """The rules a referral must meet before it is stored; every broken rule is named at once."""
+    """The rules a referral must meet before it is stored; every broken rule is named at once, with
+    those of other rules found `also` (intake.referrals.suitability)."""
     errors: list[FieldError] = []
     if not bsn_is_valid(client.bsn):
         errors.append(FieldError("client.bsn", "is not a valid BSN: it must be 9 digits and pass the eleven-test"))
@@ -120,6 +122,7 @@ def check_referral(
             )
         )
     errors += unknown_codes(vocabulary, "needs", needs, field="needs")
+    errors += also or []
     if errors:
         raise InvalidFields(errors)
 

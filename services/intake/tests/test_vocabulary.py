@@ -92,6 +92,10 @@ async def test_every_participant_reads_the_vocabulary_with_dutch_and_english_lab
         "continuity",
         "contract_role",
         "part_time",
+        "school",
+        "wish_near_school",
+        "wish_near_family",
+        "wish_small_group",
     ]
 
 

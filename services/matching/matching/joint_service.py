@@ -18,10 +18,11 @@ from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpe
 from common.logging import get_logger
 from contracts.capacity import JointHoldOut, ReservationOut
 from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, GroupDecisionRequest
+from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import Ranking, Wish, unmatched_reasons
 from matching.joint import Child, JointOption, joint_options, unmatched_group_reasons
-from matching.record import candidates, weighed_json
+from matching.record import candidates, labels, proposal_distances, weighed_json
 from matching.service import CAPACITY_UNREACHABLE, release_request_holds, weigh, wish_from
 
 log = get_logger("regiepunt.matching")
@@ -69,10 +70,17 @@ async def hold_together(
 
 
 async def decide_group(
-    database: Database, capacity: ServiceClient, clock: Clock, request: GroupDecisionRequest
+    database: Database,
+    capacity: ServiceClient,
+    clock: Clock,
+    request: GroupDecisionRequest,
+    vocabulary: Vocabulary | None = None,
 ) -> GroupDecision:
     """Weigh every child, rank the joint options, hold the best one whose places are all still free,
-    and store the decision. The same request_id answers the stored decision."""
+    and store the decision. The same request_id answers the stored decision.
+
+    Each child is weighed as a decision weighs one child (service.weigh), under every rule of its own:
+    its school, how far it may travel (`too_far`) and its wishes among them."""
     async with database.read() as session:
         stored = await db.group_decision_by_request_id(session, request.request_id)
     if stored is not None:
@@ -94,7 +102,7 @@ async def decide_group(
     if chosen is None and any(held_unit for _ranking, held_unit in weighed):
         # An earlier delivery of this request held places that this decision does not propose.
         await asyncio.gather(*(release_request_holds(capacity, child) for child in asked.values()))
-    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now())
+    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now(), vocabulary)
     try:
         async with database.transaction() as session:
             await db.insert_group_decision(session, values)
@@ -124,6 +132,7 @@ def group_values(
     chosen: JointOption | None,
     held: dict[str, ReservationOut],
     now: datetime,
+    vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
     """The stored record: the group's outcome and reasons, each child with what was asked, its
     proposal or reasons and its units weighed, and every joint option."""
@@ -149,6 +158,7 @@ def group_values(
                 "expires_at": as_utc(reservation.expires_at).isoformat(),
                 "reasons": chosen.reasons_for(referral_id),
                 "reservation_id": reservation.id,
+                **proposal_distances(weighed, wishes[referral_id]),
             }
             reasons = proposal["reasons"]
         else:
@@ -167,6 +177,7 @@ def group_values(
                 "weighed": orjson.loads(weighed_json(ranking)),
                 "outside_counted": {str(k): v for k, v in ranking.outside_counted.items()},
                 "unfit_counted": ranking.unfit_counted,
+                "labels": labels(wishes[referral_id], vocabulary),
             }
         )
     return {
@@ -225,6 +236,8 @@ def group_decision_json(values: Any) -> dict[str, Any]:
             "candidates": candidates(orjson.dumps(c["weighed"]).decode()),
             "outside_counted": c["outside_counted"],
             "unfit_counted": c["unfit_counted"],
+            # Group decisions stored before school, distance and wishes were weighed have no words.
+            "labels": c.get("labels", {}),
         }
         for c in values["children"]
     ]

@@ -50,6 +50,8 @@ def unit_out(unit: Unit, provider_role: str) -> UnitOut:
         version=unit.version,
         created_at=as_utc(unit.created_at),
         updated_at=as_utc(unit.updated_at),
+        latitude=unit.latitude,
+        longitude=unit.longitude,
     )
 
 
@@ -58,6 +60,7 @@ async def create_unit(
 ) -> UnitOut:
     now = clock.now()
     domain.check_age_range(data.age_min, data.age_max)
+    domain.check_point(data.latitude, data.longitude)
     domain.check_specialisms(data.specialisms, vocabulary)
     groups = set(data.target_groups)
     unit = Unit(
@@ -79,6 +82,8 @@ async def create_unit(
         specialisms=list(dict.fromkeys(data.specialisms)),
         description=data.description,
         part_time=data.part_time,
+        latitude=data.latitude,
+        longitude=data.longitude,
         version=1,
         created_at=now,
         updated_at=now,

@@ -28,7 +28,9 @@ async def take_group_decision(
     body: GroupDecisionRequest, request: Request, _caller: FromIntake, database: DatabaseDep, clock: ClockDep
 ) -> GroupDecision:
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
-    return await joint_service.decide_group(database, request.app.state.capacity, clock, body)
+    return await joint_service.decide_group(
+        database, request.app.state.capacity, clock, body, request.app.state.vocabulary
+    )
 
 
 @router.get(
