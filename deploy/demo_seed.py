@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import httpx
+from demo_suitability import referral_fields, school_for, unit_point
 from fastapi import FastAPI
 
 from common.auth import mint_token
@@ -228,6 +229,7 @@ class Child:
     needs: list[str]
     risk_flags: list[str] = field(default_factory=list)
     vulnerabilities: list[str] = field(default_factory=list)
+    school: str | None = None
 
 
 @dataclass
@@ -278,6 +280,8 @@ class Demo:
     # Siblings draw from their own generator, so that adding them left the rest of the history as it was.
     sibling_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 16))
     groups: dict[str, tuple[int, date]] = field(default_factory=dict)  # waiting together: referrer, referred on
+    # Schools, voices, authorisations and units' points: drawn apart too, so the rest stays as it was.
+    suitability_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 17))
 
     # --- who acts --------------------------------------------------------------------------------
 
@@ -342,6 +346,7 @@ class Demo:
                         "specialisms": sorted(self.rng.sample(SPECIALISMS, self.rng.randint(2, 4))),
                         "description": UNIT_DESCRIPTIONS.get(care_type),
                         "part_time": part_time,
+                        **unit_point(self.suitability_rng, municipality),
                     }
                     created = await self.call(
                         "capacity", "POST", f"/v1/providers/{provider['id']}/units", self.coordinator(), json=unit
@@ -400,6 +405,7 @@ class Demo:
             needs=sorted(rng.sample(SPECIALISMS, rng.randint(0, 2))),
         )
         child.risk_flags, child.vulnerabilities = group_codes(child, self.today)
+        child.school = school_for(self.suitability_rng, child.municipality, age_days // 365)
         self.children.append(child)
         return child
 
@@ -421,23 +427,7 @@ class Demo:
             code = rng.choice(["safety_between_siblings", "different_care_needs", "child_wish"])
             split = {"code": code, "justification": SPLITS[code]}
         body = {
-            "referrals": [
-                {
-                    "client": {
-                        "bsn": child.bsn,
-                        "birth_date": child.birth_date.isoformat(),
-                        "municipality_code": child.municipality,
-                    },
-                    "care_type": care_type,
-                    "target_group": child.target_group,
-                    "needs": child.needs,
-                    "risk_flags": child.risk_flags,
-                    "vulnerabilities": child.vulnerabilities,
-                    "requested_start": self.today.isoformat(),
-                    "notes": "Demo referral of siblings.",
-                }
-                for child in siblings
-            ],
+            "referrals": [self.sibling_referral(child, care_type) for child in siblings],
             "keep_together": split is None,
             "split": split,
         }
@@ -456,6 +446,28 @@ class Demo:
             self.note_proposal(referral)
         if group["keep_together"]:
             self.groups[group["id"]] = (referrer, self.today)
+
+    def sibling_referral(self, child: Child, care_type: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "client": {
+                "bsn": child.bsn,
+                "birth_date": child.birth_date.isoformat(),
+                "municipality_code": child.municipality,
+            },
+            "care_type": care_type,
+            "target_group": child.target_group,
+            "needs": child.needs,
+            "risk_flags": child.risk_flags,
+            "vulnerabilities": child.vulnerabilities,
+            "requested_start": self.today.isoformat(),
+            "notes": "Demo referral of siblings.",
+        }
+        age = (self.today - child.birth_date).days // 365
+        extra = referral_fields(self.suitability_rng, child.school, care_type, age, self.today)
+        if "school" in extra:
+            body["client"]["school_municipality_code"] = extra.pop("school")
+        body.update(extra)
+        return body
 
     async def split_long_waiting_siblings(self) -> None:
         """Siblings who waited four weeks for a joint place: the referrer records that waiting longer harms
@@ -517,6 +529,11 @@ class Demo:
             "out_of_region": out_of_region,
             "notes": "Demo referral.",
         }
+        age = (self.today - child.birth_date).days // 365
+        extra = referral_fields(self.suitability_rng, child.school, care_type, age, self.today)
+        if "school" in extra:
+            body["client"]["school_municipality_code"] = extra.pop("school")
+        body.update(extra)
         response = await self.call(
             "intake",
             "POST",

@@ -72,6 +72,9 @@ class UnitOut(BaseModel):
     # The children staying there now, as a group; for coordinators and the services only (null for
     # anyone else): what the other children carry is no provider's or referrer's business.
     group_profile: GroupProfile | None = None
+    # The unit's own point; without it, its municipality's point counts (contracts.geography).
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class ReservationCreate(Call):
@@ -182,7 +185,11 @@ class CompactUnit(NamedTuple):
     part_time: bool
     # Free places for this child (a place its request holds already counts as free): a group of
     # siblings needs to know whether a unit has room for all of them. A listed unit has one at least.
-    available: int = 1
+    available: int
+    # The unit's own point (null: its municipality's) and its places, for distance and group size.
+    latitude: float | None
+    longitude: float | None
+    capacity: int
 
 
 class CompactExcluded(NamedTuple):

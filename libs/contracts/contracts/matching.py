@@ -16,13 +16,16 @@ from pydantic import (
     field_validator,
 )
 
+from contracts.geography import MAX_TRAVEL_KM
 from contracts.group import Flags
+from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
 Outcome = Literal["proposed", "unmatched"]
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+TravelKm = Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)]
 
 
 class DecisionRequest(BaseModel):
@@ -46,6 +49,11 @@ class DecisionRequest(BaseModel):
     # client key, never a BSN.
     risk_flags: Flags = []
     vulnerabilities: Flags = []
+    # Where the child goes to school, how far from school (else from home) it may live, and the
+    # codes of what it wished (the words it said stay in intake).
+    school_municipality_code: Municipality | None = None
+    max_travel_km: TravelKm | None = None
+    wishes: Wishes = []
 
 
 class Proposal(BaseModel):
@@ -55,6 +63,9 @@ class Proposal(BaseModel):
     expires_at: datetime
     reasons: list[str]
     reservation_id: str
+    # From the child's home and school to the unit, to a tenth of a kilometre; null when unknown.
+    distance_home_km: float | None = None
+    distance_school_km: float | None = None
 
 
 class Candidate(BaseModel):
@@ -100,6 +111,8 @@ class DecisionWithCandidates(Decision):
     unfit_counted: dict[str, int]
     # Every rule that applied to a unit of this decision, by id (see Candidate.rules).
     rules: dict[str, RuleWords] = {}
+    # The Dutch and English words of the codes of school, distance and wishes this decision used.
+    labels: dict[str, dict[str, str]] = {}
 
 
 class DecisionList(BaseModel):
@@ -130,6 +143,10 @@ class ChildRequest(BaseModel):
     # The group the child would join, as in a DecisionRequest: codes only, never with a BSN.
     risk_flags: Flags = []
     vulnerabilities: Flags = []
+    # School, distance and wishes, as a DecisionRequest says them: each child is weighed under them.
+    school_municipality_code: Municipality | None = None
+    max_travel_km: TravelKm | None = None
+    wishes: Wishes = []
 
 
 class GroupDecisionRequest(BaseModel):
@@ -191,6 +208,8 @@ class ChildWeighed(ChildOutcome):
     unfit_counted: dict[str, int]
     # Every group or production rule that applied to a unit weighed for this child (see Candidate.rules).
     rules: dict[str, RuleWords] = {}
+    # The Dutch and English words of the codes of school, distance and wishes weighed for this child.
+    labels: dict[str, dict[str, str]] = {}
 
 
 class GroupDecisionWithOptions(GroupDecision):

@@ -71,6 +71,7 @@ class ExclusionReason(StrEnum):
     EXPERTISE_AVAILABLE_IN_REGION = "expertise_available_in_region"
     OUTSIDE_REGION_LACKS_EXPERTISE = "outside_region_lacks_expertise"
     PLACE_TAKEN = "place_taken_meanwhile"
+    TOO_FAR = "too_far"
     # The group a child would join, and production agreements (matching.group_rules).
     GROUP_CONFLICT = "group_conflict"
     PRODUCTION_CAP_REACHED = "production_cap_reached"

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CursorResult,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,6 +96,9 @@ class Unit(Base):
     # Text about the unit, never about a child (migration 0004 moved free-text specialisms here).
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     part_time: Mapped[bool] = mapped_column(Boolean)
+    # The unit's own point (migration 0006); without it, its municipality's point counts.
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -140,7 +144,7 @@ class Reservation(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The child as the group sees it, passed on to the stay (migration 0006): age in years when held,
+    # The child as the group sees it, passed on to the stay (migration 0007): age in years when held,
     # and its risk flags and vulnerabilities. Null for holds made before.
     age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     flags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
@@ -149,7 +153,7 @@ class Reservation(Base):
 class Occupancy(Base):
     __tablename__ = "occupancies"
     __table_args__ = (
-        # The care days of a provider's stays in a year (production agreements, migration 0006).
+        # The care days of a provider's stays in a year (production agreements, migration 0007).
         Index("ix_occupancies_provider_period", "provider_id", "start_date", "end_date"),
     )
 
@@ -164,7 +168,7 @@ class Occupancy(Base):
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The child in the unit's group profile (migration 0006): its age in years on `age_on`, and its
+    # The child in the unit's group profile (migration 0007): its age in years on `age_on`, and its
     # risk flags and vulnerabilities. Null for stays begun before they were kept.
     age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     age_on: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -107,6 +107,14 @@ def check_age_range(age_min: int, age_max: int) -> None:
         raise InvalidInput("age_max", f"must not be below age_min ({age_min})")
 
 
+def check_point(latitude: float | None, longitude: float | None) -> None:
+    """A unit's own point is a pair: one coordinate alone places it nowhere."""
+    if latitude is not None and longitude is None:
+        raise InvalidInput("longitude", "must be given with latitude (or leave both out)")
+    if longitude is not None and latitude is None:
+        raise InvalidInput("latitude", "must be given with longitude (or leave both out)")
+
+
 @dataclass(frozen=True)
 class Places:
     """The counts of one unit; the invariant is capacity >= occupied + reserved + blocked."""

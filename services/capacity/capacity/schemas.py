@@ -37,6 +37,7 @@ from contracts.capacity import ProviderProduction as ProviderProduction
 from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
+from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
 from contracts.vocabulary import Needs
 
 _AGB = re.compile(r"[0-9]{8}")
@@ -45,6 +46,8 @@ _MUNICIPALITY = re.compile(r"GM[0-9]{4}")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Age = Annotated[StrictInt, Field(ge=AGE_MIN, le=AGE_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000)]
+Latitude = Annotated[float, Field(ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1], allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=LONGITUDE_RANGE[0], le=LONGITUDE_RANGE[1], allow_inf_nan=False)]
 
 
 class Request(BaseModel):
@@ -98,6 +101,9 @@ class UnitCreate(Request):
     # Words about the unit (its approach, its setting), never about a child.
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
     part_time: StrictBool = False
+    # Both or neither (domain.check_point): without them, the municipality's point counts.
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
     @field_validator("municipality_code")
     @classmethod

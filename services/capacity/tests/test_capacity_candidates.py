@@ -300,14 +300,18 @@ async def test_candidates_can_count_the_units_whose_own_rules_do_not_admit_the_c
 
 async def test_candidates_compact_view_carries_what_matching_weighs(capacity: httpx.AsyncClient) -> None:
     provider = await create_provider(capacity, role="strategic")
-    unit = await create_unit(capacity, provider["id"], specialisms=["trauma", "autism"], part_time=True)
+    unit = await create_unit(
+        capacity, provider["id"], specialisms=["trauma", "autism"], part_time=True, latitude=52.08, longitude=4.31
+    )
     full = await create_unit(capacity, provider["id"], municipality_code="GM0599", capacity=0)
 
     body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, view="compact")).json()
 
     # Arrays: [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time,
-    # available] and [unit_id, provider_id, in_region, reason].
-    assert body["units"] == [[unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 4]]
+    # available, latitude, longitude, capacity] and [unit_id, provider_id, in_region, reason].
+    assert body["units"] == [
+        [unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 4, 52.08, 4.31, 4]
+    ]
     assert body["excluded"] == [[full["id"], provider["id"], False, "no_free_place"]]
 
 

@@ -123,4 +123,6 @@ async def test_compact_candidates_carry_the_free_places(capacity: httpx.AsyncCli
     params = {"care_type": "residential", "target_group": "jo", "age": 14, "view": "compact"}
     answer = await capacity.get("/v1/candidates", params=params, headers=SERVICE)
     assert answer.status_code == 200, answer.text
-    assert answer.json()["units"] == [[unit["id"], provider["id"], "tactical", "GM0518", True, ["trauma"], False, 3]]
+    # The free places come after part_time, before the unit's own point and its places.
+    row = [unit["id"], provider["id"], "tactical", "GM0518", True, ["trauma"], False, 3, None, None, 3]
+    assert answer.json()["units"] == [row]

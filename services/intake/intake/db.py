@@ -64,11 +64,23 @@ referrals = sa.Table(
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
     # The group of siblings the child was referred with (referral_groups), null when referred alone.
     _id("group_id", nullable=True),
-    # The child's risk flags and vulnerabilities, codes only (migration 0012; null before).
+    # The child's risk flags and vulnerabilities, codes only (migration 0013; null before).
     sa.Column("risk_flags", sa.JSON, nullable=True),
     sa.Column("vulnerabilities", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # School, distance, the child's voice and the court's authorisation (intake.referrals.suitability,
+    # migration 0012); the note is the child's words and never leaves intake.
+    sa.Column("school_municipality_code", sa.String(16), nullable=True),
+    sa.Column("max_travel_km", sa.Float, nullable=True),
+    sa.Column("child_heard", sa.Boolean, nullable=True),
+    sa.Column("child_wishes", sa.JSON, nullable=True),
+    sa.Column("child_voice_note", sa.Text, nullable=True),
+    sa.Column("court_authorisation_kind", sa.String(16), nullable=True),
+    sa.Column("court_authorisation_decided_on", sa.Date, nullable=True),
+    sa.Column("court_authorisation_valid_until", sa.Date, nullable=True),
+    sa.Column("proposal_distance_home_km", sa.Float, nullable=True),
+    sa.Column("proposal_distance_school_km", sa.Float, nullable=True),
     sa.Index("ix_referrals_referrer_org_created_at", "referrer_org", "created_at"),
     sa.Index("ix_referrals_group_id", "group_id"),
     sa.Index("ix_referrals_status_created_at", "status", "created_at"),
@@ -102,6 +114,8 @@ referrals = sa.Table(
         "part_time",
     ),
     sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
+    # The sweep of court authorisations about to lapse reads the placed stays by their end.
+    sa.Index("ix_referrals_status_authorisation", "status", "court_authorisation_valid_until"),
 )
 
 # Every provider a referral was ever proposed to or placed with: what that provider may see.

@@ -97,8 +97,10 @@ def check_referral(
     vocabulary: Vocabulary,
     risk_flags: Sequence[str] = (),
     vulnerabilities: Sequence[str] = (),
+    also: list[FieldError] | None = None,
 ) -> None:
-    """The rules a referral must meet before it is stored; every broken rule is named at once."""
+    """The rules a referral must meet before it is stored; every broken rule is named at once, with
+    those of other rules found `also` (intake.referrals.suitability)."""
     errors: list[FieldError] = []
     if not bsn_is_valid(client.bsn):
         errors.append(FieldError("client.bsn", "is not a valid BSN: it must be 9 digits and pass the eleven-test"))
@@ -125,6 +127,7 @@ def check_referral(
     # The group the child joins: codes only, passed on with the client key.
     errors += unknown_codes(vocabulary, "risk_flags", risk_flags, field="risk_flags")
     errors += unknown_codes(vocabulary, "vulnerabilities", vulnerabilities, field="vulnerabilities")
+    errors += also or []
     if errors:
         raise InvalidFields(errors)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from contracts.geography import MAX_TRAVEL_KM
 from contracts.group import Flags
+from contracts.suitability import MAX_WISHES
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
 
@@ -21,6 +23,29 @@ class ClientIn(Request):
     bsn: str = Field(max_length=9, json_schema_extra={"pattern": "^[0-9]{9}$"})
     birth_date: date
     municipality_code: str = Field(max_length=16, json_schema_extra={"pattern": "^GM[0-9]{4}$"})
+    # Any Dutch municipality (contracts.geography), checked in intake.referrals.suitability.
+    school_municipality_code: str | None = Field(
+        default=None, max_length=16, json_schema_extra={"pattern": "^GM[0-9]{4}$"}
+    )
+
+
+class ChildVoiceIn(Request):
+    """Whether the child was heard, what it wished (codes) and, in words, what it said (stays in intake)."""
+
+    heard: StrictBool
+    wishes: list[str] = Field(default=[], max_length=MAX_WISHES)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+CourtAuthorisationKind = Literal["machtiging", "spoedmachtiging"]
+
+
+class CourtAuthorisationIn(Request):
+    """The juvenile court's authorisation of closed youth care ("machtiging gesloten jeugdhulp")."""
+
+    kind: CourtAuthorisationKind
+    decided_on: date
+    valid_until: date
 
 
 class OutOfRegionIn(Request):
@@ -43,6 +68,11 @@ class ReferralIn(Request):
     vulnerabilities: Annotated[
         Flags, Field(description="codes of the vocabulary's vulnerabilities (GET /v1/vocabulary)")
     ] = []
+    # From school when a school is given, else from home (matching leaves units further away: too_far).
+    max_travel_km: float | None = Field(default=None, gt=0, le=MAX_TRAVEL_KM, allow_inf_nan=False)
+    child_voice: ChildVoiceIn | None = None
+    # Required for care type secure (intake.referrals.suitability).
+    court_authorisation: CourtAuthorisationIn | None = None
 
 
 class AcceptIn(Request):
@@ -112,6 +142,20 @@ class ClientOut(BaseModel):
     birth_date: date
     municipality_code: str
     bsn: str | None = None
+    school_municipality_code: str | None = None
+
+
+class ChildVoiceOut(BaseModel):
+    heard: bool
+    wishes: list[str]
+    # Shown to the referrer and coordinators only.
+    note: str | None = None
+
+
+class CourtAuthorisationOut(BaseModel):
+    kind: str
+    decided_on: date
+    valid_until: date
 
 
 class OutOfRegionOut(BaseModel):
@@ -125,6 +169,9 @@ class ProposalOut(BaseModel):
     in_region: bool
     expires_at: datetime
     reasons: list[str]
+    # From the child's home and school to the unit, to a tenth of a kilometre; null when unknown.
+    distance_home_km: float | None = None
+    distance_school_km: float | None = None
 
 
 class CrisisExtensionOut(BaseModel):
@@ -164,6 +211,9 @@ class ReferralOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     client: ClientOut
+    max_travel_km: float | None = None
+    child_voice: ChildVoiceOut | None = None
+    court_authorisation: CourtAuthorisationOut | None = None
     # The group of siblings the child was referred with; null when referred alone.
     group_id: str | None = None
     risk_flags: list[str] = []

@@ -24,6 +24,8 @@ class IntakeSettings(CommonSettings):
     repeated_placements_min_stays: int = 2
     repeated_placements_window_days: int = 365
     crisis_history_days: int = 365
+    # A placement whose court authorisation (closed youth care) lapses within this many days is signalled.
+    authorisation_warning_days: int = 14
     # Indicators: a residential stay starting this soon after foster care counts as its follow-on;
     # young adults (this age and older at the start) who leave within this many days.
     follow_on_days: int = 90

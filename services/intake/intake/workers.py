@@ -16,6 +16,7 @@ from intake.outbox import capacity_commands, match_requests
 from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
 from intake.sessions import service as sessions
+from intake.signals import authorisations
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
 
@@ -52,6 +53,11 @@ async def evaluate_crisis_caps(app: FastAPI) -> int:
     return await signal_store.evaluate_crisis_caps(Context.of(app))
 
 
+async def evaluate_authorisations(app: FastAPI) -> int:
+    """Open the signals of court authorisations about to lapse for children placed in closed care."""
+    return await authorisations.evaluate_authorisations(Context.of(app))
+
+
 async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     """Delete the Idempotency-Key answers past their lifetime: they hold the child's BSN."""
     return await idempotency.forget_expired_keys(Context.of(app))
@@ -74,6 +80,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     expire_proposals,
     rematch_waiting,
     evaluate_crisis_caps,
+    evaluate_authorisations,
     forget_expired_idempotency_keys,
     rekey_client_keys,
     forget_expired_sessions,

@@ -24,6 +24,9 @@ SERVICE = service_bearer("intake")
 VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
 
+# Decided before the tests' clock (2026-11-02) and valid for half a year.
+COURT_AUTHORISATION = {"kind": "machtiging", "decided_on": "2026-10-01", "valid_until": "2027-04-01"}
+
 _agb_numbers = itertools.count(20_000_001)
 _citizen_numbers = itertools.count(10_000_000)
 
@@ -53,6 +56,9 @@ def referral_body(**overrides: Any) -> dict[str, Any]:
         "notes": "Thuissituatie onhoudbaar.",
     }
     body.update(overrides)
+    if body["care_type"] == "secure" and "court_authorisation" not in overrides:
+        # Closed youth care needs the court's authorisation (test_court_authorisation.py).
+        body["court_authorisation"] = dict(COURT_AUTHORISATION)
     return body
 
 

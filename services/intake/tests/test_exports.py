@@ -75,6 +75,7 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
         "end_date",
         "end_reason",
         "crisis_end_date",
+        "child_heard",
     ]
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     # Oldest start first; the waiting child has no stay and no row.

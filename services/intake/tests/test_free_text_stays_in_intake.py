@@ -1,6 +1,6 @@
-"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses, needs written
-as words before needs were codes) stays in intake: it reaches neither capacity nor matching, no log line
-and no export; what leaves is codes."""
+"""Free text typed by a person (notes, justifications, reasons, notes of a signal, analyses, what the child
+said, needs written as words before needs were codes) stays in intake: it reaches neither capacity nor
+matching, no log line and no export; what leaves is codes."""
 
 from __future__ import annotations
 
@@ -97,6 +97,9 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     assert MARKER not in logs
     assert any("/v1/decisions" in sent for sent in to_matching.sent)
     assert any("/v1/group-decisions" in sent for sent in to_matching.sent)
+    # The wishes did travel, as codes: a child's alone, and a sibling's with its group.
+    assert any('"wishes":["near_family","small_group"]' in sent for sent in to_matching.sent)
+    assert any("/v1/group-decisions" in sent and '"wishes":["near_school"]' in sent for sent in to_matching.sent)
     assert any("/confirm" in sent for sent in to_capacity.sent)
     assert MARKER not in "\n".join(to_matching.sent + to_capacity.sent)
     assert MARKER not in await _every_value(capacity_app, capacity_tables)
@@ -104,7 +107,7 @@ async def test_free_text_reaches_no_other_service_no_log_and_no_export(
     for export in exports:
         assert MARKER not in export.text
     # What was typed is kept where it belongs.
-    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 10
+    assert (await _every_value(intake_app, intake_tables)).count(MARKER) >= 12
 
 
 async def _use_every_free_text_field(
@@ -118,7 +121,11 @@ async def _use_every_free_text_field(
         care_type="crisis",
         notes=f"Notitie {MARKER}",
         out_of_region={"criterion": "safety", "justification": f"Onderbouwing van de grond {MARKER}"},
+        # The child's own words: its wishes go to matching as codes, what it said stays here.
+        child_voice={"heard": True, "wishes": ["near_family", "small_group"], "note": f"Wat het kind zei {MARKER}"},
+        max_travel_km=40,
     )
+    body["client"]["school_municipality_code"] = "GM0503"
     referral = await submitted(intake, body)
     assert referral["status"] == "proposed"
     # Needs written as words before needs were codes, kept by the migration beside the codes: the
@@ -173,9 +180,13 @@ async def _use_every_free_text_field(
 
 
 async def _split_siblings(intake: httpx.AsyncClient) -> None:
-    """Siblings with notes, kept together and then split with a justification, and siblings split at
-    submission with one: the justification of a split is typed by a person too."""
-    children = [referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}, notes=MARKER) for _ in "ab"]
+    """Siblings with notes and what each said, kept together and then split with a justification, and
+    siblings split at submission with one: the justification of a split is typed by a person too."""
+    voice = {"heard": True, "wishes": ["near_school"], "note": f"Wat het kind zei {MARKER}"}
+    children = [
+        referral_body(client={**referral_body()["client"], "bsn": fresh_bsn()}, notes=MARKER, child_voice=voice)
+        for _ in "ab"
+    ]
     together = await intake.post("/v1/referral-groups", json={"referrals": children}, headers=REFERRER)
     assert together.status_code == 201, together.text
     split = {"code": "safety_between_siblings", "justification": f"Onderbouwing van de splitsing {MARKER}"}

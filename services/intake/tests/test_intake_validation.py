@@ -138,7 +138,12 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
     assert referral["placement"] is None
     # No place found: the joint duty to place is signalled to the coordinators.
     assert [signal["type"] for signal in referral["signals"]] == ["unmatched"]
-    assert referral["client"] == {"bsn": "111222333", "birth_date": "2012-05-01", "municipality_code": "GM0518"}
+    assert referral["client"] == {
+        "bsn": "111222333",
+        "birth_date": "2012-05-01",
+        "municipality_code": "GM0518",
+        "school_municipality_code": None,
+    }
     assert set(referral) == {
         "id",
         "status",
@@ -155,6 +160,9 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "created_at",
         "updated_at",
         "client",
+        "max_travel_km",
+        "child_voice",
+        "court_authorisation",
         "group_id",
         "risk_flags",
         "vulnerabilities",

@@ -165,6 +165,7 @@ async def test_each_indicator_matches_the_hand_computed_figure(
         "open_signals_out_of_region": 1,
         "open_signals_unmatched": 2,
         "open_signals_stacking": 1,
+        "open_signals_authorisation_expiring": 0,
         "open_signals_siblings_split": 0,
     }
     # Occupancy from capacity: residential 2 of 4 inside + 1 of 1 outside; A2, G1, C1, F1, G2 there now.

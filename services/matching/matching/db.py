@@ -56,8 +56,16 @@ class DecisionRow(Base):
     # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
     unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
     # The group and production rules that applied to a unit of the decision, by id, with the reason
-    # each gives and its words in Dutch and English as they were configured then (migration 0007).
+    # each gives and its words in Dutch and English as they were configured then (migration 0008).
     rules: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
+    # School, distance and wishes (migration 0007): what was asked, how far the proposed unit lies
+    # from home and school, and the Dutch and English words of the codes the decision could use.
+    school_municipality_code: Mapped[str | None] = mapped_column(String(16))
+    max_travel_km: Mapped[float | None] = mapped_column(sa.Float)
+    wishes: Mapped[list[str]] = mapped_column(JSON)
+    proposed_distance_home_km: Mapped[float | None] = mapped_column(sa.Float)
+    proposed_distance_school_km: Mapped[float | None] = mapped_column(sa.Float)
+    labels: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
 
 
 decisions = cast(sa.Table, DecisionRow.__table__)

@@ -12,22 +12,25 @@ Pure functions over plain data. Capacity has already applied the hard rules it o
   those that do; with `safety` units outside come first. The units outside that a region rule
   leaves out need not be read at all, and those outside that cannot take the child need not be
   listed one by one: a decision counts them per reason instead (`Ranking.outside_counted`);
-- the rest is ranked by suitability (needs, proximity, continuity, contract role, part-time wish),
-  never by which bed came free first.
+- a unit further away than the child may travel is excluded (`too_far`, matching.nearness);
+- the rest is ranked by suitability (needs, proximity, continuity, contract role, part-time wish, and
+  school and the child's wishes: matching.nearness), never by which bed came free first.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from common.errors import InvalidInput
+from contracts import geography
 from contracts.capacity import CompactExcluded, CompactUnit
+from contracts.suitability import WeighedWish
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
+from matching import nearness
 
 # The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
 Ground = OutOfRegionCriterion
@@ -46,6 +49,7 @@ EXCLUSION_WORDS: dict[str, str] = {
     # The group a child would join, and production agreements (matching.group_rules).
     Exclusion.GROUP_CONFLICT: "the group does not fit: a child in the group poses a risk, or is at risk",
     Exclusion.PRODUCTION_CAP_REACHED: "the production agreement for this care type is used up this year",
+    Exclusion.TOO_FAR: "further away than the child may travel",
 }
 
 # The weights make the order explainable: the region ground outweighs all suitability together
@@ -64,42 +68,14 @@ PART_TIME_WEIGHT = 10.0
 ROLE_WORDS = {"strategic": "strategic partner", "tactical": "tactical core provider"}
 
 
-@dataclass(frozen=True)
-class Municipality:
-    name: str
-    lat: float
-    lon: float
-
-
-# Approximate centres of the Haaglanden municipalities, enough to tell a neighbour from the far end
-# of the region. A region configured with other codes simply gets no distances (see proximity).
-MUNICIPALITIES: dict[str, Municipality] = {
-    "GM0503": Municipality("Delft", 52.0116, 4.3571),
-    "GM0518": Municipality("Den Haag", 52.0705, 4.3007),
-    "GM1916": Municipality("Leidschendam-Voorburg", 52.0800, 4.3800),
-    "GM1842": Municipality("Midden-Delfland", 51.9667, 4.3000),
-    "GM1926": Municipality("Pijnacker-Nootdorp", 52.0190, 4.4290),
-    "GM0603": Municipality("Rijswijk", 52.0363, 4.3251),
-    "GM0629": Municipality("Wassenaar", 52.1428, 4.4012),
-    "GM1783": Municipality("Westland", 51.9960, 4.2090),
-    "GM0637": Municipality("Zoetermeer", 52.0575, 4.4931),
-}
-
-
 def municipality_name(code: str) -> str:
-    known = MUNICIPALITIES.get(code)
-    return known.name if known else code
+    return geography.municipality_name(code)
 
 
 @functools.cache
 def distance_km(a: str, b: str) -> float | None:
-    """Great-circle distance between two municipality centres, None when one is not in the table."""
-    first, second = MUNICIPALITIES.get(a), MUNICIPALITIES.get(b)
-    if first is None or second is None:
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (first.lat, first.lon, second.lat, second.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    """Great-circle distance between the points of two municipalities, None when one is unknown."""
+    return geography.distance_km(geography.point_of(None, None, a), geography.point_of(None, None, b))
 
 
 # A unit that capacity found suitable on its hard rules (care type, target group, age, a free place),
@@ -122,6 +98,14 @@ class Wish:
     known_provider_ids: frozenset[str] = frozenset()
     excluded_unit_ids: frozenset[str] = frozenset()
     offered_unit_id: str | None = None
+    # School, distance and wishes: see matching.nearness.
+    school_municipality_code: str | None = None
+    max_travel_km: float | None = None
+    wishes: frozenset[str] = frozenset()
+
+    @functools.cached_property
+    def weighs_group_size(self) -> bool:
+        return WeighedWish.SMALL_GROUP in self.wishes
 
 
 @dataclass(slots=True)
@@ -187,6 +171,8 @@ def _wish_exclusion(unit: Unit, wish: Wish) -> Exclusion | None:
         return Exclusion.DECLINED
     if unit.part_time and not wish.part_time:
         return Exclusion.PART_TIME_ONLY
+    if wish.max_travel_km is not None and nearness.too_far(unit, wish):
+        return Exclusion.TOO_FAR
     return None
 
 
@@ -237,7 +223,7 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
         needs = round(NEEDS_WEIGHT * covered / len(wish.needs), 2)
     else:
         needs = NEEDS_WEIGHT
-    return {
+    parts = {
         "region_ground": 0.0 if unit.in_region else REGION_GROUND_WEIGHT,
         "needs": needs,
         "proximity": _proximity(unit, wish.municipality_code),
@@ -245,13 +231,27 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
         "contract_role": CONTRACT_ROLE_WEIGHT.get(unit.provider_role, 0.0),
         "part_time": PART_TIME_WEIGHT if wish.part_time and unit.part_time else 0.0,
     }
+    if wish.school_municipality_code is not None or wish.wishes:
+        parts.update(nearness.parts(unit, wish))
+    return parts
 
 
 def _score_key(unit: Unit, wish: Wish) -> tuple[object, ...]:
     """What `score_parts` looks at in a unit, for the given wish."""
     covered = sum(1 for need in wish.needs if need in unit.specialisms) if wish.needs else 0
     known = unit.provider_id in wish.known_provider_ids
-    return unit.in_region, unit.municipality_code, covered, known, unit.provider_role, unit.part_time
+    # A unit's own point and, for a child who wished a small group, its places (matching.nearness).
+    key: tuple[object, ...] = (
+        unit.in_region,
+        unit.municipality_code,
+        covered,
+        known,
+        unit.provider_role,
+        unit.part_time,
+    )
+    if unit.latitude is not None:
+        key = (*key, unit.latitude, unit.longitude)
+    return (*key, unit.capacity) if wish.weighs_group_size else key
 
 
 def explain(unit: Unit, wish: Wish) -> list[str]:
@@ -276,7 +276,7 @@ def explain(unit: Unit, wish: Wish) -> list[str]:
         reasons.append(ROLE_WORDS[unit.provider_role])
     if wish.part_time:
         reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
-    return reasons
+    return reasons + nearness.words(unit, wish)
 
 
 def _proximity(unit: Unit, home: str) -> float:
@@ -284,7 +284,7 @@ def _proximity(unit: Unit, home: str) -> float:
         return 0.0
     if unit.municipality_code == home:
         return SAME_MUNICIPALITY_WEIGHT
-    km = distance_km(home, unit.municipality_code)
+    km = distance_km(home, unit.municipality_code) if unit.latitude is None else nearness.km_from(home, unit)
     if km is None:
         return IN_REGION_UNKNOWN_DISTANCE_WEIGHT
     return round(NEIGHBOUR_WEIGHT * max(0.0, 1.0 - km / NEIGHBOUR_HORIZON_KM), 2)
@@ -296,7 +296,7 @@ def _proximity_words(unit: Unit, home: str) -> str:
         return f"outside the region ({where})"
     if unit.municipality_code == home:
         return f"in home municipality {municipality_name(home)}"
-    km = distance_km(home, unit.municipality_code)
+    km = nearness.km_from(home, unit)
     if km is None:
         return f"in the region, in {where}"
     return f"in {where}, {km:.0f} km from home ({municipality_name(home)})"

@@ -18,12 +18,13 @@ from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpe
 from common.logging import get_logger
 from contracts.capacity import JointHoldOut, ReservationOut
 from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, GroupDecisionRequest
+from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import Ranking, Wish, unmatched_reasons
 from matching.group_rules import PlacementRules
 from matching.joint import Child, JointOption, joint_options, unmatched_group_reasons
 from matching.placement import rule_reasons
-from matching.record import candidates, weighed_json
+from matching.record import candidates, labels, proposal_distances, weighed_json
 from matching.service import CAPACITY_UNREACHABLE, release_request_holds, weigh, wish_from
 
 log = get_logger("regiepunt.matching")
@@ -79,12 +80,14 @@ async def decide_group(
     clock: Clock,
     request: GroupDecisionRequest,
     rules: PlacementRules | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> GroupDecision:
     """Weigh every child, rank the joint options, hold the best one whose places are all still free,
     and store the decision. The same request_id answers the stored decision.
 
-    Each child is weighed as a decision of its own weighs it (service.weigh), the group and production
-    rules included: a unit one child may not join is no unit of a joint option for that child."""
+    Each child is weighed as a decision weighs one child (service.weigh), under every rule of its own:
+    its school, how far it may travel (`too_far`) and its wishes among them, and the group and
+    production rules: a unit one child may not join is no unit of a joint option for that child."""
     async with database.read() as session:
         stored = await db.group_decision_by_request_id(session, request.request_id)
     if stored is not None:
@@ -108,7 +111,7 @@ async def decide_group(
     if chosen is None and any(held_unit for _ranking, held_unit, _applied in weighed):
         # An earlier delivery of this request held places that this decision does not propose.
         await asyncio.gather(*(release_request_holds(capacity, child) for child in asked.values()))
-    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now(), applied)
+    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now(), applied, vocabulary)
     try:
         async with database.transaction() as session:
             await db.insert_group_decision(session, values)
@@ -139,6 +142,7 @@ def group_values(
     held: dict[str, ReservationOut],
     now: datetime,
     applied: dict[str, dict[str, dict[str, str]]] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
     """The stored record: the group's outcome and reasons, each child with what was asked, its
     proposal or reasons, its units weighed and the words of the group and production rules that
@@ -166,6 +170,7 @@ def group_values(
                 "expires_at": as_utc(reservation.expires_at).isoformat(),
                 "reasons": _with_rules(chosen.reasons_for(referral_id), rule_reasons(weighed, child_rules)),
                 "reservation_id": reservation.id,
+                **proposal_distances(weighed, wishes[referral_id]),
             }
             reasons = proposal["reasons"]
         else:
@@ -185,6 +190,7 @@ def group_values(
                 "outside_counted": {str(k): v for k, v in ranking.outside_counted.items()},
                 "unfit_counted": ranking.unfit_counted,
                 "rules": child_rules,
+                "labels": labels(wishes[referral_id], vocabulary),
             }
         )
     return {
@@ -250,6 +256,8 @@ def group_decision_json(values: Any) -> dict[str, Any]:
             "outside_counted": c["outside_counted"],
             "unfit_counted": c["unfit_counted"],
             "rules": c.get("rules") or {},
+            # Group decisions stored before school, distance and wishes were weighed have no words.
+            "labels": c.get("labels", {}),
         }
         for c in values["children"]
     ]

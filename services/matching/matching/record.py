@@ -11,8 +11,10 @@ import orjson
 
 from common.clock import as_utc
 from contracts.capacity import ReservationOut
+from contracts.geography import shown_km
 from contracts.matching import Decision, DecisionRequest, Proposal
-from matching import db
+from contracts.vocabulary import Vocabulary
+from matching import db, nearness
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
 from matching.placement import left_out_summary, rule_reasons
 
@@ -24,6 +26,7 @@ def decision_values(
     reserved: tuple[Weighed, ReservationOut] | None,
     now: datetime,
     applied: dict[str, dict[str, str]] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
     """`applied`: the group and production rules that applied to a unit, by id, with their words."""
     values: dict[str, Any] = {
@@ -53,6 +56,12 @@ def decision_values(
         "expires_at": None,
         "proposal_reasons": None,
         "rules": applied or {},
+        "school_municipality_code": request.school_municipality_code,
+        "max_travel_km": request.max_travel_km,
+        "wishes": sorted(wish.wishes),
+        "proposed_distance_home_km": None,
+        "proposed_distance_school_km": None,
+        "labels": labels(wish, vocabulary),
     }
     if reserved is None:
         values["reasons"] = unmatched_reasons(ranking, wish)
@@ -77,7 +86,29 @@ def decision_values(
         proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
+    distances = proposal_distances(chosen, wish)
+    values["proposed_distance_home_km"] = distances["distance_home_km"]
+    values["proposed_distance_school_km"] = distances["distance_school_km"]
     return values
+
+
+def labels(wish: Wish, vocabulary: Vocabulary | None) -> dict[str, dict[str, str]]:
+    """The Dutch and English words of the codes of school, distance and wishes a decision for this
+    child can use (matching.nearness.codes)."""
+    if vocabulary is None:
+        return {}
+    return {code: vocabulary.labels(section, code) for section, code in nearness.codes(wish)}
+
+
+def proposal_distances(chosen: Weighed, wish: Wish) -> dict[str, float | None]:
+    """How far the proposed unit lies from the child's home and school, as a proposal shows it."""
+    unit = chosen.unit
+    if unit is None:
+        return {"distance_home_km": None, "distance_school_km": None}
+    return {
+        "distance_home_km": shown_km(nearness.km_from(wish.municipality_code, unit)),
+        "distance_school_km": shown_km(nearness.km_from(wish.school_municipality_code, unit)),
+    }
 
 
 def weighed_json(ranking: Ranking) -> str:
@@ -144,6 +175,8 @@ def decision_from_values(values: dict[str, Any]) -> Decision:
             expires_at=as_utc(values["expires_at"]),
             reasons=values["proposal_reasons"] or [],
             reservation_id=values["reservation_id"],
+            distance_home_km=values.get("proposed_distance_home_km"),
+            distance_school_km=values.get("proposed_distance_school_km"),
         )
     return Decision(
         id=values["id"],
@@ -169,4 +202,5 @@ def decision_json(row: db.DecisionRow) -> dict[str, Any]:
         "outside_counted": row.outside_counted or {},
         "unfit_counted": row.unfit_counted or {},
         "rules": row.rules or {},
+        "labels": row.labels or {},
     }

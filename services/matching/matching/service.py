@@ -16,6 +16,7 @@ from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpe
 from common.logging import get_logger
 from contracts.capacity import Candidates, ReservationOut
 from contracts.matching import Decision, DecisionRequest
+from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import (
     Ground,
@@ -52,6 +53,9 @@ def wish_from(request: DecisionRequest) -> Wish:
         known_provider_ids=frozenset(request.known_provider_ids),
         excluded_unit_ids=frozenset(request.excluded_unit_ids),
         offered_unit_id=request.unit_id,
+        school_municipality_code=request.school_municipality_code,
+        max_travel_km=request.max_travel_km,
+        wishes=frozenset(request.wishes),
     )
 
 
@@ -253,6 +257,7 @@ async def decide(
     clock: Clock,
     request: DecisionRequest,
     rules: PlacementRules | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
 
@@ -277,7 +282,7 @@ async def decide(
         # An earlier delivery of this request held a place this decision will not propose.
         await release_request_holds(capacity, request)
     reserved = await reserve_best(capacity, ranking, request)
-    values = decision_values(request, ranking, wish, reserved, clock.now(), applied)
+    values = decision_values(request, ranking, wish, reserved, clock.now(), applied, vocabulary)
     reservation_id: str | None = values["reservation_id"]
     try:
         async with database.transaction() as session:

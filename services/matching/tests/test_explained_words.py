@@ -18,9 +18,16 @@ def test_every_exclusion_reason_of_a_decision_has_dutch_and_english_words() -> N
 
 
 def test_every_score_part_has_dutch_and_english_words() -> None:
-    unit = CompactUnit("u", "p", "strategic", "GM0503", True, frozenset({"trauma"}), False)  # type: ignore[arg-type]
-    parts = score_parts(unit, Wish(care_type="residential", municipality_code="GM0503", needs=("trauma",)))
+    unit = CompactUnit("u", "p", "strategic", "GM0503", True, frozenset({"trauma"}), False, 1, None, None, 4)  # type: ignore[arg-type]
+    wish = Wish(
+        care_type="residential",
+        municipality_code="GM0503",
+        needs=("trauma",),
+        school_municipality_code="GM0518",
+        wishes=frozenset({"near_school", "near_family", "small_group"}),
+    )
+    parts = list(score_parts(unit, wish))
     codes = [term.code for term in load_vocabulary().score_parts]
-    assert [code for code in codes if code in parts] == list(parts)
+    assert [code for code in codes if code in parts] == parts
     # And the parts the group and production rules add after ranking (matching.group_rules).
     assert set(codes) == {*parts, GROUP_AGE_GAP, GROUP_PENALTY, PRODUCTION_CAP_REACHED}

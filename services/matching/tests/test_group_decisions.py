@@ -9,7 +9,10 @@ from typing import Any
 
 import httpx
 
+from contracts.geography import haversine_km, municipality, shown_km
 from services.matching.tests.test_decisions import COORDINATOR, DELFT, DEN_HAAG, HOLD_UNTIL, SERVICE, provider, unit
+
+ZOETERMEER, RIJSWIJK, LEIDEN = "GM0637", "GM0603", "GM0546"
 
 
 def child(**overrides: Any) -> dict[str, Any]:
@@ -145,3 +148,49 @@ async def test_a_group_request_names_the_bad_field(matching: httpx.AsyncClient) 
     twin = child()
     twice = await matching.post("/v1/group-decisions", json=group_request(twin, twin), headers=SERVICE)
     assert [e["field"] for e in twice.json()["errors"]] == ["children"]
+
+
+def km(a: str, b: str) -> float | None:
+    first, second = municipality(a), municipality(b)
+    assert first is not None and second is not None
+    return shown_km(haversine_km(first.point, second.point))
+
+
+async def test_each_child_keeps_its_travel_limit_school_and_wishes(
+    matching: httpx.AsyncClient, capacity: httpx.AsyncClient
+) -> None:
+    # Room for both only in Zoetermeer; the unit in Rijswijk has one place.
+    roomy = await unit(capacity, await provider(capacity), municipality=ZOETERMEER, places=2)
+    await unit(capacity, await provider(capacity), municipality=RIJSWIJK, places=1)
+    # One child may live 5 km from home at most: Zoetermeer is too far for it, so not for the group either.
+    limited = child(max_travel_km=5.0)
+    unmatched = await decide(matching, group_request(limited, child()))
+    assert unmatched["outcome"] == "unmatched"
+    record = (await matching.get(f"/v1/group-decisions/{unmatched['id']}", headers=COORDINATOR)).json()
+    kept = {kid["referral_id"]: kid for kid in record["children"]}
+    reasons = {c["unit_id"]: c["excluded_reason"] for c in kept[limited["referral_id"]]["candidates"]}
+    assert reasons[roomy] == "too_far"
+    assert kept[limited["referral_id"]]["labels"]["too_far"]["en"]
+    assert await free(capacity, roomy) == 2
+
+    # A limit Zoetermeer lies within, and a sibling who goes to school in Leiden and wished to be near family.
+    near = child(max_travel_km=15.0)
+    schooled = child(school_municipality_code=LEIDEN, wishes=["near_family", "faith"])
+    proposed = await decide(matching, group_request(near, schooled))
+    assert proposed["outcome"] == "proposed"
+    proposals = {kid["referral_id"]: kid["proposal"] for kid in proposed["children"]}
+    assert {p["unit_id"] for p in proposals.values()} == {roomy}
+    assert proposals[near["referral_id"]]["distance_home_km"] == km(DELFT, ZOETERMEER)
+    assert proposals[near["referral_id"]]["distance_school_km"] is None
+    assert proposals[schooled["referral_id"]]["distance_school_km"] == km(LEIDEN, ZOETERMEER)
+    words = proposals[schooled["referral_id"]]["reasons"]
+    assert any(reason.endswith("from school (Leiden)") for reason in words)
+    assert any(reason.startswith("the child wished to be near family") for reason in words)
+    assert "wishes passed on to the provider: faith" in words
+    # The stored decision keeps what each child asked, its score parts and the words of their codes.
+    record = (await matching.get(f"/v1/group-decisions/{proposed['id']}", headers=COORDINATOR)).json()
+    kept = {kid["referral_id"]: kid for kid in record["children"]}
+    parts = next(c["parts"] for c in kept[schooled["referral_id"]]["candidates"] if c["unit_id"] == roomy)
+    assert {"school", "wish_near_family"} <= set(parts)
+    assert {"school", "wish_near_family", "near_family", "faith"} <= set(kept[schooled["referral_id"]]["labels"])
+    assert "school" not in kept[near["referral_id"]]["labels"]

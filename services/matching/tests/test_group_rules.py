@@ -37,7 +37,7 @@ def child(age: int = 14, *codes: str) -> Child:
 
 
 def unit(unit_id: str, *, role: str = "operational", provider: str | None = None) -> Unit:
-    return Unit(unit_id, provider or f"p-{unit_id}", role, "GM0518", True, [], False)
+    return Unit(unit_id, provider or f"p-{unit_id}", role, "GM0518", True, [], False, 1, None, None, 4)
 
 
 # --- the rules -------------------------------------------------------------------------------------
@@ -137,8 +137,8 @@ def test_the_rules_leave_units_out_and_rank_a_penalised_unit_below_an_equal_one(
 
 
 def test_a_group_conflict_inside_the_region_lets_expertise_outside_count() -> None:
-    inside = Unit("inside", "p-1", "tactical", "GM0518", True, ["autism"], False)
-    outside = Unit("outside", "p-2", "tactical", "GM0599", False, ["autism"], False)
+    inside = Unit("inside", "p-1", "tactical", "GM0518", True, ["autism"], False, 1, None, None, 4)
+    outside = Unit("outside", "p-2", "tactical", "GM0599", False, ["autism"], False, 1, None, None, 4)
     wish = Wish(care_type="residential", municipality_code="GM0518", needs=("autism",), ground=Ground.EXPERTISE)
     checked = check_units(
         DEFAULTS,

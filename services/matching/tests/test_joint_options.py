@@ -9,7 +9,7 @@ DELFT, DEN_HAAG = "GM0503", "GM0518"
 
 
 def unit(unit_id: str, provider: str, *, municipality: str = DEN_HAAG, available: int = 1) -> Unit:
-    return Unit(unit_id, provider, "operational", municipality, True, [], False, available)
+    return Unit(unit_id, provider, "operational", municipality, True, [], False, available, None, None, 8)
 
 
 def children(units: list[Unit], count: int = 2, **wish: object) -> list[Child]:

@@ -48,6 +48,8 @@ def _full_unit(row: Any) -> dict[str, Any]:
         version,
         created_at,
         updated_at,
+        latitude,
+        longitude,
         _reason,
     ) = row
     groups = [group for group, served in (("jo", serves_jo), ("lvb", serves_lvb), ("ggz", serves_ggz)) if served]
@@ -73,13 +75,15 @@ def _full_unit(row: Any) -> dict[str, Any]:
         "version": version,
         "created_at": as_utc(created_at),
         "updated_at": as_utc(updated_at),
+        "latitude": latitude,
+        "longitude": longitude,
     }
 
 
 def _compact_unit(row: Any) -> tuple[Any, ...]:
     """A unit of the compact view: an array in the order of contracts.capacity.CompactUnit (a plain
     tuple, which orjson writes as it is)."""
-    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, free, _reason = row
+    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, lat, lon, capacity, free, _ = row
     return (
         unit_id,
         provider_id,
@@ -89,6 +93,9 @@ def _compact_unit(row: Any) -> tuple[Any, ...]:
         orjson.Fragment(specialisms),
         bool(part_time),
         int(free),
+        lat,
+        lon,
+        capacity,
     )
 
 

@@ -54,6 +54,8 @@ FULL_COLUMNS = (
     _unit.version,
     _unit.created_at,
     _unit.updated_at,
+    _unit.latitude,
+    _unit.longitude,
 )
 # The columns of a row of the compact view, in the order service._compact_unit reads them.
 COMPACT_COLUMNS = (
@@ -64,11 +66,15 @@ COMPACT_COLUMNS = (
     _unit.municipality_code,
     _SPECIALISMS,
     _unit.part_time,
+    _unit.latitude,
+    _unit.longitude,
+    _unit.capacity,
 )
 
 
 def compact_columns(held_unit_id: Any) -> tuple[Any, ...]:
-    """The compact view's columns with the unit's free places for the asking request last."""
+    """The compact view's columns with the unit's free places for the asking request last (the
+    compact row puts them before the unit's point: service._compact_unit)."""
     return (*COMPACT_COLUMNS, places_free(held_unit_id).label("available"))
 
 

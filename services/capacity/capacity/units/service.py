@@ -55,6 +55,8 @@ def unit_out(unit: Unit, provider_role: str, group_profile: dict[str, Any] | Non
         created_at=as_utc(unit.created_at),
         updated_at=as_utc(unit.updated_at),
         group_profile=group_profile,  # type: ignore[arg-type]
+        latitude=unit.latitude,
+        longitude=unit.longitude,
     )
 
 
@@ -76,6 +78,7 @@ async def create_unit(
 ) -> UnitOut:
     now = clock.now()
     domain.check_age_range(data.age_min, data.age_max)
+    domain.check_point(data.latitude, data.longitude)
     domain.check_specialisms(data.specialisms, vocabulary)
     groups = set(data.target_groups)
     unit = Unit(
@@ -97,6 +100,8 @@ async def create_unit(
         specialisms=list(dict.fromkeys(data.specialisms)),
         description=data.description,
         part_time=data.part_time,
+        latitude=data.latitude,
+        longitude=data.longitude,
         version=1,
         created_at=now,
         updated_at=now,

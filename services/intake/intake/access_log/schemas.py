@@ -6,7 +6,15 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from intake.schemas import CrisisExtensionOut, OutOfRegionOut, PlacementOut, ProposalOut, SignalOut
+from intake.schemas import (
+    ChildVoiceOut,
+    CourtAuthorisationOut,
+    CrisisExtensionOut,
+    OutOfRegionOut,
+    PlacementOut,
+    ProposalOut,
+    SignalOut,
+)
 
 
 class AccessLogItemOut(BaseModel):
@@ -91,6 +99,11 @@ class SubjectReferralOut(BaseModel):
     signals: list[SignalOut]
     created_at: datetime
     updated_at: datetime
+    school_municipality_code: str | None = None
+    max_travel_km: float | None = None
+    # With the child's own words.
+    child_voice: ChildVoiceOut | None = None
+    court_authorisation: CourtAuthorisationOut | None = None
     group: SubjectGroupOut | None = None
 
 

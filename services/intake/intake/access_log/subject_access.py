@@ -22,7 +22,7 @@ from intake.access_log.store import SUBJECT_ACCESS, record
 from intake.context import Context
 from intake.db import access_log, proposal_declines, referral_groups, referrals
 from intake.db import signals as signals_table
-from intake.referrals import rendering
+from intake.referrals import rendering, suitability
 from intake.signals import store as signals
 
 
@@ -112,6 +112,10 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
                 signals=[signals.render(s) for s in kept_signals if s["referral_id"] == row["id"]],
                 created_at=as_utc(row["created_at"]),
                 updated_at=as_utc(row["updated_at"]),
+                school_municipality_code=row["school_municipality_code"],
+                max_travel_km=row["max_travel_km"],
+                child_voice=suitability.child_voice(row, with_note=True),
+                court_authorisation=suitability.court_authorisation(row),
                 group=_group(groups.get(row["group_id"])),
             )
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
+from contracts import geography, suitability
 from contracts.vocabulary import Section, Vocabulary
 
 CARE_TYPES = {
@@ -50,7 +51,13 @@ def care_type(code: object) -> str:
 
 def municipality(code: object) -> str:
     name = MUNICIPALITIES.get(str(code))
-    return f"{name}" if name else str(code)
+    return f"{name}" if name else geography.municipality_name(str(code))
+
+
+def reason(code: object) -> str:
+    """A code outside the vocabulary's sections (a court authorisation's kind: contracts.suitability) by
+    its label in the page's language (English, as the pages are)."""
+    return suitability.label(str(code), "en")
 
 
 def detail(value: object, providers: dict[str, str] | None = None) -> str:

@@ -20,6 +20,7 @@ TEMPLATES.env.filters["detail"] = labels.detail
 TEMPLATES.env.filters["number"] = labels.number
 TEMPLATES.env.filters["figure"] = labels.figure
 TEMPLATES.env.filters["term"] = labels.term
+TEMPLATES.env.filters["reason"] = labels.reason
 # A form of the pages is a few short fields; a larger body is read as an empty form.
 FORM_LIMIT = 20_000
 

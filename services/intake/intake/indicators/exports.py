@@ -41,6 +41,7 @@ PLACEMENT_COLUMNS = (
     "end_date",
     "end_reason",
     "crisis_end_date",
+    "child_heard",
 )
 
 SIGNAL_COLUMNS = (
@@ -93,6 +94,7 @@ def _placement_row(row: sa.RowMapping) -> list[Any]:
         row["end_date"],
         row["end_reason"],
         row["crisis_end_date"],
+        row["child_heard"],
     ]
 
 

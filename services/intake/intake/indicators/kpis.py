@@ -19,8 +19,10 @@ from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
 from intake.domain import WAITING, Status
+from intake.indicators import voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
+from intake.signals.authorisations import evaluate_authorisations
 from intake.signals.rules import SignalStatus, SignalType
 from intake.signals.store import evaluate_crisis_caps
 
@@ -367,8 +369,9 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
     if date_from > date_to:
         raise InvalidInput("from", "lies after to")
     period = _Period(date_from, date_to)
-    # The open-signal counts include the crisis-cap signals due this moment.
+    # The open-signal counts include the crisis-cap and authorisation signals due this moment.
     await evaluate_crisis_caps(ctx)
+    await evaluate_authorisations(ctx)
     settings = ctx.settings
     today = ctx.today()
     async with ctx.database.read() as session:
@@ -381,6 +384,7 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         crisis_indicators, crisis_stays = await _crisis(session, sql, today)
         indicators += crisis_indicators
         indicators += await _signal_indicators(session)
+        indicators.append(await voice.child_heard(session, period.start, period.end))
         weekly_flow = await _weekly_flow(session, sql, period, stay_figures.ended_per_day)
     indicators += await _occupancy(ctx)
     return KpiReport(

@@ -22,6 +22,7 @@ from intake.domain import Status
 from intake.outbox.capacity_commands import send_quietly
 from intake.outbox.commands import queue_holds_release
 from intake.outbox.rules import retry_delay
+from intake.referrals import suitability
 from intake.referrals.store import known_provider_ids, load, remember_provider
 from intake.signals import events as signal_events
 
@@ -141,6 +142,7 @@ def decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> 
         # Codes with the client key, for the group the child would join; never with the BSN.
         "risk_flags": list(row["risk_flags"] or []),
         "vulnerabilities": list(row["vulnerabilities"] or []),
+        **suitability.decision_fields(row),
     }
 
 
@@ -314,6 +316,8 @@ async def _record_decision(
             "proposal_reasons": proposal.reasons,
             "proposal_reservation_id": proposal.reservation_id,
             "proposal_decision_id": decision.id,
+            "proposal_distance_home_km": proposal.distance_home_km,
+            "proposal_distance_school_km": proposal.distance_school_km,
             "unmatched_reasons": None,
         }
     elif request["unit_id"] is None:

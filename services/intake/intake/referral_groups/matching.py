@@ -57,6 +57,9 @@ _CHILD_FIELDS = (
     "excluded_unit_ids",
     "risk_flags",
     "vulnerabilities",
+    "school_municipality_code",
+    "max_travel_km",
+    "wishes",
 )
 
 # What a caller does with the group as the decision left it, in the transaction that applied it.
@@ -214,6 +217,8 @@ async def _record_child(
             "proposal_reasons": proposal.reasons,
             "proposal_reservation_id": proposal.reservation_id,
             "proposal_decision_id": decision.id or None,
+            "proposal_distance_home_km": proposal.distance_home_km,
+            "proposal_distance_school_km": proposal.distance_school_km,
             "unmatched_reasons": None,
         }
     else:

@@ -14,6 +14,7 @@ from intake import domain
 from intake.context import Context, Row
 from intake.db import crisis_extensions
 from intake.domain import Status
+from intake.referrals import suitability
 from intake.schemas import (
     ClientOut,
     CrisisExtensionOut,
@@ -81,6 +82,7 @@ def render(
             in_region=bool(row["proposal_in_region"]),
             expires_at=as_utc(row["proposal_expires_at"]),
             reasons=list(row["proposal_reasons"] or []),
+            **suitability.proposal_distances(row),
         )
     placement = None
     if row["placement_unit_id"]:
@@ -121,7 +123,9 @@ def render(
             birth_date=row["birth_date"],
             municipality_code=row["municipality_code"],
             bsn=row["bsn"] if _shows_bsn(principal, row) else None,
+            school_municipality_code=row["school_municipality_code"],
         ),
+        **suitability.shown_fields(row, principal),
         group_id=row["group_id"],
         risk_flags=list(row["risk_flags"] or []),
         vulnerabilities=list(row["vulnerabilities"] or []),

@@ -83,4 +83,6 @@ NO_PROPOSAL: dict[str, Any] = {
     "proposal_reasons": None,
     "proposal_reservation_id": None,
     "proposal_decision_id": None,
+    "proposal_distance_home_km": None,
+    "proposal_distance_school_km": None,
 }

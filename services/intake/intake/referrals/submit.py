@@ -30,6 +30,7 @@ from intake.context import Context, Row
 from intake.db import idempotency_keys, referrals
 from intake.domain import Status
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
+from intake.referrals import suitability
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, providers_of, recent_stays
 from intake.schemas import ReferralIn
@@ -88,17 +89,20 @@ async def submit_referral(
 
 
 def check_body(ctx: Context, body: ReferralIn) -> None:
-    """The rules of a referral (domain.check_referral) applied to a submitted body."""
+    """The rules of a referral (domain.check_referral, with those of school, voice and authorisation:
+    referrals.suitability) applied to a submitted body."""
+    today = ctx.today()
     domain.check_referral(
         domain.ClientFacts(body.client.bsn, body.client.birth_date, body.client.municipality_code),
         body.care_type,
         body.out_of_region.justification if body.out_of_region else None,
-        today=ctx.today(),
+        today=today,
         region=ctx.settings.region_municipalities,
         needs=body.needs,
         vocabulary=ctx.vocabulary,
         risk_flags=body.risk_flags,
         vulnerabilities=body.vulnerabilities,
+        also=suitability.field_errors(body, today, ctx.vocabulary),
     )
 
 
@@ -129,6 +133,7 @@ def referral_values(
         "excluded_unit_ids": [],
         "match_attempts": 1,
         "group_id": group_id,
+        **suitability.stored_values(body),
         "created_at": now,
         "updated_at": now,
     }

@@ -26,6 +26,7 @@ class SignalType(StrEnum):
     out_of_region = "out_of_region"
     unmatched = "unmatched"
     stacking = "stacking"
+    authorisation_expiring = "authorisation_expiring"
     siblings_split = "siblings_split"
 
 
@@ -109,6 +110,12 @@ class CrisisCap:
     days_left: int
     approaching: bool
     exceeded: bool
+
+
+def authorisation_expiring(valid_until: date, today: date, warning_days: int) -> bool:
+    """The court's authorisation of a stay in closed youth care lapses within `warning_days` (or has
+    lapsed): a new one must be asked of the court in time, or the child must leave."""
+    return (valid_until - today).days <= warning_days
 
 
 def within_warning(days_left: int, warning_days: int) -> bool:

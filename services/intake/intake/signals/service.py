@@ -16,6 +16,7 @@ from intake.db import signals
 from intake.domain import Status
 from intake.referrals.visibility import visible
 from intake.schemas import SignalOut, SignalPage
+from intake.signals.authorisations import evaluate_authorisations
 from intake.signals.rules import SignalStatus, SignalType, condition_key
 from intake.signals.store import evaluate_crisis_caps, open_signal, render
 
@@ -49,6 +50,7 @@ async def list_signals(
     _require_coordinator(principal)
     if not caps_evaluated:
         await evaluate_crisis_caps(ctx)
+        await evaluate_authorisations(ctx)
     conditions = []
     if type is not None:
         conditions.append(signals.c.type == SignalType(type).value)

@@ -29,7 +29,9 @@ async def take_decision(
 ) -> Decision:
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
     state = request.app.state
-    return await service.decide(database, state.capacity, clock, body, state.placement_rules)
+    return await service.decide(
+        database, state.capacity, clock, body, rules=state.placement_rules, vocabulary=state.vocabulary
+    )
 
 
 # The reads answer the stored candidate lists as stored (see record.decision_json): a decision can

@@ -4,8 +4,8 @@ A decision keeps, by rule id, every group or production rule that left a unit ou
 with the reason it gives and its words in Dutch and English as they were configured at the time; each
 unit weighed names the ids of the rules that applied to it. Decisions stored before name none.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

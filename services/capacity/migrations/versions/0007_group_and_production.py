@@ -5,8 +5,8 @@ and its risk flags and vulnerabilities, codes only; a unit's group profile is de
 that run. Providers get their yearly production agreements per care type, and the stays of a provider
 are indexed by period, so that the care days used in a year are counted from the index.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
