@@ -48,7 +48,8 @@ class Receiver:
 
     async def up(self) -> None:
         app = Starlette(routes=[Route("/{path:path}", self._collect, methods=["POST"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        # log_config=None: the receiver leaves the logging of the process (and of later tests) as it is.
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, lifespan="off")
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:  # noqa: ASYNC110 (uvicorn offers only the flag)
