@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from intake_support import (
     COORDINATOR,
+    OTHER_REFERRER,
     REFERRER,
     REFERRER_ORG,
     VALID_BSN,
@@ -190,6 +191,8 @@ async def test_email_arrives_at_the_smtp_server_in_dutch_with_a_link_and_no_chil
     await provider_with_unit(capacity)
     subscription = await subscribe(intake, REFERRER, email="planning@wijkteam.example", events=["referral.proposed"])
     assert subscription["url"] is None
+    # Another organisation's referrer hears nothing of this organisation's referral.
+    await subscribe(intake, OTHER_REFERRER, email="praktijk@rijswijk.example", events=["referral.proposed"])
     referral = await submitted(intake)
     async with smtp_server() as (smtp_url, inbox):
         with settings_changed(intake_app, smtp_url=smtp_url, pages_base_url="https://regiepunt.example"):
