@@ -595,6 +595,30 @@ async def subject_access(p: Platform) -> Attempt:
     return Attempt("/v1/subject-access", answered_requests, json={"bsn": "111222333"}, provider_id=await p.provider())
 
 
+async def subscribe_to_webhooks(p: Platform) -> Attempt:
+    """A refused subscription leaves no subscription behind."""
+    return Attempt(
+        "/v1/webhooks",
+        lambda: p.read("intake", "/v1/webhooks"),
+        json={"url": "http://127.0.0.1:9/hooks", "events": ["referral.proposed"]},
+        provider_id=await p.provider(),
+    )
+
+
+async def delete_webhook(p: Platform) -> Attempt:
+    """A provider's own subscription, which a refused call leaves in place."""
+    provider_id = await p.provider()
+    body = {"url": "http://127.0.0.1:9/hooks", "events": ["referral.proposed"]}
+    response = await p.intake.post("/v1/webhooks", json=body, headers=provider_token(provider_id))
+    assert response.status_code == 201, response.text
+    return Attempt(
+        f"/v1/webhooks/{response.json()['id']}",
+        lambda: p.read("intake", "/v1/webhooks"),
+        provider_id=provider_id,
+        method="DELETE",
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who may make one write call: the roles the contract names, and how it is set up to try it.
@@ -664,6 +688,8 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
         "coordinator", scenario=acknowledge_signal_on_the_dashboard
     ),
     ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
+    ("intake", "POST", "/v1/webhooks"): rule("referrer", "provider", "coordinator", scenario=subscribe_to_webhooks),
+    ("intake", "DELETE", "/v1/webhooks/{id}"): rule("referrer", "provider", "coordinator", scenario=delete_webhook),
     ("intake", "POST", "/login"): rule(
         *ROLES, why="no record behind it: the development sign-in form checks the pasted token itself"
     ),
@@ -839,6 +865,8 @@ OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[d
     "another referrer's organisation splits siblings": ("intake", split_referral_group, _other_referrer, 404),
     "another provider adds a unit": ("capacity", create_unit, _other_provider, 403),
     "another provider changes availability": ("capacity", update_availability, _other_provider, 403),
+    "another provider deletes a webhook": ("intake", delete_webhook, _other_provider, 404),
+    "another referrer's organisation deletes a webhook": ("intake", delete_webhook, _other_referrer, 404),
 }
 
 

@@ -22,6 +22,7 @@ from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
+from intake.notifications import views as notification_views
 from intake.portal import views as portal_views
 from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
@@ -72,6 +73,7 @@ def create_app(
             access_log_views.router,
             vocabulary_views.router,
             portal_views.router,
+            notification_views.router,
         ],
         clock=clock,
         lifespan=lifespan,

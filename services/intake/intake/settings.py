@@ -1,6 +1,6 @@
 """Settings of the intake service."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings, is_development_secret
 
@@ -57,6 +57,33 @@ class IntakeSettings(CommonSettings):
     sign_in_timeout_seconds: int = 600
     # The most siblings one referral group may hold.
     referral_group_max_size: int = 6
+    # Notifications (intake.notifications): the notice given this long before an unanswered proposal
+    # lapses; the pauses between delivery attempts of one event, the last repeated, for at most
+    # webhook_retry_total_hours after the event; how long one attempt may take.
+    proposal_expiring_notice_minutes: float = 60
+    webhook_retry_seconds: str = "5,30,300,1800,7200"
+    webhook_retry_total_hours: float = 24
+    webhook_timeout_seconds: float = 10
+    # E-mail notifications: smtp://host:port (smtps:// for TLS from the start; user:password@ to log
+    # in), the sender, and the public address of the pages the mails link to (intake_url when unset).
+    smtp_url: str | None = None
+    smtp_from: str = "Regiepunt <noreply@regiepunt.example>"
+    pages_base_url: str | None = None
+
+    @field_validator("webhook_retry_seconds")
+    @classmethod
+    def _retry_pauses(cls, value: str) -> str:
+        try:
+            pauses = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise ValueError("must be seconds separated by commas, e.g. 5,30,300") from None
+        if not pauses or any(pause <= 0 for pause in pauses):
+            raise ValueError("must be positive seconds separated by commas")
+        return value
+
+    @property
+    def webhook_retry_pauses(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.webhook_retry_seconds.split(","))
 
     def production_problems(self) -> list[str]:
         problems = super().production_problems()

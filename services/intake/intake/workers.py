@@ -12,6 +12,7 @@ from common.logging import get_logger
 from intake import idempotency
 from intake.client_keys import service as client_keys
 from intake.context import Context
+from intake.notifications import sending as notifications
 from intake.outbox import capacity_commands, match_requests
 from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
@@ -73,6 +74,16 @@ async def forget_expired_sessions(app: FastAPI) -> int:
     return await sessions.forget_expired_sessions(Context.of(app))
 
 
+async def announce_expiring_proposals(app: FastAPI) -> int:
+    """Tell the provider (and referrer) that an unanswered proposal lapses soon."""
+    return await notifications.announce_expiring_proposals(Context.of(app))
+
+
+async def deliver_notifications(app: FastAPI) -> int:
+    """Send the webhooks and e-mails whose turn has come; failed ones are tried again later."""
+    return await notifications.deliver_notifications(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     process_group_outbox,
@@ -84,6 +95,8 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     forget_expired_idempotency_keys,
     rekey_client_keys,
     forget_expired_sessions,
+    announce_expiring_proposals,
+    deliver_notifications,
 )
 
 

@@ -19,6 +19,7 @@ from intake.access_log.store import record_referrals
 from intake.context import SYSTEM, Context, Row
 from intake.db import match_requests, referrals
 from intake.domain import Status
+from intake.notifications import events as notification_events
 from intake.outbox.capacity_commands import send_quietly
 from intake.outbox.commands import queue_holds_release
 from intake.outbox.rules import retry_delay
@@ -327,6 +328,7 @@ async def _record_decision(
     row = None
     if changes is not None:
         values = {"referral_id": request["referral_id"], "updated_at": now, **changes}
+        was_unmatched = await notification_events.is_unmatched(session, request["referral_id"])
         row = (await session.execute(UPDATE_WAITING_REFERRAL, values)).mappings().first()
     if row is None:
         # Nothing to write (an offer that was refused), or withdrawn (or otherwise moved on) while
@@ -339,9 +341,12 @@ async def _record_decision(
         if proposal is not None:
             await remember_provider(session, row["id"], proposal.provider_id, now)
             await record_referrals(session, SYSTEM, "propose", [row], now)
+            await notification_events.on_proposed(session, row, now)
         else:
             await record_referrals(session, SYSTEM, "unmatched", [row], now)
             await signal_events.on_unmatched(session, row, row["unmatched_reasons"], now)
+            if not was_unmatched:
+                await notification_events.on_unmatched(session, row, now)
         # An earlier request of this referral, or an earlier delivery of this one, may have held a
         # place that matching never got to propose (it stopped after holding it): matched now,
         # the child needs none of them. A first request on its first delivery held nothing else.

@@ -23,6 +23,7 @@ from intake.access_log.store import record_referrals
 from intake.context import SYSTEM, Context, Row
 from intake.db import match_requests, referrals
 from intake.domain import Status
+from intake.notifications import events as notification_events
 from intake.outbox.capacity_commands import send_quietly
 from intake.outbox.commands import queue_holds_release
 from intake.outbox.match_requests import (
@@ -224,6 +225,7 @@ async def _record_child(
     else:
         changes = {"status": Status.unmatched.value, "unmatched_reasons": child.reasons}
     values = {"referral_id": child.referral_id, "updated_at": now, **changes}
+    was_unmatched = await notification_events.is_unmatched(session, child.referral_id)
     row = (await session.execute(UPDATE_WAITING_REFERRAL, values)).mappings().first()
     if row is None:
         # Withdrawn (or otherwise moved on) while matching worked: the place held for it is nobody's.
@@ -231,9 +233,12 @@ async def _record_child(
     if proposal is not None:
         await remember_provider(session, row["id"], proposal.provider_id, now)
         await record_referrals(session, SYSTEM, "propose", [row], now)
+        await notification_events.on_proposed(session, row, now)
     else:
         await record_referrals(session, SYSTEM, "unmatched", [row], now)
         await signal_events.on_unmatched(session, row, child.reasons, now)
+        if not was_unmatched:
+            await notification_events.on_unmatched(session, row, now)
     if asked_before or int(row["match_attempts"]) > 1:
         keep = proposal.reservation_id if proposal is not None else None
         return await queue_holds_release(session, ctx, row["id"], keep=keep)

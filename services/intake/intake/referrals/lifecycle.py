@@ -18,6 +18,7 @@ from intake.context import SYSTEM, Context, Row
 from intake.db import capacity_commands, proposal_declines, referrals
 from intake.domain import Status
 from intake.indicators import stays
+from intake.notifications import events as notification_events
 from intake.outbox.capacity_commands import complete_lost_accept, send_capacity_command, send_quietly
 from intake.outbox.commands import END_OCCUPANCY, queue_holds_release
 from intake.outbox.match_requests import close_open_requests, close_open_requests_by_request, enqueue_match, run_match
@@ -53,6 +54,7 @@ async def _rematch_without_proposed_unit(
             or current["proposal_reservation_id"] != reservation_id
         ):
             return None
+        before = current
         excluded = list(current["excluded_unit_ids"] or [])
         if current["proposal_unit_id"] not in excluded:
             excluded.append(current["proposal_unit_id"])
@@ -76,6 +78,8 @@ async def _rematch_without_proposed_unit(
         await record_referrals(session, principal, action, [current], now)
         current = await load(session, referral_id)
         assert current is not None
+        if action == "expire":
+            await notification_events.on_proposal_expired(session, before, current, now)
         if await kept_together(session, current["group_id"]):
             # Siblings kept together: their places go back too, and the group is matched again as a whole.
             group_request, releases = await rematch_group(session, ctx, current, now)
@@ -159,6 +163,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
         await record_referrals(session, principal, "withdraw", [current], now)
         updated = await load(session, referral_id)
         assert updated is not None
+        await notification_events.on_withdrawn(session, current, updated, now)
         withdrawn = await render_one(session, ctx, updated, principal)
     await send_quietly(ctx, release)
     return withdrawn
@@ -205,6 +210,7 @@ async def end_stay(
         updated = await load(session, referral_id)
         assert updated is not None
         await signal_events.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
+        await notification_events.on_ended(session, updated, now)
         ended = await render_one(session, ctx, updated, principal)
     if command_id is not None:
         await send_capacity_command(ctx, command_id)

@@ -17,6 +17,7 @@ from intake.context import Context, Row
 from intake.db import capacity_commands, crisis_extensions, referrals
 from intake.domain import Status
 from intake.indicators import stays
+from intake.notifications import events as notification_events
 from intake.outbox.commands import CONFIRM_ACCEPT, close_capacity_command, store_capacity_command
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, load_for_stay_change
@@ -104,6 +105,7 @@ async def record_placement(
         updated = await load(session, referral_id)
         assert updated is not None
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
+        await notification_events.on_placed(session, updated, now)
         return await render_one(session, ctx, updated, principal)
 
 

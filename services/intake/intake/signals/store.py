@@ -16,6 +16,7 @@ from common.db import insert_or_skip
 from intake.context import Context, Row
 from intake.db import referrals, signals
 from intake.domain import WAITING, Status
+from intake.notifications import events as notification_events
 from intake.schemas import SignalOut
 from intake.signals.rules import SignalStatus, SignalType, condition_key, crisis_cap
 
@@ -33,8 +34,9 @@ async def open_signal(
     """Open a signal unless the same condition is open already. The unique open_key decides, so two
     writers racing on the same condition end with one signal and neither fails. True when opened."""
     key = condition_key(signal_type, client_key, scope)
+    signal_id = str(uuid.uuid4())
     values = {
-        "id": str(uuid.uuid4()),
+        "id": signal_id,
         "type": signal_type.value,
         "status": SignalStatus.open.value,
         "referral_id": referral_id,
@@ -45,7 +47,10 @@ async def open_signal(
         "created_at": now,
     }
     result = await session.execute(insert_or_skip(session, signals, "open_key"), values)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    opened = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if opened:
+        await notification_events.on_signal_opened(session, signal_id, signal_type.value, now)
+    return opened
 
 
 def day(value: date | None) -> str | None:

@@ -1,0 +1,1 @@
+"""Notifications: webhooks (Standard Webhooks) and e-mail about referrals, units and signals."""
