@@ -27,6 +27,7 @@ from fastapi import FastAPI
 from common.auth import mint_token
 from common.clock import ManualClock
 from common.logging import configure_logging
+from contracts.vocabulary import load_vocabulary
 
 SEED = 20270101
 HISTORY_DAYS = 730
@@ -190,6 +191,22 @@ def bsn_for(number: int) -> str:
         base += 1
 
 
+# The shipped vocabulary's risk flags and vulnerabilities, in the order of the file.
+RISK_FLAGS = [term.code for term in load_vocabulary().risk_flags]
+VULNERABILITIES = [term.code for term in load_vocabulary().vulnerabilities]
+
+
+def group_codes(child: Child, today: date) -> tuple[list[str], list[str]]:
+    """Some children carry a risk flag or a vulnerability: about one in six each. Drawn from a random
+    source of the child's own, so that the rest of the history stays as it was."""
+    rng = random.Random(f"group-{SEED}-{child.number}")
+    young = (today - child.birth_date).days < 12 * 365
+    flags = [rng.choice(RISK_FLAGS)] if rng.random() < 0.16 else []
+    # Under twelve is a fact of the child's age, not a draw.
+    drawn = [rng.choice([code for code in VULNERABILITIES if code != "under_twelve"])] if rng.random() < 0.16 else []
+    return flags, (["under_twelve"] if young else []) + drawn
+
+
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([name for name, _ in weighted], weights=[weight for _, weight in weighted])[0]
 
@@ -210,6 +227,8 @@ class Child:
     municipality: str
     target_group: str
     needs: list[str]
+    risk_flags: list[str] = field(default_factory=list)
+    vulnerabilities: list[str] = field(default_factory=list)
     school: str | None = None
 
 
@@ -306,6 +325,7 @@ class Demo:
             )
             response.raise_for_status()
             provider = response.json()
+            places: dict[str, int] = {}
             for care_type in care_types:
                 spec = CARE[care_type]
                 for number in range(size + self.rng.randint(0, 2)):
@@ -333,6 +353,26 @@ class Demo:
                     )
                     created.raise_for_status()
                     self.units.append(created.json())
+                    places[care_type] = places.get(care_type, 0) + unit["capacity"]
+            if role == "operational":
+                await self.agree_production(provider["id"], places)
+
+    async def agree_production(self, provider_id: str, places: dict[str, int]) -> None:
+        """An operational provider's yearly production agreements ("P x Q"): about four fifths of its
+        places used all year, for every year of the history."""
+        agreements = [
+            {"year": year, "care_type": care_type, "care_days": count * 365 * 4 // 5}
+            for year in range(self.today.year, self.finish.year + 1)
+            for care_type, count in sorted(places.items())
+        ]
+        response = await self.call(
+            "capacity",
+            "PATCH",
+            f"/v1/providers/{provider_id}",
+            self.coordinator(),
+            json={"production_agreements": agreements},
+        )
+        response.raise_for_status()
 
     async def change_availability(self) -> None:
         """Providers block a place now and then (a room being redone, staff short) and free it again."""
@@ -364,6 +404,7 @@ class Demo:
             target_group=_pick(rng, [("jo", 60), ("lvb", 22), ("ggz", 18)]),
             needs=sorted(rng.sample(SPECIALISMS, rng.randint(0, 2))),
         )
+        child.risk_flags, child.vulnerabilities = group_codes(child, self.today)
         child.school = school_for(self.suitability_rng, child.municipality, age_days // 365)
         self.children.append(child)
         return child
@@ -416,6 +457,8 @@ class Demo:
             "care_type": care_type,
             "target_group": child.target_group,
             "needs": child.needs,
+            "risk_flags": child.risk_flags,
+            "vulnerabilities": child.vulnerabilities,
             "requested_start": self.today.isoformat(),
             "notes": "Demo referral of siblings.",
         }
@@ -479,6 +522,8 @@ class Demo:
             "care_type": care_type,
             "target_group": child.target_group,
             "needs": child.needs,
+            "risk_flags": child.risk_flags,
+            "vulnerabilities": child.vulnerabilities,
             "part_time": part_time,
             "requested_start": (self.today + timedelta(days=0 if care_type == "crisis" else 7)).isoformat(),
             "out_of_region": out_of_region,

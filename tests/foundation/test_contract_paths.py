@@ -14,6 +14,7 @@ CAPACITY = {
     ("get", "/v1/units"),
     ("get", "/v1/units/{id}"),
     ("put", "/v1/units/{id}/availability"),
+    ("get", "/v1/providers/{id}/production"),
 }
 INTAKE = {
     ("post", "/v1/referrals"),

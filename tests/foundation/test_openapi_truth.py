@@ -26,6 +26,8 @@ OPERATION_IDS = {
         "list_units",
         "get_unit",
         "update_availability",
+        "update_provider",
+        "get_provider_production",
     },
     "intake": {
         "submit_referral",

@@ -72,6 +72,9 @@ async def _submit(intake: httpx.AsyncClient, bsn: str, birth_date: str) -> dict[
         "requested_start": "2026-12-01",
         "out_of_region": None,
         "notes": "Thuissituatie onhoudbaar.",
+        # Codes that travel to matching and capacity with the client key, for the group the child joins.
+        "risk_flags": ["aggression"],
+        "vulnerabilities": ["self_harm"],
     }
     response = await intake.post("/v1/referrals", json=body, headers=REFERRER)
     assert response.status_code == 201, response.text
@@ -201,3 +204,11 @@ async def test_capacity_and_matching_hold_the_pseudonym_and_never_the_bsn_or_bir
     assert len(reservations) >= len(CHILDREN)
     for referral_id, key in reservations:
         assert key == client_keys[referral_id], "capacity knows the child by another key than intake's pseudonym"
+
+    async with capacity_app.state.database.engine.connect() as connection:
+        stays = (await connection.execute(sa.text("SELECT referral_id, client_key, age, flags FROM occupancies"))).all()
+    assert len(stays) == 2  # the placed child and the one whose stay ended
+    for referral_id, key, age, flags in stays:
+        assert key == client_keys[referral_id]
+        assert age == ages[referral_id], "the group profile knows the child's age in years, and nothing finer"
+        assert sorted(flags if isinstance(flags, list) else json.loads(flags)) == ["aggression", "self_harm"]

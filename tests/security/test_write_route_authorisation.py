@@ -173,6 +173,18 @@ async def create_provider(p: Platform) -> Attempt:
     )
 
 
+async def update_provider(p: Platform) -> Attempt:
+    provider_id = await p.provider("operational")
+    body = {"production_agreements": [{"year": 2026, "care_type": "residential", "care_days": 365}]}
+    return Attempt(
+        f"/v1/providers/{provider_id}",
+        lambda: p.read("capacity", f"/v1/providers/{provider_id}"),
+        json=body,
+        provider_id=provider_id,
+        method="PATCH",
+    )
+
+
 async def create_unit(p: Platform) -> Attempt:
     provider_id = await p.provider()
     body = {
@@ -626,6 +638,9 @@ def rule(*allowed: str, scenario: Scenario | None = None, why: str = "", service
 ROUTES: dict[tuple[str, str, str], Rule] = {
     # capacity: API.md and docs/internal-api.md
     ("capacity", "POST", "/v1/providers"): rule("coordinator", scenario=create_provider),
+    ("capacity", "PATCH", "/v1/providers/{id}"): rule(
+        "coordinator", scenario=update_provider, why="production agreements are the region's to set (issue 16)"
+    ),
     ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
     ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
     ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule(

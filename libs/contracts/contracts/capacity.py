@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
+from contracts.group import Flags, GroupProfile, ProductionUse
 from contracts.vocabulary import InlineCapacityExclusion, InlineCareType, InlineTargetGroup
 
 ProviderRole = Literal["strategic", "tactical", "operational"]
@@ -29,12 +30,20 @@ class Call(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# A year's production agreement ("P x Q") of a provider for one care type: the care days agreed.
+class ProductionAgreement(Call):
+    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    care_type: InlineCareType
+    care_days: Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
 class ProviderOut(BaseModel):
     id: str
     name: str
     agb_code: str
     role: ProviderRole
     created_at: datetime
+    production_agreements: list[ProductionAgreement] = []
 
 
 class UnitOut(BaseModel):
@@ -60,6 +69,9 @@ class UnitOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    # The children staying there now, as a group; for coordinators and the services only (null for
+    # anyone else): what the other children carry is no provider's or referrer's business.
+    group_profile: GroupProfile | None = None
     # The unit's own point; without it, its municipality's point counts (contracts.geography).
     latitude: float | None = None
     longitude: float | None = None
@@ -71,6 +83,10 @@ class ReservationCreate(Call):
     expires_at: datetime
     # The match request holding the place: sent again, it gets the hold it made already.
     request_id: RequestId | None = None
+    # The child as the group it joins sees it, kept with the stay once the place is taken up: its age
+    # in years and its risk flags and vulnerabilities (codes). Nothing finer, nothing that names it.
+    age: Annotated[StrictInt, Field(ge=0, le=23)] | None = None
+    flags: Flags = []
 
 
 class ReservationOut(BaseModel):
@@ -101,6 +117,9 @@ class JointHold(Call):
     referral_id: Reference
     client_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     request_id: RequestId
+    # The child as the group it joins sees it, as for a single hold (ReservationCreate).
+    age: Annotated[StrictInt, Field(ge=0, le=23)] | None = None
+    flags: Flags = []
 
 
 # The most places one joint hold may take at once (a group of siblings).
@@ -210,10 +229,37 @@ class Candidates(BaseModel):
     # With excluded_unfit=count: the units whose own ages or target groups do not admit the child,
     # counted per reason instead of listed (units outside counted in outside_excluded excepted).
     unfit_excluded: dict[InlineCapacityExclusion, int] | None = None
+    # With group=true: the group profile of each listed unit where children stay now, by unit id,
+    # and the production agreement of this care type and year of each operational provider that has
+    # one, with its use, by provider id.
+    group_profiles: dict[str, GroupProfile] | None = None
+    production: dict[str, ProductionUse] | None = None
 
 
 class Epoch(BaseModel):
     epoch: int
+
+
+class ProductionItem(BaseModel):
+    care_type: InlineCareType
+    # Null when the provider has no agreement for this care type in the year (only its use is shown).
+    agreed_days: int | None
+    used_days: int
+    projected_days: int
+
+
+class Production(BaseModel):
+    year: int
+    items: list[ProductionItem]
+
+
+class ProviderProduction(Production):
+    provider_id: str
+
+
+class ProductionOverview(BaseModel):
+    year: int
+    items: list[ProviderProduction]
 
 
 class AvailabilityRow(BaseModel):

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from contracts.geography import MAX_TRAVEL_KM
+from contracts.group import Flags
 from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
@@ -44,6 +45,10 @@ class DecisionRequest(BaseModel):
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
     hold_until: AwareDatetime
     unit_id: Reference | None = None
+    # The group the child would join (contracts.group, codes of the vocabulary): codes only, with the
+    # client key, never a BSN.
+    risk_flags: Flags = []
+    vulnerabilities: Flags = []
     # Where the child goes to school, how far from school (else from home) it may live, and the
     # codes of what it wished (the words it said stay in intake).
     school_municipality_code: Municipality | None = None
@@ -73,6 +78,17 @@ class Candidate(BaseModel):
     parts: dict[str, float]
     rank: int | None
     chosen: bool
+    # The ids of the configured rules that applied to this unit (an exclusion or a penalty); their
+    # words are the decision's `rules`.
+    rules: list[str] = []
+
+
+class RuleWords(BaseModel):
+    """A rule that applied in a decision, in the words it had when the decision was taken."""
+
+    reason: str
+    nl: str
+    en: str
 
 
 class Decision(BaseModel):
@@ -93,6 +109,8 @@ class DecisionWithCandidates(Decision):
     # Units whose own ages or target groups do not admit the child, counted per reason instead of
     # listed (inside the region; those outside are in outside_counted).
     unfit_counted: dict[str, int]
+    # Every rule that applied to a unit of this decision, by id (see Candidate.rules).
+    rules: dict[str, RuleWords] = {}
     # The Dutch and English words of the codes of school, distance and wishes this decision used.
     labels: dict[str, dict[str, str]] = {}
 
@@ -122,6 +140,9 @@ class ChildRequest(BaseModel):
     out_of_region: InlineOutOfRegionCriterion | None = None
     known_provider_ids: Annotated[list[Reference], Field(max_length=200)] = []
     excluded_unit_ids: Annotated[list[Reference], Field(max_length=500)] = []
+    # The group the child would join, as in a DecisionRequest: codes only, never with a BSN.
+    risk_flags: Flags = []
+    vulnerabilities: Flags = []
     # School, distance and wishes, as a DecisionRequest says them: each child is weighed under them.
     school_municipality_code: Municipality | None = None
     max_travel_km: TravelKm | None = None
@@ -185,6 +206,8 @@ class ChildWeighed(ChildOutcome):
     candidates: list[Candidate]
     outside_counted: dict[str, int]
     unfit_counted: dict[str, int]
+    # Every group or production rule that applied to a unit weighed for this child (see Candidate.rules).
+    rules: dict[str, RuleWords] = {}
     # The Dutch and English words of the codes of school, distance and wishes weighed for this child.
     labels: dict[str, dict[str, str]] = {}
 

@@ -72,6 +72,9 @@ class ExclusionReason(StrEnum):
     OUTSIDE_REGION_LACKS_EXPERTISE = "outside_region_lacks_expertise"
     PLACE_TAKEN = "place_taken_meanwhile"
     TOO_FAR = "too_far"
+    # The group a child would join, and production agreements (matching.group_rules).
+    GROUP_CONFLICT = "group_conflict"
+    PRODUCTION_CAP_REACHED = "production_cap_reached"
 
 
 # The reasons capacity's hard rules give, in the order its database checks them.

@@ -42,7 +42,7 @@ def test_the_documents_list_each_enums_values_in_place() -> None:
     assert Excluded.model_json_schema()["properties"]["reason"]["enum"] == list(CAPACITY_EXCLUSIONS)
     # Listed in place: no shared schema of the enum appears beside them.
     assert "$defs" not in DecisionRequest.model_json_schema()
-    assert set(Candidates.model_json_schema()["$defs"]) == {"UnitOut", "Excluded"}
+    assert set(Candidates.model_json_schema()["$defs"]) == {"UnitOut", "Excluded", "GroupProfile", "ProductionUse"}
 
 
 def test_capacitys_reasons_are_the_first_of_the_exclusion_reasons() -> None:

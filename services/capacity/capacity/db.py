@@ -144,10 +144,18 @@ class Reservation(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The child as the group sees it, passed on to the stay (migration 0007): age in years when held,
+    # and its risk flags and vulnerabilities. Null for holds made before.
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class Occupancy(Base):
     __tablename__ = "occupancies"
+    __table_args__ = (
+        # The care days of a provider's stays in a year (production agreements, migration 0007).
+        Index("ix_occupancies_provider_period", "provider_id", "start_date", "end_date"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(36), ForeignKey("units.id"), index=True)
@@ -160,6 +168,22 @@ class Occupancy(Base):
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The child in the unit's group profile (migration 0007): its age in years on `age_on`, and its
+    # risk flags and vulnerabilities. Null for stays begun before they were kept.
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    age_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    flags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+
+
+class ProductionAgreementRow(Base):
+    """A provider's agreed care days ("P x Q") for one care type in one year."""
+
+    __tablename__ = "production_agreements"
+
+    provider_id: Mapped[str] = mapped_column(String(36), ForeignKey("providers.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    care_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    care_days: Mapped[int] = mapped_column(Integer)
 
 
 class FreePlacesEpoch(Base):
@@ -177,6 +201,7 @@ units = cast(Table, Unit.__table__)
 providers = cast(Table, Provider.__table__)
 reservations = cast(Table, Reservation.__table__)
 occupancies = cast(Table, Occupancy.__table__)
+production_agreements = cast(Table, ProductionAgreementRow.__table__)
 
 
 def available_sql(

@@ -81,6 +81,17 @@ class DuplicateAgbCode(Conflict):
         super().__init__(f"A provider with AGB code {agb_code} already exists.")
 
 
+def check_production_agreements(agreements: list[tuple[int, str]]) -> None:
+    """One agreement per year and care type: two would leave the cap to chance."""
+    seen: set[tuple[int, str]] = set()
+    for position, key in enumerate(agreements):
+        if key in seen:
+            raise InvalidInput(
+                f"production_agreements[{position}]", f"a second agreement for {key[1]} in {key[0]}; give one per year"
+            )
+        seen.add(key)
+
+
 def available(capacity: int, occupied: int, reserved: int, blocked: int) -> int:
     """Free places; never negative, even when a capacity cut left more children than places. The
     queries use its SQL twin, db.available_sql."""

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from capacity.candidates import views as candidates
 from capacity.client_keys import views as client_keys
 from capacity.occupancy import views as occupancy
+from capacity.production import views as production
 from capacity.providers import views as providers
 from capacity.providers.service import provider_id_by_agb
 from capacity.reservations import views as reservations
@@ -73,6 +74,7 @@ def create_app(settings: CapacitySettings | None = None, *, clock: Clock | None 
         # In the order of the paths of the published document.
         routers=[
             providers.router,
+            production.router,
             units.router,
             reservations.router,
             occupancy.router,

@@ -28,7 +28,12 @@ from contracts.capacity import JointHoldCreate as JointHoldCreate
 from contracts.capacity import JointHoldOut as JointHoldOut
 from contracts.capacity import OccupancyEnd as OccupancyEnd
 from contracts.capacity import OccupancyOut as OccupancyOut
+from contracts.capacity import Production as Production
+from contracts.capacity import ProductionAgreement as ProductionAgreement
+from contracts.capacity import ProductionItem as ProductionItem
+from contracts.capacity import ProductionOverview as ProductionOverview
 from contracts.capacity import ProviderOut as ProviderOut
+from contracts.capacity import ProviderProduction as ProviderProduction
 from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
@@ -53,6 +58,7 @@ class ProviderCreate(Request):
     name: Name
     agb_code: str = Field(json_schema_extra={"pattern": "^[0-9]{8}$"})
     role: ProviderRole
+    production_agreements: ProductionAgreements = []
 
     @field_validator("agb_code")
     @classmethod
@@ -60,6 +66,17 @@ class ProviderCreate(Request):
         if not _AGB.fullmatch(value):
             raise ValueError("must be exactly 8 digits")
         return value
+
+
+MAX_AGREEMENTS = 200
+ProductionAgreements = Annotated[list[ProductionAgreement], Field(max_length=MAX_AGREEMENTS)]
+
+
+class ProviderUpdate(Request):
+    """What a coordinator may change of a provider; a field left out stays as it is. The production
+    agreements are given as a whole: the list replaces the provider's agreements."""
+
+    production_agreements: ProductionAgreements | None = None
 
 
 class ProviderList(BaseModel):

@@ -20,6 +20,7 @@ from contracts.capacity import (
     FreePlaces,
     HoldsRelease,
     OccupancyEnd,
+    ProductionOverview,
     ProviderOut,
     UnitOut,
 )
@@ -209,6 +210,11 @@ async def free_places_epoch(capacity: ServiceClient) -> int:
 async def free_places(capacity: ServiceClient) -> list[FreePlaceKind]:
     """The units with a free place, grouped by what their hard rules admit (capacity's /v1/free-places)."""
     return FreePlaces.model_validate_json(await _required(capacity, "/v1/free-places")).items
+
+
+async def production_overview(capacity: ServiceClient) -> ProductionOverview:
+    """Every provider's production agreements of this year and their use, as capacity counts them."""
+    return ProductionOverview.model_validate_json(await _required(capacity, "/v1/production"))
 
 
 async def availability_summary(capacity: ServiceClient) -> list[AvailabilityRow]:

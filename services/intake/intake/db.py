@@ -64,6 +64,9 @@ referrals = sa.Table(
     sa.Column("unmatched_reasons", sa.JSON, nullable=True),
     # The group of siblings the child was referred with (referral_groups), null when referred alone.
     _id("group_id", nullable=True),
+    # The child's risk flags and vulnerabilities, codes only (migration 0014; null before).
+    sa.Column("risk_flags", sa.JSON, nullable=True),
+    sa.Column("vulnerabilities", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # School, distance, the child's voice and the court's authorisation (intake.referrals.suitability,

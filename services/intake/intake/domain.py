@@ -95,6 +95,8 @@ def check_referral(
     region: tuple[str, ...],
     needs: Sequence[str],
     vocabulary: Vocabulary,
+    risk_flags: Sequence[str] = (),
+    vulnerabilities: Sequence[str] = (),
     also: list[FieldError] | None = None,
 ) -> None:
     """The rules a referral must meet before it is stored; every broken rule is named at once, with
@@ -122,6 +124,9 @@ def check_referral(
             )
         )
     errors += unknown_codes(vocabulary, "needs", needs, field="needs")
+    # The group the child joins: codes only, passed on with the client key.
+    errors += unknown_codes(vocabulary, "risk_flags", risk_flags, field="risk_flags")
+    errors += unknown_codes(vocabulary, "vulnerabilities", vulnerabilities, field="vulnerabilities")
     errors += also or []
     if errors:
         raise InvalidFields(errors)

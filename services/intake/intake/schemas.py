@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from contracts.geography import MAX_TRAVEL_KM
+from contracts.group import Flags
 from contracts.suitability import MAX_WISHES
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
@@ -61,6 +62,12 @@ class ReferralIn(Request):
     requested_start: date | None = None
     out_of_region: OutOfRegionIn | None = None
     notes: str | None = Field(default=None, max_length=10_000)
+    # The group the child joins: codes of the vocabulary (checked in domain.check_referral), passed on
+    # with the client key, never with the BSN.
+    risk_flags: Annotated[Flags, Field(description="codes of the vocabulary's risk_flags (GET /v1/vocabulary)")] = []
+    vulnerabilities: Annotated[
+        Flags, Field(description="codes of the vocabulary's vulnerabilities (GET /v1/vocabulary)")
+    ] = []
     # From school when a school is given, else from home (matching leaves units further away: too_far).
     max_travel_km: float | None = Field(default=None, gt=0, le=MAX_TRAVEL_KM, allow_inf_nan=False)
     child_voice: ChildVoiceIn | None = None
@@ -209,6 +216,8 @@ class ReferralOut(BaseModel):
     court_authorisation: CourtAuthorisationOut | None = None
     # The group of siblings the child was referred with; null when referred alone.
     group_id: str | None = None
+    risk_flags: list[str] = []
+    vulnerabilities: list[str] = []
 
 
 class ReferralPage(BaseModel):

@@ -164,4 +164,6 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "child_voice",
         "court_authorisation",
         "group_id",
+        "risk_flags",
+        "vulnerabilities",
     }

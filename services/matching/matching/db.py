@@ -55,6 +55,9 @@ class DecisionRow(Base):
     outside_counted: Mapped[dict[str, int]] = mapped_column(JSON)
     # Units whose own ages or target groups do not admit the child, counted per reason (see domain.Ranking).
     unfit_counted: Mapped[dict[str, int]] = mapped_column(JSON)
+    # The group and production rules that applied to a unit of the decision, by id, with the reason
+    # each gives and its words in Dutch and English as they were configured then (migration 0008).
+    rules: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
     # School, distance and wishes (migration 0007): what was asked, how far the proposed unit lies
     # from home and school, and the Dutch and English words of the codes the decision could use.
     school_municipality_code: Mapped[str | None] = mapped_column(String(16))

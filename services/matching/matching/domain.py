@@ -46,6 +46,9 @@ EXCLUSION_WORDS: dict[str, str] = {
     Exclusion.EXPERTISE_AVAILABLE_IN_REGION: "outside the region, while a unit inside covers every need",
     Exclusion.OUTSIDE_REGION_LACKS_EXPERTISE: "outside the region without the expertise that is missing inside",
     Exclusion.PLACE_TAKEN: "its last place was taken by another child meanwhile",
+    # The group a child would join, and production agreements (matching.group_rules).
+    Exclusion.GROUP_CONFLICT: "the group does not fit: a child in the group poses a risk, or is at risk",
+    Exclusion.PRODUCTION_CAP_REACHED: "the production agreement for this care type is used up this year",
     Exclusion.TOO_FAR: "further away than the child may travel",
 }
 
@@ -118,6 +121,8 @@ class Weighed:
     parts: dict[str, float] = field(default_factory=dict)
     rank: int | None = None
     chosen: bool = False
+    # The ids of the group and production rules that applied to it (matching.group_rules).
+    rules: list[str] = field(default_factory=list)
     # An eligible unit keeps what it was weighed on, so that its reasons are put in words only
     # when asked for: a decision over hundreds of units needs the words of one.
     unit: Unit | None = field(default=None, repr=False, compare=False)

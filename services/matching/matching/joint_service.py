@@ -21,7 +21,9 @@ from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, Gro
 from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import Ranking, Wish, unmatched_reasons
+from matching.group_rules import PlacementRules
 from matching.joint import Child, JointOption, joint_options, unmatched_group_reasons
+from matching.placement import rule_reasons
 from matching.record import candidates, labels, proposal_distances, weighed_json
 from matching.service import CAPACITY_UNREACHABLE, release_request_holds, weigh, wish_from
 
@@ -54,6 +56,9 @@ async def hold_together(
                 "referral_id": referral_id,
                 "client_key": asked[referral_id].client_key,
                 "request_id": asked[referral_id].request_id,
+                # The child as its group will see it, kept with the stay: age in years and codes only.
+                "age": asked[referral_id].age,
+                "flags": sorted({*asked[referral_id].risk_flags, *asked[referral_id].vulnerabilities}),
             }
             for referral_id, unit_id in option.units.items()
         ],
@@ -74,21 +79,25 @@ async def decide_group(
     capacity: ServiceClient,
     clock: Clock,
     request: GroupDecisionRequest,
+    rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> GroupDecision:
     """Weigh every child, rank the joint options, hold the best one whose places are all still free,
     and store the decision. The same request_id answers the stored decision.
 
     Each child is weighed as a decision weighs one child (service.weigh), under every rule of its own:
-    its school, how far it may travel (`too_far`) and its wishes among them."""
+    its school, how far it may travel (`too_far`) and its wishes among them, and the group and
+    production rules: a unit one child may not join is no unit of a joint option for that child."""
     async with database.read() as session:
         stored = await db.group_decision_by_request_id(session, request.request_id)
     if stored is not None:
         return to_group_decision(stored._mapping)
     asked = {child.referral_id: child_request(request, child) for child in request.children}
     wishes = {referral_id: wish_from(child) for referral_id, child in asked.items()}
-    weighed = await asyncio.gather(*(weigh(capacity, asked[rid], wishes[rid]) for rid in asked))
-    rankings = {rid: ranking for rid, (ranking, _held) in zip(asked, weighed, strict=True)}
+    placement_rules = rules or PlacementRules()
+    weighed = await asyncio.gather(*(weigh(capacity, asked[rid], wishes[rid], placement_rules) for rid in asked))
+    rankings = {rid: ranking for rid, (ranking, _held, _applied) in zip(asked, weighed, strict=True)}
+    applied = {rid: words for rid, (_ranking, _held, words) in zip(asked, weighed, strict=True)}
     options = joint_options([Child(rid, ranking) for rid, ranking in rankings.items()])
     chosen: JointOption | None = None
     held: dict[str, ReservationOut] = {}
@@ -99,10 +108,10 @@ async def decide_group(
             continue
         option.chosen, chosen, held = True, option, found
         break
-    if chosen is None and any(held_unit for _ranking, held_unit in weighed):
+    if chosen is None and any(held_unit for _ranking, held_unit, _applied in weighed):
         # An earlier delivery of this request held places that this decision does not propose.
         await asyncio.gather(*(release_request_holds(capacity, child) for child in asked.values()))
-    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now(), vocabulary)
+    values = group_values(request, asked, wishes, rankings, options, chosen, held, clock.now(), applied, vocabulary)
     try:
         async with database.transaction() as session:
             await db.insert_group_decision(session, values)
@@ -132,10 +141,12 @@ def group_values(
     chosen: JointOption | None,
     held: dict[str, ReservationOut],
     now: datetime,
+    applied: dict[str, dict[str, dict[str, str]]] | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
     """The stored record: the group's outcome and reasons, each child with what was asked, its
-    proposal or reasons and its units weighed, and every joint option."""
+    proposal or reasons, its units weighed and the words of the group and production rules that
+    applied to them (`applied`, by child), and every joint option."""
     group_reasons = (
         [
             f"siblings kept together: best of {len(options)} joint option{'s' if len(options) > 1 else ''}",
@@ -146,6 +157,7 @@ def group_values(
     )
     children = []
     for referral_id, child in asked.items():
+        child_rules = (applied or {}).get(referral_id, {})
         proposal = None
         if chosen is not None:
             reservation = held[referral_id]
@@ -156,7 +168,7 @@ def group_values(
                 "provider_id": weighed.provider_id,
                 "in_region": weighed.in_region,
                 "expires_at": as_utc(reservation.expires_at).isoformat(),
-                "reasons": chosen.reasons_for(referral_id),
+                "reasons": _with_rules(chosen.reasons_for(referral_id), rule_reasons(weighed, child_rules)),
                 "reservation_id": reservation.id,
                 **proposal_distances(weighed, wishes[referral_id]),
             }
@@ -177,6 +189,7 @@ def group_values(
                 "weighed": orjson.loads(weighed_json(ranking)),
                 "outside_counted": {str(k): v for k, v in ranking.outside_counted.items()},
                 "unfit_counted": ranking.unfit_counted,
+                "rules": child_rules,
                 "labels": labels(wishes[referral_id], vocabulary),
             }
         )
@@ -191,6 +204,12 @@ def group_values(
         "options": [option_entry(option) for option in options],
         "created_at": now,
     }
+
+
+def _with_rules(reasons: list[str], ruled: list[str]) -> list[str]:
+    """The child's own reasons, then the group and production rules that ranked its unit lower (as a
+    single proposal says them), then the siblings it goes with."""
+    return [*reasons[:-1], *ruled, reasons[-1]]
 
 
 def option_entry(option: JointOption) -> dict[str, Any]:
@@ -236,6 +255,7 @@ def group_decision_json(values: Any) -> dict[str, Any]:
             "candidates": candidates(orjson.dumps(c["weighed"]).decode()),
             "outside_counted": c["outside_counted"],
             "unfit_counted": c["unfit_counted"],
+            "rules": c.get("rules") or {},
             # Group decisions stored before school, distance and wishes were weighed have no words.
             "labels": c.get("labels", {}),
         }

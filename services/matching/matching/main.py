@@ -14,6 +14,7 @@ from common.errors import ConfigurationError
 from common.http import ServiceClient, provider_id_in_capacity
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from matching.api import client_keys, decisions, group_decisions
+from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -43,6 +44,13 @@ def create_app(
         routers=[decisions.router, client_keys.router, group_decisions.router],
         clock=clock,
         lifespan=lifespan,
+    )
+    # Read and checked at start: a rules file that is not valid keeps the service from starting.
+    app.state.placement_rules = load_placement_rules(
+        settings.group_rules_file,
+        vocabulary=vocabulary,
+        cap_mode=settings.production_cap_mode,
+        cap_penalty=settings.production_cap_penalty,
     )
     app.state.capacity = ServiceClient(
         settings.capacity_url,

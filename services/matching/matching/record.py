@@ -16,6 +16,7 @@ from contracts.matching import Decision, DecisionRequest, Proposal
 from contracts.vocabulary import Vocabulary
 from matching import db, nearness
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
+from matching.placement import left_out_summary, rule_reasons
 
 
 def decision_values(
@@ -24,8 +25,10 @@ def decision_values(
     wish: Wish,
     reserved: tuple[Weighed, ReservationOut] | None,
     now: datetime,
+    applied: dict[str, dict[str, str]] | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> dict[str, Any]:
+    """`applied`: the group and production rules that applied to a unit, by id, with their words."""
     values: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "request_id": request.request_id,
@@ -52,6 +55,7 @@ def decision_values(
         "reservation_id": None,
         "expires_at": None,
         "proposal_reasons": None,
+        "rules": applied or {},
         "school_municipality_code": request.school_municipality_code,
         "max_travel_km": request.max_travel_km,
         "wishes": sorted(wish.wishes),
@@ -64,12 +68,13 @@ def decision_values(
         values["weighed"] = weighed_json(ranking)
         return values
     chosen, reservation = reserved
-    explained = chosen.reasons
+    explained = chosen.reasons + rule_reasons(chosen, applied or {})
     suitable = len(ranking.ranked)
     summary = [f"best of {suitable} suitable units" if suitable > 1 else "the only suitable unit"]
     taken = sum(1 for c in ranking.candidates if c.rank is not None and not c.eligible)
     if taken:
         summary.append(f"{taken} better-ranked unit{'s were' if taken > 1 else ' was'} taken meanwhile")
+    summary.extend(left_out_summary(ranking))
     values.update(
         outcome="proposed",
         reasons=explained + summary,
@@ -112,7 +117,8 @@ def weighed_json(ranking: Ranking) -> str:
 
     Each unit is an array, not an object, to keep a record of a thousand units small and quick to
     write: `[unit_id, provider_id, in_region, eligible, excluded_reason, score, parts, rank, chosen]`
-    for a unit weighed here, and capacity's own `[unit_id, provider_id, in_region, reason]` for one
+    for a unit weighed here (and a tenth column, the ids of the group and production rules that
+    applied to it, when any did), and capacity's own `[unit_id, provider_id, in_region, reason]` for one
     it left out. `candidates` turns the record into the shape of contracts.matching.Candidate."""
     return orjson.dumps(
         [
@@ -124,7 +130,8 @@ def weighed_json(ranking: Ranking) -> str:
 
 
 def _weighed_entry(c: Weighed) -> tuple[Any, ...]:
-    return c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
+    entry = c.unit_id, c.provider_id, c.in_region, c.eligible, c.excluded_reason, c.score, c.parts, c.rank, c.chosen
+    return (*entry, c.rules) if c.rules else entry
 
 
 _CANDIDATE_FIELDS = (
@@ -146,13 +153,15 @@ def candidates(weighed: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for entry in orjson.loads(weighed):
         if isinstance(entry, dict):
-            found.append(entry)
+            found.append({"rules": [], **entry})
         elif len(entry) == len(_CANDIDATE_FIELDS):
-            found.append(dict(zip(_CANDIDATE_FIELDS, entry, strict=True)))
+            found.append({**dict(zip(_CANDIDATE_FIELDS, entry, strict=True)), "rules": []})
+        elif len(entry) == len(_CANDIDATE_FIELDS) + 1:
+            found.append({**dict(zip(_CANDIDATE_FIELDS, entry[:-1], strict=True)), "rules": entry[-1]})
         else:
             unit_id, provider_id, in_region, reason = entry
             left_out: tuple[Any, ...] = (unit_id, provider_id, in_region, False, reason, None, {}, None, False)
-            found.append(dict(zip(_CANDIDATE_FIELDS, left_out, strict=True)))
+            found.append({**dict(zip(_CANDIDATE_FIELDS, left_out, strict=True)), "rules": []})
     return found
 
 
@@ -192,5 +201,6 @@ def decision_json(row: db.DecisionRow) -> dict[str, Any]:
         "candidates": candidates(row.weighed),
         "outside_counted": row.outside_counted or {},
         "unfit_counted": row.unfit_counted or {},
+        "rules": row.rules or {},
         "labels": row.labels or {},
     }

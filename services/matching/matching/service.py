@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -29,6 +29,8 @@ from matching.domain import (
     outside_exclusion,
     rank_units,
 )
+from matching.group_rules import PlacementRules
+from matching.placement import check_units, child_of, complete
 from matching.record import decision_from_values, decision_json, decision_values, to_decision
 
 log = get_logger("regiepunt.matching")
@@ -71,6 +73,10 @@ class Read:
     unfit_counted: dict[str, int]
     # The unit where this request holds a place already (its place counted as free for it).
     held_unit_id: str | None = None
+    # The group profiles of the listed units where children stay, by unit id, and the production use
+    # of the operational providers with an agreement for the care type, by provider id.
+    group_profiles: dict[str, Any] = field(default_factory=dict)
+    production: dict[str, Any] = field(default_factory=dict)
 
 
 async def fetch_candidates(
@@ -93,6 +99,8 @@ async def fetch_candidates(
         # A place this request holds already (an earlier delivery of it stopped before its decision was
         # stored) counts as free for it, so that the request can take it up again.
         "request_id": request.request_id,
+        # The group profiles and the production use, for the group and production rules.
+        "group": "true",
     }
     try:
         response = await capacity.get("/v1/candidates", params=params)
@@ -112,6 +120,8 @@ async def fetch_candidates(
         answer.outside_fitting or 0,
         {reason.value: count for reason, count in (answer.unfit_excluded or {}).items()},
         answer.held_unit_id,
+        {unit_id: profile.model_dump() for unit_id, profile in (answer.group_profiles or {}).items()},
+        {provider_id: use.model_dump() for provider_id, use in (answer.production or {}).items()},
     )
 
 
@@ -143,17 +153,36 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
             0,
             inside.unfit_counted,
             inside.held_unit_id,
+            {**inside.group_profiles, **outside.group_profiles},
+            {**inside.production, **outside.production},
         )
     return Read(
-        inside.units, inside.rejected, {left_out: inside.outside_fitting}, 0, inside.unfit_counted, inside.held_unit_id
+        inside.units,
+        inside.rejected,
+        {left_out: inside.outside_fitting},
+        0,
+        inside.unfit_counted,
+        inside.held_unit_id,
+        inside.group_profiles,
+        inside.production,
     )
 
 
-async def weigh(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> tuple[Ranking, str | None]:
-    """The ranking, and the unit where this request holds a place already (None mostly)."""
+async def weigh(
+    capacity: ServiceClient, request: DecisionRequest, wish: Wish, rules: PlacementRules
+) -> tuple[Ranking, str | None, dict[str, dict[str, str]]]:
+    """The ranking, the unit where this request holds a place already (None mostly), and the words of
+    the group and production rules that applied, by rule id.
+
+    The group and production rules leave their units out before the region rule is weighed, as the
+    central point's own exclusions do: a unit inside the region that the group rules out does not
+    keep a child from the expertise outside it."""
     read = await read_units(capacity, request, wish)
-    ranking = rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
-    return ranking, read.held_unit_id
+    child = child_of(request.age, request.risk_flags, request.vulnerabilities)
+    checked = check_units(rules, child, read.units, read.group_profiles, read.production)
+    ranking = rank_units(wish, checked.kept, read.rejected, read.outside_counted, read.unfit_counted)
+    complete(ranking, checked, wish)
+    return ranking, read.held_unit_id, checked.applied
 
 
 async def reserve_best(
@@ -165,6 +194,9 @@ async def reserve_best(
         "client_key": request.client_key,
         "expires_at": request.hold_until.isoformat(),
         "request_id": request.request_id,
+        # The child as its group will see it, kept with the stay: age in years and codes only.
+        "age": request.age,
+        "flags": sorted({*request.risk_flags, *request.vulnerabilities}),
     }
     for candidate in ranking.ranked:
         try:
@@ -224,6 +256,7 @@ async def decide(
     capacity: ServiceClient,
     clock: Clock,
     request: DecisionRequest,
+    rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
@@ -236,7 +269,7 @@ async def decide(
     # a repeated request is rare, and its answer is only waited for once the units are read.
     lookup = asyncio.create_task(stored_decision(database, request.request_id))
     try:
-        ranking, held_unit_id = await weigh(capacity, request, wish)
+        ranking, held_unit_id, applied = await weigh(capacity, request, wish, rules or PlacementRules())
     except Exception:
         stored = await lookup
         if stored is not None:
@@ -249,7 +282,7 @@ async def decide(
         # An earlier delivery of this request held a place this decision will not propose.
         await release_request_holds(capacity, request)
     reserved = await reserve_best(capacity, ranking, request)
-    values = decision_values(request, ranking, wish, reserved, clock.now(), vocabulary)
+    values = decision_values(request, ranking, wish, reserved, clock.now(), applied, vocabulary)
     reservation_id: str | None = values["reservation_id"]
     try:
         async with database.transaction() as session:

@@ -443,7 +443,15 @@ async def test_the_record_gives_every_field_of_every_unit_weighed_also_for_a_rec
     decision = await decide(matching, excluded_unit_ids=[declined])
     record = await stored(matching, decision["id"])
 
-    left_out = {"eligible": False, "score": None, "parts": {}, "rank": None, "chosen": False, "in_region": True}
+    left_out = {
+        "eligible": False,
+        "score": None,
+        "parts": {},
+        "rank": None,
+        "chosen": False,
+        "in_region": True,
+        "rules": [],
+    }
     assert record["candidates"][0] == {
         "unit_id": best,
         "provider_id": nearby,
@@ -461,6 +469,7 @@ async def test_the_record_gives_every_field_of_every_unit_weighed_also_for_a_rec
         },
         "rank": 1,
         "chosen": True,
+        "rules": [],
     }
     assert [(c["unit_id"], c["rank"], c["chosen"]) for c in record["candidates"][1:2]] == [(second, 2, False)]
     assert record["candidates"][2:] == [

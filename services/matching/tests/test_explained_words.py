@@ -6,6 +6,7 @@ from __future__ import annotations
 from contracts.vocabulary import load_vocabulary
 from matching.domain import EXCLUSION_WORDS, Exclusion, Wish, score_parts
 from matching.domain import Unit as CompactUnit
+from matching.group_rules import GROUP_AGE_GAP, GROUP_PENALTY, PRODUCTION_CAP_REACHED
 
 
 def test_every_exclusion_reason_of_a_decision_has_dutch_and_english_words() -> None:
@@ -25,4 +26,8 @@ def test_every_score_part_has_dutch_and_english_words() -> None:
         school_municipality_code="GM0518",
         wishes=frozenset({"near_school", "near_family", "small_group"}),
     )
-    assert list(score_parts(unit, wish)) == [term.code for term in load_vocabulary().score_parts]
+    parts = list(score_parts(unit, wish))
+    codes = [term.code for term in load_vocabulary().score_parts]
+    assert [code for code in codes if code in parts] == parts
+    # And the parts the group and production rules add after ranking (matching.group_rules).
+    assert set(codes) == {*parts, GROUP_AGE_GAP, GROUP_PENALTY, PRODUCTION_CAP_REACHED}

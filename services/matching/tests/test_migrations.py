@@ -134,6 +134,7 @@ async def test_a_decision_read_back_has_every_field_of_the_contract(
         "candidates",
         "outside_counted",
         "unfit_counted",
+        "rules",
         "labels",
     }
     assert record.json()["reasons"] == ["no unit offers crisis"]

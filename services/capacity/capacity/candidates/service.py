@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
-from capacity.candidates.store import candidate_statements
+from capacity.candidates.store import candidate_statements, group_statement
 from capacity.db import free_places_epoch
+from capacity.groups.store import profiles_from
+from capacity.production.service import capping_use
 from capacity.reservations.store import request_hold
 from capacity.schemas import CandidateRegion, CandidateView, ExcludedOutside, ExcludedUnfit
 from common.clock import as_utc
@@ -108,6 +112,9 @@ class CandidateQuery:
     excluded_unfit: ExcludedUnfit = "list"
     # The match request asking: a place it holds already counts as free for it.
     request_id: str | None = None
+    # With a day: the group profiles of the listed units and the production use of the care type, as
+    # of that day (`group_profiles`, `production`).
+    group_as_of: date | None = None
 
 
 async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]:
@@ -138,6 +145,7 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
         )
         rows: Sequence[Any] = (await session.execute(statements.rows, values)).all()
         counted = (await session.execute(statements.counts, values)).all() if statements.counts is not None else ()
+        group = await _group_and_production(session, query, rows) if query.group_as_of is not None else None
     compact = query.view == "compact"
     shape = _compact_unit if compact else _full_unit
     units: list[Any] = []
@@ -170,7 +178,29 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
         found["outside_excluded"] = outside_excluded
     if query.excluded_unfit == "count":
         found["unfit_excluded"] = unfit_excluded
+    if group is not None:
+        found["group_profiles"], found["production"] = group
     return found
+
+
+async def _group_and_production(
+    session: AsyncSession, query: CandidateQuery, rows: Sequence[Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The group profiles of the listed units where children stay, and the production agreements of
+    this care type that cap operational providers, with their use."""
+    today = query.group_as_of
+    assert today is not None
+    values = {"care_type": query.care_type, "year": today.year}
+    stays: list[tuple[Any, ...]] = []
+    agreed: dict[str, int] = {}
+    for kind, of, age, age_on, flags, care_days in (await session.execute(group_statement(query.region), values)).all():
+        if kind == "stay":
+            stays.append((of, age, age_on, orjson.loads(flags) if flags else ()))
+        else:
+            agreed[of] = int(care_days)
+    listed = {row[0] for row in rows if row[-1] is None}
+    production = await capping_use(session, query.care_type, today, agreed) if agreed else {}
+    return profiles_from(stays, today, listed), production
 
 
 async def current_free_places_epoch(db: Database) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal,
     not_,
     null,
     or_,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from capacity.db import exclusion_reason, places_free, providers, units
+from capacity.db import exclusion_reason, occupancies, places_free, production_agreements, providers, units
 
 _unit = units.c
 # The specialisms are read as the JSON text they are stored as, and go into the answer as they are.
@@ -141,3 +142,44 @@ def candidate_statements(
         )
         counts = fitting if counts is None else union_all(counts, fitting)
     return CandidateStatements(rows, counts)
+
+
+@functools.cache
+def group_statement(region: str) -> Any:
+    """The stays that run in units of the care type (for the group profiles) and the production
+    agreements of operational providers for the care type and year, in one statement: one round trip
+    where nearly every answer is short. Rows are (kind, id, age, age_on, flags, care_days), `kind`
+    `stay` (id: the unit) or `agreement` (id: the provider)."""
+    stay, agreement = occupancies.c, production_agreements.c
+    care_type = bindparam("care_type", type_=String)
+    stays = (
+        select(
+            literal("stay").label("kind"),
+            stay.unit_id.label("id"),
+            stay.age,
+            stay.age_on,
+            cast(stay.flags, Text).label("flags"),
+            null().label("care_days"),
+        )
+        .select_from(occupancies.join(units, _unit.id == stay.unit_id))
+        .where(stay.end_date.is_(None), _unit.care_type == care_type)
+    )
+    if region != "all":
+        stays = stays.where(_unit.in_region == (region == "inside"))
+    agreements = (
+        select(
+            literal("agreement"),
+            agreement.provider_id,
+            null(),
+            null(),
+            null(),
+            agreement.care_days,
+        )
+        .select_from(production_agreements.join(providers, providers.c.id == agreement.provider_id))
+        .where(
+            providers.c.role == "operational",
+            agreement.year == bindparam("year", type_=Integer),
+            agreement.care_type == care_type,
+        )
+    )
+    return union_all(stays, agreements)

@@ -18,7 +18,7 @@ from capacity.schemas import (
     ExcludedUnfit,
 )
 from common.auth import CoordinatorOrService
-from common.deps import DatabaseDep
+from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
 
 router = APIRouter(tags=["placements"])
@@ -41,9 +41,20 @@ async def candidates(
     view: CandidateView = "full",
     excluded_unfit: ExcludedUnfit = "list",
     request_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    group: Annotated[bool, Query(description="add the group profiles and the production use")] = False,
+    *,
+    clock: ClockDep,
 ) -> Response:
     query = service.CandidateQuery(
-        care_type, target_group, age, region, excluded_outside, view, excluded_unfit, request_id
+        care_type,
+        target_group,
+        age,
+        region,
+        excluded_outside,
+        view,
+        excluded_unfit,
+        request_id,
+        group_as_of=clock.now().date() if group else None,
     )
     # Encoded as built: the list can hold thousands of units, already in the shape of Candidates.
     return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")

@@ -1,38 +1,51 @@
-"""Use cases of providers: register one, list them, read one, find one by its AGB code."""
+"""Use cases of providers: register one, list them, read one, find one by its AGB code, change its
+production agreements."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capacity import domain
 from capacity.db import Provider, count_of, new_id
-from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
+from capacity.production.store import agreements_of, replace_agreements
+from capacity.schemas import ProductionAgreement, ProviderCreate, ProviderList, ProviderOut, ProviderUpdate
 from common.clock import Clock, as_utc
 from common.db import Database
 
 
-def provider_out(provider: Provider) -> ProviderOut:
+def provider_out(provider: Provider, agreements: list[dict[str, Any]] | None = None) -> ProviderOut:
     return ProviderOut(
         id=provider.id,
         name=provider.name,
         agb_code=provider.agb_code,
         role=provider.role,  # type: ignore[arg-type]
         created_at=as_utc(provider.created_at),
+        production_agreements=[ProductionAgreement.model_validate(a) for a in agreements or []],
     )
+
+
+def _agreement_rows(agreements: list[ProductionAgreement]) -> list[dict[str, Any]]:
+    domain.check_production_agreements([(a.year, str(a.care_type)) for a in agreements])
+    return [a.model_dump(mode="json") for a in agreements]
 
 
 async def create_provider(db: Database, clock: Clock, data: ProviderCreate) -> ProviderOut:
     now = clock.now()
+    agreements = _agreement_rows(data.production_agreements)
     provider = Provider(id=new_id(), name=data.name, agb_code=data.agb_code, role=data.role, created_at=now)
     try:
         async with db.transaction() as session:
             if await session.scalar(select(Provider.id).where(Provider.agb_code == data.agb_code)):
                 raise domain.DuplicateAgbCode(data.agb_code)
             session.add(provider)
+            await session.flush()
+            await replace_agreements(session, provider.id, agreements)
     except IntegrityError as exc:  # two coordinators registered the same provider at once
         raise domain.DuplicateAgbCode(data.agb_code) from exc
-    return provider_out(provider)
+    return provider_out(provider, agreements)
 
 
 async def list_providers(db: Database, limit: int, offset: int, *, agb_code: str | None = None) -> ProviderList:
@@ -42,15 +55,31 @@ async def list_providers(db: Database, limit: int, offset: int, *, agb_code: str
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.scalars(query.limit(limit).offset(offset))).all()
-    return ProviderList(items=[provider_out(p) for p in rows], total=int(total or 0), limit=limit, offset=offset)
+        agreements = await agreements_of(session, [p.id for p in rows])
+    items = [provider_out(p, agreements[p.id]) for p in rows]
+    return ProviderList(items=items, total=int(total or 0), limit=limit, offset=offset)
 
 
 async def get_provider(db: Database, provider_id: str) -> ProviderOut:
     async with db.read() as session:
         provider = await session.get(Provider, provider_id)
-    if provider is None:
-        raise domain.ProviderNotFound(provider_id)
-    return provider_out(provider)
+        if provider is None:
+            raise domain.ProviderNotFound(provider_id)
+        agreements = await agreements_of(session, [provider_id])
+    return provider_out(provider, agreements[provider_id])
+
+
+async def update_provider(db: Database, provider_id: str, data: ProviderUpdate) -> ProviderOut:
+    """Change what the update names, in one transaction; the agreements are replaced as a whole."""
+    replacing = _agreement_rows(data.production_agreements) if data.production_agreements is not None else None
+    async with db.transaction() as session:
+        provider = await session.get(Provider, provider_id, with_for_update=True)
+        if provider is None:
+            raise domain.ProviderNotFound(provider_id)
+        if replacing is not None:
+            await replace_agreements(session, provider_id, replacing)
+        agreements = await agreements_of(session, [provider_id])
+    return provider_out(provider, agreements[provider_id])
 
 
 async def provider_id_by_agb(db: Database, agb_code: str) -> str | None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from capacity.deps import DEFAULT_PAGE, Limit
 from capacity.providers import service
-from capacity.schemas import ProviderCreate, ProviderList, ProviderOut
+from capacity.schemas import ProviderCreate, ProviderList, ProviderOut, ProviderUpdate
 from common.auth import Coordinator, CurrentPrincipal
 from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath
@@ -49,3 +49,12 @@ async def list_providers(
 )
 async def get_provider(provider_id: IdPath, _: CurrentPrincipal, db: DatabaseDep) -> ProviderOut:
     return await service.get_provider(db, provider_id)
+
+
+@router.patch(
+    "/v1/providers/{id}",
+    operation_id="update_provider",
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 503),
+)
+async def update_provider(provider_id: IdPath, body: ProviderUpdate, _: Coordinator, db: DatabaseDep) -> ProviderOut:
+    return await service.update_provider(db, provider_id, body)

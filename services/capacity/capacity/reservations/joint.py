@@ -85,7 +85,9 @@ async def reserve_places_together(
                 expires_at=expires_at,
                 created_at=now,
             )
-            await session.execute(write, [{**reservation.model_dump(), "updated_at": now}])
+            # The child as its group will see it, kept with the stay, as a single hold keeps it.
+            child = {"age": hold.age, "flags": sorted(set(hold.flags))}
+            await session.execute(write, [{**reservation.model_dump(), "updated_at": now, **child}])
             made[index] = reservation
             created = True
     if created:
@@ -104,9 +106,14 @@ async def _adopt_referral_hold(
     await session.execute(
         update(Reservation)
         .where(Reservation.id == existing.id, Reservation.status == "held")
-        .values(request_id=hold.request_id, expires_at=expires_at, updated_at=now)
+        .values(request_id=hold.request_id, expires_at=expires_at, updated_at=now, **_child_of(hold))
         .execution_options(synchronize_session=False)
     )
     existing.request_id = hold.request_id
     existing.expires_at = expires_at
     return reservation_out(existing)
+
+
+def _child_of(hold: JointHold) -> dict[str, object]:
+    """The child's age and flags for an adopted hold, when this request says them."""
+    return {} if hold.age is None else {"age": hold.age, "flags": sorted(set(hold.flags))}

@@ -59,6 +59,7 @@ async def reserve_place(
     expires_at: datetime,
     max_hold: timedelta,
     request_id: str | None = None,
+    child: tuple[int | None, list[str]] = (None, []),
 ) -> tuple[ReservationOut, bool]:
     """Hold one place for a referral. Returns the reservation and whether it is new.
 
@@ -66,7 +67,8 @@ async def reserve_place(
     hold back, on whichever unit it is, instead of a second place (matching may have stopped after
     holding it and before storing its decision). The common case is three statements: the look-up of
     the request's hold, the conditional UPDATE that takes the place and the INSERT of the hold. Only
-    when the UPDATE changed nothing is the unit read, to say why."""
+    when the UPDATE changed nothing is the unit read, to say why. `child` is the child's age and flags,
+    kept with the hold for the group profile of the stay it may become."""
     now = clock.now()
     expires_at = as_utc(expires_at)
     domain.check_hold_until(expires_at, now, max_hold)
@@ -100,7 +102,9 @@ async def reserve_place(
                 expires_at=expires_at,
                 created_at=now,
             )
-            await session.execute(write, [{**reservation.model_dump(), "updated_at": now}])
+            age, flags = child
+            hold = {**reservation.model_dump(), "updated_at": now, "age": age, "flags": sorted(set(flags))}
+            await session.execute(write, [hold])
         return reservation, True
     except IntegrityError:
         # The same request or referral raced itself; the database kept one hold, answer with it.
@@ -148,6 +152,10 @@ async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, s
                         end_date=None,
                         created_at=now,
                         updated_at=now,
+                        # The child joins the unit's group as it was told when the place was held.
+                        age=reservation.age,
+                        age_on=as_utc(reservation.created_at).date() if reservation.age is not None else None,
+                        flags=reservation.flags,
                     )
                 )
                 await session.flush()

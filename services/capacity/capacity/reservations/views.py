@@ -50,6 +50,7 @@ async def reserve_place(
         body.expires_at,
         max_hold,
         request_id=body.request_id,
+        child=(body.age, list(body.flags)),
     )
     if not created:
         response.status_code = status.HTTP_200_OK

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +22,7 @@ from capacity.db import (
     serves,
     unit_with_role,
 )
+from capacity.groups.store import profiles_of_units
 from capacity.schemas import UnitCreate, UnitList, UnitOut
 from common.clock import Clock, as_utc
 from common.db import Database
@@ -27,7 +30,8 @@ from common.errors import Forbidden, PreconditionFailed
 from contracts.vocabulary import Vocabulary
 
 
-def unit_out(unit: Unit, provider_role: str) -> UnitOut:
+def unit_out(unit: Unit, provider_role: str, group_profile: dict[str, Any] | None = None) -> UnitOut:
+    """`group_profile` only for a reader that may see it (groups.rules.sees_group_profile)."""
     return UnitOut(
         id=unit.id,
         provider_id=unit.provider_id,
@@ -50,9 +54,23 @@ def unit_out(unit: Unit, provider_role: str) -> UnitOut:
         version=unit.version,
         created_at=as_utc(unit.created_at),
         updated_at=as_utc(unit.updated_at),
+        group_profile=group_profile,  # type: ignore[arg-type]
         latitude=unit.latitude,
         longitude=unit.longitude,
     )
+
+
+_EMPTY_GROUP: dict[str, Any] = {"count": 0, "ages": [], "flags": {}}
+
+
+async def _group_profiles(
+    session: AsyncSession, units: list[Unit], today: date | None
+) -> dict[str, dict[str, Any] | None]:
+    """Each unit's group profile, or None for all when the reader may not see them (`today` None)."""
+    if today is None:
+        return {unit.id: None for unit in units}
+    found = await profiles_of_units(session, [unit.id for unit in units], today)
+    return {unit.id: found.get(unit.id, _EMPTY_GROUP) for unit in units}
 
 
 async def create_unit(
@@ -107,7 +125,10 @@ class UnitFilter:
     provider_id: str | None = None
 
 
-async def list_units(db: Database, filters: UnitFilter, limit: int, offset: int) -> UnitList:
+async def list_units(
+    db: Database, filters: UnitFilter, limit: int, offset: int, group_as_of: date | None = None
+) -> UnitList:
+    """`group_as_of`: the day to give the group profiles' ages on, for a reader that may see them."""
     query = unit_with_role()
     if filters.care_type is not None:
         query = query.where(Unit.care_type == filters.care_type)
@@ -124,15 +145,18 @@ async def list_units(db: Database, filters: UnitFilter, limit: int, offset: int)
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
-    return UnitList(items=[unit_out(u, role) for u, role in rows], total=int(total or 0), limit=limit, offset=offset)
+        groups = await _group_profiles(session, [u for u, _ in rows], group_as_of)
+    items = [unit_out(u, role, groups[u.id]) for u, role in rows]
+    return UnitList(items=items, total=int(total or 0), limit=limit, offset=offset)
 
 
-async def get_unit(db: Database, unit_id: str) -> UnitOut:
+async def get_unit(db: Database, unit_id: str, group_as_of: date | None = None) -> UnitOut:
     async with db.read() as session:
         loaded = await load_unit(session, unit_id)
-    if loaded is None:
-        raise domain.UnitNotFound(unit_id)
-    return unit_out(*loaded)
+        if loaded is None:
+            raise domain.UnitNotFound(unit_id)
+        groups = await _group_profiles(session, [loaded[0]], group_as_of)
+    return unit_out(*loaded, groups[unit_id])
 
 
 async def update_availability(

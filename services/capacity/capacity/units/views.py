@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, VocabularyDep, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
+from capacity.groups.rules import sees_group_profile
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
 from capacity.settings import CapacitySettings
 from capacity.units import service
@@ -51,8 +52,9 @@ async def create_unit(
     responses=problem_responses(401, 422, 503),
 )
 async def list_units(
-    _: CurrentPrincipal,
+    principal: CurrentPrincipal,
     db: DatabaseDep,
+    clock: ClockDep,
     care_type: CareType | None = None,
     target_group: TargetGroup | None = None,
     age: Annotated[int | None, Query(ge=AGE_MIN, le=AGE_MAX)] = None,
@@ -70,7 +72,8 @@ async def list_units(
         available_only=available_only,
         provider_id=provider_id,
     )
-    return await service.list_units(db, filters, limit, offset)
+    group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
+    return await service.list_units(db, filters, limit, offset, group_as_of)
 
 
 @router.get(
@@ -78,8 +81,11 @@ async def list_units(
     operation_id="get_unit",
     responses=problem_responses(401, 404, 422, 503),
 )
-async def get_unit(unit_id: IdPath, _: CurrentPrincipal, response: Response, db: DatabaseDep) -> UnitOut:
-    unit = await service.get_unit(db, unit_id)
+async def get_unit(
+    unit_id: IdPath, principal: CurrentPrincipal, response: Response, db: DatabaseDep, clock: ClockDep
+) -> UnitOut:
+    group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
+    unit = await service.get_unit(db, unit_id, group_as_of)
     response.headers["ETag"] = etag(unit.version)
     return unit
 

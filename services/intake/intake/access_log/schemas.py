@@ -82,6 +82,9 @@ class SubjectReferralOut(BaseModel):
     needs: list[str]
     # Needs written as words before needs were codes, that map to no code (kept in intake only).
     needs_free_text: list[str]
+    # The child's risk flags and vulnerabilities (codes), as the referral carries them.
+    risk_flags: list[str] = []
+    vulnerabilities: list[str] = []
     part_time: bool
     requested_start: date | None
     out_of_region: OutOfRegionOut | None

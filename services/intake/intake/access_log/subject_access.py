@@ -87,6 +87,8 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
                 target_group=row["target_group"],
                 needs=list(row["needs"] or []),
                 needs_free_text=list(row["needs_free_text"] or []),
+                risk_flags=shown.risk_flags,
+                vulnerabilities=shown.vulnerabilities,
                 part_time=bool(row["part_time"]),
                 requested_start=row["requested_start"],
                 out_of_region=shown.out_of_region,

@@ -16,6 +16,7 @@ from common.logging import get_logger
 from intake import clients
 from intake.context import Context
 from intake.dashboard import charts, labels
+from intake.dashboard.production import ProductionSection, production
 from intake.domain import WAITING_STATUSES
 from intake.indicators import kpis
 from intake.indicators.schemas import KpiReport
@@ -77,6 +78,7 @@ class Overview:
     report: KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
+    production: ProductionSection = field(default_factory=ProductionSection)
 
 
 async def places(ctx: Context) -> PlacesSection:
@@ -169,8 +171,8 @@ async def overview(
         return report, report_error, open_signals, await waiting_children(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, (report, report_error, open_signals, waiting) = await asyncio.gather(
-        provider_names(ctx), places(ctx), from_intake()
+    names, places_section, agreements, (report, report_error, open_signals, waiting) = await asyncio.gather(
+        provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
     flow = None
     if report is not None and report.weekly_flow:
@@ -189,6 +191,7 @@ async def overview(
         report=report,
         report_error=report_error,
         flow=flow,
+        production=agreements,
     )
 
 

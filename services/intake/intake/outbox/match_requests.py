@@ -140,6 +140,9 @@ def decision_payload(ctx: Context, row: Row, request: Row, known: list[str]) -> 
         "excluded_unit_ids": list(row["excluded_unit_ids"] or []),
         "hold_until": hold_until(ctx, row["care_type"]).isoformat(),
         "unit_id": request["unit_id"],
+        # Codes with the client key, for the group the child would join; never with the BSN.
+        "risk_flags": list(row["risk_flags"] or []),
+        "vulnerabilities": list(row["vulnerabilities"] or []),
         **suitability.decision_fields(row),
     }
 

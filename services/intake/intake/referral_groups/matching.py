@@ -56,6 +56,8 @@ _CHILD_FIELDS = (
     "out_of_region",
     "known_provider_ids",
     "excluded_unit_ids",
+    "risk_flags",
+    "vulnerabilities",
     "school_municipality_code",
     "max_travel_km",
     "wishes",

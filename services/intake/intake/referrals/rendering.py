@@ -127,6 +127,8 @@ def render(
         ),
         **suitability.shown_fields(row, principal),
         group_id=row["group_id"],
+        risk_flags=list(row["risk_flags"] or []),
+        vulnerabilities=list(row["vulnerabilities"] or []),
     )
 
 

@@ -100,6 +100,8 @@ def check_body(ctx: Context, body: ReferralIn) -> None:
         region=ctx.settings.region_municipalities,
         needs=body.needs,
         vocabulary=ctx.vocabulary,
+        risk_flags=body.risk_flags,
+        vulnerabilities=body.vulnerabilities,
         also=suitability.field_errors(body, today, ctx.vocabulary),
     )
 
@@ -125,6 +127,9 @@ def referral_values(
         "out_of_region_criterion": body.out_of_region.criterion.value if body.out_of_region else None,
         "out_of_region_justification": body.out_of_region.justification if body.out_of_region else None,
         "notes": body.notes,
+        # Codes only, each once (checked against the vocabulary in check_body).
+        "risk_flags": list(dict.fromkeys(body.risk_flags)),
+        "vulnerabilities": list(dict.fromkeys(body.vulnerabilities)),
         "excluded_unit_ids": [],
         "match_attempts": 1,
         "group_id": group_id,

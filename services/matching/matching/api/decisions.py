@@ -28,7 +28,10 @@ async def take_decision(
     body: DecisionRequest, request: Request, _caller: FromIntake, database: DatabaseDep, clock: ClockDep
 ) -> Decision:
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
-    return await service.decide(database, request.app.state.capacity, clock, body, request.app.state.vocabulary)
+    state = request.app.state
+    return await service.decide(
+        database, state.capacity, clock, body, rules=state.placement_rules, vocabulary=state.vocabulary
+    )
 
 
 # The reads answer the stored candidate lists as stored (see record.decision_json): a decision can

@@ -29,7 +29,12 @@ async def take_group_decision(
 ) -> GroupDecision:
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
     return await joint_service.decide_group(
-        database, request.app.state.capacity, clock, body, request.app.state.vocabulary
+        database,
+        request.app.state.capacity,
+        clock,
+        body,
+        rules=request.app.state.placement_rules,
+        vocabulary=request.app.state.vocabulary,
     )
 
 
