@@ -10,7 +10,7 @@ PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install up test lint test-sqlite test-postgres format token clean bench browser identity-provider
+.PHONY: messages install up test lint test-sqlite test-postgres format token clean bench browser identity-provider
 
 $(STAMP): libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ format: install
 # The national-scale benchmark on PostgreSQL (docs/performance.md); SIZES=small for the quick run.
 bench: install
 	$(PY) -m bench.national $(if $(SIZES),--sizes $(SIZES))
+
+# The pages' words: extracts what the templates and the code mark (`_()`, `{% trans %}`, `N_()`) into
+# the Dutch catalog, new words untranslated; services/intake/tests/test_page_language.py says what is missing.
+INTAKE_CATALOG := services/intake/intake/i18n/locales
+messages: install
+	cd services/intake && ../../$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--omit-header -o ../../$(VENV)/messages.pot .
+	$(VENV)/bin/pybabel -q update -i $(VENV)/messages.pot -d $(INTAKE_CATALOG) -l nl --no-fuzzy-matching \
+		--omit-header --ignore-obsolete -w 110
 
 token: install
 	@$(PY) -m common.tokens --role $(or $(ROLE),coordinator) $(ARGS)
