@@ -294,12 +294,17 @@ signals = sa.Table(
     sa.Column("acknowledged_by", sa.String(200), nullable=True),
     sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # When the condition that raised it had gone (the stay ended, the cap was moved, ...): null while it
+    # holds (intake.signals.resolution, migration 0015). Independent of the status: a coordinator still
+    # acknowledges a resolved signal with an analysis.
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
     sa.Index("ix_signals_status_created_at", "status", "created_at"),
     sa.Index("ix_signals_type_status_created_at", "type", "status", "created_at"),
     sa.Index("ix_signals_client_key_status", "client_key", "status"),
     sa.Index("ix_signals_referral_id", "referral_id"),
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
+    sa.Index("ix_signals_resolved_at", "resolved_at"),
 )
 
 worker_state = sa.Table(

@@ -129,6 +129,13 @@ class SignalOut(BaseModel):
     analysis: str | None
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+    # When the condition that raised it had gone (the stay ended, the cap was moved, ...); null while it
+    # holds. The status stays open until a coordinator acknowledges the signal.
+    resolved_at: datetime | None = None
+    # Days left before the crisis cap of the stay the signal is about, as of now (negative past the
+    # cap); null unless that stay is a crisis stay still running. The detail keeps the figure of the
+    # moment the signal was raised.
+    crisis_days_left: int | None = None
 
 
 class SignalPage(BaseModel):
@@ -136,6 +143,7 @@ class SignalPage(BaseModel):
     total: int
     limit: int
     offset: int
+    next_offset: int | None = None
 
 
 class ClientOut(BaseModel):

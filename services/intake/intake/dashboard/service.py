@@ -24,6 +24,8 @@ from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.signals import service as signals
 from intake.signals.rules import SignalStatus, SignalType, within_warning
+from intake.signals.service import SignalsNow
+from intake.signals.store import SignalCounts
 
 log = get_logger("regiepunt.intake.dashboard")
 
@@ -51,8 +53,25 @@ class CrisisStay:
     provider: str
     start_date: date
     crisis_end_date: date
+    # As of today, from the stay (negative past the cap).
     days_left: int
     urgent: bool
+    # The stay's live crisis-cap signal: crisis_cap_exceeded (past the cap), crisis_cap_approaching, or None.
+    signal: str | None = None
+
+    @property
+    def past_cap(self) -> bool:
+        return self.signal == SignalType.crisis_cap_exceeded.value
+
+
+@dataclass(frozen=True)
+class CrisisCounts:
+    """The crisis section's figures; `past_cap` and `approaching` are the signals section's live
+    crisis-cap counts (signals.store.SignalCounts), read in the same transaction as the stays."""
+
+    stays: int
+    past_cap: int
+    approaching: int
 
 
 @dataclass
@@ -72,6 +91,11 @@ class Overview:
     period_from: date
     period_to: date
     open_signals: SignalPage | None = None
+    # Paging through the open signals: the page shown (from 1) and how many there are.
+    signals_page: int = 1
+    signals_pages: int = 1
+    signal_counts: SignalCounts | None = None
+    crisis_counts: CrisisCounts | None = None
     signal_type: str | None = None
     signal_types: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
@@ -122,23 +146,34 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-def crisis_stays(report: KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
+def crisis_stays(now: SignalsNow, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
     """Children in a crisis stay now, fewest days left first; at or past the crisis-cap warning
-    (`warning_days` left or fewer) is urgent."""
-    if report is None:
-        return []
+    (`warning_days` left or fewer) is urgent; each marked with its live crisis-cap signal."""
     stays = [
         CrisisStay(
             referral_id=stay.referral_id,
             provider=names.get(stay.provider_id or "", stay.provider_id or "–"),
             start_date=stay.start_date,
             crisis_end_date=stay.crisis_end_date,
-            days_left=stay.crisis_days_left,
-            urgent=within_warning(stay.crisis_days_left, warning_days),
+            days_left=stay.days_left,
+            urgent=within_warning(stay.days_left, warning_days) or stay.signal is not None,
+            signal=stay.signal,
         )
-        for stay in report.crisis_stays
+        for stay in now.crisis_stays
     ]
-    return sorted(stays, key=lambda stay: (stay.days_left, stay.referral_id))
+    return sorted(stays, key=lambda stay: (not stay.past_cap, stay.days_left, stay.referral_id))
+
+
+def crisis_counts(now: SignalsNow) -> CrisisCounts:
+    return CrisisCounts(
+        stays=len(now.crisis_stays),
+        past_cap=now.counts.live[SignalType.crisis_cap_exceeded.value],
+        approaching=now.counts.live[SignalType.crisis_cap_approaching.value],
+    )
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -147,31 +182,38 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 async def overview(
-    ctx: Context, principal: Principal, period: tuple[date, date] | None = None, signal_type: str | None = None
+    ctx: Context,
+    principal: Principal,
+    period: tuple[date, date] | None = None,
+    signal_type: str | None = None,
+    signals_page: int = 1,
 ) -> Overview:
     period_from, period_to = period or default_period(ctx.today())
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
+    signals_page = max(1, signals_page)
 
-    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, WaitingSection]:
+    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, SignalsNow, WaitingSection]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:
             report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
         except InvalidInput as exc:
             report_error = exc.detail
-        # The indicators have just opened the crisis-cap signals that came due.
+        # The indicators have just brought the signals up to date (opened those due, resolved those gone).
+        now = await signals.signals_now(ctx, principal, brought_up_to_date=report is not None)
         open_signals = await signals.list_signals(
             ctx,
             principal,
             type=chosen_type,
             status=SignalStatus.open,
             limit=SIGNALS_SHOWN,
-            caps_evaluated=report is not None,
+            offset=(signals_page - 1) * SIGNALS_SHOWN,
+            caps_evaluated=True,
         )
-        return report, report_error, open_signals, await waiting_children(ctx, principal)
+        return report, report_error, open_signals, now, await waiting_children(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, (report, report_error, open_signals, waiting) = await asyncio.gather(
+    names, places_section, agreements, (report, report_error, open_signals, now, waiting) = await asyncio.gather(
         provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
     flow = None
@@ -181,10 +223,14 @@ async def overview(
         today=ctx.today(),
         places=places_section,
         waiting=waiting,
-        crisis=crisis_stays(report, names, ctx.settings.crisis_warning_days),
+        crisis=crisis_stays(now, names, ctx.settings.crisis_warning_days),
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,
+        signals_page=signals_page,
+        signals_pages=page_count(open_signals.total, SIGNALS_SHOWN),
+        signal_counts=now.counts,
+        crisis_counts=crisis_counts(now),
         signal_type=chosen_type,
         signal_types=SIGNAL_TYPES,
         names=names,
