@@ -27,6 +27,10 @@ class Status(StrEnum):
 # a crisis stay its follow-up.
 WAITING_STATUSES = (Status.pending, Status.proposed, Status.unmatched)
 WAITING = tuple(status.value for status in WAITING_STATUSES)
+# The children waiting, as the dashboard and the indicators count them: without a place, neither held
+# (proposed: a provider is asked, and its answer is awaited on a list of its own) nor begun.
+WITHOUT_PLACE_STATUSES = (Status.pending, Status.unmatched)
+WITHOUT_PLACE = tuple(status.value for status in WITHOUT_PLACE_STATUSES)
 
 
 class EndReason(StrEnum):

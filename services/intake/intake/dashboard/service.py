@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from intake import clients
 from intake.context import Context
 from intake.dashboard import charts, labels
 from intake.dashboard.production import ProductionSection, production
-from intake.domain import WAITING_STATUSES
+from intake.domain import WITHOUT_PLACE_STATUSES
 from intake.indicators import kpis
 from intake.indicators.schemas import KpiReport
 from intake.referrals import reading
@@ -44,6 +44,26 @@ class WaitingChild:
 @dataclass(frozen=True)
 class WaitingSection:
     children: list[WaitingChild]
+    total: int
+
+
+@dataclass(frozen=True)
+class AwaitingAnswer:
+    """A child proposed to a provider, whose answer is awaited until the hold ends."""
+
+    referral: ReferralOut
+    expires_at: datetime
+    # Until the hold ends, from now; zero once it has passed (the workers release it shortly).
+    time_left: timedelta
+
+    @property
+    def minutes_left(self) -> int:
+        return int(self.time_left.total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class ProposalsSection:
+    proposals: list[AwaitingAnswer]
     total: int
 
 
@@ -88,6 +108,8 @@ class Overview:
     places: PlacesSection
     waiting: WaitingSection
     crisis: list[CrisisStay]
+    # Children proposed to a provider whose answer is awaited: not waiting, not yet placed.
+    proposals: ProposalsSection
     period_from: date
     period_to: date
     open_signals: SignalPage | None = None
@@ -116,15 +138,32 @@ async def places(ctx: Context) -> PlacesSection:
 
 
 async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection:
-    """The children not placed yet who have waited longest, and how many wait in all: on a busy day
-    thousands wait, and the overview shows the head of the list rather than every one of them."""
+    """The children without a place (pending or unmatched: not proposed, not placed) who have waited
+    longest, and how many wait in all: on a busy day thousands wait, and the overview shows the head
+    of the list rather than every one of them."""
     today = ctx.today()
-    referrals, total = await reading.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
+    referrals, total = await reading.longest_waiting(ctx, principal, list(WITHOUT_PLACE_STATUSES), WAITING_SHOWN)
     children = [
         WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
         for referral in referrals
     ]
     return WaitingSection(children=children, total=total)
+
+
+async def awaiting_answer(ctx: Context, principal: Principal) -> ProposalsSection:
+    """The proposals awaiting a provider's answer, the hold that ends first first, with the time left."""
+    now = ctx.now()
+    referrals, total = await reading.soonest_expiring_proposals(ctx, principal, WAITING_SHOWN)
+    proposals = [
+        AwaitingAnswer(
+            referral=referral,
+            expires_at=referral.proposal.expires_at,
+            time_left=max(referral.proposal.expires_at - now, timedelta(0)),
+        )
+        for referral in referrals
+        if referral.proposal is not None
+    ]
+    return ProposalsSection(proposals=proposals, total=total)
 
 
 async def provider_names(ctx: Context) -> dict[str, str]:
@@ -192,7 +231,9 @@ async def overview(
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
     signals_page = max(1, signals_page)
 
-    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, SignalsNow, WaitingSection]:
+    async def from_intake() -> tuple[
+        KpiReport | None, str | None, SignalPage, SignalsNow, WaitingSection, ProposalsSection
+    ]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:
@@ -210,12 +251,14 @@ async def overview(
             offset=(signals_page - 1) * SIGNALS_SHOWN,
             caps_evaluated=True,
         )
-        return report, report_error, open_signals, now, await waiting_children(ctx, principal)
+        waiting = await waiting_children(ctx, principal)
+        return report, report_error, open_signals, now, waiting, await awaiting_answer(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, (report, report_error, open_signals, now, waiting) = await asyncio.gather(
+    names, places_section, agreements, from_own = await asyncio.gather(
         provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
+    report, report_error, open_signals, now, waiting, proposals = from_own
     flow = None
     if report is not None and report.weekly_flow:
         flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
@@ -223,6 +266,7 @@ async def overview(
         today=ctx.today(),
         places=places_section,
         waiting=waiting,
+        proposals=proposals,
         crisis=crisis_stays(now, names, ctx.settings.crisis_warning_days),
         period_from=period_from,
         period_to=period_to,

@@ -18,7 +18,7 @@ from contracts.vocabulary import CareType
 from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
-from intake.domain import WAITING, Status
+from intake.domain import WITHOUT_PLACE, Status
 from intake.indicators import voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
@@ -227,11 +227,11 @@ async def _stay_indicators(
 
 async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
     r = referrals.c
-    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WAITING))) or 0)
+    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WITHOUT_PLACE))) or 0)
     waited = sql.days_between(sa.literal(today, sa.Date), sql.day_of(r.created_at))
-    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WAITING)))
+    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WITHOUT_PLACE)))
     return [
-        _count("children_waiting", "Children waiting for a place now", waiting),
+        _count("children_waiting", "Children waiting now without a place (not proposed, not placed)", waiting),
         Indicator(
             name="median_waiting_days",
             label="Median days the children waiting now have waited",

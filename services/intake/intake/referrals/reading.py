@@ -84,6 +84,18 @@ async def longest_waiting(
     return items, total
 
 
+async def soonest_expiring_proposals(ctx: Context, principal: Principal, limit: int) -> tuple[list[ReferralOut], int]:
+    """The proposals awaiting a provider's answer, those whose hold ends first first, at most
+    `limit`, and how many there are in all."""
+    query = await _visible_referrals(ctx, principal, [Status.proposed])
+    async with ctx.database.transaction() as session:
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        ordered = query.order_by(referrals.c.proposal_expires_at, referrals.c.id).limit(limit)
+        rows = list((await session.execute(ordered)).mappings().all())
+        items = await _render_listed(session, ctx, principal, rows)
+    return items, total
+
+
 async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:
     async with ctx.database.transaction() as session:
         row = await visible(session, ctx, principal, referral_id)
