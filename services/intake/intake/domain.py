@@ -206,3 +206,9 @@ def crisis_days_left(end: date | None, today: date) -> int | None:
 
 def hold_hours(care_type: str, crisis_hours: int, other_hours: int) -> int:
     return crisis_hours if care_type == CareType.CRISIS else other_hours
+
+
+def referral_reference(year: int, number: int) -> str:
+    """The readable reference of a referral: the year it was received and its number in that year,
+    `2026-0042`; four digits at least, more in a year of ten thousand referrals or more."""
+    return f"{year}-{number:04d}"

@@ -205,6 +205,9 @@ class PlacementOut(BaseModel):
 
 class ReferralOut(BaseModel):
     id: str
+    # The readable reference: the year the referral was received and its number in that year, e.g.
+    # `2026-0042`; unique, given at submission.
+    reference: str | None = None
     status: Status
     care_type: str
     target_group: str

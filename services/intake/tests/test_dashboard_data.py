@@ -40,3 +40,24 @@ async def test_waiting_means_without_a_place_and_proposals_await_their_answer_ap
     kpis = (await intake.get("/v1/kpis", headers=COORDINATOR)).json()
     [waiting] = [i for i in kpis["indicators"] if i["name"] == "children_waiting"]
     assert waiting["value"] == data.waiting.total
+
+
+async def test_children_are_named_by_reference_age_and_municipality_and_units_by_name(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    await provider_with_unit(capacity, role="strategic", name="De Linde")
+    await provider_with_unit(capacity, role="tactical", name="Het Anker")
+    body = with_client(bsn=fresh_bsn(), birth_date="2012-05-01", municipality_code="GM0518")
+    proposed = await submitted(intake, body)
+    ctx = Context.of(intake_app)
+    data = await dashboard.overview(ctx, COORDINATING)
+    child = data.children[proposed["id"]]
+    assert (child.reference, child.age, child.municipality) == (proposed["reference"], 14, "Den Haag")
+    assert proposed["reference"].startswith("2026-")
+
+    page = await dashboard.referral_page(ctx, COORDINATING, proposed["id"])
+    candidates = {c["unit_id"] for d in page.decisions for c in d["candidates"]}
+    assert len(candidates) >= 2
+    assert {page.units[unit_id] for unit_id in candidates} >= {"De Linde", "Het Anker"}
+    html = (await intake.get(f"/dashboard/referrals/{proposed['id']}", headers=COORDINATOR)).text
+    assert "Het Anker" in html and "De Linde" in html

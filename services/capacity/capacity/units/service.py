@@ -123,6 +123,8 @@ class UnitFilter:
     in_region: bool | None = None
     available_only: bool = False
     provider_id: str | None = None
+    # Only these units (a page that names the candidates of a decision).
+    unit_ids: tuple[str, ...] | None = None
 
 
 async def list_units(
@@ -142,6 +144,8 @@ async def list_units(
         query = query.where(AVAILABLE > 0)
     if filters.provider_id is not None:
         query = query.where(Unit.provider_id == filters.provider_id)
+    if filters.unit_ids is not None:
+        query = query.where(Unit.id.in_(filters.unit_ids))
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()

@@ -17,7 +17,7 @@ from intake import clients
 from intake.context import Context
 from intake.dashboard import charts, labels
 from intake.dashboard.production import ProductionSection, production
-from intake.domain import WITHOUT_PLACE_STATUSES
+from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
 from intake.indicators.schemas import KpiReport
 from intake.referrals import reading
@@ -33,6 +33,36 @@ PAGE = 200
 WAITING_SHOWN = 100
 SIGNALS_SHOWN = 25
 SIGNAL_TYPES = tuple(kind.value for kind in SignalType)
+
+
+@dataclass(frozen=True)
+class Child:
+    """How the pages name a child: the referral's reference, the age today and the municipality's name
+    (never the BSN, never an id)."""
+
+    referral_id: str
+    reference: str
+    age: int
+    municipality: str
+
+
+def child_of(row: Any, today: date) -> Child:
+    return Child(
+        referral_id=row["id"],
+        # Only rows loaded outside a submission lack a reference: the id's start then.
+        reference=row["reference"] or row["id"][:8],
+        age=age_on(row["birth_date"], today),
+        municipality=labels.municipality(row["municipality_code"]),
+    )
+
+
+def _facts(referral: ReferralOut) -> dict[str, Any]:
+    return {
+        "id": referral.id,
+        "reference": referral.reference,
+        "birth_date": referral.client.birth_date,
+        "municipality_code": referral.client.municipality_code,
+    }
 
 
 @dataclass(frozen=True)
@@ -125,6 +155,8 @@ class Overview:
     report_error: str | None = None
     flow: charts.FlowChart | None = None
     production: ProductionSection = field(default_factory=ProductionSection)
+    # Every child the overview names (waiting, proposed, in a crisis stay, in a signal), by referral id.
+    children: dict[str, Child] = field(default_factory=dict)
 
 
 async def places(ctx: Context) -> PlacesSection:
@@ -259,6 +291,13 @@ async def overview(
         provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
     report, report_error, open_signals, now, waiting, proposals = from_own
+    today = ctx.today()
+    # The waiting and proposed children come with their referral; the others are read by id.
+    listed = [child.referral for child in waiting.children] + [p.referral for p in proposals.proposals]
+    children = {referral.id: child_of(_facts(referral), today) for referral in listed}
+    named = {stay.referral_id for stay in now.crisis_stays} | {signal.referral_id for signal in open_signals.items}
+    for referral_id, row in (await reading.children_of(ctx, principal, named - children.keys())).items():
+        children[referral_id] = child_of(row, today)
     flow = None
     if report is not None and report.weekly_flow:
         flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
@@ -282,6 +321,7 @@ async def overview(
         report_error=report_error,
         flow=flow,
         production=agreements,
+        children=children,
     )
 
 
@@ -319,18 +359,16 @@ async def referral_page(ctx: Context, principal: Principal, referral_id: str) ->
     except ProblemError as exc:
         decisions_error = exc.detail
     names = await provider_names(ctx)
-    units: dict[str, str] = {}
-    wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("chosen")}
+    # Every unit the page names, candidates included, by its name from capacity (ids when out of reach).
+    wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("unit_id")}
     for part in (referral.proposal, referral.placement):
         if part is not None:
             wanted.add(part.unit_id)
-    for unit_id in sorted(wanted):
-        try:
-            unit = await clients.get_unit(ctx.capacity, unit_id)
-        except ProblemError:
-            unit = None
-        if unit is not None:
-            units[unit_id] = unit.name
+    try:
+        units = await clients.unit_names(ctx.capacity, wanted)
+    except ProblemError as exc:
+        log.warning("dashboard_units_unavailable", error=exc.detail)
+        units = {}
     return ReferralPage(
         referral=referral,
         history=history,

@@ -3,6 +3,7 @@ matching decisions; every read is written to the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
+from common.errors import Forbidden
 from intake import clients
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -94,6 +96,28 @@ async def soonest_expiring_proposals(ctx: Context, principal: Principal, limit: 
         rows = list((await session.execute(ordered)).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
     return items, total
+
+
+async def children_of(ctx: Context, principal: Principal, referral_ids: Iterable[str]) -> dict[str, Row]:
+    """What names the child of each referral on a coordinator's page (its reference, birth date and
+    municipality), by referral id; each one read is logged as listed."""
+    if not principal.is_coordinator:
+        raise Forbidden("Only a coordinator reads the overview.")
+    wanted = sorted(set(referral_ids))
+    r = referrals.c
+    found: dict[str, Row] = {}
+    async with ctx.database.transaction() as session:
+        for start in range(0, len(wanted), 500):
+            rows = (
+                await session.execute(
+                    sa.select(r.id, r.client_key, r.reference, r.birth_date, r.municipality_code).where(
+                        r.id.in_(wanted[start : start + 500])
+                    )
+                )
+            ).mappings()
+            found.update({row["id"]: row for row in rows})
+        await record_referrals(session, principal, "list", list(found.values()), ctx.now())
+    return found
 
 
 async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:
