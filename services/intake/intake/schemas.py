@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from contracts.geography import MAX_TRAVEL_KM
 from contracts.group import Flags
+from contracts.lists import ListEnvelope
 from contracts.suitability import MAX_WISHES
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
@@ -138,12 +139,8 @@ class SignalOut(BaseModel):
     crisis_days_left: int | None = None
 
 
-class SignalPage(BaseModel):
+class SignalPage(ListEnvelope):
     items: list[SignalOut]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None = None
 
 
 class ClientOut(BaseModel):
@@ -231,11 +228,8 @@ class ReferralOut(BaseModel):
     vulnerabilities: list[str] = []
 
 
-class ReferralPage(BaseModel):
+class ReferralPage(ListEnvelope):
     items: list[ReferralOut]
-    limit: int
-    offset: int
-    next_offset: int | None
 
 
 class AccessLogEntryOut(BaseModel):
@@ -247,5 +241,5 @@ class AccessLogEntryOut(BaseModel):
     referral_id: str
 
 
-class AccessLogOut(BaseModel):
+class AccessLogOut(ListEnvelope):
     items: list[AccessLogEntryOut]

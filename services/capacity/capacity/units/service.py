@@ -27,6 +27,7 @@ from capacity.schemas import UnitCreate, UnitList, UnitOut
 from common.clock import Clock, as_utc
 from common.db import Database
 from common.errors import Forbidden, PreconditionFailed
+from contracts import lists
 from contracts.vocabulary import Vocabulary
 
 
@@ -151,7 +152,7 @@ async def list_units(
         rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
         groups = await _group_profiles(session, [u for u, _ in rows], group_as_of)
     items = [unit_out(u, role, groups[u.id]) for u, role in rows]
-    return UnitList(items=items, total=int(total or 0), limit=limit, offset=offset)
+    return UnitList(items=items, **lists.page(int(total or 0), limit, offset, len(items)))
 
 
 async def get_unit(db: Database, unit_id: str, group_as_of: date | None = None) -> UnitOut:

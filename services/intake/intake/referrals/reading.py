@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Forbidden
+from contracts import lists
 from intake import clients
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -63,13 +64,12 @@ async def list_referrals(
     ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
 ) -> ReferralPage:
     query = await _visible_referrals(ctx, principal, [status] if status is not None else [])
-    query = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit + 1).offset(offset)
+    ordered = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit).offset(offset)
     async with ctx.database.transaction() as session:
-        rows = list((await session.execute(query)).mappings().all())
-        more = len(rows) > limit
-        rows = rows[:limit]
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        rows = list((await session.execute(ordered)).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
-    return ReferralPage(items=items, limit=limit, offset=offset, next_offset=offset + limit if more else None)
+    return ReferralPage(items=items, **lists.page(total, limit, offset, len(items)))
 
 
 async def longest_waiting(
@@ -100,13 +100,14 @@ async def soonest_expiring_proposals(ctx: Context, principal: Principal, limit: 
 
 async def children_of(ctx: Context, principal: Principal, referral_ids: Iterable[str]) -> dict[str, Row]:
     """What names the child of each referral on a coordinator's page (its reference, birth date and
-    municipality), by referral id; each one read is logged as listed."""
+    municipality), by referral id. Not logged again: the overview asks only about the crisis stays and
+    signals it has just read, and those reads are in the access log already (`list`, `read_signals`)."""
     if not principal.is_coordinator:
         raise Forbidden("Only a coordinator reads the overview.")
     wanted = sorted(set(referral_ids))
     r = referrals.c
     found: dict[str, Row] = {}
-    async with ctx.database.transaction() as session:
+    async with ctx.database.read() as session:
         for start in range(0, len(wanted), 500):
             rows = (
                 await session.execute(
@@ -116,7 +117,6 @@ async def children_of(ctx: Context, principal: Principal, referral_ids: Iterable
                 )
             ).mappings()
             found.update({row["id"]: row for row in rows})
-        await record_referrals(session, principal, "list", list(found.values()), ctx.now())
     return found
 
 
@@ -145,7 +145,8 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
                 referral_id=e["referral_id"],
             )
             for e in entries
-        ]
+        ],
+        **lists.whole(len(entries)),
     )
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, NotFound
+from contracts import lists
 from intake import domain
 from intake.access_log.store import record, record_referrals
 from intake.context import Context, Row
@@ -122,10 +123,7 @@ async def list_signals(
         await record(session, principal, "read_signals", ctx.now(), _about(found))
     return SignalPage(
         items=[render(row, crisis_days_left=live_crisis_days(row, today)) for row in found],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next_offset=offset + len(found) if offset + len(found) < total else None,
+        **lists.page(total, limit, offset, len(found)),
     )
 
 
