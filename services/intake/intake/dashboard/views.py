@@ -15,6 +15,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.dashboard import service
 from intake.dashboard.pages import message_page, read_form, render
+from intake.indicators.period import DEFAULT_PERIOD_DAYS
 from intake.sessions.browser import CoordinatorViewer, Viewer, csrf_ok
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -35,7 +36,7 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
             "Periode buiten bereik",
             (
                 f"Kies een periode (van, tot) tussen {EARLIEST_DATE:%d-%m-%Y} en {LATEST_DATE:%d-%m-%Y}; "
-                "zonder periode toont het dashboard de laatste 90 dagen."
+                f"zonder periode toont het dashboard de laatste {DEFAULT_PERIOD_DAYS} dagen."
             ),
             gate,
         )
