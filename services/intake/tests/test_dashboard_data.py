@@ -77,3 +77,14 @@ async def test_the_api_and_the_dashboard_take_the_same_default_period(
     # Only an end given: the 90 days that end there.
     ending = (await intake.get("/v1/kpis", params={"to": "2026-10-31"}, headers=COORDINATOR)).json()
     assert (ending["period_from"], ending["period_to"]) == ("2026-08-03", "2026-10-31")
+
+
+async def test_the_favicon_is_served_and_named_by_every_page(intake: httpx.AsyncClient) -> None:
+    ico = await intake.get("/favicon.ico")
+    assert ico.status_code == 308
+    icon = await intake.get(ico.headers["location"])
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    page = await intake.get("/login")
+    assert f'rel="icon" href="{ico.headers["location"]}"' in page.text
