@@ -14,6 +14,7 @@ from common.auth import Principal
 from common.clock import ManualClock
 from intake.context import Context
 from intake.dashboard import service as dashboard
+from intake.dashboard.referral_page import referral_page
 
 COORDINATING = Principal(sub="coco", role="coordinator", org="Regiepunt Haaglanden")
 
@@ -55,7 +56,7 @@ async def test_children_are_named_by_reference_age_and_municipality_and_units_by
     assert (child.reference, child.age, child.municipality) == (proposed["reference"], 14, "Den Haag")
     assert proposed["reference"].startswith("2026-")
 
-    page = await dashboard.referral_page(ctx, COORDINATING, proposed["id"])
+    page = await referral_page(ctx, COORDINATING, proposed["id"])
     candidates = {c["unit_id"] for d in page.decisions for c in d["candidates"]}
     assert len(candidates) >= 2
     assert {page.units[unit_id] for unit_id in candidates} >= {"De Linde", "Het Anker"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from intake.dashboard import charts, labels
-from intake.dashboard.service import collapse_history, crisis_stays
+from intake.dashboard.referral_page import collapse_history
+from intake.dashboard.service import crisis_stays
 from intake.signals.service import CrisisStayNow, SignalsNow
 from intake.signals.store import SignalCounts
 
