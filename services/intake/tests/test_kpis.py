@@ -158,7 +158,8 @@ async def test_each_indicator_matches_the_hand_computed_figure(
     assert {name: v[0] for name, v in kpis.items() if name.startswith("open_signals_")} == {
         "open_signals_crisis_cap_approaching": 0,
         "open_signals_crisis_cap_exceeded": 0,
-        "open_signals_onward_placement": 2,
+        # A's foster stay ended when A moved on, which resolved its signal; G's residential stay still runs.
+        "open_signals_onward_placement": 1,
         "open_signals_repeated_placements": 0,
         "open_signals_placement_breakdown": 0,
         "open_signals_placement_at_risk": 0,
@@ -226,7 +227,8 @@ async def test_kpis_are_for_coordinators_with_a_valid_period(
     assert (await intake.get("/v1/kpis", headers=provider)).status_code == 403
     default = await intake.get("/v1/kpis", headers=COORDINATOR)
     assert default.status_code == 200
-    assert (default.json()["period_from"], default.json()["period_to"]) == ("2026-08-04", "2026-11-02")
+    # The last 90 days, today included (intake.indicators.period, the dashboard's default too).
+    assert (default.json()["period_from"], default.json()["period_to"]) == ("2026-08-05", "2026-11-02")
 
 
 def test_the_median_of_counted_values_is_the_middle_one_or_the_mean_of_the_middle_two() -> None:

@@ -13,8 +13,9 @@ from common.bounds import EARLIEST_DATE, LATEST_DATE
 from common.errors import ProblemError
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
-from intake.dashboard import service
+from intake.dashboard import referral_page, service
 from intake.dashboard.pages import message_page, read_form, render
+from intake.indicators.period import DEFAULT_PERIOD_DAYS
 from intake.sessions.browser import CoordinatorViewer, Viewer, csrf_ok
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -35,12 +36,14 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
             "Periode buiten bereik",
             (
                 f"Kies een periode (van, tot) tussen {EARLIEST_DATE:%d-%m-%Y} en {LATEST_DATE:%d-%m-%Y}; "
-                "zonder periode toont het dashboard de laatste 90 dagen."
+                f"zonder periode toont het dashboard de laatste {DEFAULT_PERIOD_DAYS} dagen."
             ),
             gate,
         )
     try:
-        data = await service.overview(ctx, gate.principal, period, request.query_params.get("signal_type"))
+        data = await service.overview(
+            ctx, gate.principal, period, request.query_params.get("signal_type"), _page(request)
+        )
     except ProblemError as exc:
         return _problem_page(request, gate, exc)
     return render(
@@ -52,6 +55,12 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
         refreshed_at=ctx.now(),
         refresh=True,
     )
+
+
+def _page(request: Request) -> int:
+    """The page of the open signals (`?page=`, from 1); the first when absent or not a number."""
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 else 1
 
 
 def _period(request: Request) -> tuple[date, date] | None:
@@ -81,7 +90,7 @@ async def acknowledge_signal(request: Request, signal_id: str, gate: Coordinator
 async def referral(request: Request, referral_id: str, gate: CoordinatorViewer) -> Response:
     ctx = Context.of(request.app)
     try:
-        page = await service.referral_page(ctx, gate.principal, referral_id)
+        page = await referral_page.referral_page(ctx, gate.principal, referral_id)
     except ProblemError as exc:
         if isinstance(exc, ReferralNotVisible):
             await record_refusal(ctx, exc)
