@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from common.errors import Conflict, DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
@@ -191,6 +192,27 @@ async def get_provider(capacity: ServiceClient, provider_id: str) -> ProviderOut
 async def get_unit(capacity: ServiceClient, unit_id: str) -> UnitOut | None:
     body = await _get(capacity, f"/v1/units/{unit_id}")
     return None if body is None else UnitOut.model_validate_json(body)
+
+
+# Capacity's largest page of units.
+UNIT_PAGE = 1000
+
+
+async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
+    """The open units whose free places were last confirmed longer ago than capacity's
+    REGIEPUNT_AVAILABILITY_STALE_HOURS, page by page."""
+    found: list[UnitOut] = []
+    while True:
+        path = f"/v1/units?availability_stale=true&limit={UNIT_PAGE}&offset={len(found)}"
+        page = _UnitPage.model_validate_json(await _required(capacity, path))
+        found += page.items
+        if not page.items or len(found) >= page.total:
+            return found
+
+
+class _UnitPage(BaseModel):
+    items: list[UnitOut]
+    total: int
 
 
 async def _required(capacity: ServiceClient, path: str) -> bytes:

@@ -215,6 +215,12 @@ def outside_left_out_reason(wish: Wish) -> Exclusion:
     return reason
 
 
+# The score part of a unit whose free places were not confirmed recently (capacity's availability_stale):
+# it weighs nothing, it is there so that the proposal says so.
+AVAILABILITY_STALE = "availability_stale"
+AVAILABILITY_STALE_WORDS = "free places not confirmed recently by the provider"
+
+
 def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     """The score parts of one eligible unit. An eligible unit outside the region is there on a
     ground, so it comes first (`region_ground`)."""
@@ -233,6 +239,9 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     }
     if wish.school_municipality_code is not None or wish.wishes:
         parts.update(nearness.parts(unit, wish))
+    if unit.availability_stale:
+        # Still proposed, and said so: its provider has not confirmed its free places recently.
+        parts[AVAILABILITY_STALE] = 0.0
     return parts
 
 
@@ -248,6 +257,7 @@ def _score_key(unit: Unit, wish: Wish) -> tuple[object, ...]:
         known,
         unit.provider_role,
         unit.part_time,
+        unit.availability_stale,
     )
     if unit.latitude is not None:
         key = (*key, unit.latitude, unit.longitude)
@@ -276,7 +286,10 @@ def explain(unit: Unit, wish: Wish) -> list[str]:
         reasons.append(ROLE_WORDS[unit.provider_role])
     if wish.part_time:
         reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
-    return reasons + nearness.words(unit, wish)
+    reasons += nearness.words(unit, wish)
+    if unit.availability_stale:
+        reasons.append(AVAILABILITY_STALE_WORDS)
+    return reasons
 
 
 def _proximity(unit: Unit, home: str) -> float:
