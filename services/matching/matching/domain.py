@@ -30,7 +30,7 @@ from contracts import geography
 from contracts.capacity import CompactExcluded, CompactUnit
 from contracts.suitability import WeighedWish
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
-from matching import nearness
+from matching import freshness, nearness
 
 # The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
 Ground = OutOfRegionCriterion
@@ -215,12 +215,6 @@ def outside_left_out_reason(wish: Wish) -> Exclusion:
     return reason
 
 
-# The score part of a unit whose free places were not confirmed recently (capacity's availability_stale):
-# it weighs nothing, it is there so that the proposal says so.
-AVAILABILITY_STALE = "availability_stale"
-AVAILABILITY_STALE_WORDS = "free places not confirmed recently by the provider"
-
-
 def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     """The score parts of one eligible unit. An eligible unit outside the region is there on a
     ground, so it comes first (`region_ground`)."""
@@ -239,9 +233,7 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     }
     if wish.school_municipality_code is not None or wish.wishes:
         parts.update(nearness.parts(unit, wish))
-    if unit.availability_stale:
-        # Still proposed, and said so: its provider has not confirmed its free places recently.
-        parts[AVAILABILITY_STALE] = 0.0
+    parts.update(freshness.parts(unit))
     return parts
 
 
@@ -286,10 +278,7 @@ def explain(unit: Unit, wish: Wish) -> list[str]:
         reasons.append(ROLE_WORDS[unit.provider_role])
     if wish.part_time:
         reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
-    reasons += nearness.words(unit, wish)
-    if unit.availability_stale:
-        reasons.append(AVAILABILITY_STALE_WORDS)
-    return reasons
+    return reasons + nearness.words(unit, wish) + freshness.words(unit)
 
 
 def _proximity(unit: Unit, home: str) -> float:

@@ -15,7 +15,8 @@ from contracts.geography import shown_km
 from contracts.matching import Decision, DecisionRequest, Proposal
 from contracts.vocabulary import Vocabulary
 from matching import db, nearness
-from matching.domain import AVAILABILITY_STALE, Ranking, Weighed, Wish, unmatched_reasons
+from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
+from matching.freshness import AVAILABILITY_STALE
 from matching.placement import left_out_summary, rule_reasons
 
 
