@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel
@@ -198,16 +199,21 @@ async def get_unit(capacity: ServiceClient, unit_id: str) -> UnitOut | None:
 UNIT_PAGE = 1000
 
 
-async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
-    """The open units whose free places were last confirmed longer ago than capacity's
-    REGIEPUNT_AVAILABILITY_STALE_HOURS, page by page."""
+async def list_units(capacity: ServiceClient, **filters: str) -> list[UnitOut]:
+    """Every unit capacity lists with these filters of GET /v1/units, page by page."""
     found: list[UnitOut] = []
     while True:
-        path = f"/v1/units?availability_stale=true&limit={UNIT_PAGE}&offset={len(found)}"
-        page = _UnitPage.model_validate_json(await _required(capacity, path))
+        query = urlencode({**filters, "limit": UNIT_PAGE, "offset": len(found)})
+        page = _UnitPage.model_validate_json(await _required(capacity, f"/v1/units?{query}"))
         found += page.items
         if not page.items or len(found) >= page.total:
             return found
+
+
+async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
+    """The open units whose free places were last confirmed longer ago than capacity's
+    REGIEPUNT_AVAILABILITY_STALE_HOURS."""
+    return await list_units(capacity, availability_stale="true")
 
 
 class _UnitPage(BaseModel):

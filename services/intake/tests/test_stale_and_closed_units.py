@@ -17,6 +17,8 @@ from notification_support import receiver
 from standardwebhooks.webhooks import Webhook
 
 from common.clock import ManualClock
+from intake.context import Context
+from intake.dashboard.freshness import unit_freshness
 from intake.workers import announce_stale_units, deliver_notifications
 
 STALE_WORDS = "free places not confirmed recently by the provider"
@@ -143,3 +145,27 @@ async def test_the_provider_is_reminded_once_when_its_unit_turns_stale(
             "unit.availability_stale",
             "unit.availability_stale",
         ]
+
+
+async def test_the_overview_knows_per_provider_how_fresh_its_units_are(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
+) -> None:
+    fresh_provider = await create_provider(capacity, name="Bijgewerkt")
+    lagging = await create_provider(capacity, name="Achter")
+    old = await create_unit(capacity, lagging, name="Oud")
+    kept = await create_unit(capacity, lagging, name="Bijgehouden")
+    closed = await create_unit(capacity, lagging, name="Dicht")
+    await _close(capacity, closed)
+    clock.advance(timedelta(hours=30))
+    await create_unit(capacity, fresh_provider, name="Nieuw")
+    confirmed = await capacity.post(f"/v1/units/{kept['id']}/confirm-availability", headers=provider_headers(lagging))
+    assert confirmed.status_code == 200
+
+    found = await unit_freshness(Context.of(intake_app))
+
+    assert found.error is None
+    assert [(p.provider_id, p.units, p.confirmed_last_day, p.share) for p in found.providers] == [
+        (lagging, 2, 1, 50.0),  # the closed unit does not count
+        (fresh_provider, 1, 1, 100.0),
+    ]
+    assert [unit.id for unit in found.stale_units] == [old["id"]]
