@@ -101,7 +101,9 @@ async def test_referrer_refers_a_child_mends_a_mistake_and_sees_the_proposal_wit
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
-            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            # As a browser in the Netherlands: its date fields read dd-mm-jjjj (the pages' words never
+            # follow the browser's language).
+            context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
             page = await context.new_page()
             blocked: list[str] = []
             page.on(
@@ -138,7 +140,9 @@ async def test_referrer_refers_a_child_mends_a_mistake_and_sees_the_proposal_wit
             bsn_field = page.get_by_label("Burgerservicenummer (BSN)")
             await expect(bsn_field).to_have_attribute("aria-invalid", "true")
             assert "f-client-bsn-error" in (await bsn_field.get_attribute("aria-describedby") or "")
-            await expect(page.locator(".error-summary a[href='#f-client-bsn']")).to_be_visible()
+            await expect(page.locator(".error-summary a[href='#f-client-bsn']")).to_contain_text(
+                "Burgerservicenummer (BSN): Dit is geen geldig burgerservicenummer"
+            )
             await expect(page.get_by_label("Toelichting (niet verplicht)")).to_have_value("Vanavond niet veilig thuis.")
             await expect(page.locator("#f-needs-trauma")).to_be_checked()
             await expect(page.get_by_label("Zorgvorm")).to_have_value("crisis")
@@ -178,8 +182,10 @@ async def test_referrer_refers_a_child_mends_a_mistake_and_sees_the_proposal_wit
             await page.goto(f"{intake}/portal/referrer/new")
             await page.get_by_role("button", name="Verwijzing versturen").click()
             await expect(page.locator("#f-client-bsn-error")).to_contain_text("Vul dit in.")
+            await expect(page.locator("#error-summary")).to_be_focused()
             await no_sideways_scroll(page)
             await accessible(page)
+            await page.screenshot(path=str(ARTIFACTS / "portal-referrer-form-phone.png"), full_page=True)
             await page.goto(f"{referral_url}?lang=en")
             await no_sideways_scroll(page)
             await page.goto(referral_url + "?lang=nl")

@@ -121,7 +121,9 @@ async def test_a_bsn_failing_the_eleven_test_is_named_at_its_field_in_dutch_and_
     assert "Wil graag bij haar school blijven." in page and "Thuissituatie onhoudbaar sinds de zomer." in page
     assert re.search(r'id="f-needs-autism"[^>]*checked', page)
     assert re.search(r'<option value="GM0603" selected>', page)
-    assert 'id="f-notes-error"' not in page and 'href="#f-client-bsn"' in page  # the summary links to it
+    assert 'id="f-notes-error"' not in page
+    # The summary at the top names the field and leads to it.
+    assert '<a href="#f-client-bsn">Burgerservicenummer (BSN): Dit is geen geldig' in page
     assert await api_referrals(intake) == []
 
     english = await intake.post(
@@ -269,6 +271,7 @@ async def test_an_email_subscription_from_the_page_delivers_referral_proposed_by
     assert subscribed.status_code == 303
     listed = await intake.get(subscribed.headers["location"])
     assert "planning@wijkteam.example" in listed.text
+    assert "Het e-mailadres krijgt voortaan berichten" in listed.text
     (subscription,) = (await intake.get("/v1/webhooks", headers=REFERRER)).json()["items"]
     assert subscription["email"] == "planning@wijkteam.example"
     assert subscription["events"] == ["referral.placed", "referral.proposed"]

@@ -123,7 +123,10 @@ def test_the_authorisation_dates_have_dutch_words() -> None:
 
 def test_the_models_errors_have_dutch_words() -> None:
     body = form.referral_body(
-        sent(**{"client.birth_date": "gisteren", "care_type": "boat", "max_travel_km": "-3"}, needs=["Not A Code"])
+        sent(
+            **{"client.birth_date": "gisteren", "care_type": "boat", "max_travel_km": "-3", "notes": "x" * 10_001},
+            needs=["Not A Code"],
+        )
     )
     with i18n.language("nl"):
         _model, errors = form.parse(body)
@@ -133,6 +136,7 @@ def test_the_models_errors_have_dutch_words() -> None:
     assert words["care_type"] == "Kies een van de mogelijkheden."
     assert words["max_travel_km"].startswith("Geef een afstand in kilometers")
     assert words["needs.0"] == "Kies uit de genoemde mogelijkheden."
+    assert words["notes"] == "Dit is te lang: ten hoogste 10000 tekens."
 
 
 @pytest.mark.parametrize(

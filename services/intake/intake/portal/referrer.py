@@ -23,7 +23,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.dashboard.pages import message_page, render
 from intake.domain import StateConflict, Status
-from intake.i18n import _
+from intake.i18n import N_, _
 from intake.notifications import service as notifications
 from intake.notifications.schemas import WebhookIn
 from intake.portal import referrer_form as words
@@ -41,11 +41,12 @@ LIMIT = 25
 # The referral form holds long free texts (notes, the child's words, a justification); a body larger
 # than any form the fields allow is refused rather than read as an empty form, which would lose them.
 FORM_LIMIT = 200_000
-NOTICE_LIMIT = 200
+# The other forms hold a few short fields.
+SMALL_FORM_LIMIT = 20_000
 HOME = "/portal"
 NOTICES = {
-    "subscribed": "The e-mail address will hear of your organisation's referrals.",
-    "removed": "The e-mail address will hear no more.",
+    "subscribed": N_("The e-mail address will hear of your organisation's referrals."),
+    "removed": N_("The e-mail address will hear no more."),
 }
 
 
@@ -275,7 +276,7 @@ async def confirm_withdrawal(request: Request, referral_id: str, viewer: Referre
 
 @router.post("/referrals/{referral_id}/withdraw")
 async def withdraw(request: Request, referral_id: str, viewer: ReferrerViewer) -> Response:
-    fields = await read_fields(request, NOTICE_LIMIT * 100)
+    fields = await read_fields(request, SMALL_FORM_LIMIT)
     if fields is None or not csrf_ok(request, viewer, _first(fields, "csrf")):
         return _expired_form(request, viewer)
     ctx = Context.of(request.app)
@@ -324,7 +325,7 @@ async def notices(request: Request, viewer: ReferrerViewer) -> Response:
 @router.post("/notices", response_class=HTMLResponse)
 async def subscribe(request: Request, viewer: ReferrerViewer) -> Response:
     """An e-mail subscription to the organisation's referral events (POST /v1/webhooks with `email`)."""
-    fields = await read_fields(request, NOTICE_LIMIT * 100)
+    fields = await read_fields(request, SMALL_FORM_LIMIT)
     if fields is None or not csrf_ok(request, viewer, _first(fields, "csrf")):
         return _expired_form(request, viewer)
     email = (_first(fields, "email") or "").strip()
@@ -357,7 +358,7 @@ async def subscribe(request: Request, viewer: ReferrerViewer) -> Response:
 
 @router.post("/notices/{subscription_id}/remove")
 async def unsubscribe(request: Request, subscription_id: str, viewer: ReferrerViewer) -> Response:
-    fields = await read_fields(request, NOTICE_LIMIT * 100)
+    fields = await read_fields(request, SMALL_FORM_LIMIT)
     if fields is None or not csrf_ok(request, viewer, _first(fields, "csrf")):
         return _expired_form(request, viewer)
     try:

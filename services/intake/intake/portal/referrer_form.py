@@ -50,6 +50,31 @@ GROUPS = {
     "court_authorisation": "court_authorisation.kind",
 }
 
+# The controls' labels, as the error summary names them.
+LABELS = {
+    "client.bsn": N_("Citizen service number (BSN)"),
+    "client.birth_date": N_("Date of birth"),
+    "client.municipality_code": N_("Home municipality"),
+    "client.school_municipality_code": N_("Municipality of the school"),
+    "care_type": N_("Form of care"),
+    "target_group": N_("Target group"),
+    "requested_start": N_("Requested start"),
+    "part_time": N_("Part-time (for example weekends only)"),
+    "max_travel_km": N_("Farthest distance in kilometres"),
+    "out_of_region.criterion": N_("Ground"),
+    "out_of_region.justification": N_("Explanation of the ground"),
+    "child_voice.heard": N_("Was the child heard?"),
+    "child_voice.note": N_("What the child said"),
+    "court_authorisation.kind": N_("Kind of authorisation"),
+    "court_authorisation.decided_on": N_("Decided on"),
+    "court_authorisation.valid_until": N_("Valid until"),
+    "notes": N_("Notes"),
+    "needs": N_("What the child needs"),
+    "risk_flags": N_("Risks the child brings"),
+    "vulnerabilities": N_("How the child is vulnerable"),
+    "child_voice.wishes": N_("What the child wishes"),
+}
+
 CARE_TYPES = {
     "crisis": N_("Crisis shelter"),
     "foster_care": N_("Foster care"),
@@ -238,7 +263,9 @@ def model_message(name: str, error: Mapping[str, Any]) -> str:
     if name == "max_travel_km" or kind in ("float_parsing", "finite_number", "greater_than", "less_than_equal"):
         return _("Give a distance in kilometres above 0 and at most %(most)s.") % {"most": int(MAX_TRAVEL_KM)}
     if kind in ("string_too_long", "too_long"):
-        return _("This is too long: at most %(most)s.") % {"most": context.get("max_length", "?")}
+        if kind == "too_long":
+            return _("Choose at most %(most)s.") % {"most": context.get("max_length", "?")}
+        return _("This is too long: at most %(most)s characters.") % {"most": context.get("max_length", "?")}
     if kind in ("literal_error", "enum", "bool_type", "bool_parsing"):
         return _("Choose one of the options.")
     if kind == "string_pattern_mismatch":
