@@ -655,6 +655,54 @@ async def delete_webhook(p: Platform) -> Attempt:
     )
 
 
+# --- the referrers' pages (intake.portal.referrer): the same records through forms -------------------
+
+
+async def submit_referral_on_the_portal(p: Platform) -> Attempt:
+    attempt = await submit_referral(p)
+    assert attempt.json is not None
+    client = attempt.json["client"]
+    form = {
+        "client.bsn": client["bsn"],
+        "client.birth_date": client["birth_date"],
+        "client.municipality_code": client["municipality_code"],
+        "care_type": "residential",
+        "target_group": "jo",
+        "needs": "trauma",
+    }
+    return Attempt("/portal/referrer/new", attempt.snapshot, form=form, provider_id=attempt.provider_id)
+
+
+async def withdraw_on_the_portal(p: Platform) -> Attempt:
+    attempt = await withdraw(p)
+    referral_id = attempt.path.split("/")[3]
+    path = f"/portal/referrer/referrals/{referral_id}/withdraw"
+    return Attempt(path, attempt.snapshot, form={}, provider_id=attempt.provider_id)
+
+
+async def subscribe_to_email_on_the_portal(p: Platform) -> Attempt:
+    """A refused subscription leaves no subscription behind."""
+    return Attempt(
+        "/portal/referrer/notices",
+        lambda: p.read("intake", "/v1/webhooks"),
+        form={"email": "planning@wijkteam.example", "events": "referral.proposed"},
+        provider_id=await p.provider(),
+    )
+
+
+async def remove_email_on_the_portal(p: Platform) -> Attempt:
+    """The referrer's organisation's own e-mail subscription, which a refused call leaves in place."""
+    body = {"email": "planning@wijkteam.example", "events": ["referral.proposed"]}
+    response = await p.intake.post("/v1/webhooks", json=body, headers=REFERRER)
+    assert response.status_code == 201, response.text
+    return Attempt(
+        f"/portal/referrer/notices/{response.json()['id']}/remove",
+        lambda: p.read("intake", "/v1/webhooks"),
+        form={},
+        provider_id=await p.provider(),
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who may make one write call: the roles the contract names, and how it is set up to try it.
@@ -731,6 +779,14 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
     ("intake", "POST", "/v1/webhooks"): rule("referrer", "provider", "coordinator", scenario=subscribe_to_webhooks),
     ("intake", "DELETE", "/v1/webhooks/{id}"): rule("referrer", "provider", "coordinator", scenario=delete_webhook),
+    ("intake", "POST", "/portal/referrer/new"): rule("referrer", scenario=submit_referral_on_the_portal),
+    ("intake", "POST", "/portal/referrer/referrals/{referral_id}/withdraw"): rule(
+        "referrer", scenario=withdraw_on_the_portal, why="the referrers' pages; coordinators withdraw through the API"
+    ),
+    ("intake", "POST", "/portal/referrer/notices"): rule("referrer", scenario=subscribe_to_email_on_the_portal),
+    ("intake", "POST", "/portal/referrer/notices/{subscription_id}/remove"): rule(
+        "referrer", scenario=remove_email_on_the_portal
+    ),
     ("intake", "POST", "/login"): rule(
         *ROLES, why="no record behind it: the development sign-in form checks the pasted token itself"
     ),
@@ -911,6 +967,13 @@ OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[d
     "another provider records one-on-one hours": ("intake", record_one_on_one, _other_provider, 404),
     "another provider deletes a webhook": ("intake", delete_webhook, _other_provider, 404),
     "another referrer's organisation deletes a webhook": ("intake", delete_webhook, _other_referrer, 404),
+    "another referrer's organisation withdraws on the portal": ("intake", withdraw_on_the_portal, _other_referrer, 404),
+    "another referrer's organisation removes an e-mail on the portal": (
+        "intake",
+        remove_email_on_the_portal,
+        _other_referrer,
+        404,
+    ),
 }
 
 
