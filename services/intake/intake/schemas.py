@@ -195,6 +195,13 @@ class PlacementOut(BaseModel):
     crisis_extensions: list[CrisisExtensionOut] | None
 
 
+class IjwOut(BaseModel):
+    """The referral in the codes of the iJw standard (contracts.ijw): COD327 and JZ020; null where none fits."""
+
+    verwijzer_code: str | None
+    productcategorie: str | None
+
+
 class ReferralOut(BaseModel):
     id: str
     status: Status
@@ -218,6 +225,7 @@ class ReferralOut(BaseModel):
     group_id: str | None = None
     risk_flags: list[str] = []
     vulnerabilities: list[str] = []
+    ijw: IjwOut | None = None
 
 
 class ReferralPage(BaseModel):

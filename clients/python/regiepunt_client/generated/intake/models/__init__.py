@@ -33,6 +33,7 @@ from .get_referral_group_decisions_response_get_referral_group_decisions import 
 )
 from .group_status import GroupStatus
 from .healthz_response_healthz import HealthzResponseHealthz
+from .ijw_out import IjwOut
 from .indicator import Indicator
 from .kpi_report import KpiReport
 from .offer_in import OfferIn
@@ -100,6 +101,7 @@ __all__ = (
     "GetReferralGroupDecisionsResponseGetReferralGroupDecisions",
     "GroupStatus",
     "HealthzResponseHealthz",
+    "IjwOut",
     "Indicator",
     "KpiReport",
     "OfferIn",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.child_voice_out import ChildVoiceOut
     from ..models.client_out import ClientOut
     from ..models.court_authorisation_out import CourtAuthorisationOut
+    from ..models.ijw_out import IjwOut
     from ..models.out_of_region_out import OutOfRegionOut
     from ..models.placement_out import PlacementOut
     from ..models.proposal_out import ProposalOut
@@ -45,6 +46,7 @@ class ReferralOut:
         child_voice (ChildVoiceOut | None | Unset):
         court_authorisation (CourtAuthorisationOut | None | Unset):
         group_id (None | str | Unset):
+        ijw (IjwOut | None | Unset):
         max_travel_km (float | None | Unset):
         risk_flags (list[str] | Unset):
         vulnerabilities (list[str] | Unset):
@@ -68,6 +70,7 @@ class ReferralOut:
     child_voice: ChildVoiceOut | None | Unset = UNSET
     court_authorisation: CourtAuthorisationOut | None | Unset = UNSET
     group_id: None | str | Unset = UNSET
+    ijw: IjwOut | None | Unset = UNSET
     max_travel_km: float | None | Unset = UNSET
     risk_flags: list[str] | Unset = UNSET
     vulnerabilities: list[str] | Unset = UNSET
@@ -76,6 +79,7 @@ class ReferralOut:
     def to_dict(self) -> dict[str, Any]:
         from ..models.child_voice_out import ChildVoiceOut  # noqa: PLC0415
         from ..models.court_authorisation_out import CourtAuthorisationOut  # noqa: PLC0415
+        from ..models.ijw_out import IjwOut  # noqa: PLC0415
         from ..models.out_of_region_out import OutOfRegionOut  # noqa: PLC0415
         from ..models.placement_out import PlacementOut  # noqa: PLC0415
         from ..models.proposal_out import ProposalOut  # noqa: PLC0415
@@ -151,6 +155,14 @@ class ReferralOut:
         else:
             group_id = self.group_id
 
+        ijw: dict[str, Any] | None | Unset
+        if isinstance(self.ijw, Unset):
+            ijw = UNSET
+        elif isinstance(self.ijw, IjwOut):
+            ijw = self.ijw.to_dict()
+        else:
+            ijw = self.ijw
+
         max_travel_km: float | None | Unset
         if isinstance(self.max_travel_km, Unset):
             max_travel_km = UNSET
@@ -192,6 +204,8 @@ class ReferralOut:
             field_dict["court_authorisation"] = court_authorisation
         if group_id is not UNSET:
             field_dict["group_id"] = group_id
+        if ijw is not UNSET:
+            field_dict["ijw"] = ijw
         if max_travel_km is not UNSET:
             field_dict["max_travel_km"] = max_travel_km
         if risk_flags is not UNSET:
@@ -206,6 +220,7 @@ class ReferralOut:
         from ..models.child_voice_out import ChildVoiceOut  # noqa: PLC0415
         from ..models.client_out import ClientOut  # noqa: PLC0415
         from ..models.court_authorisation_out import CourtAuthorisationOut  # noqa: PLC0415
+        from ..models.ijw_out import IjwOut  # noqa: PLC0415
         from ..models.out_of_region_out import OutOfRegionOut  # noqa: PLC0415
         from ..models.placement_out import PlacementOut  # noqa: PLC0415
         from ..models.proposal_out import ProposalOut  # noqa: PLC0415
@@ -342,6 +357,23 @@ class ReferralOut:
 
         group_id = _parse_group_id(d.pop("group_id", UNSET))
 
+        def _parse_ijw(data: object) -> IjwOut | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                ijw_type_0 = IjwOut.from_dict(data)
+
+                return ijw_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(IjwOut | None | Unset, data)
+
+        ijw = _parse_ijw(d.pop("ijw", UNSET))
+
         def _parse_max_travel_km(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -374,6 +406,7 @@ class ReferralOut:
             child_voice=child_voice,
             court_authorisation=court_authorisation,
             group_id=group_id,
+            ijw=ijw,
             max_travel_km=max_travel_km,
             risk_flags=risk_flags,
             vulnerabilities=vulnerabilities,
