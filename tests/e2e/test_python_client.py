@@ -400,3 +400,26 @@ def test_kpis_as_csv_for_a_coordinator(services: Services) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "period_from,period_to,name,label,value,numerator,denominator,unit"
     assert len(lines) > 1 and all(line.startswith("2026-01-01,2026-12-31,") for line in lines[1:])
+
+
+def test_provider_example_mirrors_its_planning(services: Services, provider: dict[str, Any], tmp_path: Path) -> None:
+    unit_id = provider["unit"]["id"]
+    planning = tmp_path / "planning.json"
+    planning.write_text(json.dumps({unit_id: 1}))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "clients" / "examples" / "provider_planning_mirror.py"), str(planning), "--once"],
+        env={
+            **os.environ,
+            "REGIEPUNT_API_URL": services.url("intake"),
+            "REGIEPUNT_CAPACITY_API_URL": services.url("capacity"),
+            "REGIEPUNT_TOKEN": provider["token"],
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"unit {unit_id}:" in result.stdout
+    shown = httpx.get(f"{services.url('capacity')}/v1/units/{unit_id}", headers=COORDINATOR, timeout=10).json()
+    assert shown["available"] == 1
