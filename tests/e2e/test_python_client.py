@@ -423,3 +423,52 @@ def test_provider_example_mirrors_its_planning(services: Services, provider: dic
     assert f"unit {unit_id}:" in result.stdout
     shown = httpx.get(f"{services.url('capacity')}/v1/units/{unit_id}", headers=COORDINATOR, timeout=10).json()
     assert shown["available"] == 1
+
+
+def test_provider_example_answers_the_point_s_webhook(
+    services: Services, provider: dict[str, Any], tmp_path: Path
+) -> None:
+    planning = tmp_path / "planning.json"
+    planning.write_text("{}")
+    output = tmp_path / "provider.out"
+    with output.open("w") as out:
+        example = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "clients" / "examples" / "provider_planning_mirror.py"),
+                str(planning),
+                "--interval",
+                "3600",
+                "--webhook-port",
+                str(free_port()),
+            ],
+            env={
+                **os.environ,
+                "REGIEPUNT_API_URL": services.url("intake"),
+                "REGIEPUNT_CAPACITY_API_URL": services.url("capacity"),
+                "REGIEPUNT_TOKEN": provider["token"],
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while "receiving webhooks" not in output.read_text():
+            assert example.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(0.2)
+        with Regiepunt(services.url("intake"), _referrer_token()) as point:
+            referral = point.submit_referral(_referral())
+        assert str(referral.status) == "proposed"
+        # The point's worker delivers the signed event; the example checks the signature, then reads
+        # the referral it names.
+        expected = f"proposal {referral.id} for unit {provider['unit']['id']}"
+        deadline = time.monotonic() + 30
+        while expected not in output.read_text():
+            assert example.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(0.2)
+    finally:
+        example.terminate()
+        example.wait(timeout=10)
