@@ -294,15 +294,25 @@ def build_parser() -> argparse.ArgumentParser:
     _command(proposal_commands, "list", proposals_list, "referrals", "list proposals waiting for your answer")
     accept = _command(proposal_commands, "accept", proposals_accept, "referral", "accept a proposal")
     accept.add_argument("id")
-    accept.add_argument("--start-date", type=_iso_date, required=True, help="the first day of the stay (YYYY-MM-DD)")
+    accept.add_argument(
+        "--start-date", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="the first day of the stay"
+    )
     decline = _command(proposal_commands, "decline", proposals_decline, "referral", "decline a proposal")
     decline.add_argument("id")
     decline.add_argument("--reason-code", choices=DECLINE_REASON_CODES, default="other", help="why (default other)")
     decline.add_argument("--reason", help="why, in words (stays with the point)")
 
     indicators = _command(groups, "kpis", kpis, "kpis", "the region's indicators (coordinators)")
-    indicators.add_argument("--from", dest="date_from", type=_iso_date, help="first day (default: 90 days back)")
-    indicators.add_argument("--to", dest="date_to", type=_iso_date, help="last day (default: today)")
+    indicators.add_argument(
+        "--from",
+        dest="date_from",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="first day (default: 90 days before --to)",
+    )
+    indicators.add_argument(
+        "--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day (default: today)"
+    )
     indicators.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
 
