@@ -10,7 +10,7 @@ PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install up test lint client test-sqlite test-postgres format token clean bench browser identity-provider
+.PHONY: axe messages install up test lint client test-sqlite test-postgres format token clean bench browser identity-provider
 
 $(STAMP): clients/python/pyproject.toml libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,10 +44,17 @@ $(IDP_DIR)/node_modules/.package-lock.json: $(IDP_DIR)/package-lock.json
 
 identity-provider: $(IDP_DIR)/node_modules/.package-lock.json
 
-test-sqlite: install identity-provider
+# axe-core, which the browser tests run in Chromium to check the pages against WCAG 2.1 AA.
+AXE_DIR := tests/e2e/axe
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --silent
+
+axe: $(AXE_DIR)/node_modules/.package-lock.json
+
+test-sqlite: install identity-provider axe
 	REGIEPUNT_TEST_DATABASE=sqlite $(PY) -m pytest
 
-test-postgres: install browser identity-provider
+test-postgres: install browser identity-provider axe
 	REGIEPUNT_TEST_DATABASE=postgresql REGIEPUNT_TEST_PG_DSN=$(PG_DSN) $(PY) -m pytest
 
 test: lint test-sqlite test-postgres
@@ -60,8 +67,17 @@ format: install
 bench: install
 	$(PY) -m bench.national $(if $(SIZES),--sizes $(SIZES))
 
+# The pages' words: extracts what the templates and the code mark (`_()`, `{% trans %}`, `N_()`) into
+# the Dutch catalog, new words untranslated; services/intake/tests/test_page_language.py says what is missing.
+INTAKE_CATALOG := services/intake/intake/i18n/locales
+messages: install
+	cd services/intake && ../../$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--omit-header -o ../../$(VENV)/messages.pot .
+	$(VENV)/bin/pybabel -q update -i $(VENV)/messages.pot -d $(INTAKE_CATALOG) -l nl --no-fuzzy-matching \
+		--omit-header --ignore-obsolete -w 110
+
 token: install
 	@$(PY) -m common.tokens --role $(or $(ROLE),coordinator) $(ARGS)
 
 clean:
-	rm -rf $(VENV) data tests/artifacts $(IDP_DIR)/node_modules
+	rm -rf $(VENV) data tests/artifacts $(IDP_DIR)/node_modules $(AXE_DIR)/node_modules

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from accessibility import describe, violations
 from e2e_platform import ARTIFACTS, CHROMIUM, make_up, need_browser, wait_for_start
 
 # A shorter history than `make up`'s two years keeps the test quick; every section still fills.
@@ -62,6 +63,8 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(pl
             await page.goto(dashboard)
             await expect(page.locator("h1")).to_have_text("Aanmelden")
             assert page.url.endswith("/login?next=/dashboard")
+            found = await violations(page)
+            assert not found, describe(found)
             await page.get_by_label("Token").fill(platform.token)
             await page.get_by_role("button", name="Aanmelden").click()
             await expect(page.locator("#places")).to_be_visible()

@@ -17,7 +17,7 @@ from common.db import Database
 from common.errors import ConfigurationError
 from common.http import ServiceClient, provider_id_in_capacity
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
-from intake import dashboard, sessions
+from intake import dashboard, i18n, sessions
 from intake.access_log import views as access_log_views
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
@@ -80,6 +80,7 @@ def create_app(
     )
     app.state.vocabulary = vocabulary
     dashboard.install(app)
+    app.add_middleware(i18n.LanguageMiddleware)
     sessions.install(app)
 
     @app.exception_handler(ReferralNotVisible)

@@ -10,10 +10,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from intake import i18n
 from intake.dashboard import labels, page_headers
 from intake.sessions.browser import Viewer, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+i18n.install(TEMPLATES.env)
 TEMPLATES.env.filters["care"] = labels.care_type
 TEMPLATES.env.filters["municipality"] = labels.municipality
 TEMPLATES.env.filters["detail"] = labels.detail
@@ -26,12 +28,14 @@ FORM_LIMIT = 20_000
 
 
 def render(request: Request, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    """A page; a signed-in viewer's forms get the session's CSRF token."""
+    """A page in the viewer's language; a signed-in viewer's forms get the session's CSRF token."""
+    values["lang"] = i18n.use(request)
     viewer: Viewer | None = values.get("viewer")
     if viewer is not None and "csrf" not in values:
         values["csrf"] = csrf_token(request, viewer)
     response = TEMPLATES.TemplateResponse(request, name, values, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
+    i18n.remember(request, response)
     response.headers.update(page_headers(request.app.state.settings.oidc_issuer))
     return response
 
@@ -39,10 +43,8 @@ def render(request: Request, name: str, status_code: int = 200, **values: Any) -
 def message_page(
     request: Request, status_code: int, title: str, message: str, viewer: Viewer | None = None, **values: Any
 ) -> HTMLResponse:
-    """A page that says what happened, in Dutch."""
-    return render(
-        request, "message.html", status_code, title=title, message=message, viewer=viewer, lang="nl", **values
-    )
+    """A page that says what happened, in the viewer's language."""
+    return render(request, "message.html", status_code, title=title, message=message, viewer=viewer, **values)
 
 
 async def read_form(request: Request) -> dict[str, str]:

@@ -7,19 +7,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from intake.dashboard.pages import render
+from intake.i18n import N_, _
 from intake.sessions.browser import SignedIn
 
 router = APIRouter(include_in_schema=False)
 
 ROLE_NAMES = {
-    "referrer": "verwijzer",
-    "provider": "aanbieder",
-    "coordinator": "coördinator",
-    "auditor": "functionaris gegevensbescherming",
+    "referrer": N_("referrer"),
+    "provider": N_("provider"),
+    "coordinator": N_("coordinator"),
+    "auditor": N_("data protection officer"),
 }
 
 
 @router.get("/portal", response_class=HTMLResponse)
 async def portal(request: Request, viewer: SignedIn) -> Response:
-    role = ROLE_NAMES.get(viewer.principal.role, viewer.principal.role)
-    return render(request, "portal.html", lang="nl", viewer=viewer, role_name=role, home="/portal")
+    role = _(ROLE_NAMES.get(viewer.principal.role, viewer.principal.role))
+    return render(request, "portal.html", viewer=viewer, role_name=role, home="/portal")

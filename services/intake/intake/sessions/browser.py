@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from common.auth import SESSION_COOKIE, Principal, bearer_token
 from common.errors import Unauthorized
 from intake.context import Context
+from intake.i18n import _
 from intake.sessions import rules, service
 from intake.sessions.identity_provider import principal_of_token
 
@@ -66,10 +67,12 @@ async def signed_in(request: Request) -> Viewer:
         viewer = await viewer_of(request)
     except Unauthorized as exc:
         raise PageRefused(
-            401, "Niet aangemeld", f"Het token in de Authorization-header is niet geldig. {exc.detail}"
+            401, _("Not signed in"), _("The token in the Authorization header is not valid.") + f" {exc.detail}"
         ) from exc
     except httpx.HTTPError as exc:
-        raise PageRefused(503, "Aanmelden lukt nu niet", "De aanmeldvoorziening is niet bereikbaar.") from exc
+        raise PageRefused(
+            503, _("Signing in does not work now"), _("The identity provider cannot be reached.")
+        ) from exc
     if viewer is None:
         # Back to the page asked for; a form sent is not sent again, so after it the landing page.
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -84,8 +87,9 @@ async def signed_in_coordinator(viewer: SignedIn) -> Viewer:
     if not viewer.principal.is_coordinator:
         raise PageRefused(
             403,
-            "Niet voor uw rol",
-            f"Het dashboard is voor de coördinatoren van de regio; u bent aangemeld als {viewer.principal.role}.",
+            _("Not for your role"),
+            _("The dashboard is for the region's coordinators; you are signed in as %(role)s.")
+            % {"role": viewer.principal.role},
             viewer,
         )
     return viewer

@@ -20,6 +20,7 @@ from common.errors import Unauthorized
 from common.logging import get_logger
 from intake.context import Context
 from intake.dashboard.pages import message_page, read_form, render
+from intake.i18n import _
 from intake.sessions import rules, service
 from intake.sessions.identity_provider import client_of, principal_of_token, token_expiry
 
@@ -65,7 +66,6 @@ def _paste_page(request: Request, *, error: str | None = None, status_code: int 
         request,
         "login.html",
         status_code,
-        lang="nl",
         paste_token=True,
         error=error,
         nonce=nonce,
@@ -84,33 +84,35 @@ async def login_page(request: Request) -> Response:
     if client is None:
         return _paste_page(request)
     if "signed_out" in request.query_params:
-        return render(request, "login.html", lang="nl", signed_out=True)
+        return render(request, "login.html", signed_out=True)
     request.session[NEXT_KEY] = rules.local_path(request.query_params.get("next"))
     try:
         redirect: Response = await client.authorize_redirect(request, str(request.url_for("auth_callback")))
     except httpx.HTTPError as exc:
         log.warning("identity_provider_unreachable", step="authorize", error=type(exc).__name__)
-        return message_page(request, 503, "Aanmelden lukt nu niet", "De identiteitsprovider is niet bereikbaar.")
+        return message_page(
+            request, 503, _("Signing in does not work now"), _("The identity provider cannot be reached.")
+        )
     return redirect
 
 
 @router.post("/login")
 async def sign_in_with_token(request: Request) -> Response:
     if client_of(request.app) is not None:
-        return message_page(request, 404, "Niet gevonden", "Meld u aan bij de identiteitsprovider van de regio.")
+        return message_page(request, 404, _("Not found"), _("Sign in with the region's identity provider."))
     form = await read_form(request)
     expected, submitted = request.cookies.get(SIGN_IN_NONCE_COOKIE), form.get("nonce")
     if not (expected and submitted and hmac.compare_digest(expected, submitted)):
-        return _paste_page(request, error="Het formulier was verlopen; probeer het opnieuw.", status_code=400)
+        return _paste_page(request, error=_("The form had expired; please try again."), status_code=400)
     token = form.get("token", "").strip()
     if not token:
-        return _paste_page(request, error="Plak een token.", status_code=422)
+        return _paste_page(request, error=_("Paste a token."), status_code=422)
     try:
         principal = await principal_of_token(request, token)
     except Unauthorized as exc:
-        return _paste_page(request, error=f"Dit token is niet geldig. {exc.detail}", status_code=401)
+        return _paste_page(request, error=_("This token is not valid.") + f" {exc.detail}", status_code=401)
     if principal.role == "service":
-        return _paste_page(request, error="Dit is het token van een dienst, niet van een persoon.", status_code=403)
+        return _paste_page(request, error=_("This is the token of a service, not of a person."), status_code=403)
     ctx = Context.of(request.app)
     expires = token_expiry(token)
     lifetime = timedelta(seconds=max(0.0, expires - time.time())) if expires else timedelta(hours=1)
@@ -125,21 +127,23 @@ async def sign_in_with_token(request: Request) -> Response:
 async def auth_callback(request: Request) -> Response:
     client = client_of(request.app)
     if client is None:
-        return message_page(request, 404, "Niet gevonden", "Deze omgeving meldt aan zonder identiteitsprovider.")
+        return message_page(request, 404, _("Not found"), _("This environment signs in without an identity provider."))
     try:
         token = await client.authorize_access_token(request)
         principal = await principal_of_token(request, str(token.get("access_token", "")))
     except OAuthError as exc:
         log.info("sign_in_refused", error=exc.error)
-        return _sign_in_again(request, 400, "De aanmelding is verlopen of afgebroken.")
+        return _sign_in_again(request, 400, _("The sign-in expired or was broken off."))
     except Unauthorized as exc:
         log.info("sign_in_refused", error="access_token_refused")
-        return _sign_in_again(request, 403, f"Uw account geeft geen toegang tot Regiepunt. {exc.detail}")
+        return _sign_in_again(request, 403, _("Your account gives no access to Regiepunt.") + f" {exc.detail}")
     except httpx.HTTPError as exc:
         log.warning("identity_provider_unreachable", step="callback", error=type(exc).__name__)
-        return message_page(request, 503, "Aanmelden lukt nu niet", "De identiteitsprovider is niet bereikbaar.")
+        return message_page(
+            request, 503, _("Signing in does not work now"), _("The identity provider cannot be reached.")
+        )
     if principal.role == "service":
-        return _sign_in_again(request, 403, "Dit account is een dienst, geen persoon.")
+        return _sign_in_again(request, 403, _("This account is a service, not a person."))
     ctx = Context.of(request.app)
     lifetime = rules.session_lifetime(token, timedelta(hours=ctx.settings.session_max_hours))
     cookie_value = await service.open_session(
@@ -150,7 +154,7 @@ async def auth_callback(request: Request) -> Response:
 
 
 def _sign_in_again(request: Request, status_code: int, message: str) -> HTMLResponse:
-    return render(request, "login.html", status_code, lang="nl", error=message)
+    return render(request, "login.html", status_code, error=message)
 
 
 @router.post("/logout")
@@ -162,7 +166,7 @@ async def logout(request: Request) -> Response:
     if current is not None:
         form = await read_form(request)
         if not rules.csrf_ok(ctx.settings.session_secret, current.key, form.get("csrf")):
-            return message_page(request, 403, "Formulier verlopen", "Laad de pagina opnieuw en meld u dan af.")
+            return message_page(request, 403, _("Form expired"), _("Reload the page and then sign out."))
     ended = await service.end_session(ctx, cookie_value) if cookie_value else None
     location = request.url_for("login_page").path + "?signed_out=1"
     client = client_of(request.app)
