@@ -4,15 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PACKAGES := -e libs/common -e libs/contracts -e services/capacity -e services/intake -e services/matching
-PY_SOURCES := libs/common/common libs/contracts/contracts services/capacity/capacity services/intake/intake services/matching/matching
+PACKAGES := -e libs/common -e libs/contracts -e services/capacity -e services/intake -e services/matching -e clients/python
+PY_SOURCES := libs/common/common libs/contracts/contracts services/capacity/capacity services/intake/intake services/matching/matching clients/python/regiepunt_client clients/python/generate.py clients/examples
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: axe messages install up test lint test-sqlite test-postgres format token clean bench browser identity-provider
+.PHONY: axe messages install up test lint client test-sqlite test-postgres format token clean bench browser identity-provider
 
-$(STAMP): libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
+$(STAMP): clients/python/pyproject.toml libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
@@ -27,6 +27,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(PY_SOURCES)
+
+# Regenerates the Python client's generated part from intake's and capacity's OpenAPI documents
+# (clients/python/generate.py); the test suite fails while the committed part differs from it.
+client: install
+	$(PY) clients/python/generate.py
 
 # Chromium for the dashboard's browser test (Playwright itself comes with requirements-dev.txt).
 browser:

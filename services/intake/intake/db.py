@@ -24,6 +24,8 @@ referrals = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("referrer_org", sa.String(200), nullable=False),
     sa.Column("referrer_sub", sa.String(200), nullable=False),
+    # The submitting referrer's type (local_team, gp, ...), for its iJw code (migration 0015; null before).
+    sa.Column("referrer_type", sa.String(32), nullable=True),
     sa.Column("bsn", sa.String(9), nullable=False),
     # `<key id>.<keyed hash of the BSN>` (domain.client_key); 128 as in the contracts (migration 0008).
     sa.Column("client_key", sa.String(128), nullable=False),

@@ -206,6 +206,13 @@ class PlacementOut(BaseModel):
     contracted: bool | None = None
 
 
+class IjwOut(BaseModel):
+    """The referral in the codes of the iJw standard (contracts.ijw): COD327 and JZ020; null where none fits."""
+
+    verwijzer_code: str | None
+    productcategorie: str | None
+
+
 class ReferralOut(BaseModel):
     id: str
     # The readable reference: the year the referral was received and its number in that year, e.g.
@@ -232,6 +239,7 @@ class ReferralOut(BaseModel):
     group_id: str | None = None
     risk_flags: list[str] = []
     vulnerabilities: list[str] = []
+    ijw: IjwOut | None = None
 
 
 class ReferralPage(ListEnvelope):

@@ -77,6 +77,10 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
         "crisis_end_date",
         "child_heard",
         "contracted",
+        "ijw_verwijzer_code",
+        "ijw_productcategorie",
+        "ijw_reden_beeindiging",
+        "agb_code",
     ]
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     # Oldest start first; the waiting child has no stay and no row.
@@ -92,6 +96,16 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
     assert ended["contracted"] == "true"
     placed = by_id[placed_id]
     assert (placed["status"], placed["end_date"], placed["referral_date"]) == ("placed", "", "2026-11-02")
+    # In iJw codes: a local team is COD327 01 (gemeente), residential care JZ020 43, a breakdown JZ588 33
+    # (ended early by the provider); the AGB code is capacity's.
+    provider = (await capacity.get(f"/v1/providers/{ended['provider_id']}", headers=COORDINATOR)).json()
+    assert (ended["ijw_verwijzer_code"], ended["ijw_productcategorie"], ended["ijw_reden_beeindiging"]) == (
+        "01",
+        "43",
+        "33",
+    )
+    assert ended["agb_code"] == placed["agb_code"] == provider["agb_code"]
+    assert placed["ijw_reden_beeindiging"] == ""
     # The client key is the pseudonym the signals carry, the same for every export.
     signals = (await intake.get("/v1/signals", headers=COORDINATOR)).json()["items"]
     keys = {s["referral_id"]: s["client_key"] for s in signals}

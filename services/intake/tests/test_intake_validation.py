@@ -167,4 +167,5 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "risk_flags",
         "vulnerabilities",
         "reference",
+        "ijw",
     }

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Forbidden
+from contracts import ijw
+from intake import clients
 from intake.access_log.store import record_selected
 from intake.context import Context
 from intake.db import one_on_one_hours, proposal_declines, referrals, signals
@@ -44,6 +46,12 @@ PLACEMENT_COLUMNS = (
     "crisis_end_date",
     "child_heard",
     "contracted",
+    # The same stay in the codes of the iJw standard (contracts.ijw) and the provider's AGB code, so
+    # that a municipality's system takes it over without a mapping of its own.
+    "ijw_verwijzer_code",
+    "ijw_productcategorie",
+    "ijw_reden_beeindiging",
+    "agb_code",
 )
 
 # A decline's code, never its free text.
@@ -85,7 +93,7 @@ def _lines(rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _placement_row(row: sa.RowMapping) -> list[Any]:
+def _placement_row(row: sa.RowMapping, agb_codes: dict[str, str]) -> list[Any]:
     return [
         row["id"],
         row["client_key"],
@@ -106,6 +114,10 @@ def _placement_row(row: sa.RowMapping) -> list[Any]:
         row["crisis_end_date"],
         row["child_heard"],
         row["placement_contracted"],
+        ijw.verwijzer_code(row["referrer_type"]),
+        ijw.productcategorie(row["care_type"]),
+        ijw.reden_beeindiging(row["end_reason"]),
+        agb_codes.get(row["placement_provider_id"]),
     ]
 
 
@@ -152,8 +164,25 @@ async def placements_csv(ctx: Context, principal: Principal) -> AsyncIterator[st
     await _log_export(
         ctx, principal, "export_placements", sa.select(referrals.c.id, referrals.c.client_key).where(stays)
     )
+    agb_codes = await _agb_codes(ctx, stays)
     query = sa.select(referrals).where(stays).order_by(referrals.c.start_date, referrals.c.id)
-    return _stream(ctx, PLACEMENT_COLUMNS, query, _placement_row)
+    return _stream(ctx, PLACEMENT_COLUMNS, query, lambda row: _placement_row(row, agb_codes))
+
+
+async def _agb_codes(ctx: Context, stays: sa.ColumnElement[bool]) -> dict[str, str]:
+    """The AGB code of every provider with a stay, from capacity (tens of providers, read once per export)."""
+    async with ctx.database.read() as session:
+        provider_ids = (
+            await session.scalars(sa.select(referrals.c.placement_provider_id).where(stays).distinct())
+        ).all()
+    found: dict[str, str] = {}
+    for provider_id in provider_ids:
+        if provider_id is None:
+            continue
+        provider = await clients.get_provider(ctx.capacity, provider_id)
+        if provider is not None:
+            found[provider_id] = provider.agb_code
+    return found
 
 
 async def signals_csv(ctx: Context, principal: Principal) -> AsyncIterator[str]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
+from contracts import ijw
 from intake import domain
 from intake.context import Context, Row
 from intake.db import crisis_extensions
@@ -18,6 +19,7 @@ from intake.referrals import suitability
 from intake.schemas import (
     ClientOut,
     CrisisExtensionOut,
+    IjwOut,
     OutOfRegionOut,
     PlacementOut,
     ProposalOut,
@@ -131,6 +133,10 @@ def render(
         group_id=row["group_id"],
         risk_flags=list(row["risk_flags"] or []),
         vulnerabilities=list(row["vulnerabilities"] or []),
+        ijw=IjwOut(
+            verwijzer_code=ijw.verwijzer_code(row.get("referrer_type")),
+            productcategorie=ijw.productcategorie(row["care_type"]),
+        ),
     )
 
 

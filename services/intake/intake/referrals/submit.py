@@ -116,6 +116,7 @@ def referral_values(
         "status": Status.pending.value,
         "referrer_org": principal.org,
         "referrer_sub": principal.sub,
+        "referrer_type": principal.referrer_type,
         "bsn": body.client.bsn,
         "client_key": domain.client_key(ctx.settings.client_key_secret, body.client.bsn),
         "birth_date": body.client.birth_date,

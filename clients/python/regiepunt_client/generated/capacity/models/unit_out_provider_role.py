@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class UnitOutProviderRole(StrEnum):
+    OPERATIONAL = "operational"
+    STRATEGIC = "strategic"
+    TACTICAL = "tactical"
+
+    def __str__(self) -> str:
+        return str(self.value)
