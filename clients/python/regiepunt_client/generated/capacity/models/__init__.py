@@ -67,6 +67,8 @@ from .unit_out import UnitOut
 from .unit_out_care_type import UnitOutCareType
 from .unit_out_provider_role import UnitOutProviderRole
 from .unit_out_target_groups_item import UnitOutTargetGroupsItem
+from .unit_update import UnitUpdate
+from .unit_update_target_groups_type_0_item import UnitUpdateTargetGroupsType0Item
 
 __all__ = (
     "AvailabilityRow",
@@ -134,4 +136,6 @@ __all__ = (
     "UnitOutCareType",
     "UnitOutProviderRole",
     "UnitOutTargetGroupsItem",
+    "UnitUpdate",
+    "UnitUpdateTargetGroupsType0Item",
 )

@@ -22,12 +22,14 @@ class ProviderCreate:
         agb_code (str):
         name (str):
         role (ProviderCreateRole):
+        contracted (bool | Unset):  Default: True.
         production_agreements (list[ProductionAgreement] | Unset):
     """
 
     agb_code: str
     name: str
     role: ProviderCreateRole
+    contracted: bool | Unset = True
     production_agreements: list[ProductionAgreement] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +38,8 @@ class ProviderCreate:
         name = self.name
 
         role = self.role.value
+
+        contracted = self.contracted
 
         production_agreements: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.production_agreements, Unset):
@@ -53,6 +57,8 @@ class ProviderCreate:
                 "role": role,
             }
         )
+        if contracted is not UNSET:
+            field_dict["contracted"] = contracted
         if production_agreements is not UNSET:
             field_dict["production_agreements"] = production_agreements
 
@@ -69,6 +75,8 @@ class ProviderCreate:
 
         role = ProviderCreateRole(d.pop("role"))
 
+        contracted = d.pop("contracted", UNSET)
+
         _production_agreements = d.pop("production_agreements", UNSET)
         production_agreements: list[ProductionAgreement] | Unset = UNSET
         if _production_agreements is not UNSET:
@@ -82,6 +90,7 @@ class ProviderCreate:
             agb_code=agb_code,
             name=name,
             role=role,
+            contracted=contracted,
             production_agreements=production_agreements,
         )
 

@@ -26,6 +26,7 @@ class ProviderOut:
         id (str):
         name (str):
         role (ProviderOutRole):
+        contracted (bool | Unset):  Default: True.
         production_agreements (list[ProductionAgreement] | Unset):
     """
 
@@ -34,6 +35,7 @@ class ProviderOut:
     id: str
     name: str
     role: ProviderOutRole
+    contracted: bool | Unset = True
     production_agreements: list[ProductionAgreement] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,6 +49,8 @@ class ProviderOut:
         name = self.name
 
         role = self.role.value
+
+        contracted = self.contracted
 
         production_agreements: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.production_agreements, Unset):
@@ -66,6 +70,8 @@ class ProviderOut:
                 "role": role,
             }
         )
+        if contracted is not UNSET:
+            field_dict["contracted"] = contracted
         if production_agreements is not UNSET:
             field_dict["production_agreements"] = production_agreements
 
@@ -86,6 +92,8 @@ class ProviderOut:
 
         role = ProviderOutRole(d.pop("role"))
 
+        contracted = d.pop("contracted", UNSET)
+
         _production_agreements = d.pop("production_agreements", UNSET)
         production_agreements: list[ProductionAgreement] | Unset = UNSET
         if _production_agreements is not UNSET:
@@ -101,6 +109,7 @@ class ProviderOut:
             id=id,
             name=name,
             role=role,
+            contracted=contracted,
             production_agreements=production_agreements,
         )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,12 +18,20 @@ class ProviderProduction:
     """
     Attributes:
         items (list[ProductionItem]):
+        limit (int): the most items this answer could hold
+        next_offset (int | None): the offset of the next page; null when this is the last
+        offset (int): how many items were skipped before the first one here
         provider_id (str):
+        total (int): how many items the list holds in all
         year (int):
     """
 
     items: list[ProductionItem]
+    limit: int
+    next_offset: int | None
+    offset: int
     provider_id: str
+    total: int
     year: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,7 +41,16 @@ class ProviderProduction:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        limit = self.limit
+
+        next_offset: int | None
+        next_offset = self.next_offset
+
+        offset = self.offset
+
         provider_id = self.provider_id
+
+        total = self.total
 
         year = self.year
 
@@ -42,7 +59,11 @@ class ProviderProduction:
         field_dict.update(
             {
                 "items": items,
+                "limit": limit,
+                "next_offset": next_offset,
+                "offset": offset,
                 "provider_id": provider_id,
+                "total": total,
                 "year": year,
             }
         )
@@ -61,13 +82,30 @@ class ProviderProduction:
 
             items.append(items_item)
 
+        limit = d.pop("limit")
+
+        def _parse_next_offset(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        next_offset = _parse_next_offset(d.pop("next_offset"))
+
+        offset = d.pop("offset")
+
         provider_id = d.pop("provider_id")
+
+        total = d.pop("total")
 
         year = d.pop("year")
 
         provider_production = cls(
             items=items,
+            limit=limit,
+            next_offset=next_offset,
+            offset=offset,
             provider_id=provider_id,
+            total=total,
             year=year,
         )
 

@@ -20,12 +20,20 @@ class ProviderUpdate:
     agreements are given as a whole: the list replaces the provider's agreements.
 
         Attributes:
+            contracted (bool | None | Unset):
             production_agreements (list[ProductionAgreement] | None | Unset):
     """
 
+    contracted: bool | None | Unset = UNSET
     production_agreements: list[ProductionAgreement] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        contracted: bool | None | Unset
+        if isinstance(self.contracted, Unset):
+            contracted = UNSET
+        else:
+            contracted = self.contracted
+
         production_agreements: list[dict[str, Any]] | None | Unset
         if isinstance(self.production_agreements, Unset):
             production_agreements = UNSET
@@ -41,6 +49,8 @@ class ProviderUpdate:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if contracted is not UNSET:
+            field_dict["contracted"] = contracted
         if production_agreements is not UNSET:
             field_dict["production_agreements"] = production_agreements
 
@@ -51,6 +61,15 @@ class ProviderUpdate:
         from ..models.production_agreement import ProductionAgreement  # noqa: PLC0415
 
         d = dict(src_dict)
+
+        def _parse_contracted(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        contracted = _parse_contracted(d.pop("contracted", UNSET))
 
         def _parse_production_agreements(data: object) -> list[ProductionAgreement] | None | Unset:
             if data is None:
@@ -77,6 +96,7 @@ class ProviderUpdate:
         production_agreements = _parse_production_agreements(d.pop("production_agreements", UNSET))
 
         provider_update = cls(
+            contracted=contracted,
             production_agreements=production_agreements,
         )
 

@@ -43,6 +43,9 @@ class UnitOut:
         target_groups (list[UnitOutTargetGroupsItem]):
         updated_at (datetime.datetime):
         version (int):
+        availability_confirmed_at (datetime.datetime | None | Unset):
+        availability_stale (bool | Unset):  Default: False.
+        closed (bool | Unset):  Default: False.
         description (None | str | Unset):
         group_profile (GroupProfile | None | Unset):
         latitude (float | None | Unset):
@@ -69,6 +72,9 @@ class UnitOut:
     target_groups: list[UnitOutTargetGroupsItem]
     updated_at: datetime.datetime
     version: int
+    availability_confirmed_at: datetime.datetime | None | Unset = UNSET
+    availability_stale: bool | Unset = False
+    closed: bool | Unset = False
     description: None | str | Unset = UNSET
     group_profile: GroupProfile | None | Unset = UNSET
     latitude: float | None | Unset = UNSET
@@ -120,6 +126,18 @@ class UnitOut:
         updated_at = self.updated_at.isoformat()
 
         version = self.version
+
+        availability_confirmed_at: None | str | Unset
+        if isinstance(self.availability_confirmed_at, Unset):
+            availability_confirmed_at = UNSET
+        elif isinstance(self.availability_confirmed_at, datetime.datetime):
+            availability_confirmed_at = self.availability_confirmed_at.isoformat()
+        else:
+            availability_confirmed_at = self.availability_confirmed_at
+
+        availability_stale = self.availability_stale
+
+        closed = self.closed
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -173,6 +191,12 @@ class UnitOut:
                 "version": version,
             }
         )
+        if availability_confirmed_at is not UNSET:
+            field_dict["availability_confirmed_at"] = availability_confirmed_at
+        if availability_stale is not UNSET:
+            field_dict["availability_stale"] = availability_stale
+        if closed is not UNSET:
+            field_dict["closed"] = closed
         if description is not UNSET:
             field_dict["description"] = description
         if group_profile is not UNSET:
@@ -233,6 +257,27 @@ class UnitOut:
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         version = d.pop("version")
+
+        def _parse_availability_confirmed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                availability_confirmed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return availability_confirmed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        availability_confirmed_at = _parse_availability_confirmed_at(d.pop("availability_confirmed_at", UNSET))
+
+        availability_stale = d.pop("availability_stale", UNSET)
+
+        closed = d.pop("closed", UNSET)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -299,6 +344,9 @@ class UnitOut:
             target_groups=target_groups,
             updated_at=updated_at,
             version=version,
+            availability_confirmed_at=availability_confirmed_at,
+            availability_stale=availability_stale,
+            closed=closed,
             description=description,
             group_profile=group_profile,
             latitude=latitude,

@@ -16,6 +16,7 @@ from .court_authorisation_in_kind import CourtAuthorisationInKind
 from .court_authorisation_out import CourtAuthorisationOut
 from .crisis_extension_out import CrisisExtensionOut
 from .crisis_stay import CrisisStay
+from .decline_count import DeclineCount
 from .decline_in import DeclineIn
 from .decline_out import DeclineOut
 from .delivery_attempt_out import DeliveryAttemptOut
@@ -37,6 +38,9 @@ from .ijw_out import IjwOut
 from .indicator import Indicator
 from .kpi_report import KpiReport
 from .offer_in import OfferIn
+from .one_on_one_in import OneOnOneIn
+from .one_on_one_list import OneOnOneList
+from .one_on_one_out import OneOnOneOut
 from .out_of_region_criterion import OutOfRegionCriterion
 from .out_of_region_in import OutOfRegionIn
 from .out_of_region_out import OutOfRegionOut
@@ -88,6 +92,7 @@ __all__ = (
     "CourtAuthorisationOut",
     "CrisisExtensionOut",
     "CrisisStay",
+    "DeclineCount",
     "DeclineIn",
     "DeclineOut",
     "DeliveryAttemptOut",
@@ -105,6 +110,9 @@ __all__ = (
     "Indicator",
     "KpiReport",
     "OfferIn",
+    "OneOnOneIn",
+    "OneOnOneList",
+    "OneOnOneOut",
     "OutOfRegionCriterion",
     "OutOfRegionIn",
     "OutOfRegionOut",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,9 +18,17 @@ class AccessLogOut:
     """
     Attributes:
         items (list[AccessLogEntryOut]):
+        limit (int): the most items this answer could hold
+        next_offset (int | None): the offset of the next page; null when this is the last
+        offset (int): how many items were skipped before the first one here
+        total (int): how many items the list holds in all
     """
 
     items: list[AccessLogEntryOut]
+    limit: int
+    next_offset: int | None
+    offset: int
+    total: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -29,11 +37,24 @@ class AccessLogOut:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        limit = self.limit
+
+        next_offset: int | None
+        next_offset = self.next_offset
+
+        offset = self.offset
+
+        total = self.total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "items": items,
+                "limit": limit,
+                "next_offset": next_offset,
+                "offset": offset,
+                "total": total,
             }
         )
 
@@ -51,8 +72,25 @@ class AccessLogOut:
 
             items.append(items_item)
 
+        limit = d.pop("limit")
+
+        def _parse_next_offset(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        next_offset = _parse_next_offset(d.pop("next_offset"))
+
+        offset = d.pop("offset")
+
+        total = d.pop("total")
+
         access_log_out = cls(
             items=items,
+            limit=limit,
+            next_offset=next_offset,
+            offset=offset,
+            total=total,
         )
 
         access_log_out.additional_properties = d

@@ -18,10 +18,10 @@ class AccessLogPage:
     """
     Attributes:
         items (list[AccessLogItemOut]):
-        limit (int):
-        next_offset (int | None):
-        offset (int):
-        total (int):
+        limit (int): the most items this answer could hold
+        next_offset (int | None): the offset of the next page; null when this is the last
+        offset (int): how many items were skipped before the first one here
+        total (int): how many items the list holds in all
     """
 
     items: list[AccessLogItemOut]

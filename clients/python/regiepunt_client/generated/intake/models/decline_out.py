@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,14 +17,16 @@ class DeclineOut:
         created_at (datetime.datetime):
         declined_by (str):
         provider_id (str):
-        reason (str):
+        reason (None | str):
+        reason_code (str):
         unit_id (str):
     """
 
     created_at: datetime.datetime
     declined_by: str
     provider_id: str
-    reason: str
+    reason: None | str
+    reason_code: str
     unit_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -35,7 +37,10 @@ class DeclineOut:
 
         provider_id = self.provider_id
 
+        reason: None | str
         reason = self.reason
+
+        reason_code = self.reason_code
 
         unit_id = self.unit_id
 
@@ -47,6 +52,7 @@ class DeclineOut:
                 "declined_by": declined_by,
                 "provider_id": provider_id,
                 "reason": reason,
+                "reason_code": reason_code,
                 "unit_id": unit_id,
             }
         )
@@ -62,7 +68,14 @@ class DeclineOut:
 
         provider_id = d.pop("provider_id")
 
-        reason = d.pop("reason")
+        def _parse_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        reason = _parse_reason(d.pop("reason"))
+
+        reason_code = d.pop("reason_code")
 
         unit_id = d.pop("unit_id")
 
@@ -71,6 +84,7 @@ class DeclineOut:
             declined_by=declined_by,
             provider_id=provider_id,
             reason=reason,
+            reason_code=reason_code,
             unit_id=unit_id,
         )
 

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.crisis_stay import CrisisStay
+    from ..models.decline_count import DeclineCount
     from ..models.indicator import Indicator
     from ..models.week_flow import WeekFlow
 
@@ -26,6 +29,7 @@ class KpiReport:
         period_from (datetime.date):
         period_to (datetime.date):
         weekly_flow (list[WeekFlow]):
+        declines (list[DeclineCount] | Unset):
     """
 
     computed_at: datetime.datetime
@@ -34,6 +38,7 @@ class KpiReport:
     period_from: datetime.date
     period_to: datetime.date
     weekly_flow: list[WeekFlow]
+    declines: list[DeclineCount] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +63,13 @@ class KpiReport:
             weekly_flow_item = weekly_flow_item_data.to_dict()
             weekly_flow.append(weekly_flow_item)
 
+        declines: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.declines, Unset):
+            declines = []
+            for declines_item_data in self.declines:
+                declines_item = declines_item_data.to_dict()
+                declines.append(declines_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -70,12 +82,15 @@ class KpiReport:
                 "weekly_flow": weekly_flow,
             }
         )
+        if declines is not UNSET:
+            field_dict["declines"] = declines
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.crisis_stay import CrisisStay  # noqa: PLC0415
+        from ..models.decline_count import DeclineCount  # noqa: PLC0415
         from ..models.indicator import Indicator  # noqa: PLC0415
         from ..models.week_flow import WeekFlow  # noqa: PLC0415
 
@@ -107,6 +122,15 @@ class KpiReport:
 
             weekly_flow.append(weekly_flow_item)
 
+        _declines = d.pop("declines", UNSET)
+        declines: list[DeclineCount] | Unset = UNSET
+        if _declines is not UNSET:
+            declines = []
+            for declines_item_data in _declines:
+                declines_item = DeclineCount.from_dict(declines_item_data)
+
+                declines.append(declines_item)
+
         kpi_report = cls(
             computed_at=computed_at,
             crisis_stays=crisis_stays,
@@ -114,6 +138,7 @@ class KpiReport:
             period_from=period_from,
             period_to=period_to,
             weekly_flow=weekly_flow,
+            declines=declines,
         )
 
         kpi_report.additional_properties = d

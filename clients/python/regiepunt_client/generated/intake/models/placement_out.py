@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.crisis_extension_out import CrisisExtensionOut
 
@@ -27,6 +29,7 @@ class PlacementOut:
         provider_id (str):
         start_date (datetime.date):
         unit_id (str):
+        contracted (bool | None | Unset):
     """
 
     crisis_days_left: int | None
@@ -38,6 +41,7 @@ class PlacementOut:
     provider_id: str
     start_date: datetime.date
     unit_id: str
+    contracted: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +81,12 @@ class PlacementOut:
 
         unit_id = self.unit_id
 
+        contracted: bool | None | Unset
+        if isinstance(self.contracted, Unset):
+            contracted = UNSET
+        else:
+            contracted = self.contracted
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -92,6 +102,8 @@ class PlacementOut:
                 "unit_id": unit_id,
             }
         )
+        if contracted is not UNSET:
+            field_dict["contracted"] = contracted
 
         return field_dict
 
@@ -173,6 +185,15 @@ class PlacementOut:
 
         unit_id = d.pop("unit_id")
 
+        def _parse_contracted(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        contracted = _parse_contracted(d.pop("contracted", UNSET))
+
         placement_out = cls(
             crisis_days_left=crisis_days_left,
             crisis_end_date=crisis_end_date,
@@ -183,6 +204,7 @@ class PlacementOut:
             provider_id=provider_id,
             start_date=start_date,
             unit_id=unit_id,
+            contracted=contracted,
         )
 
         placement_out.additional_properties = d

@@ -48,6 +48,7 @@ class ReferralOut:
         group_id (None | str | Unset):
         ijw (IjwOut | None | Unset):
         max_travel_km (float | None | Unset):
+        reference (None | str | Unset):
         risk_flags (list[str] | Unset):
         vulnerabilities (list[str] | Unset):
     """
@@ -72,6 +73,7 @@ class ReferralOut:
     group_id: None | str | Unset = UNSET
     ijw: IjwOut | None | Unset = UNSET
     max_travel_km: float | None | Unset = UNSET
+    reference: None | str | Unset = UNSET
     risk_flags: list[str] | Unset = UNSET
     vulnerabilities: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -169,6 +171,12 @@ class ReferralOut:
         else:
             max_travel_km = self.max_travel_km
 
+        reference: None | str | Unset
+        if isinstance(self.reference, Unset):
+            reference = UNSET
+        else:
+            reference = self.reference
+
         risk_flags: list[str] | Unset = UNSET
         if not isinstance(self.risk_flags, Unset):
             risk_flags = self.risk_flags
@@ -208,6 +216,8 @@ class ReferralOut:
             field_dict["ijw"] = ijw
         if max_travel_km is not UNSET:
             field_dict["max_travel_km"] = max_travel_km
+        if reference is not UNSET:
+            field_dict["reference"] = reference
         if risk_flags is not UNSET:
             field_dict["risk_flags"] = risk_flags
         if vulnerabilities is not UNSET:
@@ -383,6 +393,15 @@ class ReferralOut:
 
         max_travel_km = _parse_max_travel_km(d.pop("max_travel_km", UNSET))
 
+        def _parse_reference(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reference = _parse_reference(d.pop("reference", UNSET))
+
         risk_flags = cast(list[str], d.pop("risk_flags", UNSET))
 
         vulnerabilities = cast(list[str], d.pop("vulnerabilities", UNSET))
@@ -408,6 +427,7 @@ class ReferralOut:
             group_id=group_id,
             ijw=ijw,
             max_travel_km=max_travel_km,
+            reference=reference,
             risk_flags=risk_flags,
             vulnerabilities=vulnerabilities,
         )

@@ -18,15 +18,17 @@ class ReferralPage:
     """
     Attributes:
         items (list[ReferralOut]):
-        limit (int):
-        next_offset (int | None):
-        offset (int):
+        limit (int): the most items this answer could hold
+        next_offset (int | None): the offset of the next page; null when this is the last
+        offset (int): how many items were skipped before the first one here
+        total (int): how many items the list holds in all
     """
 
     items: list[ReferralOut]
     limit: int
     next_offset: int | None
     offset: int
+    total: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +44,8 @@ class ReferralPage:
 
         offset = self.offset
 
+        total = self.total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -50,6 +54,7 @@ class ReferralPage:
                 "limit": limit,
                 "next_offset": next_offset,
                 "offset": offset,
+                "total": total,
             }
         )
 
@@ -78,11 +83,14 @@ class ReferralPage:
 
         offset = d.pop("offset")
 
+        total = d.pop("total")
+
         referral_page = cls(
             items=items,
             limit=limit,
             next_offset=next_offset,
             offset=offset,
+            total=total,
         )
 
         referral_page.additional_properties = d

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.signal_out_detail import SignalOutDetail
 
@@ -28,6 +30,8 @@ class SignalOut:
         referral_id (str):
         status (str):
         type_ (str):
+        crisis_days_left (int | None | Unset):
+        resolved_at (datetime.datetime | None | Unset):
     """
 
     acknowledged_at: datetime.datetime | None
@@ -40,6 +44,8 @@ class SignalOut:
     referral_id: str
     status: str
     type_: str
+    crisis_days_left: int | None | Unset = UNSET
+    resolved_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +76,20 @@ class SignalOut:
 
         type_ = self.type_
 
+        crisis_days_left: int | None | Unset
+        if isinstance(self.crisis_days_left, Unset):
+            crisis_days_left = UNSET
+        else:
+            crisis_days_left = self.crisis_days_left
+
+        resolved_at: None | str | Unset
+        if isinstance(self.resolved_at, Unset):
+            resolved_at = UNSET
+        elif isinstance(self.resolved_at, datetime.datetime):
+            resolved_at = self.resolved_at.isoformat()
+        else:
+            resolved_at = self.resolved_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -86,6 +106,10 @@ class SignalOut:
                 "type": type_,
             }
         )
+        if crisis_days_left is not UNSET:
+            field_dict["crisis_days_left"] = crisis_days_left
+        if resolved_at is not UNSET:
+            field_dict["resolved_at"] = resolved_at
 
         return field_dict
 
@@ -143,6 +167,32 @@ class SignalOut:
 
         type_ = d.pop("type")
 
+        def _parse_crisis_days_left(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        crisis_days_left = _parse_crisis_days_left(d.pop("crisis_days_left", UNSET))
+
+        def _parse_resolved_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolved_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return resolved_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        resolved_at = _parse_resolved_at(d.pop("resolved_at", UNSET))
+
         signal_out = cls(
             acknowledged_at=acknowledged_at,
             acknowledged_by=acknowledged_by,
@@ -154,6 +204,8 @@ class SignalOut:
             referral_id=referral_id,
             status=status,
             type_=type_,
+            crisis_days_left=crisis_days_left,
+            resolved_at=resolved_at,
         )
 
         signal_out.additional_properties = d

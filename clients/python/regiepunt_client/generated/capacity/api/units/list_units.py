@@ -20,6 +20,9 @@ def _get_kwargs(
     in_region: bool | None | Unset = UNSET,
     available_only: bool | Unset = False,
     provider_id: None | str | Unset = UNSET,
+    id: list[str] | None | Unset = UNSET,
+    availability_stale: bool | None | Unset = UNSET,
+    closed: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
 ) -> dict[str, Any]:
@@ -66,6 +69,30 @@ def _get_kwargs(
     else:
         json_provider_id = provider_id
     params["provider_id"] = json_provider_id
+
+    json_id: list[str] | None | Unset
+    if isinstance(id, Unset):
+        json_id = UNSET
+    elif isinstance(id, list):
+        json_id = id
+
+    else:
+        json_id = id
+    params["id"] = json_id
+
+    json_availability_stale: bool | None | Unset
+    if isinstance(availability_stale, Unset):
+        json_availability_stale = UNSET
+    else:
+        json_availability_stale = availability_stale
+    params["availability_stale"] = json_availability_stale
+
+    json_closed: bool | None | Unset
+    if isinstance(closed, Unset):
+        json_closed = UNSET
+    else:
+        json_closed = closed
+    params["closed"] = json_closed
 
     params["limit"] = limit
 
@@ -132,6 +159,9 @@ def sync_detailed(
     in_region: bool | None | Unset = UNSET,
     available_only: bool | Unset = False,
     provider_id: None | str | Unset = UNSET,
+    id: list[str] | None | Unset = UNSET,
+    availability_stale: bool | None | Unset = UNSET,
+    closed: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
 ) -> Response[Problem | UnitList]:
@@ -144,6 +174,10 @@ def sync_detailed(
         in_region (bool | None | Unset):
         available_only (bool | Unset):  Default: False.
         provider_id (None | str | Unset):
+        id (list[str] | None | Unset): only these units (repeat: ?id=a&id=b)
+        availability_stale (bool | None | Unset): true: the open units whose free places were last
+            confirmed too long ago
+        closed (bool | None | Unset):
         limit (int | Unset): page size Default: 100.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -162,6 +196,9 @@ def sync_detailed(
         in_region=in_region,
         available_only=available_only,
         provider_id=provider_id,
+        id=id,
+        availability_stale=availability_stale,
+        closed=closed,
         limit=limit,
         offset=offset,
     )
@@ -182,6 +219,9 @@ def sync(
     in_region: bool | None | Unset = UNSET,
     available_only: bool | Unset = False,
     provider_id: None | str | Unset = UNSET,
+    id: list[str] | None | Unset = UNSET,
+    availability_stale: bool | None | Unset = UNSET,
+    closed: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
 ) -> Problem | UnitList | None:
@@ -194,6 +234,10 @@ def sync(
         in_region (bool | None | Unset):
         available_only (bool | Unset):  Default: False.
         provider_id (None | str | Unset):
+        id (list[str] | None | Unset): only these units (repeat: ?id=a&id=b)
+        availability_stale (bool | None | Unset): true: the open units whose free places were last
+            confirmed too long ago
+        closed (bool | None | Unset):
         limit (int | Unset): page size Default: 100.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -213,6 +257,9 @@ def sync(
         in_region=in_region,
         available_only=available_only,
         provider_id=provider_id,
+        id=id,
+        availability_stale=availability_stale,
+        closed=closed,
         limit=limit,
         offset=offset,
     ).parsed
@@ -227,6 +274,9 @@ async def asyncio_detailed(
     in_region: bool | None | Unset = UNSET,
     available_only: bool | Unset = False,
     provider_id: None | str | Unset = UNSET,
+    id: list[str] | None | Unset = UNSET,
+    availability_stale: bool | None | Unset = UNSET,
+    closed: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
 ) -> Response[Problem | UnitList]:
@@ -239,6 +289,10 @@ async def asyncio_detailed(
         in_region (bool | None | Unset):
         available_only (bool | Unset):  Default: False.
         provider_id (None | str | Unset):
+        id (list[str] | None | Unset): only these units (repeat: ?id=a&id=b)
+        availability_stale (bool | None | Unset): true: the open units whose free places were last
+            confirmed too long ago
+        closed (bool | None | Unset):
         limit (int | Unset): page size Default: 100.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -257,6 +311,9 @@ async def asyncio_detailed(
         in_region=in_region,
         available_only=available_only,
         provider_id=provider_id,
+        id=id,
+        availability_stale=availability_stale,
+        closed=closed,
         limit=limit,
         offset=offset,
     )
@@ -275,6 +332,9 @@ async def asyncio(
     in_region: bool | None | Unset = UNSET,
     available_only: bool | Unset = False,
     provider_id: None | str | Unset = UNSET,
+    id: list[str] | None | Unset = UNSET,
+    availability_stale: bool | None | Unset = UNSET,
+    closed: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
 ) -> Problem | UnitList | None:
@@ -287,6 +347,10 @@ async def asyncio(
         in_region (bool | None | Unset):
         available_only (bool | Unset):  Default: False.
         provider_id (None | str | Unset):
+        id (list[str] | None | Unset): only these units (repeat: ?id=a&id=b)
+        availability_stale (bool | None | Unset): true: the open units whose free places were last
+            confirmed too long ago
+        closed (bool | None | Unset):
         limit (int | Unset): page size Default: 100.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -307,6 +371,9 @@ async def asyncio(
             in_region=in_region,
             available_only=available_only,
             provider_id=provider_id,
+            id=id,
+            availability_stale=availability_stale,
+            closed=closed,
             limit=limit,
             offset=offset,
         )

@@ -97,7 +97,8 @@ def sync_detailed(
 ) -> Response[KpiReport | Problem]:
     """Read Kpis
 
-     The indicators for the period [from, to]; without dates, the last 90 days up to today.
+     The indicators for the period [from, to]; without dates, the last 90 days up to today, today
+    included (intake, indicators.period: `default_period`, the dashboard's default too).
 
     Args:
         from_ (datetime.date | None | Unset): first day of the period
@@ -131,7 +132,8 @@ def sync(
 ) -> KpiReport | Problem | None:
     """Read Kpis
 
-     The indicators for the period [from, to]; without dates, the last 90 days up to today.
+     The indicators for the period [from, to]; without dates, the last 90 days up to today, today
+    included (intake, indicators.period: `default_period`, the dashboard's default too).
 
     Args:
         from_ (datetime.date | None | Unset): first day of the period
@@ -160,7 +162,8 @@ async def asyncio_detailed(
 ) -> Response[KpiReport | Problem]:
     """Read Kpis
 
-     The indicators for the period [from, to]; without dates, the last 90 days up to today.
+     The indicators for the period [from, to]; without dates, the last 90 days up to today, today
+    included (intake, indicators.period: `default_period`, the dashboard's default too).
 
     Args:
         from_ (datetime.date | None | Unset): first day of the period
@@ -192,7 +195,8 @@ async def asyncio(
 ) -> KpiReport | Problem | None:
     """Read Kpis
 
-     The indicators for the period [from, to]; without dates, the last 90 days up to today.
+     The indicators for the period [from, to]; without dates, the last 90 days up to today, today
+    included (intake, indicators.period: `default_period`, the dashboard's default too).
 
     Args:
         from_ (datetime.date | None | Unset): first day of the period

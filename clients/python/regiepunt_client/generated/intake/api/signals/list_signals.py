@@ -16,6 +16,7 @@ def _get_kwargs(
     *,
     type_: None | SignalType | Unset = UNSET,
     status: None | SignalStatus | Unset = UNSET,
+    resolved: bool | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> dict[str, Any]:
@@ -39,6 +40,13 @@ def _get_kwargs(
     else:
         json_status = status
     params["status"] = json_status
+
+    json_resolved: bool | None | Unset
+    if isinstance(resolved, Unset):
+        json_resolved = UNSET
+    else:
+        json_resolved = resolved
+    params["resolved"] = json_resolved
 
     params["limit"] = limit
 
@@ -103,14 +111,20 @@ def sync_detailed(
     client: AuthenticatedClient,
     type_: None | SignalType | Unset = UNSET,
     status: None | SignalStatus | Unset = UNSET,
+    resolved: bool | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Response[Problem | SignalPage]:
     """List Signals
 
+     Most urgent first: open before acknowledged, live before resolved, past the crisis cap first
+    (most days past first), then the crisis-cap warnings by days left, then the rest newest first.
+
     Args:
         type_ (None | SignalType | Unset):
         status (None | SignalStatus | Unset):
+        resolved (bool | None | Unset): true: only signals whose condition has gone; false: only
+            live ones
         limit (int | Unset):  Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -125,6 +139,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         type_=type_,
         status=status,
+        resolved=resolved,
         limit=limit,
         offset=offset,
     )
@@ -141,14 +156,20 @@ def sync(
     client: AuthenticatedClient,
     type_: None | SignalType | Unset = UNSET,
     status: None | SignalStatus | Unset = UNSET,
+    resolved: bool | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Problem | SignalPage | None:
     """List Signals
 
+     Most urgent first: open before acknowledged, live before resolved, past the crisis cap first
+    (most days past first), then the crisis-cap warnings by days left, then the rest newest first.
+
     Args:
         type_ (None | SignalType | Unset):
         status (None | SignalStatus | Unset):
+        resolved (bool | None | Unset): true: only signals whose condition has gone; false: only
+            live ones
         limit (int | Unset):  Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -164,6 +185,7 @@ def sync(
         client=client,
         type_=type_,
         status=status,
+        resolved=resolved,
         limit=limit,
         offset=offset,
     ).parsed
@@ -174,14 +196,20 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     type_: None | SignalType | Unset = UNSET,
     status: None | SignalStatus | Unset = UNSET,
+    resolved: bool | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Response[Problem | SignalPage]:
     """List Signals
 
+     Most urgent first: open before acknowledged, live before resolved, past the crisis cap first
+    (most days past first), then the crisis-cap warnings by days left, then the rest newest first.
+
     Args:
         type_ (None | SignalType | Unset):
         status (None | SignalStatus | Unset):
+        resolved (bool | None | Unset): true: only signals whose condition has gone; false: only
+            live ones
         limit (int | Unset):  Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -196,6 +224,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         type_=type_,
         status=status,
+        resolved=resolved,
         limit=limit,
         offset=offset,
     )
@@ -210,14 +239,20 @@ async def asyncio(
     client: AuthenticatedClient,
     type_: None | SignalType | Unset = UNSET,
     status: None | SignalStatus | Unset = UNSET,
+    resolved: bool | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Problem | SignalPage | None:
     """List Signals
 
+     Most urgent first: open before acknowledged, live before resolved, past the crisis cap first
+    (most days past first), then the crisis-cap warnings by days left, then the rest newest first.
+
     Args:
         type_ (None | SignalType | Unset):
         status (None | SignalStatus | Unset):
+        resolved (bool | None | Unset): true: only signals whose condition has gone; false: only
+            live ones
         limit (int | Unset):  Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
 
@@ -234,6 +269,7 @@ async def asyncio(
             client=client,
             type_=type_,
             status=status,
+            resolved=resolved,
             limit=limit,
             offset=offset,
         )
