@@ -36,6 +36,7 @@ class MatchingFactors(StrEnum):
     ALL = "all"
     BASELINE = "baseline"
 
+
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
 TravelKm = Annotated[float, Field(gt=0, le=MAX_TRAVEL_KM)]
