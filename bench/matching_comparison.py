@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import random
@@ -179,7 +180,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def share(part: int, whole: int) -> float | None:
@@ -218,18 +219,27 @@ async def measure(apps: Apps, units: list[dict[str, Any]], holds: Holds) -> dict
         placed_together += len(where) == 1
 
     school_km: list[float] = []
+    limited, too_far = 0, 0
     for row in placed:
         unit = unit_by_id.get(row["placement_unit_id"])
-        if row["school_municipality_code"] is None or unit is None:
+        if unit is None:
             continue
-        km = geography.distance_km(
-            geography.point_of(None, None, row["school_municipality_code"]),
-            geography.point_of(unit.get("latitude"), unit.get("longitude"), unit["municipality_code"]),
-        )
+        where = geography.point_of(unit.get("latitude"), unit.get("longitude"), unit["municipality_code"])
+        school = geography.point_of(None, None, row["school_municipality_code"])
+        km = geography.distance_km(school, where)
         if km is not None:
             school_km.append(km)
+        if row["max_travel_km"] is not None:
+            # The limit counts from the school when one is given, else from home (docs/domain.md).
+            start = school or geography.point_of(None, None, row["municipality_code"])
+            travel = geography.distance_km(start, where)
+            limited += 1
+            too_far += travel is not None and travel > row["max_travel_km"]
 
     waiting_days = [(row["start_date"] - _day(row["created_at"])).days for row in placed]
+    siblings = {referral_id for group in groups for referral_id in group["referral_ids"]}
+    sibling_waiting = [(r["start_date"] - _day(r["created_at"])).days for r in placed if r["id"] in siblings]
+    split_waiting = sum(1 for g in together_asked if g["split_code"] == "no_joint_place_in_time")
     conflicting = sum(holds.conflicting.values())
     return {
         "referrals": len(rows),
@@ -237,7 +247,10 @@ async def measure(apps: Apps, units: list[dict[str, Any]], holds: Holds) -> dict
         "sibling_groups_kept_together_asked": len(together_asked),
         "sibling_groups_placed_together": placed_together,
         "sibling_groups_placed_together_share": share(placed_together, len(together_asked)),
+        "sibling_groups_split_after_waiting": split_waiting,
         "school_distance_placed": len(school_km),
+        "placed_with_travel_limit": limited,
+        "placed_beyond_travel_limit": too_far,
         "school_distance_km_mean": round(statistics.fmean(school_km), 1) if school_km else None,
         "school_distance_km_p90": round(p90, 1) if (p90 := percentile(school_km, 0.9)) is not None else None,
         "proposals": len(holds.conflicting),
@@ -247,6 +260,7 @@ async def measure(apps: Apps, units: list[dict[str, Any]], holds: Holds) -> dict
         "unmatched_share": share(len(ever_unmatched & set(by_id)), len(rows)),
         "unmatched_at_end": sum(1 for row in rows if row["status"] == "unmatched"),
         "waiting_days_mean": round(statistics.fmean(waiting_days), 2) if waiting_days else None,
+        "sibling_waiting_days_mean": round(statistics.fmean(sibling_waiting), 2) if sibling_waiting else None,
     }
 
 
@@ -257,15 +271,19 @@ def _day(moment: datetime) -> date:
 ROWS = [
     ("sibling groups placed together", "sibling_groups_placed_together_share", "share"),
     ("  of groups asked to be kept together", "sibling_groups_kept_together_asked", "count"),
+    ("  split after waiting for a joint place", "sibling_groups_split_after_waiting", "count"),
     ("distance to school, mean (km)", "school_distance_km_mean", "km"),
     ("distance to school, 90th percentile (km)", "school_distance_km_p90", "km"),
     ("  placed children with a school", "school_distance_placed", "count"),
+    ("placed further than the child may travel", "placed_beyond_travel_limit", "count"),
+    ("  placed children with a travel limit", "placed_with_travel_limit", "count"),
     ("proposals into a conflicting group", "proposals_into_conflicting_group", "count"),
     ("  share of all proposals", "proposals_into_conflicting_group_share", "share"),
     ("  proposals", "proposals", "count"),
     ("placed in the region", "placed_in_region_share", "share"),
     ("referrals unmatched at least once", "unmatched_share", "share"),
     ("mean waiting days (referral to start)", "waiting_days_mean", "days"),
+    ("  of siblings", "sibling_waiting_days_mean", "days"),
     ("referrals", "referrals", "count"),
     ("placed", "placed", "count"),
 ]
