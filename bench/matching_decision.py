@@ -221,7 +221,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from common.clock import ManualClock
     from common.logging import configure_logging
     from common.migrations import upgrade_to_head_async
-    from common.testing import bearer
+    from common.testing import service_bearer
     from contracts.matching import DecisionRequest
     from matching.domain import rank_units
     from matching.main import MIGRATIONS_DIR as MATCHING_MIGRATIONS
@@ -261,7 +261,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 load_before = os.getloadavg()
                 hold_until = clock.now() + timedelta(days=7)
                 requests = [decision_request(rng, provider_ids, hold_until) for _ in range(args.warmup + args.n)]
-                headers = bearer("service")
+                # Matching takes decisions for intake only (common.auth: FromIntake).
+                headers = service_bearer("intake")
                 decision_ms: list[float] = []
                 by_ground: dict[str, list[float]] = {}
                 outcomes: dict[str, int] = {}

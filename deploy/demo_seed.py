@@ -277,6 +277,8 @@ class Demo:
     signals_api: bool = True
     # Siblings draw from their own generator, so that adding them left the rest of the history as it was.
     sibling_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 16))
+    # A larger history for measuring (bench/matching_comparison.py) refers more of them.
+    sibling_groups_per_day: float = SIBLING_GROUPS_PER_DAY
     groups: dict[str, tuple[int, date]] = field(default_factory=dict)  # waiting together: referrer, referred on
     # Schools, voices, authorisations and units' points: drawn apart too, so the rest stays as it was.
     suitability_rng: random.Random = field(default_factory=lambda: random.Random(SEED + 17))
@@ -787,7 +789,7 @@ class Demo:
             self.queued = [item for item in self.queued if item[0] > day]
             for _when, child, care_type, referrer in due:
                 await self.refer(child, care_type, referrer)
-            if self.sibling_rng.random() < SIBLING_GROUPS_PER_DAY:
+            if self.sibling_rng.random() < self.sibling_groups_per_day:
                 await self.refer_siblings()
             for _ in range(_poisson(self.rng, NEW_CHILDREN_PER_DAY)):
                 care_type = _pick(self.rng, [(name, spec.weight) for name, spec in CARE.items()])

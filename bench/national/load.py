@@ -76,7 +76,8 @@ class Workload:
         self.rng = random.Random(plan.get("seed", 7))
         secret = plan["secret"]
         self.coordinator = self._headers(mint_token(secret, sub="bench-coco", role="coordinator", org="Regiepunt"))
-        self.service = self._headers(mint_token(secret, sub="service:bench", role="service", org="regiepunt"))
+        # The decision phase calls matching as intake does: matching takes decisions for intake only.
+        self.service = self._headers(mint_token(secret, sub="service:intake", role="service", org="regiepunt"))
         self.referrers = [
             self._headers(mint_token(secret, sub=f"ref-{n}", role="referrer", org=org, referrer_type=kind))
             for n, (org, kind) in enumerate(REFERRER_ORGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -23,6 +24,19 @@ from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
 Outcome = Literal["proposed", "unmatched"]
+
+
+class MatchingFactors(StrEnum):
+    """What matching weighs (`REGIEPUNT_MATCHING_FACTORS`, read by intake and matching alike).
+
+    `all`: every rule of docs/domain.md. `baseline`: the ranking as it was before siblings, school,
+    the group and the child's voice were weighed: siblings are matched one by one, no school, travel
+    limit (`too_far`) or wishes, no group rules (`group_conflict`, the age gap) and no production
+    caps. For measuring what those factors change (docs/matching.md), not for placing children."""
+
+    ALL = "all"
+    BASELINE = "baseline"
+
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Municipality = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]

@@ -169,6 +169,14 @@ class Occupancy(Base):
     __table_args__ = (
         # The care days of a provider's stays in a year (production agreements, migration 0007).
         Index("ix_occupancies_provider_period", "provider_id", "start_date", "end_date"),
+        # The stays that run, for the group profiles a decision reads (migration 0008): a few per unit,
+        # where all stays ever recorded are hundreds.
+        Index(
+            "ix_occupancies_running_unit_id",
+            "unit_id",
+            postgresql_where=text("end_date IS NULL"),
+            sqlite_where=text("end_date IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -3,6 +3,7 @@
 from pydantic import Field, field_validator
 
 from common.settings import DEVELOPMENT_CLIENT_KEY_SECRET, CommonSettings, is_development_secret
+from contracts.matching import MatchingFactors
 
 # Signs the sign-in cookies and the forms' CSRF tokens where REGIEPUNT_SESSION_SECRET is unset: public,
 # so good for development only.
@@ -62,6 +63,9 @@ class IntakeSettings(CommonSettings):
     sign_in_timeout_seconds: int = 600
     # The most siblings one referral group may hold.
     referral_group_max_size: int = 6
+    # `baseline`: siblings kept together are matched one by one, as matching's own setting of the same
+    # name weighs without the factors of docs/matching.md; set both services alike.
+    matching_factors: MatchingFactors = MatchingFactors.ALL
     # Notifications (intake.notifications): the notice given this long before an unanswered proposal
     # lapses; the pauses between delivery attempts of one event, the last repeated, for at most
     # webhook_retry_total_hours after the event; how long one attempt may take.

@@ -18,7 +18,7 @@ from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpe
 from common.logging import get_logger
 from contracts import lists
 from contracts.capacity import JointHoldOut, ReservationOut
-from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, GroupDecisionRequest
+from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, GroupDecisionRequest, MatchingFactors
 from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import Ranking, Wish, unmatched_reasons
@@ -82,6 +82,7 @@ async def decide_group(
     request: GroupDecisionRequest,
     rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
+    factors: MatchingFactors = MatchingFactors.ALL,
 ) -> GroupDecision:
     """Weigh every child, rank the joint options, hold the best one whose places are all still free,
     and store the decision. The same request_id answers the stored decision.
@@ -96,7 +97,9 @@ async def decide_group(
     asked = {child.referral_id: child_request(request, child) for child in request.children}
     wishes = {referral_id: wish_from(child) for referral_id, child in asked.items()}
     placement_rules = rules or PlacementRules()
-    weighed = await asyncio.gather(*(weigh(capacity, asked[rid], wishes[rid], placement_rules) for rid in asked))
+    weighed = await asyncio.gather(
+        *(weigh(capacity, asked[rid], wishes[rid], placement_rules, factors) for rid in asked)
+    )
     rankings = {rid: ranking for rid, (ranking, _held, _applied) in zip(asked, weighed, strict=True)}
     applied = {rid: words for rid, (_ranking, _held, words) in zip(asked, weighed, strict=True)}
     options = joint_options([Child(rid, ranking) for rid, ranking in rankings.items()])

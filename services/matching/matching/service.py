@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -16,7 +16,7 @@ from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpe
 from common.logging import get_logger
 from contracts import lists
 from contracts.capacity import Candidates, ReservationOut
-from contracts.matching import Decision, DecisionRequest
+from contracts.matching import Decision, DecisionRequest, MatchingFactors
 from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import (
@@ -31,7 +31,7 @@ from matching.domain import (
     rank_units,
 )
 from matching.group_rules import PlacementRules
-from matching.placement import check_units, child_of, complete
+from matching.placement import Checked, check_units, child_of, complete
 from matching.record import decision_from_values, decision_json, decision_values, to_decision
 
 log = get_logger("regiepunt.matching")
@@ -58,6 +58,11 @@ def wish_from(request: DecisionRequest) -> Wish:
         max_travel_km=request.max_travel_km,
         wishes=frozenset(request.wishes),
     )
+
+
+def without_new_factors(wish: Wish) -> Wish:
+    """The child's wish as the `baseline` factors weigh it: no school, travel limit or wishes."""
+    return replace(wish, school_municipality_code=None, max_travel_km=None, wishes=frozenset())
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ async def fetch_candidates(
     *,
     excluded_unfit: str = "list",
     excluded_outside: str = "list",
+    group: bool = True,
 ) -> Read:
     """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
     params = {
@@ -101,7 +107,7 @@ async def fetch_candidates(
         # stored) counts as free for it, so that the request can take it up again.
         "request_id": request.request_id,
         # The group profiles and the production use, for the group and production rules.
-        "group": "true",
+        "group": "true" if group else "false",
     }
     try:
         response = await capacity.get("/v1/candidates", params=params)
@@ -126,7 +132,7 @@ async def fetch_candidates(
     )
 
 
-async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish) -> Read:
+async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish, *, group: bool = True) -> Read:
     """Read only the units the region rules let count.
 
     Region first (`domain.outside_exclusion`) decides: when the units outside count whatever the
@@ -139,14 +145,18 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     offer is judged against every unit, each listed.
     """
     if wish.offered_unit_id is not None:
-        return await fetch_candidates(capacity, request, "all")
+        return await fetch_candidates(capacity, request, "all", group=group)
     if outside_exclusion(wish, inside_meets_need=True) is None:
         # The units outside count whatever the units inside offer: read them all at once.
-        return await fetch_candidates(capacity, request, "all", excluded_unfit="count", excluded_outside="count")
-    inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count")
+        return await fetch_candidates(
+            capacity, request, "all", excluded_unfit="count", excluded_outside="count", group=group
+        )
+    inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count", group=group)
     left_out = outside_exclusion(wish, inside_meets_need(wish, inside.units))
     if left_out is None:
-        outside = await fetch_candidates(capacity, request, "outside", excluded_unfit="count", excluded_outside="count")
+        outside = await fetch_candidates(
+            capacity, request, "outside", excluded_unfit="count", excluded_outside="count", group=group
+        )
         return Read(
             inside.units + outside.units,
             inside.rejected + outside.rejected,
@@ -170,17 +180,27 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
 
 
 async def weigh(
-    capacity: ServiceClient, request: DecisionRequest, wish: Wish, rules: PlacementRules
+    capacity: ServiceClient,
+    request: DecisionRequest,
+    wish: Wish,
+    rules: PlacementRules,
+    factors: MatchingFactors = MatchingFactors.ALL,
 ) -> tuple[Ranking, str | None, dict[str, dict[str, str]]]:
     """The ranking, the unit where this request holds a place already (None mostly), and the words of
     the group and production rules that applied, by rule id.
 
     The group and production rules leave their units out before the region rule is weighed, as the
     central point's own exclusions do: a unit inside the region that the group rules out does not
-    keep a child from the expertise outside it."""
-    read = await read_units(capacity, request, wish)
-    child = child_of(request.age, request.risk_flags, request.vulnerabilities)
-    checked = check_units(rules, child, read.units, read.group_profiles, read.production)
+    keep a child from the expertise outside it. With the `baseline` factors the units are ranked
+    without school, travel limit, wishes, group and production rules (docs/matching.md)."""
+    if factors is MatchingFactors.BASELINE:
+        wish = without_new_factors(wish)
+        read = await read_units(capacity, request, wish, group=False)
+        checked = Checked(kept=read.units)
+    else:
+        read = await read_units(capacity, request, wish)
+        child = child_of(request.age, request.risk_flags, request.vulnerabilities)
+        checked = check_units(rules, child, read.units, read.group_profiles, read.production)
     ranking = rank_units(wish, checked.kept, read.rejected, read.outside_counted, read.unfit_counted)
     complete(ranking, checked, wish)
     return ranking, read.held_unit_id, checked.applied
@@ -259,6 +279,7 @@ async def decide(
     request: DecisionRequest,
     rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
+    factors: MatchingFactors = MatchingFactors.ALL,
 ) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
 
@@ -270,7 +291,7 @@ async def decide(
     # a repeated request is rare, and its answer is only waited for once the units are read.
     lookup = asyncio.create_task(stored_decision(database, request.request_id))
     try:
-        ranking, held_unit_id, applied = await weigh(capacity, request, wish, rules or PlacementRules())
+        ranking, held_unit_id, applied = await weigh(capacity, request, wish, rules or PlacementRules(), factors)
     except Exception:
         stored = await lookup
         if stored is not None:

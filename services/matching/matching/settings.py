@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from common.settings import CommonSettings
+from contracts.matching import MatchingFactors
 
 
 class MatchingSettings(CommonSettings):
@@ -19,6 +20,9 @@ class MatchingSettings(CommonSettings):
     # left out (`exclude`), or ranked lower by `production_cap_penalty` points (`penalty`).
     production_cap_mode: Literal["exclude", "penalty"] = "exclude"
     production_cap_penalty: float = Field(default=30.0, gt=0, le=1000)
+    # Everything matching weighs (`all`), or the ranking without siblings kept together, school and
+    # distance, the group rules, the child's wishes and production caps (`baseline`): docs/matching.md.
+    matching_factors: MatchingFactors = MatchingFactors.ALL
 
     def production_problems(self) -> list[str]:
         problems = super().production_problems()

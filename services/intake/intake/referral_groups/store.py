@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.matching import MatchingFactors
 from intake.context import Row
 from intake.db import match_requests, referral_groups, referrals
 from intake.domain import Status
@@ -31,8 +32,12 @@ async def children_of(session: AsyncSession, group: Row, *, lock: bool = False) 
     return [found[referral_id] for referral_id in group["referral_ids"] if referral_id in found]
 
 
-async def kept_together(session: AsyncSession, group_id: str | None) -> bool:
-    if group_id is None:
+async def kept_together(
+    session: AsyncSession, group_id: str | None, factors: MatchingFactors = MatchingFactors.ALL
+) -> bool:
+    """Whether the child's siblings are matched with it as one group: not when split, nor under the
+    `baseline` matching factors, which match every child on its own (docs/matching.md)."""
+    if group_id is None or factors is MatchingFactors.BASELINE:
         return False
     return bool(
         await session.scalar(sa.select(referral_groups.c.keep_together).where(referral_groups.c.id == group_id))

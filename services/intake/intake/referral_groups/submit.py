@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.errors import Conflict, FieldError, InvalidFields
+from contracts.matching import MatchingFactors
 from intake import domain, idempotency
 from intake.access_log.store import record_referrals
 from intake.client_keys.store import rekey_child
@@ -163,6 +164,9 @@ async def _store_group(
                 },
             )
         stored = _Stored(group)
+        # Kept together, the group is matched as one; split, or under the `baseline` matching factors
+        # (docs/matching.md), each child on its own.
+        together = split is None and ctx.settings.matching_factors is MatchingFactors.ALL
         children: list[Row] = []
         for referral_id, child in zip(referral_ids, body.referrals, strict=True):
             values = referral_values(ctx, principal, child, referral_id, now, group_id)
@@ -174,12 +178,12 @@ async def _store_group(
             await record_referrals(session, principal, "create", [row], now)
             recent = await recent_stays(session, row["client_key"], referral_id, ctx.today())
             await signal_events.on_referral_submitted(session, row, recent, now)
-            if split is not None:
+            if not together:
                 request = await insert_match_request(session, ctx, referral_id, 1, None)
                 stored.child_requests.append((request, decision_payload(ctx, row, request, providers_of(recent))))
         if split is not None:
             await open_split_signal(session, group, children, now)
-        else:
+        if together:
             # The group's first request: attempt 1, the group's counter stays as stored.
             request = await insert_match_request(session, ctx, group_id, 1, None, group_id=group_id)
             payload = await group_payload(session, ctx, request)

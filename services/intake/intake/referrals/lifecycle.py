@@ -83,7 +83,7 @@ async def _rematch_without_proposed_unit(
         assert current is not None
         if action == "expire":
             await notification_events.on_proposal_expired(session, before, current, now)
-        if await kept_together(session, current["group_id"]):
+        if await kept_together(session, current["group_id"], ctx.settings.matching_factors):
             # Siblings kept together: their places go back too, and the group is matched again as a whole.
             group_request, releases = await rematch_group(session, ctx, current, now)
             return _Rematch(group_request, releases)
@@ -232,7 +232,7 @@ async def offer(ctx: Context, principal: Principal, referral_id: str, unit_id: s
     row = await seen(ctx, principal, referral_id)
     domain.require_status(row["status"], (Status.unmatched,), "offer a place to")
     async with ctx.database.read() as session:
-        if await kept_together(session, row["group_id"]):
+        if await kept_together(session, row["group_id"], ctx.settings.matching_factors):
             # One place for one of them would split the siblings without a recorded reason.
             raise domain.StateConflict(
                 "This child waits with its siblings for a joint place; it cannot be offered one alone."

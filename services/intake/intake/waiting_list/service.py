@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.clock import as_utc
+from contracts.matching import MatchingFactors
 from contracts.vocabulary import CareType
 from intake import clients, domain
 from intake.context import Context
@@ -58,6 +59,8 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         match_requests.c.done_at.is_(None), match_requests.c.group_id.is_not(None)
     )
     together = sa.select(referral_groups.c.id).where(referral_groups.c.keep_together.is_(True))
+    if ctx.settings.matching_factors is MatchingFactors.BASELINE:
+        together = together.where(sa.false())  # every child on its own (docs/matching.md)
     async with ctx.database.read() as session:
         waiting = (
             await session.execute(

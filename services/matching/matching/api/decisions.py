@@ -30,7 +30,13 @@ async def take_decision(
     check_hold_until(body.hold_until, clock.now(), timedelta(days=request.app.state.settings.max_hold_days))
     state = request.app.state
     return await service.decide(
-        database, state.capacity, clock, body, rules=state.placement_rules, vocabulary=state.vocabulary
+        database,
+        state.capacity,
+        clock,
+        body,
+        rules=state.placement_rules,
+        vocabulary=state.vocabulary,
+        factors=state.settings.matching_factors,
     )
 
 

@@ -35,6 +35,7 @@ async def take_group_decision(
         body,
         rules=request.app.state.placement_rules,
         vocabulary=request.app.state.vocabulary,
+        factors=request.app.state.settings.matching_factors,
     )
 
 
