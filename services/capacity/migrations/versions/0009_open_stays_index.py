@@ -4,8 +4,8 @@ A decision reads the stays that run in the units of a care type, for their group
 index of its own that read went through every stay ever recorded (half a million in a national
 history: about 30 ms a decision); a partial index holds only the stays that run, a few per unit.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
