@@ -21,7 +21,7 @@ from common.errors import FieldError, ProblemError
 from common.logging import describe_exception, get_logger
 from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
-from common.migrations import migrations_applied
+from common.migrations import schema_state
 from common.nul_characters import refuse_nul_characters
 from common.oidc import ProviderLookup, TokenVerifier
 from common.openapi import install_openapi, problem_responses
@@ -235,11 +235,11 @@ def create_service_app(
     async def readyz() -> Response:
         try:
             await database.ping()
-            current = await migrations_applied(database.engine, migrations_dir)
+            state = await schema_state(database.engine, migrations_dir)
         except Exception as exc:  # the database is down or unreachable: not ready
             return problem_response(503, "Not ready", f"Database not reachable: {exc.__class__.__name__}")
-        if not current:
-            return problem_response(503, "Not ready", "Database migrations are not at head.")
+        if not state.ready:
+            return problem_response(503, "Not ready", state.reason)
         return JSONResponse({"status": "ready", "service": name})
 
     @app.get("/metrics", tags=["probes"], include_in_schema=False)

@@ -28,7 +28,7 @@ from common.errors import ConfigurationError
 from common.logging import get_logger
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 log = get_logger("regiepunt.capacity.worker")
 

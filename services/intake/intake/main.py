@@ -31,7 +31,7 @@ from intake.signals import views as signal_views
 from intake.vocabulary import views as vocabulary_views
 from intake.workers import run_forever
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(
