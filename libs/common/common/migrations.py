@@ -124,9 +124,8 @@ def _record_compatibility(connection: Connection, script: ScriptDirectory) -> No
         return
     _compatibility_metadata.create_all(connection, checkfirst=True)
     connection.execute(delete(schema_compatibility))
-    connection.execute(
-        insert(schema_compatibility).values(head=head, compatible_with_code_from=compatible_with_code_from(script, head))
-    )
+    oldest = compatible_with_code_from(script, head)
+    connection.execute(insert(schema_compatibility).values(head=head, compatible_with_code_from=oldest))
 
 
 def _not_ours(name: str | None, type_: str, _parent: Any) -> bool:
