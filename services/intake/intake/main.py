@@ -23,6 +23,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
 from intake.notifications import views as notification_views
+from intake.outbox.upkeep import measure_outboxes
 from intake.portal import views as portal_views
 from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
@@ -79,6 +80,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.vocabulary = vocabulary
+    measure_outboxes(app)
     dashboard.install(app)
     sessions.install(app)
 
