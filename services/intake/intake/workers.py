@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from common.errors import ProblemError
 from common.logging import get_logger, request_context
 from intake import idempotency
+from intake.access_log import retention as access_log_retention
 from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.notifications import sending as notifications
@@ -89,6 +90,11 @@ async def forget_done_outbox_rows(app: FastAPI) -> int:
     return await upkeep.forget_done_outbox_rows(Context.of(app))
 
 
+async def keep_access_log(app: FastAPI) -> int:
+    """Drop the access log's months past its retention (five years); prepare the months ahead."""
+    return await access_log_retention.keep_access_log(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     process_group_outbox,
@@ -103,6 +109,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     announce_expiring_proposals,
     deliver_notifications,
     forget_done_outbox_rows,
+    keep_access_log,
 )
 
 
