@@ -297,3 +297,16 @@ def test_the_alerts_read_metrics_the_services_export() -> None:
             assert f'"{metric}"' in sources, f"{metric} is not exported by any service"
     monitor = named("production", "ServiceMonitor", "regiepunt")
     assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
+
+
+def test_the_rekey_job_validates_and_runs_as_the_other_pods_do() -> None:
+    path = ROOT / "deploy" / "k8s" / "jobs" / "rekey-client-keys.yaml"
+    result = subprocess.run(
+        [tool("kubernetes-validate"), "--strict", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "WARN" not in result.stdout, result.stdout + result.stderr
+    job = yaml.safe_load(path.read_text(encoding="utf-8"))
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert job["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 10001
