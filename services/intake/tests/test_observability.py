@@ -221,3 +221,23 @@ async def test_outbox_rows_done_more_than_a_week_ago_are_deleted(
     async with intake_app.state.database.read() as session:
         kept = set((await session.execute(sa.select(capacity_commands.c.kind))).scalars())
     assert kept == {"done this week", "not done"}
+
+
+async def test_a_background_step_logs_and_calls_under_one_request_id_of_its_own(
+    intake_app: FastAPI, capacity: httpx.AsyncClient, json_logs: io.StringIO
+) -> None:
+    from intake.workers import run_step
+
+    step_log = get_logger("regiepunt.test.step")
+
+    async def look_at_capacity(app: FastAPI) -> int:
+        step_log.info("looking")
+        await app.state.capacity.get("/v1/units")
+        return 0
+
+    await run_step(intake_app, look_at_capacity)
+
+    lines = [json.loads(line) for line in json_logs.getvalue().splitlines() if line.startswith("{")]
+    looking = next(line for line in lines if line["event"] == "looking")
+    answered = next(line for line in lines if line["event"] == "request" and line.get("route") == "/v1/units")
+    assert looking["request_id"] and answered["request_id"] == looking["request_id"]
