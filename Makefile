@@ -5,20 +5,33 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PACKAGES := -e libs/common -e libs/contracts -e services/capacity -e services/intake -e services/matching -e clients/python
+LOCAL_PACKAGES := regiepunt-common regiepunt-contracts regiepunt-capacity regiepunt-intake regiepunt-matching regiepunt-client
+# The lock files pin every dependency with its hashes: requirements-dev.lock for developers and CI,
+# requirements.lock (the same versions, without the tools) for the image. The repository's own
+# packages are installed from their folders on top, without dependencies of their own.
+LOCK_ARGS := --universal --python-version 3.11 --generate-hashes --quiet $(foreach p,$(LOCAL_PACKAGES),--no-emit-package $(p))
 PY_SOURCES := libs/common/common libs/contracts/contracts services/capacity/capacity services/intake/intake services/matching/matching clients/python/regiepunt_client clients/python/generate.py clients/examples
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: axe messages install up test lint client test-sqlite test-postgres format token clean bench browser identity-provider
+.PHONY: axe messages install lock up test lint client test-sqlite test-postgres format token clean bench browser identity-provider
 
-$(STAMP): clients/python/pyproject.toml libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
+$(STAMP): clients/python/pyproject.toml libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps $(PACKAGES)
+	$(PY) -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After a dependency changed in a pyproject.toml or requirements-dev.txt: resolve both lock files again.
+lock:
+	test -x $(VENV)/bin/uv || ($(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet uv==0.13.8)
+	$(VENV)/bin/uv pip compile requirements.in requirements-dev.txt $(LOCK_ARGS) -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile requirements.in -c requirements-dev.lock $(LOCK_ARGS) -o requirements.lock
 
 up: install
 	$(PY) deploy/run_local.py

@@ -501,7 +501,7 @@ async def copy_rows(connection: asyncpg.Connection, table: sa.Table, rows: list[
 
 def stay_context_fill() -> str:
     """The UPDATE of intake migration 0006 that fills each stay's context from the stays there are."""
-    versions = Path(intake_db.__file__).resolve().parents[1] / "migrations" / "versions"
+    versions = Path(intake_db.__file__).resolve().parent / "migrations" / "versions"
     [path] = versions.glob("0006_*.py")
     spec = importlib.util.spec_from_file_location("intake_migration_0006", path)
     assert spec is not None and spec.loader is not None

@@ -19,6 +19,8 @@ def _modules(package: str) -> dict[str, Path]:
     found = {}
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root.parent).with_suffix("").parts
+        if parts[1:2] == ("migrations",):
+            continue  # scripts that Alembic runs, shipped inside the package, not modules to import
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         found[name] = path
     return found

@@ -18,15 +18,16 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from common.clock import Clock, SystemClock
 from common.db import Database
 from common.errors import FieldError, ProblemError
-from common.logging import describe_exception, get_logger
+from common.logging import REQUEST_ID_HEADER, describe_exception, get_logger
 from common.metrics import ServiceMetrics
 from common.middleware import RequestContextMiddleware
-from common.migrations import migrations_applied
+from common.migrations import schema_state
 from common.nul_characters import refuse_nul_characters
 from common.oidc import ProviderLookup, TokenVerifier
 from common.openapi import install_openapi, problem_responses
 from common.service_tokens import service_tokens
 from common.settings import CommonSettings, refuse_unsafe_production
+from common.tracing import configured_tracer_provider, trace_app
 
 log = get_logger("regiepunt.app")
 
@@ -103,7 +104,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     # instead of reaching the catch-all (which Starlette re-raises to the server after answering).
     @app.exception_handler(sa_exc.SQLAlchemyError)
     @app.exception_handler(OSError)
-    async def _database(_request: Request, exc: Exception) -> JSONResponse:
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
         if is_database_outage(exc):
             log.warning("database_unavailable", error=describe_exception(exc))
             return problem_response(
@@ -112,19 +113,25 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "The database cannot be reached right now; try again shortly.",
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
-        return _internal_error(exc)
+        return _internal_error(request, exc)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         if is_database_outage(exc):
-            return await _database(_request, exc)
-        return _internal_error(exc)
+            return await _database(request, exc)
+        return _internal_error(request, exc)
 
 
-def _internal_error(exc: BaseException) -> JSONResponse:
+def _internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    # Starlette answers an error that escapes the app outside the request's middleware: the request id
+    # (common.middleware keeps it in the request's state) is added here, to the log line and the answer.
+    request_id = getattr(request.state, "request_id", None)
     # Only the class and the frames: the message of an error may quote the values it was given.
-    log.error("unhandled_error", error=describe_exception(exc))
-    return problem_response(500, "Internal error", "Something went wrong on our side; it has been logged.")
+    log.error("unhandled_error", error=describe_exception(exc), request_id=request_id)
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    return problem_response(
+        500, "Internal error", "Something went wrong on our side; it has been logged.", headers=headers
+    )
 
 
 # How long a client is asked to wait before it tries again while the database is unreachable.
@@ -158,6 +165,19 @@ def is_database_outage(exc: BaseException) -> bool:
 
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def _measure_connection_pool(metrics: ServiceMetrics, database: Database) -> None:
+    """How many of the pool's connections are in use: a pool used up makes requests wait."""
+    in_use = metrics.gauge("regiepunt_db_pool_connections_in_use", "Database connections handed out now.")
+    size = metrics.gauge("regiepunt_db_pool_size", "Database connections the pool keeps open at most without overflow.")
+
+    async def refresh() -> None:
+        pool = database.engine.pool
+        in_use.labels(metrics.service).set(float(getattr(pool, "checkedout", lambda: 0)()))
+        size.labels(metrics.service).set(float(getattr(pool, "size", lambda: 0)()))
+
+    metrics.on_scrape(refresh)
 
 
 def freeze_startup_objects() -> None:
@@ -220,6 +240,7 @@ def create_service_app(
     app.state.verifier = TokenVerifier.for_settings(settings, on_fetch=jwks_fetches.inc)
     app.state.verifier.provider_lookup = provider_lookup
     app.state.service_tokens = service_tokens(settings, name)
+    _measure_connection_pool(metrics, database)
     install_problem_handlers(app)
     install_openapi(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
@@ -235,17 +256,21 @@ def create_service_app(
     async def readyz() -> Response:
         try:
             await database.ping()
-            current = await migrations_applied(database.engine, migrations_dir)
+            state = await schema_state(database.engine, migrations_dir)
         except Exception as exc:  # the database is down or unreachable: not ready
             return problem_response(503, "Not ready", f"Database not reachable: {exc.__class__.__name__}")
-        if not current:
-            return problem_response(503, "Not ready", "Database migrations are not at head.")
+        if not state.ready:
+            return problem_response(503, "Not ready", state.reason)
         return JSONResponse({"status": "ready", "service": name})
 
     @app.get("/metrics", tags=["probes"], include_in_schema=False)
     async def metrics_endpoint() -> Response:
+        await metrics.refresh()
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     for router in routers:
         app.include_router(router)
+    tracer_provider = configured_tracer_provider(name)
+    if tracer_provider is not None:
+        trace_app(app, database.engine, tracer_provider)
     return app

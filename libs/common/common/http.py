@@ -15,6 +15,7 @@ from tenacity import (
 from common.errors import DependencyUnavailable
 from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
 from common.service_tokens import ServiceTokens, ServiceTokenUnavailable
+from common.tracing import configured_tracer_provider, trace_client
 
 log = get_logger("regiepunt.client")
 
@@ -51,6 +52,16 @@ class ServiceClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
             transport=transport,
         )
+        self._traced = False
+        provider = configured_tracer_provider(service_name)
+        if provider is not None:
+            self.trace(provider)
+
+    def trace(self, provider: Any) -> None:
+        """Send this client's calls as spans of the caller's trace (common.tracing)."""
+        if not self._traced:
+            trace_client(self._client, provider)
+            self._traced = True
 
     async def _service_token(self) -> str:
         try:

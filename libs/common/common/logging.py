@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import MutableMapping
+import uuid
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,19 @@ import structlog
 
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+@contextmanager
+def request_context(request_id: str | None = None) -> Iterator[str]:
+    """Everything logged inside carries the request id, and every call to another service sends it
+    (common.http): for one request, or one run of a background step, which gets an id of its own."""
+    request_id = request_id or uuid.uuid4().hex
+    token = request_id_var.set(request_id)
+    with structlog.contextvars.bound_contextvars(request_id=request_id):
+        try:
+            yield request_id
+        finally:
+            request_id_var.reset(token)
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+import time
+from collections.abc import Awaitable, Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from common.logging import describe_exception, get_logger
+
+log = get_logger("regiepunt.metrics")
+
+Refresh = Callable[[], Awaitable[None]]
 
 
 class ServiceMetrics:
@@ -21,14 +30,51 @@ class ServiceMetrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
         )
+        self.worker_runs = Counter(
+            "regiepunt_worker_runs_total", "Runs of a background step.", ["service", "step"], registry=self.registry
+        )
+        self.worker_failures = Counter(
+            "regiepunt_worker_failures_total",
+            "Runs of a background step that failed (another service out of reach included).",
+            ["service", "step"],
+            registry=self.registry,
+        )
+        self.worker_last_success = Gauge(
+            "regiepunt_worker_last_success_timestamp_seconds",
+            "When a background step last ran to the end (Unix time).",
+            ["service", "step"],
+            registry=self.registry,
+        )
         self.service = service
+        self._refreshes: list[Refresh] = []
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(self.service, method, route, str(status)).inc()
         self.latency.labels(self.service, method, route).observe(seconds)
 
+    def worker_ran(self, step: str, *, failed: bool) -> None:
+        self.worker_runs.labels(self.service, step).inc()
+        if failed:
+            self.worker_failures.labels(self.service, step).inc()
+        else:
+            self.worker_last_success.labels(self.service, step).set(time.time())
+
     def counter(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:
         return Counter(name, documentation, list(labels), registry=self.registry)
+
+    def gauge(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Gauge:
+        return Gauge(name, documentation, ["service", *labels], registry=self.registry)
+
+    def on_scrape(self, refresh: Refresh) -> None:
+        """Have `refresh` set its gauges each time the metrics are read (a count in the database)."""
+        self._refreshes.append(refresh)
+
+    async def refresh(self) -> None:
+        for refresh in self._refreshes:
+            try:
+                await refresh()
+            except Exception as exc:  # a figure that cannot be read now keeps its last value
+                log.warning("metrics_refresh_failed", error=describe_exception(exc))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

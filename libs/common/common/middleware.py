@@ -11,7 +11,7 @@ from typing import Any
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
+from common.logging import REQUEST_ID_HEADER, get_logger, request_context
 from common.metrics import ServiceMetrics
 
 # Methods that change nothing: their successful requests are logged at debug.
@@ -64,7 +64,15 @@ class RequestContextMiddleware:
         headers = dict(scope.get("headers") or [])
         incoming = headers.get(REQUEST_ID_HEADER.lower().encode())
         request_id = incoming.decode("latin-1")[:128] if incoming else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        # For the answer to an error that escapes the app, which Starlette writes outside this
+        # middleware (common.app): it must carry the id too.
+        scope.setdefault("state", {})["request_id"] = request_id
+        with request_context(request_id):
+            await self._handle(scope, receive, send, headers, request_id)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], request_id: str
+    ) -> None:
         started = time.perf_counter()
         status_holder: dict[str, int] = {"status": 500}
         response_started = False
@@ -74,7 +82,6 @@ class RequestContextMiddleware:
             await self._reject_too_large(send, request_id)
             status_holder["status"] = 413
             self._finish(scope, status_holder["status"], started, request_id)
-            request_id_var.reset(token)
             return
 
         if declared is None:
@@ -84,7 +91,6 @@ class RequestContextMiddleware:
             if buffered is None:
                 await self._reject_too_large(send, request_id)
                 self._finish(scope, 413, started, request_id)
-                request_id_var.reset(token)
                 return
             receive = _replay(buffered, receive)
 
@@ -105,10 +111,11 @@ class RequestContextMiddleware:
                 response_started = True
                 status_holder["status"] = message["status"]
                 message = dict(message)
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (REQUEST_ID_HEADER.lower().encode(), request_id.encode("latin-1")),
-                ]
+                sent = list(message.get("headers", []))
+                name = REQUEST_ID_HEADER.lower().encode()
+                if not any(key.lower() == name for key, _ in sent):
+                    sent.append((name, request_id.encode("latin-1")))
+                message["headers"] = sent
             await send(message)
 
         try:
@@ -119,7 +126,6 @@ class RequestContextMiddleware:
             status_holder["status"] = 413
         finally:
             self._finish(scope, status_holder["status"], started, request_id)
-            request_id_var.reset(token)
 
     async def _read_body(self, receive: Receive) -> list[Message] | None:
         """The request's body messages, or None once they pass the limit."""

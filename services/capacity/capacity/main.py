@@ -25,10 +25,10 @@ from common.app import create_service_app
 from common.clock import Clock
 from common.db import Database
 from common.errors import ConfigurationError
-from common.logging import get_logger
+from common.logging import get_logger, request_context
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 log = get_logger("regiepunt.capacity.worker")
 
@@ -36,10 +36,14 @@ log = get_logger("regiepunt.capacity.worker")
 async def run_expiry_sweeps(app: FastAPI, interval_seconds: float) -> None:
     """Loop the expiry sweep until cancelled; a failing round is logged and the next one tries again."""
     while True:
-        try:
-            await sweep_expired_reservations(app, app.state.clock)
-        except Exception as exc:  # the loop must outlive a database hiccup
-            log.exception("expiry_sweep_failed", error=type(exc).__name__)
+        failed = True
+        with request_context():
+            try:
+                await sweep_expired_reservations(app, app.state.clock)
+                failed = False
+            except Exception as exc:  # the loop must outlive a database hiccup
+                log.exception("expiry_sweep_failed", error=type(exc).__name__)
+        app.state.metrics.worker_ran("sweep_expired_reservations", failed=failed)
         await asyncio.sleep(interval_seconds)
 
 

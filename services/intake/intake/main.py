@@ -24,6 +24,7 @@ from intake.context import Context
 from intake.indicators import views as indicator_views
 from intake.notifications import views as notification_views
 from intake.one_on_one import views as one_on_one_views
+from intake.outbox.upkeep import measure_outboxes
 from intake.portal import views as portal_views
 from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
@@ -32,7 +33,7 @@ from intake.signals import views as signal_views
 from intake.vocabulary import views as vocabulary_views
 from intake.workers import run_forever
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(
@@ -81,6 +82,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.vocabulary = vocabulary
+    measure_outboxes(app)
     dashboard.install(app)
     app.add_middleware(i18n.LanguageMiddleware)
     sessions.install(app)

@@ -38,6 +38,9 @@ class IntakeSettings(CommonSettings):
     # How often the workers ask capacity which units turned stale, to remind their providers.
     availability_stale_poll_seconds: float = Field(default=60.0, gt=0)
     worker_interval_seconds: float = 2.0
+    # Outbox rows done this long ago are deleted; the access log (NEN 7513) is kept this many years.
+    outbox_done_retention_days: int = 7
+    access_log_retention_years: int = 5
     # How long one replica may hold an outbox row before another may take it over.
     outbox_lease_seconds: int = 60
     # Pause before a failed match request is tried again.

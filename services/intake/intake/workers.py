@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from fastapi import FastAPI
 
 from common.errors import ProblemError
-from common.logging import get_logger
+from common.logging import get_logger, request_context
 from intake import idempotency
+from intake.access_log import retention as access_log_retention
 from intake.client_keys import service as client_keys
 from intake.context import Context
 from intake.notifications import sending as notifications
-from intake.outbox import capacity_commands, match_requests
+from intake.outbox import capacity_commands, match_requests, upkeep
 from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
 from intake.sessions import service as sessions
@@ -103,6 +104,16 @@ async def deliver_notifications(app: FastAPI) -> int:
     return await notifications.deliver_notifications(Context.of(app))
 
 
+async def forget_done_outbox_rows(app: FastAPI) -> int:
+    """Delete the outbox rows done more than a week ago."""
+    return await upkeep.forget_done_outbox_rows(Context.of(app))
+
+
+async def keep_access_log(app: FastAPI) -> int:
+    """Drop the access log's months past its retention (five years); prepare the months ahead."""
+    return await access_log_retention.keep_access_log(Context.of(app))
+
+
 STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     process_outbox,
     process_group_outbox,
@@ -118,16 +129,29 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     announce_expiring_proposals,
     announce_stale_units,
     deliver_notifications,
+    forget_done_outbox_rows,
+    keep_access_log,
 )
 
 
 async def run_forever(app: FastAPI, interval: float) -> None:
     while True:
         for step in STEPS:
-            try:
-                await step(app)
-            except ProblemError as exc:  # another service is out of reach: try again next round
-                log.warning("worker_step_deferred", step=step.__name__, error=exc.detail)
-            except Exception as exc:
-                log.exception("worker_step_failed", step=step.__name__, error=type(exc).__name__)
+            await run_step(app, step)
         await asyncio.sleep(interval)
+
+
+async def run_step(app: FastAPI, step: Callable[[FastAPI], Awaitable[int]]) -> None:
+    """One run of one step, under a request id of its own that its logs and its calls to the other
+    services carry; counted in the worker metrics."""
+    failed = True
+    with request_context():
+        try:
+            await step(app)
+            failed = False
+        except ProblemError as exc:  # another service is out of reach: try again next round
+            log.warning("worker_step_deferred", step=step.__name__, error=exc.detail)
+        except Exception as exc:
+            log.exception("worker_step_failed", step=step.__name__, error=type(exc).__name__)
+        finally:
+            app.state.metrics.worker_ran(step.__name__, failed=failed)

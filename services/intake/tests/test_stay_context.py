@@ -29,7 +29,7 @@ from intake.indicators import stays
 from intake.indicators.stays import FAR_FUTURE, Stay, StayContext, stay_contexts
 
 CHILD, OTHER_CHILD = "100000009", "100000010"
-MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "0006_stay_context.py"
+MIGRATION = Path(__file__).resolve().parents[1] / "intake" / "migrations" / "versions" / "0006_stay_context.py"
 
 
 def day(text: str) -> date:

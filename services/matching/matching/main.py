@@ -17,7 +17,7 @@ from matching.api import client_keys, decisions, group_decisions
 from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 @asynccontextmanager

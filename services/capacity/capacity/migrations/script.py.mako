@@ -15,6 +15,10 @@ revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+# The oldest code (by its head revision) that still works after this migration. An "expand" migration
+# (new tables, new nullable columns) names the head before it, so that the pods still running that
+# code stay ready while a rolling upgrade replaces them; None: only code that knows this migration.
+compatible_with_code_from: str | None = None
 
 
 def upgrade() -> None:
