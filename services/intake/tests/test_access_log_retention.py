@@ -51,13 +51,13 @@ async def _subjects(url: str) -> set[str]:
 
 @pytest.fixture
 async def logged_before_partitioning(tmp_path: Path) -> AsyncIterator[tuple[str, FastAPI]]:
-    """An intake database with entries written under migration 0014, then migrated to head, and the
+    """An intake database with entries written under migration 0017, then migrated to head, and the
     intake app on it, its clock at NOW."""
     from intake.main import MIGRATIONS_DIR, create_app
     from intake.settings import IntakeSettings
 
     url, pg_name = await create_database("intake", tmp_path)
-    await asyncio.to_thread(command.upgrade, alembic_config(MIGRATIONS_DIR, url), "0014")
+    await asyncio.to_thread(command.upgrade, alembic_config(MIGRATIONS_DIR, url), "0017")
     await _insert_entries(url)
     await upgrade_to_head_async(MIGRATIONS_DIR, url)
     app = create_app(IntakeSettings(intake_database_url=url, run_workers=False), clock=ManualClock(NOW))
@@ -128,7 +128,7 @@ async def test_the_partitioning_can_be_undone_keeping_every_entry(
     from intake.main import MIGRATIONS_DIR
 
     url, _app = logged_before_partitioning
-    await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS_DIR, url), "0014")
+    await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS_DIR, url), "0017")
 
     assert await _subjects(url) == set(ENTRIES)
     engine = make_engine(url)

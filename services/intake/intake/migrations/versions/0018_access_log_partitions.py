@@ -6,8 +6,8 @@ move into the partitioned table as they are, with their sequence; the primary ke
 as PostgreSQL requires the partition key in it. SQLite keeps one table, from which old rows are
 deleted.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-05
 """
 
@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-# The columns stay as they were: code of 0014 reads and writes the partitioned table alike.
-compatible_with_code_from: str | None = "0014"
+# The columns stay as they were: code of 0017 reads and writes the partitioned table alike.
+compatible_with_code_from: str | None = "0017"
 
 _INDEXES = {
     "ix_access_log_referral_id_at": "(referral_id, at)",
