@@ -111,7 +111,6 @@ async def indicators_csv(
     principal: Coordinator, ctx: ContextDep, date_from: PeriodStart = None, date_to: PeriodEnd = None
 ) -> Response:
     """The indicators of GET /v1/kpis for the period [from, to] (the same default period), as CSV."""
-    date_to = date_to or ctx.today()
-    date_from = date_from or date_to - timedelta(days=DEFAULT_PERIOD_DAYS)
+    date_from, date_to = default_period(ctx.today(), date_from, date_to)
     report = await kpis.compute_kpis(ctx, principal, date_from, date_to)
     return Response(exports.indicators_csv(report), media_type=CSV, headers=_attachment("indicators.csv"))
