@@ -4,6 +4,7 @@ the access log) and capacity's summary; the templates only lay it out."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -15,7 +16,8 @@ from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
 from intake import clients
 from intake.context import Context
-from intake.dashboard import charts, labels
+from intake import i18n
+from intake.dashboard import charts, figures, labels
 from intake.dashboard.production import ProductionSection, production
 from intake.domain import WAITING_STATUSES
 from intake.indicators import kpis
@@ -78,6 +80,8 @@ class Overview:
     report: KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
+    flow_narrow: charts.FlowChart | None = None
+    indicator_figures: list[figures.Figure] = field(default_factory=list)
     production: ProductionSection = field(default_factory=ProductionSection)
 
 
@@ -86,9 +90,9 @@ async def places(ctx: Context) -> PlacesSection:
         rows = [row.model_dump() for row in await clients.availability_summary(ctx.capacity)]
     except ProblemError as exc:
         log.warning("dashboard_places_unavailable", error=exc.detail)
-        return PlacesSection(error="Capacity cannot be reached right now; the places will show again shortly.")
+        return PlacesSection(error=i18n._("Capacity cannot be reached right now; the places will show again shortly."))
     totals = {part: sum(int(row.get(part, 0)) for row in rows) for part in ("units", "capacity", *charts.PLACE_PARTS)}
-    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows, care_label=labels.care_type))
+    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows))
 
 
 async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection:
@@ -174,9 +178,11 @@ async def overview(
     names, places_section, agreements, (report, report_error, open_signals, waiting) = await asyncio.gather(
         provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
-    flow = None
+    flow = flow_narrow = None
     if report is not None and report.weekly_flow:
-        flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
+        weekly = [(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow]
+        flow = charts.flow_chart(weekly, label=_tick_label)
+        flow_narrow = charts.flow_chart(weekly, width=360, height=220, label=_tick_label, max_ticks=5)
     return Overview(
         today=ctx.today(),
         places=places_section,
@@ -191,8 +197,21 @@ async def overview(
         report=report,
         report_error=report_error,
         flow=flow,
+        flow_narrow=flow_narrow,
+        indicator_figures=figures.figures(report.indicators, ctx.settings, _decline_reason(ctx)) if report else [],
         production=agreements,
     )
+
+
+def _tick_label(day: date, monthly: bool) -> str:
+    return i18n.day(day, "MMM" if monthly else "d MMM")
+
+
+def _decline_reason(ctx: Context) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return labels.vocabulary_label(ctx.vocabulary, "decline_reasons", code)
+
+    return label
 
 
 async def acknowledge_signal(ctx: Context, principal: Principal, signal_id: str, analysis: str) -> SignalOut:
