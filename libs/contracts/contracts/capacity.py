@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_type_
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from contracts.group import Flags, GroupProfile, ProductionUse
+from contracts.lists import ListEnvelope
 from contracts.vocabulary import InlineCapacityExclusion, InlineCareType, InlineTargetGroup
 
 ProviderRole = Literal["strategic", "tactical", "operational"]
@@ -248,7 +249,7 @@ class ProductionItem(BaseModel):
     projected_days: int
 
 
-class Production(BaseModel):
+class Production(ListEnvelope):
     year: int
     items: list[ProductionItem]
 
@@ -257,7 +258,7 @@ class ProviderProduction(Production):
     provider_id: str
 
 
-class ProductionOverview(BaseModel):
+class ProductionOverview(ListEnvelope):
     year: int
     items: list[ProviderProduction]
 
@@ -273,7 +274,7 @@ class AvailabilityRow(BaseModel):
     available: int
 
 
-class AvailabilitySummary(BaseModel):
+class AvailabilitySummary(ListEnvelope):
     items: list[AvailabilityRow]
 
 
@@ -289,5 +290,5 @@ class FreePlaceKind(BaseModel):
     changed_at: datetime = Field(description="the last change of any of these units (a place may have come free)")
 
 
-class FreePlaces(BaseModel):
+class FreePlaces(ListEnvelope):
     items: list[FreePlaceKind]

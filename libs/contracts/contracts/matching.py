@@ -18,6 +18,7 @@ from pydantic import (
 
 from contracts.geography import MAX_TRAVEL_KM
 from contracts.group import Flags
+from contracts.lists import ListEnvelope
 from contracts.suitability import Wishes
 from contracts.vocabulary import InlineCareType, InlineOutOfRegionCriterion, InlineTargetGroup, Needs
 
@@ -115,7 +116,7 @@ class DecisionWithCandidates(Decision):
     labels: dict[str, dict[str, str]] = {}
 
 
-class DecisionList(BaseModel):
+class DecisionList(ListEnvelope):
     items: list[DecisionWithCandidates]
 
 
@@ -217,5 +218,5 @@ class GroupDecisionWithOptions(GroupDecision):
     children: list[ChildWeighed]  # type: ignore[assignment]
 
 
-class GroupDecisionList(BaseModel):
+class GroupDecisionList(ListEnvelope):
     items: list[GroupDecisionWithOptions]

@@ -38,6 +38,7 @@ from contracts.capacity import ReservationCreate as ReservationCreate
 from contracts.capacity import ReservationOut as ReservationOut
 from contracts.capacity import UnitOut as UnitOut
 from contracts.geography import LATITUDE_RANGE, LONGITUDE_RANGE
+from contracts.lists import ListEnvelope
 from contracts.vocabulary import Needs
 
 _AGB = re.compile(r"[0-9]{8}")
@@ -79,11 +80,8 @@ class ProviderUpdate(Request):
     production_agreements: ProductionAgreements | None = None
 
 
-class ProviderList(BaseModel):
+class ProviderList(ListEnvelope):
     items: list[ProviderOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class UnitCreate(Request):
@@ -118,11 +116,8 @@ class AvailabilityUpdate(Request):
     blocked: Count
 
 
-class UnitList(BaseModel):
+class UnitList(ListEnvelope):
     items: list[UnitOut]
-    total: int
-    limit: int
-    offset: int
 
 
 CandidateRegion = Literal["inside", "outside", "all"]

@@ -3,6 +3,7 @@ contract's models (libs/contracts)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -191,6 +192,28 @@ async def get_provider(capacity: ServiceClient, provider_id: str) -> ProviderOut
 async def get_unit(capacity: ServiceClient, unit_id: str) -> UnitOut | None:
     body = await _get(capacity, f"/v1/units/{unit_id}")
     return None if body is None else UnitOut.model_validate_json(body)
+
+
+# The most units capacity names in one list by id (capacity, units.views: MAX_IDS).
+UNITS_PER_CALL = 200
+
+
+async def unit_names(capacity: ServiceClient, unit_ids: Iterable[str]) -> dict[str, str]:
+    """The names of these units, by id, in as few calls as capacity allows; units it does not know
+    are left out."""
+    wanted = sorted(set(unit_ids))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), UNITS_PER_CALL):
+        chunk = wanted[start : start + UNITS_PER_CALL]
+        try:
+            response = await capacity.request(
+                "GET", "/v1/units", params={"id": chunk, "limit": len(chunk)}, idempotent=True
+            )
+        except ServiceUnavailableError as exc:
+            raise DependencyUnavailable("Capacity cannot be reached right now; try again shortly.") from exc
+        raise_for_unexpected(response, 200)
+        names.update({str(unit["id"]): str(unit["name"]) for unit in response.json()["items"]})
+    return names
 
 
 async def _required(capacity: ServiceClient, path: str) -> bytes:

@@ -17,6 +17,10 @@ referrals = sa.Table(
     "referrals",
     metadata,
     _id(primary_key=True),
+    # The readable reference people use for the child's referral: the year it was received and its
+    # number in that year, `2026-0042` (intake.referrals.numbering, migration 0015). Null only for rows
+    # written outside a submission (bulk loads of history).
+    sa.Column("reference", sa.String(16), nullable=True, unique=True),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("referrer_org", sa.String(200), nullable=False),
     sa.Column("referrer_sub", sa.String(200), nullable=False),
@@ -116,6 +120,15 @@ referrals = sa.Table(
     sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
     # The sweep of court authorisations about to lapse reads the placed stays by their end.
     sa.Index("ix_referrals_status_authorisation", "status", "court_authorisation_valid_until"),
+)
+
+# The last reference number given out per year: the next submission takes it plus one under the row's
+# lock, so that concurrent submissions get distinct numbers (intake.referrals.numbering).
+referral_numbers = sa.Table(
+    "referral_numbers",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_number", sa.Integer, nullable=False),
 )
 
 # Every provider a referral was ever proposed to or placed with: what that provider may see.
@@ -294,12 +307,17 @@ signals = sa.Table(
     sa.Column("acknowledged_by", sa.String(200), nullable=True),
     sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # When the condition that raised it had gone (the stay ended, the cap was moved, ...): null while it
+    # holds (intake.signals.resolution, migration 0015). Independent of the status: a coordinator still
+    # acknowledges a resolved signal with an analysis.
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
     sa.Index("ix_signals_status_created_at", "status", "created_at"),
     sa.Index("ix_signals_type_status_created_at", "type", "status", "created_at"),
     sa.Index("ix_signals_client_key_status", "client_key", "status"),
     sa.Index("ix_signals_referral_id", "referral_id"),
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
+    sa.Index("ix_signals_resolved_at", "resolved_at"),
 )
 
 worker_state = sa.Table(

@@ -27,6 +27,10 @@ class Status(StrEnum):
 # a crisis stay its follow-up.
 WAITING_STATUSES = (Status.pending, Status.proposed, Status.unmatched)
 WAITING = tuple(status.value for status in WAITING_STATUSES)
+# The children waiting, as the dashboard and the indicators count them: without a place, neither held
+# (proposed: a provider is asked, and its answer is awaited on a list of its own) nor begun.
+WITHOUT_PLACE_STATUSES = (Status.pending, Status.unmatched)
+WITHOUT_PLACE = tuple(status.value for status in WITHOUT_PLACE_STATUSES)
 
 
 class EndReason(StrEnum):
@@ -202,3 +206,9 @@ def crisis_days_left(end: date | None, today: date) -> int | None:
 
 def hold_hours(care_type: str, crisis_hours: int, other_hours: int) -> int:
     return crisis_hours if care_type == CareType.CRISIS else other_hours
+
+
+def referral_reference(year: int, number: int) -> str:
+    """The readable reference of a referral: the year it was received and its number in that year,
+    `2026-0042`; four digits at least, more in a year of ten thousand referrals or more."""
+    return f"{year}-{number:04d}"

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from contracts.geography import MAX_TRAVEL_KM
 from contracts.group import Flags
+from contracts.lists import ListEnvelope
 from contracts.suitability import MAX_WISHES
 from contracts.vocabulary import CareType, Needs, OutOfRegionCriterion, TargetGroup
 from intake.domain import EndReason, Status
@@ -129,13 +130,17 @@ class SignalOut(BaseModel):
     analysis: str | None
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+    # When the condition that raised it had gone (the stay ended, the cap was moved, ...); null while it
+    # holds. The status stays open until a coordinator acknowledges the signal.
+    resolved_at: datetime | None = None
+    # Days left before the crisis cap of the stay the signal is about, as of now (negative past the
+    # cap); null unless that stay is a crisis stay still running. The detail keeps the figure of the
+    # moment the signal was raised.
+    crisis_days_left: int | None = None
 
 
-class SignalPage(BaseModel):
+class SignalPage(ListEnvelope):
     items: list[SignalOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class ClientOut(BaseModel):
@@ -197,6 +202,9 @@ class PlacementOut(BaseModel):
 
 class ReferralOut(BaseModel):
     id: str
+    # The readable reference: the year the referral was received and its number in that year, e.g.
+    # `2026-0042`; unique, given at submission.
+    reference: str | None = None
     status: Status
     care_type: str
     target_group: str
@@ -220,11 +228,8 @@ class ReferralOut(BaseModel):
     vulnerabilities: list[str] = []
 
 
-class ReferralPage(BaseModel):
+class ReferralPage(ListEnvelope):
     items: list[ReferralOut]
-    limit: int
-    offset: int
-    next_offset: int | None
 
 
 class AccessLogEntryOut(BaseModel):
@@ -236,5 +241,5 @@ class AccessLogEntryOut(BaseModel):
     referral_id: str
 
 
-class AccessLogOut(BaseModel):
+class AccessLogOut(ListEnvelope):
     items: list[AccessLogEntryOut]

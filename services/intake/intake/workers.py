@@ -18,6 +18,7 @@ from intake.referral_groups import matching as group_matching
 from intake.referrals import lifecycle
 from intake.sessions import service as sessions
 from intake.signals import authorisations
+from intake.signals import resolution as signal_resolution
 from intake.signals import store as signal_store
 from intake.waiting_list import service as waiting_list
 
@@ -59,6 +60,11 @@ async def evaluate_authorisations(app: FastAPI) -> int:
     return await authorisations.evaluate_authorisations(Context.of(app))
 
 
+async def resolve_signals(app: FastAPI) -> int:
+    """Mark the signals whose condition has gone (the stay ended, the cap moved) as resolved."""
+    return await signal_resolution.resolve_signals(Context.of(app))
+
+
 async def forget_expired_idempotency_keys(app: FastAPI) -> int:
     """Delete the Idempotency-Key answers past their lifetime: they hold the child's BSN."""
     return await idempotency.forget_expired_keys(Context.of(app))
@@ -92,6 +98,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     rematch_waiting,
     evaluate_crisis_caps,
     evaluate_authorisations,
+    resolve_signals,
     forget_expired_idempotency_keys,
     rekey_client_keys,
     forget_expired_sessions,

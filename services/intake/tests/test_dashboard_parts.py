@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from intake.dashboard import charts, labels
 from intake.dashboard.service import collapse_history, crisis_stays
-from intake.indicators.schemas import CrisisStay, KpiReport
+from intake.signals.service import CrisisStayNow, SignalsNow
+from intake.signals.store import SignalCounts
 
 
 def _row(
@@ -85,24 +86,22 @@ def test_a_run_of_the_same_read_is_one_line_with_a_count() -> None:
 
 def test_crisis_stays_are_urgent_from_the_warning_setting_on() -> None:
     start = date(2026, 11, 2)
-    report = KpiReport(
-        period_from=start,
-        period_to=start,
-        computed_at=datetime(2026, 11, 2, tzinfo=UTC),
-        indicators=[],
-        weekly_flow=[],
+    now = SignalsNow(
+        counts=SignalCounts(live={}, open={}, crisis={}),
         crisis_stays=[
-            CrisisStay(
+            CrisisStayNow(
                 referral_id=f"r{left}",
+                client_key="k",
                 provider_id=None,
                 start_date=start,
                 crisis_end_date=start + timedelta(days=left),
-                crisis_days_left=left,
+                days_left=left,
+                signal=None,
             )
             for left in (8, 7, 3, -1)
         ],
     )
-    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(report, {}, warning_days=7)}
+    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(now, {}, warning_days=7)}
     assert urgent == {8: False, 7: True, 3: True, -1: True}
-    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(report, {}, warning_days=3)}
+    urgent = {stay.days_left: stay.urgent for stay in crisis_stays(now, {}, warning_days=3)}
     assert urgent == {8: False, 7: False, 3: True, -1: True}

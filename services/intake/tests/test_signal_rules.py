@@ -199,3 +199,61 @@ async def test_the_crisis_cap_sql_opens_what_the_rule_decides(
         ("stay-last", "crisis_cap_approaching"),
         ("stay-past", "crisis_cap_exceeded"),
     }
+
+
+def _holds(signal_type: str, detail: dict[str, object], **stays: dict[str, object]) -> bool:
+    from intake.signals.rules import condition_holds
+
+    return condition_holds(
+        signal_type,
+        "stay",
+        detail,
+        stays,
+        date(2026, 12, 1),
+        authorisation_warning_days=14,
+        repeated_window_days=365,
+        repeated_min_stays=2,
+    )
+
+
+def test_a_crisis_cap_condition_holds_while_the_stay_runs_with_the_same_cap() -> None:
+    running = {"status": "placed", "crisis_end_date": date(2026, 12, 5)}
+    detail = {"crisis_end_date": "2026-12-05"}
+    assert _holds("crisis_cap_approaching", detail, stay=running)
+    assert _holds("crisis_cap_exceeded", detail, stay=running)
+    # Extended: the cap of the signal is no longer the stay's.
+    assert not _holds("crisis_cap_approaching", detail, stay={**running, "crisis_end_date": date(2026, 12, 20)})
+    assert not _holds("crisis_cap_exceeded", detail, stay={**running, "crisis_end_date": date(2026, 12, 20)})
+    # Ended.
+    assert not _holds("crisis_cap_exceeded", detail, stay={**running, "status": "ended"})
+    # Passed: the warning gives way to the exceeded signal.
+    passed = {"status": "placed", "crisis_end_date": date(2026, 11, 30)}
+    assert not _holds("crisis_cap_approaching", {"crisis_end_date": "2026-11-30"}, stay=passed)
+    assert _holds("crisis_cap_exceeded", {"crisis_end_date": "2026-11-30"}, stay=passed)
+
+
+def test_stay_and_referral_conditions_go_with_the_stay_or_referral() -> None:
+    assert _holds("out_of_region", {}, stay={"status": "placed"})
+    assert not _holds("out_of_region", {}, stay={"status": "ended"})
+    assert _holds("unmatched", {}, stay={"status": "unmatched"})
+    assert not _holds("unmatched", {}, stay={"status": "proposed"})
+    assert not _holds("unmatched", {})  # an unknown referral holds nothing
+    both = {"other_referral_id": "other"}
+    assert _holds("stacking", both, stay={"status": "placed"}, other={"status": "placed"})
+    assert not _holds("stacking", both, stay={"status": "placed"}, other={"status": "ended"})
+    onward = {"current_referral_id": "other"}
+    assert _holds("onward_placement", onward, stay={"status": "placed"}, other={"status": "placed"})
+    assert not _holds("onward_placement", onward, stay={"status": "unmatched"}, other={"status": "ended"})
+    assert not _holds("onward_placement", onward, stay={"status": "withdrawn"}, other={"status": "placed"})
+    lapsing = {"status": "placed", "court_authorisation_valid_until": date(2026, 12, 10)}
+    assert _holds("authorisation_expiring", {}, stay=lapsing)
+    renewed = {**lapsing, "court_authorisation_valid_until": date(2027, 6, 1)}
+    assert not _holds("authorisation_expiring", {}, stay=renewed)
+    # Events hold until a coordinator acknowledges them.
+    assert _holds("placement_breakdown", {}, stay={"status": "ended"})
+    ended = {"status": "ended", "end_date": date(2026, 3, 1)}
+    detail = {"referral_ids": ["a", "b"]}
+    done = {"stay": {"status": "ended"}, "b": {**ended, "id": "b"}}
+    assert _holds("repeated_placements", detail, a={**ended, "id": "a"}, **done)
+    old = {"id": "a", "status": "ended", "end_date": date(2025, 11, 1)}
+    assert not _holds("repeated_placements", detail, a=old, **done)

@@ -16,6 +16,7 @@ from common.db import Database
 from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
+from contracts import lists
 from contracts.capacity import JointHoldOut, ReservationOut
 from contracts.matching import ChildRequest, DecisionRequest, GroupDecision, GroupDecisionRequest
 from contracts.vocabulary import Vocabulary
@@ -276,4 +277,4 @@ async def get_group_decision(database: Database, decision_id: str) -> dict[str, 
 async def group_decisions_for(database: Database, group_id: str) -> dict[str, Any]:
     async with database.read() as session:
         rows = await db.group_decisions_for(session, group_id)
-    return {"items": [group_decision_json(row._mapping) for row in rows]}
+    return {"items": [group_decision_json(row._mapping) for row in rows], **lists.whole(len(rows))}

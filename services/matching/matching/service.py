@@ -14,6 +14,7 @@ from common.db import Database
 from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
+from contracts import lists
 from contracts.capacity import Candidates, ReservationOut
 from contracts.matching import Decision, DecisionRequest
 from contracts.vocabulary import Vocabulary
@@ -325,4 +326,4 @@ async def decisions_for_referral(database: Database, referral_id: str) -> dict[s
     """The shape of contracts.matching.DecisionList, newest first."""
     async with database.read() as session:
         rows = await db.decisions_for_referral(session, referral_id)
-    return {"items": [decision_json(row) for row in rows]}
+    return {"items": [decision_json(row) for row in rows], **lists.whole(len(rows))}

@@ -14,6 +14,7 @@ from capacity.db import ProductionAgreementRow, Provider
 from capacity.production import rules, store
 from capacity.schemas import Production, ProductionItem, ProductionOverview, ProviderProduction
 from common.db import Database
+from contracts import lists
 
 
 def _items(agreements: list[dict[str, Any]], stays: list[rules.Stay], year: int, today: date) -> list[ProductionItem]:
@@ -37,7 +38,8 @@ async def provider_production(db: Database, provider_id: str, year: int, today: 
             raise domain.ProviderNotFound(provider_id)
         agreements = (await store.agreements_of(session, [provider_id]))[provider_id]
         stays = (await store.stays_in_year(session, [provider_id], year))[provider_id]
-    return Production(year=year, items=_items(agreements, stays, year, today))
+    items = _items(agreements, stays, year, today)
+    return Production(year=year, items=items, **lists.whole(len(items)))
 
 
 async def production_overview(db: Database, year: int, today: date) -> ProductionOverview:
@@ -47,17 +49,11 @@ async def production_overview(db: Database, year: int, today: date) -> Productio
         provider_ids = sorted(await session.scalars(query))
         agreements = await store.agreements_of(session, provider_ids)
         stays = await store.stays_in_year(session, provider_ids, year)
-    return ProductionOverview(
-        year=year,
-        items=[
-            ProviderProduction(
-                provider_id=provider_id,
-                year=year,
-                items=_items(agreements[provider_id], stays[provider_id], year, today),
-            )
-            for provider_id in provider_ids
-        ],
-    )
+    overview = []
+    for provider_id in provider_ids:
+        items = _items(agreements[provider_id], stays[provider_id], year, today)
+        overview.append(ProviderProduction(provider_id=provider_id, year=year, items=items, **lists.whole(len(items))))
+    return ProductionOverview(year=year, items=overview, **lists.whole(len(overview)))
 
 
 async def capping_use(

@@ -14,6 +14,7 @@ from capacity.production.store import agreements_of, replace_agreements
 from capacity.schemas import ProductionAgreement, ProviderCreate, ProviderList, ProviderOut, ProviderUpdate
 from common.clock import Clock, as_utc
 from common.db import Database
+from contracts import lists
 
 
 def provider_out(provider: Provider, agreements: list[dict[str, Any]] | None = None) -> ProviderOut:
@@ -57,7 +58,7 @@ async def list_providers(db: Database, limit: int, offset: int, *, agb_code: str
         rows = (await session.scalars(query.limit(limit).offset(offset))).all()
         agreements = await agreements_of(session, [p.id for p in rows])
     items = [provider_out(p, agreements[p.id]) for p in rows]
-    return ProviderList(items=items, total=int(total or 0), limit=limit, offset=offset)
+    return ProviderList(items=items, **lists.page(int(total or 0), limit, offset, len(items)))
 
 
 async def get_provider(db: Database, provider_id: str) -> ProviderOut:

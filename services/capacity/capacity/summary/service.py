@@ -11,6 +11,7 @@ from capacity.domain import TARGET_GROUPS
 from capacity.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
 from common.clock import as_utc
 from common.db import Database
+from contracts import lists
 
 
 async def availability_summary(db: Database) -> AvailabilitySummary:
@@ -30,21 +31,20 @@ async def availability_summary(db: Database) -> AvailabilitySummary:
     )
     async with db.read() as session:
         rows = (await session.execute(query)).all()
-    return AvailabilitySummary(
-        items=[
-            AvailabilityRow(
-                care_type=care_type,
-                in_region=bool(in_region),
-                units=units,
-                capacity=int(capacity or 0),
-                occupied=int(occupied or 0),
-                reserved=int(reserved or 0),
-                blocked=int(blocked or 0),
-                available=int(available or 0),
-            )
-            for care_type, in_region, units, capacity, occupied, reserved, blocked, available in rows
-        ]
-    )
+    summary = [
+        AvailabilityRow(
+            care_type=care_type,
+            in_region=bool(in_region),
+            units=units,
+            capacity=int(capacity or 0),
+            occupied=int(occupied or 0),
+            reserved=int(reserved or 0),
+            blocked=int(blocked or 0),
+            available=int(available or 0),
+        )
+        for care_type, in_region, units, capacity, occupied, reserved, blocked, available in rows
+    ]
+    return AvailabilitySummary(items=summary, **lists.whole(len(summary)))
 
 
 async def free_places(db: Database) -> FreePlaces:
@@ -58,19 +58,18 @@ async def free_places(db: Database) -> FreePlaces:
     )
     async with db.read() as session:
         rows: list[Any] = list((await session.execute(query)).all())
-    return FreePlaces(
-        items=[
-            FreePlaceKind(
-                care_type=row[0],
-                in_region=bool(row[1]),
-                age_min=row[2],
-                age_max=row[3],
-                part_time=bool(row[4]),
-                target_groups=[group for group, served in zip(TARGET_GROUPS, row[5:-3], strict=True) if served],
-                units=row[-3],
-                available=int(row[-2]),
-                changed_at=as_utc(row[-1]),
-            )
-            for row in rows
-        ]
-    )
+    kinds = [
+        FreePlaceKind(
+            care_type=row[0],
+            in_region=bool(row[1]),
+            age_min=row[2],
+            age_max=row[3],
+            part_time=bool(row[4]),
+            target_groups=[group for group, served in zip(TARGET_GROUPS, row[5:-3], strict=True) if served],
+            units=row[-3],
+            available=int(row[-2]),
+            changed_at=as_utc(row[-1]),
+        )
+        for row in rows
+    ]
+    return FreePlaces(items=kinds, **lists.whole(len(kinds)))

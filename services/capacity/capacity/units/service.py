@@ -27,6 +27,7 @@ from capacity.schemas import UnitCreate, UnitList, UnitOut
 from common.clock import Clock, as_utc
 from common.db import Database
 from common.errors import Forbidden, PreconditionFailed
+from contracts import lists
 from contracts.vocabulary import Vocabulary
 
 
@@ -123,6 +124,8 @@ class UnitFilter:
     in_region: bool | None = None
     available_only: bool = False
     provider_id: str | None = None
+    # Only these units (a page that names the candidates of a decision).
+    unit_ids: tuple[str, ...] | None = None
 
 
 async def list_units(
@@ -142,12 +145,14 @@ async def list_units(
         query = query.where(AVAILABLE > 0)
     if filters.provider_id is not None:
         query = query.where(Unit.provider_id == filters.provider_id)
+    if filters.unit_ids is not None:
+        query = query.where(Unit.id.in_(filters.unit_ids))
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
         groups = await _group_profiles(session, [u for u, _ in rows], group_as_of)
     items = [unit_out(u, role, groups[u.id]) for u, role in rows]
-    return UnitList(items=items, total=int(total or 0), limit=limit, offset=offset)
+    return UnitList(items=items, **lists.page(int(total or 0), limit, offset, len(items)))
 
 
 async def get_unit(db: Database, unit_id: str, group_as_of: date | None = None) -> UnitOut:

@@ -18,6 +18,9 @@ from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
 from common.errors import Forbidden
 from common.openapi import problem_responses
 
+# The most units one list may name by id.
+MAX_IDS = 200
+
 router = APIRouter(tags=["units"])
 
 
@@ -61,6 +64,10 @@ async def list_units(
     in_region: bool | None = None,
     available_only: bool = False,
     provider_id: str | None = None,
+    unit_id: Annotated[
+        list[str] | None,
+        Query(alias="id", max_length=MAX_IDS, description="only these units (repeat: ?id=a&id=b)"),
+    ] = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
 ) -> UnitList:
@@ -71,6 +78,7 @@ async def list_units(
         in_region=in_region,
         available_only=available_only,
         provider_id=provider_id,
+        unit_ids=tuple(unit_id) if unit_id is not None else None,
     )
     group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
     return await service.list_units(db, filters, limit, offset, group_as_of)

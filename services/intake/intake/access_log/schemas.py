@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.lists import ListEnvelope
 from intake.schemas import (
     ChildVoiceOut,
     CourtAuthorisationOut,
@@ -29,12 +30,8 @@ class AccessLogItemOut(BaseModel):
     referral_id: str | None
 
 
-class AccessLogPage(BaseModel):
+class AccessLogPage(ListEnvelope):
     items: list[AccessLogItemOut]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
 
 
 class SubjectAccessIn(BaseModel):

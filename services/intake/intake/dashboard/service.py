@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,13 +19,15 @@ from intake.context import Context
 from intake import i18n
 from intake.dashboard import charts, figures, labels
 from intake.dashboard.production import ProductionSection, production
-from intake.domain import WAITING_STATUSES
+from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
 from intake.indicators.schemas import KpiReport
 from intake.referrals import reading
 from intake.schemas import AcknowledgeIn, ReferralOut, SignalOut, SignalPage
 from intake.signals import service as signals
 from intake.signals.rules import SignalStatus, SignalType, within_warning
+from intake.signals.service import SignalsNow
+from intake.signals.store import SignalCounts
 
 log = get_logger("regiepunt.intake.dashboard")
 
@@ -33,6 +35,36 @@ PAGE = 200
 WAITING_SHOWN = 100
 SIGNALS_SHOWN = 25
 SIGNAL_TYPES = tuple(kind.value for kind in SignalType)
+
+
+@dataclass(frozen=True)
+class Child:
+    """How the pages name a child: the referral's reference, the age today and the municipality's name
+    (never the BSN, never an id)."""
+
+    referral_id: str
+    reference: str
+    age: int
+    municipality: str
+
+
+def child_of(row: Any, today: date) -> Child:
+    return Child(
+        referral_id=row["id"],
+        # Only rows loaded outside a submission lack a reference: the id's start then.
+        reference=row["reference"] or row["id"][:8],
+        age=age_on(row["birth_date"], today),
+        municipality=labels.municipality(row["municipality_code"]),
+    )
+
+
+def _facts(referral: ReferralOut) -> dict[str, Any]:
+    return {
+        "id": referral.id,
+        "reference": referral.reference,
+        "birth_date": referral.client.birth_date,
+        "municipality_code": referral.client.municipality_code,
+    }
 
 
 @dataclass(frozen=True)
@@ -48,13 +80,50 @@ class WaitingSection:
 
 
 @dataclass(frozen=True)
+class AwaitingAnswer:
+    """A child proposed to a provider, whose answer is awaited until the hold ends."""
+
+    referral: ReferralOut
+    expires_at: datetime
+    # Until the hold ends, from now; zero once it has passed (the workers release it shortly).
+    time_left: timedelta
+
+    @property
+    def minutes_left(self) -> int:
+        return int(self.time_left.total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class ProposalsSection:
+    proposals: list[AwaitingAnswer]
+    total: int
+
+
+@dataclass(frozen=True)
 class CrisisStay:
     referral_id: str
     provider: str
     start_date: date
     crisis_end_date: date
+    # As of today, from the stay (negative past the cap).
     days_left: int
     urgent: bool
+    # The stay's live crisis-cap signal: crisis_cap_exceeded (past the cap), crisis_cap_approaching, or None.
+    signal: str | None = None
+
+    @property
+    def past_cap(self) -> bool:
+        return self.signal == SignalType.crisis_cap_exceeded.value
+
+
+@dataclass(frozen=True)
+class CrisisCounts:
+    """The crisis section's figures; `past_cap` and `approaching` are the signals section's live
+    crisis-cap counts (signals.store.SignalCounts), read in the same transaction as the stays."""
+
+    stays: int
+    past_cap: int
+    approaching: int
 
 
 @dataclass
@@ -71,9 +140,16 @@ class Overview:
     places: PlacesSection
     waiting: WaitingSection
     crisis: list[CrisisStay]
+    # Children proposed to a provider whose answer is awaited: not waiting, not yet placed.
+    proposals: ProposalsSection
     period_from: date
     period_to: date
     open_signals: SignalPage | None = None
+    # Paging through the open signals: the page shown (from 1) and how many there are.
+    signals_page: int = 1
+    signals_pages: int = 1
+    signal_counts: SignalCounts | None = None
+    crisis_counts: CrisisCounts | None = None
     signal_type: str | None = None
     signal_types: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
@@ -83,6 +159,8 @@ class Overview:
     flow_narrow: charts.FlowChart | None = None
     indicator_figures: list[figures.Figure] = field(default_factory=list)
     production: ProductionSection = field(default_factory=ProductionSection)
+    # Every child the overview names (waiting, proposed, in a crisis stay, in a signal), by referral id.
+    children: dict[str, Child] = field(default_factory=dict)
 
 
 async def places(ctx: Context) -> PlacesSection:
@@ -96,15 +174,32 @@ async def places(ctx: Context) -> PlacesSection:
 
 
 async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection:
-    """The children not placed yet who have waited longest, and how many wait in all: on a busy day
-    thousands wait, and the overview shows the head of the list rather than every one of them."""
+    """The children without a place (pending or unmatched: not proposed, not placed) who have waited
+    longest, and how many wait in all: on a busy day thousands wait, and the overview shows the head
+    of the list rather than every one of them."""
     today = ctx.today()
-    referrals, total = await reading.longest_waiting(ctx, principal, list(WAITING_STATUSES), WAITING_SHOWN)
+    referrals, total = await reading.longest_waiting(ctx, principal, list(WITHOUT_PLACE_STATUSES), WAITING_SHOWN)
     children = [
         WaitingChild(referral=referral, waiting_days=(today - referral.created_at.date()).days)
         for referral in referrals
     ]
     return WaitingSection(children=children, total=total)
+
+
+async def awaiting_answer(ctx: Context, principal: Principal) -> ProposalsSection:
+    """The proposals awaiting a provider's answer, the hold that ends first first, with the time left."""
+    now = ctx.now()
+    referrals, total = await reading.soonest_expiring_proposals(ctx, principal, WAITING_SHOWN)
+    proposals = [
+        AwaitingAnswer(
+            referral=referral,
+            expires_at=referral.proposal.expires_at,
+            time_left=max(referral.proposal.expires_at - now, timedelta(0)),
+        )
+        for referral in referrals
+        if referral.proposal is not None
+    ]
+    return ProposalsSection(proposals=proposals, total=total)
 
 
 async def provider_names(ctx: Context) -> dict[str, str]:
@@ -126,23 +221,34 @@ async def provider_names(ctx: Context) -> dict[str, str]:
     return names
 
 
-def crisis_stays(report: KpiReport | None, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
+def crisis_stays(now: SignalsNow, names: dict[str, str], warning_days: int) -> list[CrisisStay]:
     """Children in a crisis stay now, fewest days left first; at or past the crisis-cap warning
-    (`warning_days` left or fewer) is urgent."""
-    if report is None:
-        return []
+    (`warning_days` left or fewer) is urgent; each marked with its live crisis-cap signal."""
     stays = [
         CrisisStay(
             referral_id=stay.referral_id,
             provider=names.get(stay.provider_id or "", stay.provider_id or "–"),
             start_date=stay.start_date,
             crisis_end_date=stay.crisis_end_date,
-            days_left=stay.crisis_days_left,
-            urgent=within_warning(stay.crisis_days_left, warning_days),
+            days_left=stay.days_left,
+            urgent=within_warning(stay.days_left, warning_days) or stay.signal is not None,
+            signal=stay.signal,
         )
-        for stay in report.crisis_stays
+        for stay in now.crisis_stays
     ]
-    return sorted(stays, key=lambda stay: (stay.days_left, stay.referral_id))
+    return sorted(stays, key=lambda stay: (not stay.past_cap, stay.days_left, stay.referral_id))
+
+
+def crisis_counts(now: SignalsNow) -> CrisisCounts:
+    return CrisisCounts(
+        stays=len(now.crisis_stays),
+        past_cap=now.counts.live[SignalType.crisis_cap_exceeded.value],
+        approaching=now.counts.live[SignalType.crisis_cap_approaching.value],
+    )
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -151,33 +257,51 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 async def overview(
-    ctx: Context, principal: Principal, period: tuple[date, date] | None = None, signal_type: str | None = None
+    ctx: Context,
+    principal: Principal,
+    period: tuple[date, date] | None = None,
+    signal_type: str | None = None,
+    signals_page: int = 1,
 ) -> Overview:
     period_from, period_to = period or default_period(ctx.today())
     chosen_type = signal_type if signal_type in SIGNAL_TYPES else None
+    signals_page = max(1, signals_page)
 
-    async def from_intake() -> tuple[KpiReport | None, str | None, SignalPage, WaitingSection]:
+    async def from_intake() -> tuple[
+        KpiReport | None, str | None, SignalPage, SignalsNow, WaitingSection, ProposalsSection
+    ]:
         # One after the other: each is its own transaction on intake's database.
         report, report_error = None, None
         try:
             report = await kpis.compute_kpis(ctx, principal, period_from, period_to)
         except InvalidInput as exc:
             report_error = exc.detail
-        # The indicators have just opened the crisis-cap signals that came due.
+        # The indicators have just brought the signals up to date (opened those due, resolved those gone).
+        now = await signals.signals_now(ctx, principal, brought_up_to_date=report is not None)
         open_signals = await signals.list_signals(
             ctx,
             principal,
             type=chosen_type,
             status=SignalStatus.open,
             limit=SIGNALS_SHOWN,
-            caps_evaluated=report is not None,
+            offset=(signals_page - 1) * SIGNALS_SHOWN,
+            caps_evaluated=True,
         )
-        return report, report_error, open_signals, await waiting_children(ctx, principal)
+        waiting = await waiting_children(ctx, principal)
+        return report, report_error, open_signals, now, waiting, await awaiting_answer(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, (report, report_error, open_signals, waiting) = await asyncio.gather(
+    names, places_section, agreements, from_own = await asyncio.gather(
         provider_names(ctx), places(ctx), production(ctx), from_intake()
     )
+    report, report_error, open_signals, now, waiting, proposals = from_own
+    today = ctx.today()
+    # The waiting and proposed children come with their referral; the others are read by id.
+    listed = [child.referral for child in waiting.children] + [p.referral for p in proposals.proposals]
+    children = {referral.id: child_of(_facts(referral), today) for referral in listed}
+    named = {stay.referral_id for stay in now.crisis_stays} | {signal.referral_id for signal in open_signals.items}
+    for referral_id, row in (await reading.children_of(ctx, principal, named - children.keys())).items():
+        children[referral_id] = child_of(row, today)
     flow = flow_narrow = None
     if report is not None and report.weekly_flow:
         weekly = [(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow]
@@ -187,10 +311,15 @@ async def overview(
         today=ctx.today(),
         places=places_section,
         waiting=waiting,
-        crisis=crisis_stays(report, names, ctx.settings.crisis_warning_days),
+        proposals=proposals,
+        crisis=crisis_stays(now, names, ctx.settings.crisis_warning_days),
         period_from=period_from,
         period_to=period_to,
         open_signals=open_signals,
+        signals_page=signals_page,
+        signals_pages=page_count(open_signals.total, SIGNALS_SHOWN),
+        signal_counts=now.counts,
+        crisis_counts=crisis_counts(now),
         signal_type=chosen_type,
         signal_types=SIGNAL_TYPES,
         names=names,
@@ -200,6 +329,7 @@ async def overview(
         flow_narrow=flow_narrow,
         indicator_figures=figures.figures(report.indicators, ctx.settings, _decline_reason(ctx)) if report else [],
         production=agreements,
+        children=children,
     )
 
 
@@ -248,18 +378,16 @@ async def referral_page(ctx: Context, principal: Principal, referral_id: str) ->
     except ProblemError as exc:
         decisions_error = exc.detail
     names = await provider_names(ctx)
-    units: dict[str, str] = {}
-    wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("chosen")}
+    # Every unit the page names, candidates included, by its name from capacity (ids when out of reach).
+    wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("unit_id")}
     for part in (referral.proposal, referral.placement):
         if part is not None:
             wanted.add(part.unit_id)
-    for unit_id in sorted(wanted):
-        try:
-            unit = await clients.get_unit(ctx.capacity, unit_id)
-        except ProblemError:
-            unit = None
-        if unit is not None:
-            units[unit_id] = unit.name
+    try:
+        units = await clients.unit_names(ctx.capacity, wanted)
+    except ProblemError as exc:
+        log.warning("dashboard_units_unavailable", error=exc.detail)
+        units = {}
     return ReferralPage(
         referral=referral,
         history=history,

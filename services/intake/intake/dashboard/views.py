@@ -40,7 +40,9 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
             gate,
         )
     try:
-        data = await service.overview(ctx, gate.principal, period, request.query_params.get("signal_type"))
+        data = await service.overview(
+            ctx, gate.principal, period, request.query_params.get("signal_type"), _page(request)
+        )
     except ProblemError as exc:
         return _problem_page(request, gate, exc)
     return render(
@@ -52,6 +54,12 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
         refreshed_at=ctx.now(),
         refresh=True,
     )
+
+
+def _page(request: Request) -> int:
+    """The page of the open signals (`?page=`, from 1); the first when absent or not a number."""
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 else 1
 
 
 def _period(request: Request) -> tuple[date, date] | None:

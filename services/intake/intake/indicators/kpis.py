@@ -18,13 +18,12 @@ from contracts.vocabulary import CareType
 from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
-from intake.domain import WAITING, Status
+from intake.domain import WITHOUT_PLACE, Status
 from intake.indicators import voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
-from intake.signals.authorisations import evaluate_authorisations
+from intake.signals.resolution import bring_up_to_date
 from intake.signals.rules import SignalStatus, SignalType
-from intake.signals.store import evaluate_crisis_caps
 
 log = get_logger("regiepunt.intake.kpis")
 
@@ -228,11 +227,11 @@ async def _stay_indicators(
 
 async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
     r = referrals.c
-    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WAITING))) or 0)
+    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WITHOUT_PLACE))) or 0)
     waited = sql.days_between(sa.literal(today, sa.Date), sql.day_of(r.created_at))
-    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WAITING)))
+    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WITHOUT_PLACE)))
     return [
-        _count("children_waiting", "Children waiting for a place now", waiting),
+        _count("children_waiting", "Children waiting now without a place (not proposed, not placed)", waiting),
         Indicator(
             name="median_waiting_days",
             label="Median days the children waiting now have waited",
@@ -285,7 +284,7 @@ async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
         (
             await session.execute(
                 sa.select(signals.c.type, sa.func.count())
-                .where(signals.c.status == SignalStatus.open.value)
+                .where(signals.c.status == SignalStatus.open.value, signals.c.resolved_at.is_(None))
                 .group_by(signals.c.type)
             )
         ).all()
@@ -293,7 +292,7 @@ async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
     return [
         _count(
             f"open_signals_{signal_type.value}",
-            f"Open signals: {signal_type.value}",
+            f"Open signals whose condition still holds: {signal_type.value}",
             int(counts.get(signal_type.value, 0)),
         )
         for signal_type in SignalType
@@ -369,9 +368,8 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
     if date_from > date_to:
         raise InvalidInput("from", "lies after to")
     period = _Period(date_from, date_to)
-    # The open-signal counts include the crisis-cap and authorisation signals due this moment.
-    await evaluate_crisis_caps(ctx)
-    await evaluate_authorisations(ctx)
+    # The open-signal counts include the time-driven signals due this moment, without those resolved.
+    await bring_up_to_date(ctx)
     settings = ctx.settings
     today = ctx.today()
     async with ctx.database.read() as session:

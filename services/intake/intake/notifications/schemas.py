@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.lists import ListEnvelope
 from intake.notifications.rules import EventType
 
 
@@ -30,12 +31,8 @@ class WebhookCreated(WebhookOut):
     secret: str
 
 
-class WebhookPage(BaseModel):
+class WebhookPage(ListEnvelope):
     items: list[WebhookOut]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None
 
 
 class DeliveryAttemptOut(BaseModel):
@@ -48,9 +45,5 @@ class DeliveryAttemptOut(BaseModel):
     next_attempt_at: datetime | None
 
 
-class DeliveryAttemptPage(BaseModel):
+class DeliveryAttemptPage(ListEnvelope):
     items: list[DeliveryAttemptOut]
-    total: int
-    limit: int
-    offset: int
-    next_offset: int | None

@@ -3,6 +3,7 @@ matching decisions; every read is written to the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.clock import as_utc
+from common.errors import Forbidden
+from contracts import lists
 from intake import clients
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -61,13 +64,12 @@ async def list_referrals(
     ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
 ) -> ReferralPage:
     query = await _visible_referrals(ctx, principal, [status] if status is not None else [])
-    query = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit + 1).offset(offset)
+    ordered = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit).offset(offset)
     async with ctx.database.transaction() as session:
-        rows = list((await session.execute(query)).mappings().all())
-        more = len(rows) > limit
-        rows = rows[:limit]
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        rows = list((await session.execute(ordered)).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
-    return ReferralPage(items=items, limit=limit, offset=offset, next_offset=offset + limit if more else None)
+    return ReferralPage(items=items, **lists.page(total, limit, offset, len(items)))
 
 
 async def longest_waiting(
@@ -82,6 +84,40 @@ async def longest_waiting(
         rows = list((await session.execute(ordered)).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
     return items, total
+
+
+async def soonest_expiring_proposals(ctx: Context, principal: Principal, limit: int) -> tuple[list[ReferralOut], int]:
+    """The proposals awaiting a provider's answer, those whose hold ends first first, at most
+    `limit`, and how many there are in all."""
+    query = await _visible_referrals(ctx, principal, [Status.proposed])
+    async with ctx.database.transaction() as session:
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        ordered = query.order_by(referrals.c.proposal_expires_at, referrals.c.id).limit(limit)
+        rows = list((await session.execute(ordered)).mappings().all())
+        items = await _render_listed(session, ctx, principal, rows)
+    return items, total
+
+
+async def children_of(ctx: Context, principal: Principal, referral_ids: Iterable[str]) -> dict[str, Row]:
+    """What names the child of each referral on a coordinator's page (its reference, birth date and
+    municipality), by referral id. Not logged again: the overview asks only about the crisis stays and
+    signals it has just read, and those reads are in the access log already (`list`, `read_signals`)."""
+    if not principal.is_coordinator:
+        raise Forbidden("Only a coordinator reads the overview.")
+    wanted = sorted(set(referral_ids))
+    r = referrals.c
+    found: dict[str, Row] = {}
+    async with ctx.database.read() as session:
+        for start in range(0, len(wanted), 500):
+            rows = (
+                await session.execute(
+                    sa.select(r.id, r.client_key, r.reference, r.birth_date, r.municipality_code).where(
+                        r.id.in_(wanted[start : start + 500])
+                    )
+                )
+            ).mappings()
+            found.update({row["id"]: row for row in rows})
+    return found
 
 
 async def read_access_log(ctx: Context, principal: Principal, referral_id: str) -> AccessLogOut:
@@ -109,7 +145,8 @@ async def read_access_log(ctx: Context, principal: Principal, referral_id: str) 
                 referral_id=e["referral_id"],
             )
             for e in entries
-        ]
+        ],
+        **lists.whole(len(entries)),
     )
 
 

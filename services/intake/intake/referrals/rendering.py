@@ -106,6 +106,7 @@ def render(
         )
     return ReferralOut(
         id=row["id"],
+        reference=row["reference"],
         status=Status(row["status"]),
         care_type=row["care_type"],
         target_group=row["target_group"],

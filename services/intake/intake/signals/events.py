@@ -193,5 +193,7 @@ async def on_crisis_extended(
             analysis=f"Crisis stay extended by {days} days to {new_end.isoformat()}: {reason}",
             acknowledged_by=principal.sub,
             acknowledged_at=now,
+            # The cap they were about has moved: their condition has gone.
+            resolved_at=now,
         )
     )

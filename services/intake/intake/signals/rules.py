@@ -133,3 +133,87 @@ def crisis_cap(crisis_end_date: date, today: date, warning_days: int, *, has_fol
         approaching=not exceeded and within_warning(days_left, warning_days) and not has_follow_up,
         exceeded=exceeded,
     )
+
+
+# --- when the condition has gone ------------------------------------------------------------------
+
+# Signals about something that happened (a breakdown, a split): the event does not go away, so only a
+# coordinator's analysis closes them.
+EVENT_ONLY_TYPES = (SignalType.placement_breakdown, SignalType.siblings_split)
+
+
+def related_referral_ids(signal_type: str, referral_id: str, detail: Mapping[str, Any]) -> list[str]:
+    """The referrals whose state decides whether a signal's condition still holds."""
+    ids = [referral_id]
+    if signal_type == SignalType.onward_placement and detail.get("current_referral_id"):
+        ids.append(str(detail["current_referral_id"]))
+    if signal_type == SignalType.stacking and detail.get("other_referral_id"):
+        ids.append(str(detail["other_referral_id"]))
+    if signal_type == SignalType.repeated_placements:
+        ids += [str(other) for other in detail.get("referral_ids") or []]
+    return ids
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else (str(value) if value is not None else None)
+
+
+def condition_holds(
+    signal_type: str,
+    referral_id: str,
+    detail: Mapping[str, Any],
+    stays: Mapping[str, Stay],
+    today: date,
+    *,
+    authorisation_warning_days: int,
+    repeated_window_days: int,
+    repeated_min_stays: int,
+) -> bool:
+    """Whether the condition that raised a signal still holds today; `stays` are the referrals of
+    related_referral_ids() by id (a missing one counts as gone). Once it no longer holds, the signal is
+    resolved (its `resolved_at` set), while its status stays open until a coordinator acknowledges it.
+
+    - crisis_cap_approaching: the stay still runs with the same cap date, not passed yet (an extension
+      moves the date, an ended stay or a passed cap ends the warning; exceeded takes over);
+    - crisis_cap_exceeded: the stay still runs with the same cap date (ended, or extended by a
+      coordinator: the condition about that date has gone; a new one opens if the new date passes too);
+    - authorisation_expiring: the stay still runs and its authorisation was not renewed beyond the warning;
+    - onward_placement: the child's current stay still runs and the new referral was not withdrawn or ended;
+    - unmatched: the referral still waits without a place (pending or unmatched);
+    - placement_at_risk, out_of_region: the stay still runs;
+    - stacking: both stays still run;
+    - repeated_placements: at least `repeated_min_stays` of its stays ended within the window;
+    - placement_breakdown, siblings_split: events, they hold until acknowledged."""
+    if signal_type in EVENT_ONLY_TYPES:
+        return True
+    stay = stays.get(referral_id)
+
+    def running(row: Stay | None) -> bool:
+        return row is not None and row["status"] == Status.placed
+
+    if signal_type in (SignalType.crisis_cap_approaching, SignalType.crisis_cap_exceeded):
+        if not running(stay) or stay is None or stay["crisis_end_date"] is None:
+            return False
+        same_cap = _iso(stay["crisis_end_date"]) == detail.get("crisis_end_date")
+        if signal_type == SignalType.crisis_cap_approaching:
+            return same_cap and stay["crisis_end_date"] >= today
+        return same_cap
+    if signal_type == SignalType.authorisation_expiring:
+        if not running(stay) or stay is None:
+            return False
+        valid_until = stay["court_authorisation_valid_until"]
+        return valid_until is not None and authorisation_expiring(valid_until, today, authorisation_warning_days)
+    if signal_type == SignalType.onward_placement:
+        current = stays.get(str(detail.get("current_referral_id")))
+        given_up = stay is None or stay["status"] in (Status.withdrawn, Status.ended)
+        return running(current) and not given_up
+    if signal_type == SignalType.unmatched:
+        return stay is not None and stay["status"] in (Status.pending, Status.unmatched)
+    if signal_type in (SignalType.placement_at_risk, SignalType.out_of_region):
+        return running(stay)
+    if signal_type == SignalType.stacking:
+        return running(stay) and running(stays.get(str(detail.get("other_referral_id"))))
+    if signal_type == SignalType.repeated_placements:
+        ended = [stays[str(other)] for other in detail.get("referral_ids") or [] if str(other) in stays]
+        return bool(repeated_placements(ended, today, repeated_window_days, repeated_min_stays))
+    return True

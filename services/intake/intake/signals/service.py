@@ -4,21 +4,25 @@ acknowledgement with an analysis."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, NotFound
+from contracts import lists
 from intake import domain
 from intake.access_log.store import record, record_referrals
 from intake.context import Context, Row
-from intake.db import signals
+from intake.db import referrals, signals
 from intake.domain import Status
 from intake.referrals.visibility import visible
 from intake.schemas import SignalOut, SignalPage
-from intake.signals.authorisations import evaluate_authorisations
+from intake.signals.resolution import bring_up_to_date
 from intake.signals.rules import SignalStatus, SignalType, condition_key
-from intake.signals.store import evaluate_crisis_caps, open_signal, render
+from intake.signals.store import SignalCounts, open_signal, render, signal_counts
 
 
 class SignalAlreadyAcknowledged(Conflict):
@@ -35,35 +39,80 @@ def _require_coordinator(principal: Principal) -> None:
         raise Forbidden("Only a coordinator works the signals.")
 
 
+def urgency_order(today: date) -> tuple[sa.ColumnElement[Any], ...]:
+    """The order of the signal list, most urgent first: open before acknowledged; live (unresolved)
+    before resolved; among the live ones, past the crisis cap first (most days past first), then the
+    crisis-cap warnings by days left, then every other signal newest first. The crisis days are those
+    of the stay now, read from the stay (`_STAY`), not those stored when the signal was raised."""
+    live = signals.c.resolved_at.is_(None)
+    running_crisis = sa.and_(_STAY.c.status == Status.placed.value, _STAY.c.crisis_end_date.is_not(None))
+    tier = sa.case(
+        (sa.and_(live, signals.c.type == SignalType.crisis_cap_exceeded.value), 0),
+        (sa.and_(live, signals.c.type == SignalType.crisis_cap_approaching.value), 1),
+        else_=2,
+    )
+    cap = sa.case((sa.and_(tier < 2, running_crisis), _STAY.c.crisis_end_date), else_=None)
+    return (
+        sa.case((signals.c.status == SignalStatus.open.value, 0), else_=1),
+        sa.case((live, 0), else_=1),
+        tier,
+        cap.asc().nulls_last(),
+        signals.c.created_at.desc(),
+        signals.c.id.desc(),
+    )
+
+
+# The stay a signal is about: its live crisis figures.
+_STAY = referrals.alias("stay")
+
+
+def live_crisis_days(row: Row, today: date) -> int | None:
+    """Days left before the cap of the stay of a row of the list, now; None unless a running crisis stay."""
+    end = row["stay_crisis_end_date"]
+    if end is None or row["stay_status"] != Status.placed.value:
+        return None
+    return domain.crisis_days_left(end, today)
+
+
 async def list_signals(
     ctx: Context,
     principal: Principal,
     *,
     type: SignalType | str | None = None,
     status: SignalStatus | str | None = None,
+    resolved: bool | None = None,
     limit: int = 50,
     offset: int = 0,
     caps_evaluated: bool = False,
 ) -> SignalPage:
-    """The signals, newest first, up to date at this moment: due crisis-cap signals open first
-    (`caps_evaluated` when the caller has just done that, as the indicators do)."""
+    """The signals up to date at this moment, most urgent first (urgency_order): due time-driven
+    signals opened and gone conditions resolved first (`caps_evaluated` when the caller has just done
+    that, as the indicators do)."""
     _require_coordinator(principal)
     if not caps_evaluated:
-        await evaluate_crisis_caps(ctx)
-        await evaluate_authorisations(ctx)
+        await bring_up_to_date(ctx)
+    today = ctx.today()
     conditions = []
     if type is not None:
         conditions.append(signals.c.type == SignalType(type).value)
     if status is not None:
         conditions.append(signals.c.status == SignalStatus(status).value)
+    if resolved is not None:
+        conditions.append(signals.c.resolved_at.is_not(None) if resolved else signals.c.resolved_at.is_(None))
+    joined = signals.outerjoin(_STAY, _STAY.c.id == signals.c.referral_id)
     async with ctx.database.transaction() as session:
-        total = await session.scalar(sa.select(sa.func.count()).select_from(signals).where(*conditions))
+        total = int(await session.scalar(sa.select(sa.func.count()).select_from(signals).where(*conditions)) or 0)
         found = list(
             (
                 await session.execute(
-                    sa.select(signals)
+                    sa.select(
+                        signals,
+                        _STAY.c.status.label("stay_status"),
+                        _STAY.c.crisis_end_date.label("stay_crisis_end_date"),
+                    )
+                    .select_from(joined)
                     .where(*conditions)
-                    .order_by(signals.c.created_at.desc(), signals.c.id.desc())
+                    .order_by(*urgency_order(today))
                     .limit(limit)
                     .offset(offset)
                 )
@@ -72,7 +121,10 @@ async def list_signals(
             .all()
         )
         await record(session, principal, "read_signals", ctx.now(), _about(found))
-    return SignalPage(items=[render(row) for row in found], total=int(total or 0), limit=limit, offset=offset)
+    return SignalPage(
+        items=[render(row, crisis_days_left=live_crisis_days(row, today)) for row in found],
+        **lists.page(total, limit, offset, len(found)),
+    )
 
 
 async def acknowledge(ctx: Context, principal: Principal, signal_id: str, analysis: str) -> SignalOut:
@@ -134,3 +186,60 @@ async def raise_placement_at_risk(
             signal = (await session.execute(sa.select(signals).where(signals.c.id == signal["id"]))).mappings().one()
         await record_referrals(session, principal, "raise_signal", [row], now)
         return opened, render(signal, show_client_key=False)
+
+
+@dataclass(frozen=True)
+class CrisisStayNow:
+    """A running crisis stay and where it stands against its cap today."""
+
+    referral_id: str
+    client_key: str
+    provider_id: str | None
+    start_date: date
+    crisis_end_date: date
+    days_left: int
+    # The live crisis-cap signal of the stay (signals.store.SignalCounts.crisis), None without one.
+    signal: str | None
+
+
+@dataclass(frozen=True)
+class SignalsNow:
+    counts: SignalCounts
+    crisis_stays: list[CrisisStayNow]
+
+
+async def signals_now(ctx: Context, principal: Principal, *, brought_up_to_date: bool = False) -> SignalsNow:
+    """The counts of the signals and the running crisis stays, read in one transaction so that the
+    crisis stays past their cap are exactly the stays counted under crisis_cap_exceeded."""
+    _require_coordinator(principal)
+    if not brought_up_to_date:
+        await bring_up_to_date(ctx)
+    today = ctx.today()
+    r = referrals.c
+    async with ctx.database.transaction() as session:
+        counts = await signal_counts(session)
+        rows = (
+            (
+                await session.execute(
+                    sa.select(r.id, r.client_key, r.placement_provider_id, r.start_date, r.crisis_end_date)
+                    .where(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
+                    .order_by(r.crisis_end_date, r.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        await record(session, principal, "list", ctx.now(), [(row["id"], row["client_key"]) for row in rows])
+    stays = [
+        CrisisStayNow(
+            referral_id=row["id"],
+            client_key=row["client_key"],
+            provider_id=row["placement_provider_id"],
+            start_date=row["start_date"],
+            crisis_end_date=row["crisis_end_date"],
+            days_left=(row["crisis_end_date"] - today).days,
+            signal=counts.crisis.get(row["id"]),
+        )
+        for row in rows
+    ]
+    return SignalsNow(counts=counts, crisis_stays=stays)

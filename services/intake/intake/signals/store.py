@@ -4,6 +4,7 @@ the due ones over every child (signals.rules.crisis_cap), and the open signals s
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from intake.db import referrals, signals
 from intake.domain import WAITING, Status
 from intake.notifications import events as notification_events
 from intake.schemas import SignalOut
-from intake.signals.rules import SignalStatus, SignalType, condition_key, crisis_cap
+from intake.signals.rules import CRISIS_CAP_TYPES, SignalStatus, SignalType, condition_key, crisis_cap
 
 
 async def open_signal(
@@ -50,6 +51,11 @@ async def open_signal(
     opened = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     if opened:
         await notification_events.on_signal_opened(session, signal_id, signal_type.value, now)
+    else:
+        # The same condition again while its signal is still open (a child unmatched once more after a
+        # proposal fell through): it holds again, so the signal is live again.
+        again = sa.update(signals).where(signals.c.open_key == key, signals.c.resolved_at.is_not(None))
+        await session.execute(again.values(resolved_at=None))
     return opened
 
 
@@ -123,7 +129,9 @@ async def evaluate_crisis_caps(ctx: Context) -> int:
     return opened
 
 
-def render(row: Row, *, show_client_key: bool = True) -> SignalOut:
+def render(row: Row, *, show_client_key: bool = True, crisis_days_left: int | None = None) -> SignalOut:
+    """A signal as the API answers it; `crisis_days_left` is the live figure of the stay it is about
+    (None unless that is a crisis stay still running), not the one stored in its detail when raised."""
     return SignalOut(
         id=row["id"],
         type=row["type"],
@@ -135,6 +143,8 @@ def render(row: Row, *, show_client_key: bool = True) -> SignalOut:
         analysis=row["analysis"],
         acknowledged_by=row["acknowledged_by"],
         acknowledged_at=as_utc(row["acknowledged_at"]) if row["acknowledged_at"] is not None else None,
+        resolved_at=as_utc(row["resolved_at"]) if row["resolved_at"] is not None else None,
+        crisis_days_left=crisis_days_left,
     )
 
 
@@ -160,3 +170,66 @@ async def open_signals_about(
             if (signal["client_key"] == row["client_key"] if coordinator else signal["referral_id"] == row["id"])
         ]
     return shown
+
+
+@dataclass(frozen=True)
+class SignalCounts:
+    """The overview's counts of signals, each by one definition (docs/dashboard.md):
+
+    - `live[type]`: signals whose condition holds now (`resolved_at` null), acknowledged or not; for
+      the crisis-cap types the number of running crisis stays with such a signal, so that "past the
+      cap" here and in the crisis stays is one number;
+    - `open[type]`: signals that await a coordinator's analysis (status open), live or resolved;
+    - `crisis[referral id]`: the live crisis-cap signal of each running crisis stay, the most severe
+      (exceeded before approaching): what the crisis stays section marks."""
+
+    live: dict[str, int]
+    open: dict[str, int]
+    crisis: dict[str, str]
+
+
+async def signal_counts(session: AsyncSession) -> SignalCounts:
+    """The overview's counts, read in one transaction from the signals as they are (bring them up to
+    date first: signals.resolution.bring_up_to_date)."""
+    s, r = signals.c, referrals.c
+    live = s.resolved_at.is_(None)
+    crisis_rows = (
+        await session.execute(
+            sa.select(s.referral_id, s.type)
+            .select_from(signals.join(referrals, r.id == s.referral_id))
+            .where(
+                live,
+                s.type.in_([kind.value for kind in CRISIS_CAP_TYPES]),
+                r.status == Status.placed.value,
+                r.crisis_end_date.is_not(None),
+            )
+        )
+    ).all()
+    crisis: dict[str, str] = {}
+    for referral_id, signal_type in crisis_rows:
+        if crisis.get(referral_id) != SignalType.crisis_cap_exceeded.value:
+            crisis[referral_id] = signal_type
+    per_type: dict[str, int] = dict(
+        (
+            await session.execute(
+                sa.select(s.type, sa.func.count())
+                .where(live, s.type.not_in([kind.value for kind in CRISIS_CAP_TYPES]))
+                .group_by(s.type)
+            )
+        ).all()
+    )
+    for kind in CRISIS_CAP_TYPES:
+        per_type[kind.value] = sum(1 for signal_type in crisis.values() if signal_type == kind.value)
+    awaiting: dict[str, int] = dict(
+        (
+            await session.execute(
+                sa.select(s.type, sa.func.count()).where(s.status == SignalStatus.open.value).group_by(s.type)
+            )
+        ).all()
+    )
+    every = [kind.value for kind in SignalType]
+    return SignalCounts(
+        live={kind: int(per_type.get(kind, 0)) for kind in every},
+        open={kind: int(awaiting.get(kind, 0)) for kind in every},
+        crisis=crisis,
+    )

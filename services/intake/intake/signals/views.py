@@ -41,10 +41,17 @@ async def list_signals(
     ctx: ContextDep,
     type: SignalType | None = None,
     status: SignalStatus | None = None,
+    resolved: Annotated[
+        bool | None, Query(description="true: only signals whose condition has gone; false: only live ones")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> SignalPage:
-    return await signals.list_signals(ctx, principal, type=type, status=status, limit=limit, offset=offset)
+    """Most urgent first: open before acknowledged, live before resolved, past the crisis cap first
+    (most days past first), then the crisis-cap warnings by days left, then the rest newest first."""
+    return await signals.list_signals(
+        ctx, principal, type=type, status=status, resolved=resolved, limit=limit, offset=offset
+    )
 
 
 @router.post(
