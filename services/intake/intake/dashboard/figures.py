@@ -11,8 +11,8 @@ from intake.i18n import N_, _, ngettext
 from intake.indicators.schemas import Indicator
 from intake.settings import IntakeSettings
 
-# A phrase for a count: ngettext's singular and plural, each with `%(num)s`.
-Phrase = tuple[str, str]
+# A phrase for a count: ngettext's singular or plural for n, with `%(num)s` in it.
+Phrase = Callable[[int], str]
 
 
 @dataclass(frozen=True)
@@ -24,90 +24,98 @@ class Words:
     over: bool = False
 
 
-STAYS_ENDED = (N_("%(num)s stay ended"), N_("%(num)s stays ended"))
-STAYS_BEGUN = (N_("%(num)s stay begun"), N_("%(num)s stays begun"))
-CRISIS_STAYS = (N_("%(num)s crisis stay"), N_("%(num)s crisis stays"))
+def stays_ended(n: int) -> str:
+    return ngettext("%(num)s stay ended", "%(num)s stays ended", n)
+
+
+def stays_begun(n: int) -> str:
+    return ngettext("%(num)s stay begun", "%(num)s stays begun", n)
+
+
+def crisis_stays(n: int) -> str:
+    return ngettext("%(num)s crisis stay", "%(num)s crisis stays", n)
+
 
 WORDS: dict[str, Words] = {
     "average_length_of_stay": Words(
         N_("Average length of the stays ended in the period"),
-        (N_("%(num)s day in care"), N_("%(num)s days in care")),
-        STAYS_ENDED,
+        lambda n: ngettext("%(num)s day in care", "%(num)s days in care", n),
+        stays_ended,
     ),
     "placed_in_region": Words(
         N_("Stays begun in the period with a provider inside the region"),
-        (N_("%(num)s inside the region"), N_("%(num)s inside the region")),
-        STAYS_BEGUN,
+        lambda n: ngettext("%(num)s inside the region", "%(num)s inside the region", n),
+        stays_begun,
     ),
     "part_time": Words(
         N_("Stays begun in the period that are part-time"),
-        (N_("%(num)s part-time"), N_("%(num)s part-time")),
-        STAYS_BEGUN,
+        lambda n: ngettext("%(num)s part-time", "%(num)s part-time", n),
+        stays_begun,
     ),
     "foster_care_to_residential": Words(
         N_("Foster-care stays ended in the period and followed within %(days)s days by residential care"),
-        (N_("%(num)s followed by residential care"), N_("%(num)s followed by residential care")),
-        (N_("%(num)s foster-care stay ended"), N_("%(num)s foster-care stays ended")),
+        lambda n: ngettext("%(num)s followed by residential care", "%(num)s followed by residential care", n),
+        lambda n: ngettext("%(num)s foster-care stay ended", "%(num)s foster-care stays ended", n),
     ),
     "young_adults_leaving_within_6_months": Words(
         N_("Stays of young adults (%(age)s+) begun in the period that ended within %(days)s days"),
-        (N_("%(num)s ended early"), N_("%(num)s ended early")),
-        (N_("%(num)s stay of a young adult"), N_("%(num)s stays of young adults")),
+        lambda n: ngettext("%(num)s ended early", "%(num)s ended early", n),
+        lambda n: ngettext("%(num)s stay of a young adult", "%(num)s stays of young adults", n),
     ),
     "stacking": Words(
         N_("Children in care in the period with two overlapping stays (stacking)"),
-        (N_("%(num)s child with overlapping stays"), N_("%(num)s children with overlapping stays")),
-        (N_("%(num)s child in care"), N_("%(num)s children in care")),
+        lambda n: ngettext("%(num)s child with overlapping stays", "%(num)s children with overlapping stays", n),
+        lambda n: ngettext("%(num)s child in care", "%(num)s children in care", n),
     ),
     "median_days_referral_to_placement": Words(
         N_("Median days from referral to the start of a stay begun in the period"),
         None,
-        (N_("over %(num)s stay begun"), N_("over %(num)s stays begun")),
+        lambda n: ngettext("over %(num)s stay begun", "over %(num)s stays begun", n),
         over=True,
     ),
     "children_waiting": Words(N_("Children waiting for a place now")),
     "median_waiting_days": Words(
         N_("Median days the children waiting now have waited"),
         None,
-        (N_("over %(num)s waiting child"), N_("over %(num)s waiting children")),
+        lambda n: ngettext("over %(num)s waiting child", "over %(num)s waiting children", n),
         over=True,
     ),
     "crisis_stays": Words(N_("Crisis stays now")),
     "crisis_average_days_left": Words(
         N_("Average days left before the crisis cap"),
-        (N_("%(num)s day left in all"), N_("%(num)s days left in all")),
-        CRISIS_STAYS,
+        lambda n: ngettext("%(num)s day left in all", "%(num)s days left in all", n),
+        crisis_stays,
     ),
     "crisis_stays_past_cap": Words(
         N_("Crisis stays past their cap now"),
-        (N_("%(num)s past the cap"), N_("%(num)s past the cap")),
-        CRISIS_STAYS,
+        lambda n: ngettext("%(num)s past the cap", "%(num)s past the cap", n),
+        crisis_stays,
     ),
     "child_heard": Words(
         N_("Referrals received in the period in which the child was heard"),
-        (N_("%(num)s with the child heard"), N_("%(num)s with the child heard")),
-        (N_("%(num)s referral received"), N_("%(num)s referrals received")),
+        lambda n: ngettext("%(num)s with the child heard", "%(num)s with the child heard", n),
+        lambda n: ngettext("%(num)s referral received", "%(num)s referrals received", n),
     ),
     "declined_no_free_place": Words(
         N_("Proposals declined because there was no free place after all"),
-        (N_("%(num)s declined for no free place"), N_("%(num)s declined for no free place")),
-        (N_("%(num)s proposal answered"), N_("%(num)s proposals answered")),
+        lambda n: ngettext("%(num)s declined for no free place", "%(num)s declined for no free place", n),
+        lambda n: ngettext("%(num)s proposal answered", "%(num)s proposals answered", n),
     ),
     "one_on_one": Words(
         N_("Children in care with more than %(hours)s hours of one-on-one supervision in a week"),
-        (N_("%(num)s child above the limit"), N_("%(num)s children above the limit")),
-        (N_("%(num)s child in care"), N_("%(num)s children in care")),
+        lambda n: ngettext("%(num)s child above the limit", "%(num)s children above the limit", n),
+        lambda n: ngettext("%(num)s child in care", "%(num)s children in care", n),
     ),
     "contracted": Words(
         N_("Stays begun in the period with a provider contracted by the region"),
-        (N_("%(num)s with a contracted provider"), N_("%(num)s with a contracted provider")),
-        STAYS_BEGUN,
+        lambda n: ngettext("%(num)s with a contracted provider", "%(num)s with a contracted provider", n),
+        stays_begun,
     ),
 }
 OCCUPANCY = Words(
     N_("Occupied places: %(care)s"),
-    (N_("%(num)s occupied"), N_("%(num)s occupied")),
-    (N_("%(num)s place"), N_("%(num)s places")),
+    lambda n: ngettext("%(num)s occupied", "%(num)s occupied", n),
+    lambda n: ngettext("%(num)s place", "%(num)s places", n),
 )
 OPEN_SIGNALS = Words(N_("Open signals: %(type)s"))
 DECLINES = Words(N_("Declines: %(reason)s"))
@@ -123,8 +131,7 @@ class Figure:
 
 
 def _count_phrase(phrase: Phrase, value: float | None) -> str:
-    n = int(round(value or 0))
-    return ngettext(phrase[0], phrase[1], n) % {"num": labels.number(value or 0)}
+    return phrase(round(value or 0)) % {"num": labels.number(value or 0)}
 
 
 def _group(name: str) -> str:

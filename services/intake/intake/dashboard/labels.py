@@ -175,7 +175,9 @@ def action(code: object) -> str:
     return _word(ACTIONS, code)
 
 
-def vocabulary_label(vocabulary: Vocabulary, section: Section, code: object, extra: Mapping[str, Any] | None = None) -> str:
+def vocabulary_label(
+    vocabulary: Vocabulary, section: Section, code: object, extra: Mapping[str, Any] | None = None
+) -> str:
     """A vocabulary code in the page's language; a code the vocabulary no longer has takes the words a
     decision kept beside it (`extra`), else plain words."""
     language = _language()
@@ -249,8 +251,9 @@ DETAIL_KEYS = {
     "crisis_days_left": N_("days left"),
     "days_left": N_("days left"),
 }
-# Free text kept for the referral's page; the list shows the codes' words.
-DETAIL_SKIPPED = ("notes", "reasons")
+# Free text kept for the referral's page (the list shows the codes' words), and the crisis days left
+# at the moment the signal was raised: the pages show the live figure instead.
+DETAIL_SKIPPED = ("notes", "reasons", "crisis_days_left")
 
 
 def detail_parts(
@@ -294,7 +297,9 @@ def detail_parts(
 def detail(context: Any, value: object, providers: Mapping[str, str] | None = None) -> str:
     """A signal's detail as one readable line."""
     vocabulary: Vocabulary = context["request"].app.state.vocabulary
-    return " · ".join(f"{label}: {shown}" if label else shown for label, shown in detail_parts(value, providers, vocabulary))
+    return " · ".join(
+        f"{label}: {shown}" if label else shown for label, shown in detail_parts(value, providers, vocabulary)
+    )
 
 
 def number(value: object) -> str:
