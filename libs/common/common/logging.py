@@ -59,6 +59,16 @@ def _exception_without_message(
     return event_dict
 
 
+class _AlembicChatter(logging.Filter):
+    """Alembic says which dialect it found every time it looks at a database (each migration run and
+    each readiness probe): not news. Its `Running upgrade …` lines, which are, pass."""
+
+    CHATTER = ("Context impl ", "Will assume ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.CHATTER)
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
@@ -89,6 +99,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access", "httpx", "httpcore", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    alembic = logging.getLogger("alembic.runtime.migration")
+    if not any(isinstance(existing, _AlembicChatter) for existing in alembic.filters):
+        alembic.addFilter(_AlembicChatter())
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import Any
@@ -13,6 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
 from common.metrics import ServiceMetrics
 
+# Methods that change nothing: their successful requests are logged at debug.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 log = get_logger("regiepunt.http")
 
 
@@ -148,8 +151,12 @@ class RequestContextMiddleware:
         route = self._route_template(scope)
         if route not in ("/metrics", "/healthz", "/readyz"):
             self.metrics.observe(scope["method"], route, status, elapsed)
-            # The route, not the path: a path holds whatever a caller typed into it.
-            log.info(
+            # The route, not the path: a path holds whatever a caller typed into it. A read that went
+            # well is not news (services poll each other every few seconds): it is logged at debug;
+            # changes and failures at info.
+            level = logging.DEBUG if scope["method"] in READS and status < 400 else logging.INFO
+            log.log(
+                level,
                 "request",
                 method=scope["method"],
                 route=route,

@@ -135,6 +135,11 @@ async def test_the_production_endpoint_counts_used_and_projected_days(
             {"care_type": "foster_care", "agreed_days": None, "used_days": 4, "projected_days": 4 + 59},
             {"care_type": "residential", "agreed_days": 100, "used_days": 30 + 2, "projected_days": 30 + 2 + 59},
         ],
+        # The list envelope every list answers.
+        "total": 3,
+        "limit": 3,
+        "offset": 0,
+        "next_offset": None,
     }
     next_year = await _production(capacity, provider["id"], year=2027)
     assert next_year["items"][-1] == {

@@ -61,3 +61,19 @@ async def test_children_are_named_by_reference_age_and_municipality_and_units_by
     assert {page.units[unit_id] for unit_id in candidates} >= {"De Linde", "Het Anker"}
     html = (await intake.get(f"/dashboard/referrals/{proposed['id']}", headers=COORDINATOR)).text
     assert "Het Anker" in html and "De Linde" in html
+
+
+async def test_the_api_and_the_dashboard_take_the_same_default_period(
+    intake: httpx.AsyncClient, intake_app: FastAPI
+) -> None:
+    from intake.indicators.period import DEFAULT_PERIOD_DAYS
+
+    report = (await intake.get("/v1/kpis", headers=COORDINATOR)).json()
+    # The clock stands at 2026-11-02: the 90 days that end today.
+    assert (report["period_from"], report["period_to"]) == ("2026-08-05", "2026-11-02")
+    data = await dashboard.overview(Context.of(intake_app), COORDINATING)
+    assert (data.period_from.isoformat(), data.period_to.isoformat()) == (report["period_from"], report["period_to"])
+    assert (data.period_to - data.period_from).days + 1 == DEFAULT_PERIOD_DAYS
+    # Only an end given: the 90 days that end there.
+    ending = (await intake.get("/v1/kpis", params={"to": "2026-10-31"}, headers=COORDINATOR)).json()
+    assert (ending["period_from"], ending["period_to"]) == ("2026-08-03", "2026-10-31")

@@ -166,4 +166,5 @@ async def test_valid_referral_without_a_fitting_place_is_stored_unmatched(intake
         "group_id",
         "risk_flags",
         "vulnerabilities",
+        "reference",
     }

@@ -227,7 +227,8 @@ async def test_kpis_are_for_coordinators_with_a_valid_period(
     assert (await intake.get("/v1/kpis", headers=provider)).status_code == 403
     default = await intake.get("/v1/kpis", headers=COORDINATOR)
     assert default.status_code == 200
-    assert (default.json()["period_from"], default.json()["period_to"]) == ("2026-08-04", "2026-11-02")
+    # The last 90 days, today included (intake.indicators.period, the dashboard's default too).
+    assert (default.json()["period_from"], default.json()["period_to"]) == ("2026-08-05", "2026-11-02")
 
 
 def test_the_median_of_counted_values_is_the_middle_one_or_the_mean_of_the_middle_two() -> None:

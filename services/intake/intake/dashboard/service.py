@@ -21,6 +21,7 @@ from intake.dashboard import charts, figures, labels
 from intake.dashboard.production import ProductionSection, production
 from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
+from intake.indicators.period import default_period
 from intake.indicators.schemas import KpiReport
 from intake.referral_groups import service as referral_groups
 from intake.referral_groups.schemas import ReferralGroupOut
@@ -251,11 +252,6 @@ def crisis_counts(now: SignalsNow) -> CrisisCounts:
 
 def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """The last twelve weeks up to today."""
-    return today - timedelta(weeks=12), today
 
 
 async def overview(

@@ -17,6 +17,7 @@ from intake.context import Context
 from intake.dashboard import service
 from intake.dashboard.pages import message_page, read_form, render
 from intake.i18n import _
+from intake.indicators.period import DEFAULT_PERIOD_DAYS
 from intake.sessions.browser import CoordinatorViewer, Viewer, csrf_ok
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -35,8 +36,14 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
             request,
             422,
             _("Period out of range"),
-            _("Choose a period (from, to) between %(first)s and %(last)s.")
-            % {"first": i18n.day(EARLIEST_DATE, "long"), "last": i18n.day(LATEST_DATE, "long")},
+            _(
+                "Choose a period (from, to) between %(first)s and %(last)s; without one the dashboard shows the last %(days)s days."
+            )
+            % {
+                "first": i18n.day(EARLIEST_DATE, "long"),
+                "last": i18n.day(LATEST_DATE, "long"),
+                "days": DEFAULT_PERIOD_DAYS,
+            },
             gate,
         )
     try:

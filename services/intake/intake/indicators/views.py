@@ -1,6 +1,5 @@
 """Routes of the indicators and of the CSV exports for analysis."""
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,11 +10,10 @@ from common.bounds import PeriodEnd, PeriodStart
 from common.openapi import problem_responses
 from intake.deps import ContextDep
 from intake.indicators import exports, kpis
+from intake.indicators.period import default_period
 from intake.indicators.schemas import KpiReport
 
 router = APIRouter(tags=["indicators"])
-
-DEFAULT_PERIOD_DAYS = 90
 
 
 @router.get(
@@ -30,9 +28,9 @@ async def read_kpis(
     date_from: PeriodStart = None,
     date_to: PeriodEnd = None,
 ) -> KpiReport:
-    """The indicators for the period [from, to]; without dates, the last 90 days up to today."""
-    date_to = date_to or ctx.today()
-    date_from = date_from or date_to - timedelta(days=DEFAULT_PERIOD_DAYS)
+    """The indicators for the period [from, to]; without dates, the last 90 days up to today, today
+    included (intake, indicators.period: `default_period`, the dashboard's default too)."""
+    date_from, date_to = default_period(ctx.today(), date_from, date_to)
     return await kpis.compute_kpis(ctx, principal, date_from, date_to)
 
 
