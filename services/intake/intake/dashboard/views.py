@@ -37,7 +37,8 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
             422,
             _("Period out of range"),
             _(
-                "Choose a period (from, to) between %(first)s and %(last)s; without one the dashboard shows the last %(days)s days."
+                "Choose a period (from, to) between %(first)s and %(last)s; "
+                "without one the dashboard shows the last %(days)s days."
             )
             % {
                 "first": i18n.day(EARLIEST_DATE, "long"),
