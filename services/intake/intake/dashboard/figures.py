@@ -3,7 +3,7 @@ and what was counted above and below the line ("294 verblijfsdagen van 26 plaats
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from intake.dashboard import labels
@@ -96,17 +96,17 @@ WORDS: dict[str, Words] = {
         lambda n: ngettext("%(num)s with the child heard", "%(num)s with the child heard", n),
         lambda n: ngettext("%(num)s referral received", "%(num)s referrals received", n),
     ),
-    "declined_no_free_place": Words(
+    "proposals_declined_no_free_place": Words(
         N_("Proposals declined because there was no free place after all"),
         lambda n: ngettext("%(num)s declined for no free place", "%(num)s declined for no free place", n),
-        lambda n: ngettext("%(num)s proposal answered", "%(num)s proposals answered", n),
+        lambda n: ngettext("%(num)s proposal made", "%(num)s proposals made", n),
     ),
-    "one_on_one": Words(
+    "one_on_one_above_limit": Words(
         N_("Children in care with more than %(hours)s hours of one-on-one supervision in a week"),
         lambda n: ngettext("%(num)s child above the limit", "%(num)s children above the limit", n),
         lambda n: ngettext("%(num)s child in care", "%(num)s children in care", n),
     ),
-    "contracted": Words(
+    "placed_with_contracted_providers": Words(
         N_("Stays begun in the period with a provider contracted by the region"),
         lambda n: ngettext("%(num)s with a contracted provider", "%(num)s with a contracted provider", n),
         stays_begun,
@@ -118,7 +118,16 @@ OCCUPANCY = Words(
     lambda n: ngettext("%(num)s place", "%(num)s places", n),
 )
 OPEN_SIGNALS = Words(N_("Open signals: %(type)s"))
-DECLINES = Words(N_("Declines: %(reason)s"))
+DECLINES = Words(
+    N_("Declines: %(reason)s"),
+    lambda n: ngettext("%(num)s decline", "%(num)s declines", n),
+    lambda n: ngettext("%(num)s decline in all", "%(num)s declines in all", n),
+)
+PROVIDER_DECLINES = Words(
+    N_("Declined by %(provider)s"),
+    lambda n: ngettext("%(num)s declined", "%(num)s declined", n),
+    lambda n: ngettext("%(num)s proposal made", "%(num)s proposals made", n),
+)
 
 
 @dataclass(frozen=True)
@@ -139,20 +148,27 @@ def _group(name: str) -> str:
         return "signals"
     if name.startswith("occupancy_"):
         return "occupancy"
-    if name.startswith("declines_"):
+    if name.startswith("declines_provider_"):
+        return "providers"
+    if name.startswith("declines_") or name == "proposals_declined_no_free_place":
         return "declines"
     return "main"
 
 
-def _words_of(indicator: Indicator, reason_label: Callable[[str], str]) -> tuple[Words, str]:
+def _words_of(
+    indicator: Indicator, reason_label: Callable[[str], str], providers: Mapping[str, str]
+) -> tuple[Words, str]:
     name = indicator.name
     if name.startswith("occupancy_"):
         return OCCUPANCY, _(OCCUPANCY.title) % {"care": labels.care_type(name.removeprefix("occupancy_"))}
     if name.startswith("open_signals_"):
         kind = labels.signal_type(name.removeprefix("open_signals_"))
         return OPEN_SIGNALS, _(OPEN_SIGNALS.title) % {"type": kind}
-    if name.startswith("declines_"):
-        return DECLINES, _(DECLINES.title) % {"reason": reason_label(name.removeprefix("declines_"))}
+    if name.startswith("declines_reason_"):
+        return DECLINES, _(DECLINES.title) % {"reason": reason_label(name.removeprefix("declines_reason_"))}
+    if name.startswith("declines_provider_"):
+        provider = providers.get(name.removeprefix("declines_provider_"), _("unknown provider"))
+        return PROVIDER_DECLINES, _(PROVIDER_DECLINES.title) % {"provider": provider}
     words = WORDS.get(name)
     if words is None:
         return Words(indicator.label), indicator.label
@@ -160,17 +176,20 @@ def _words_of(indicator: Indicator, reason_label: Callable[[str], str]) -> tuple
 
 
 def figures(
-    indicators: Iterable[Indicator], settings: IntakeSettings, reason_label: Callable[[str], str] = labels.plain
+    indicators: Iterable[Indicator],
+    settings: IntakeSettings,
+    reason_label: Callable[[str], str] = labels.plain,
+    providers: Mapping[str, str] | None = None,
 ) -> list[Figure]:
     """The indicators in words; those the dashboard has no words for keep the report's own label."""
     values = {
         "days": settings.follow_on_days,
         "age": settings.young_adult_age,
-        "hours": getattr(settings, "one_on_one_hours", 8),
+        "hours": labels.number(float(getattr(settings, "one_on_one_hours", 8))),
     }
     shown: list[Figure] = []
     for indicator in indicators:
-        words, title = _words_of(indicator, reason_label)
+        words, title = _words_of(indicator, reason_label, providers or {})
         if indicator.name == "young_adults_leaving_within_6_months":
             title = _(words.title) % {"age": settings.young_adult_age, "days": settings.young_adult_leave_days}
         elif "%(" in title:

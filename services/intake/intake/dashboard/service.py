@@ -18,6 +18,7 @@ from common.logging import get_logger
 from intake import clients, i18n
 from intake.context import Context
 from intake.dashboard import charts, figures, labels
+from intake.dashboard.availability import AvailabilitySection, availability
 from intake.dashboard.production import ProductionSection, production
 from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
@@ -162,6 +163,7 @@ class Overview:
     flow_narrow: charts.FlowChart | None = None
     indicator_figures: list[figures.Figure] = field(default_factory=list)
     production: ProductionSection = field(default_factory=ProductionSection)
+    availability: AvailabilitySection = field(default_factory=AvailabilitySection)
     # Every child the overview names (waiting, proposed, in a crisis stay, in a signal), by referral id.
     children: dict[str, Child] = field(default_factory=dict)
 
@@ -289,8 +291,8 @@ async def overview(
         return report, report_error, open_signals, now, waiting, await awaiting_answer(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, from_own = await asyncio.gather(
-        provider_names(ctx), places(ctx), production(ctx), from_intake()
+    names, places_section, agreements, freshness, from_own = await asyncio.gather(
+        provider_names(ctx), places(ctx), production(ctx), availability(ctx), from_intake()
     )
     report, report_error, open_signals, now, waiting, proposals = from_own
     today = ctx.today()
@@ -325,8 +327,11 @@ async def overview(
         report_error=report_error,
         flow=flow,
         flow_narrow=flow_narrow,
-        indicator_figures=figures.figures(report.indicators, ctx.settings, _decline_reason(ctx)) if report else [],
+        indicator_figures=figures.figures(report.indicators, ctx.settings, _decline_reason(ctx), names)
+        if report
+        else [],
         production=agreements,
+        availability=freshness,
         children=children,
     )
 
