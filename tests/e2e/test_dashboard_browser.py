@@ -141,7 +141,7 @@ async def test_coordinator_signs_in_sees_the_region_and_acknowledges_a_signal(br
     stay_length = page.locator('#indicators .indicator[data-name="average_length_of_stay"] .ratio')
     assert re.search(r"verblijfsdagen? van [\d.]+ beëindigde plaatsingen?", await stay_length.inner_text())
     # The flow chart's axes have round steps and month or week marks.
-    steps = await page.locator("#indicators svg.wide text.axis").all_inner_texts()
+    steps = await page.locator("#indicators svg.wide text.axis").evaluate_all("texts => texts.map(t => t.textContent)")
     assert "0" in steps and len(steps) >= 6
     # Every part of a bar that holds places is drawn wide enough to see.
     widths = await page.locator("#places svg.bar-svg rect").evaluate_all(
