@@ -91,4 +91,4 @@ async def hours_of(ctx: Context, principal: Principal, referral_id: str) -> OneO
         )
         await record_referrals(session, principal, "read_one_on_one", [row], ctx.now())
     items = [_out(r) for r in rows]
-    return OneOnOneList(items=items, total=len(items))
+    return OneOnOneList(items=items)
