@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from intake import i18n
 from intake.dashboard import charts, figures, labels
-from intake.dashboard.service import collapse_history, crisis_stays
+from intake.dashboard.referral import collapse_history
+from intake.dashboard.service import crisis_stays
 from intake.indicators.schemas import Indicator
 from intake.settings import IntakeSettings
 from intake.signals.service import CrisisStayNow, SignalsNow
