@@ -5,11 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PACKAGES := -e libs/common -e libs/contracts -e services/capacity -e services/intake -e services/matching
-# The packages lie beside their tests and migrations (flat layout), so setuptools' default editable
-# mode installs an import finder per package and warns about it in a box, once per package. The
-# compat mode puts each package's folder on the path instead: new modules are found without a new
-# install, and nothing is printed.
-EDITABLE := --config-settings editable_mode=compat
 PY_SOURCES := libs/common/common libs/contracts/contracts services/capacity/capacity services/intake/intake services/matching/matching
 PG_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 # The browser test drives Debian's Chromium; installing it needs root.
@@ -20,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(STAMP): libs/common/pyproject.toml libs/contracts/pyproject.toml services/*/pyproject.toml requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(EDITABLE) $(PACKAGES) -r requirements-dev.txt
+	$(PY) -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -35,12 +35,20 @@ def _wait_for(log_path: Path, text: str, process: subprocess.Popen[str], timeout
     pytest.fail(f"{text!r} did not appear within {timeout} s:\n{log_path.read_text()[-3000:]}")
 
 
+# After a minute of running, the welcome is still on the screen: within this many last lines.
+WELCOME_WITHIN = 20
+RUNNING_FOR = 60.0
+
+
 def test_make_up_serves_seeds_and_stops_cleanly(
     platform: tuple[subprocess.Popen[str], dict[str, str], Path],
 ) -> None:
     process, urls, log_path = platform
-    output = _wait_for(log_path, "Regiepunt is running", process)
-    assert "REGIEPUNT_JWT_SECRET is not set" in output
+    output = _wait_for(log_path, "Stop with Ctrl-C.", process)
+    welcomed = time.monotonic()
+    # Said once, with the welcome, not by each of the three services.
+    assert output.count("REGIEPUNT_JWT_SECRET is not set") == 1
+    assert "Context impl" not in output and "Will assume" not in output
     for url in urls.values():
         assert httpx.get(f"{url}/readyz", timeout=5).status_code == 200
     providers = httpx.get(f"{urls['capacity']}/v1/providers", headers=bearer("coordinator"), timeout=5).json()
@@ -50,6 +58,15 @@ def test_make_up_serves_seeds_and_stops_cleanly(
     assert "demo data: 25 providers" in output
     unit_items = units["items"] if isinstance(units, dict) else units
     assert any(unit["in_region"] for unit in unit_items) and any(not unit["in_region"] for unit in unit_items)
+
+    # A minute of running: intake polls capacity every 2 seconds and readers read, but reads are no
+    # news; the welcome stays within the last lines of the screen.
+    time.sleep(max(0.0, RUNNING_FOR - (time.monotonic() - welcomed)))
+    lines = log_path.read_text().splitlines()
+    last = lines[-WELCOME_WITHIN:]
+    assert any("Regiepunt is running" in line for line in last), "\n".join(lines[-60:])
+    after = lines[max(i for i, line in enumerate(lines) if "Stop with Ctrl-C." in line) :]
+    assert not [line for line in after if "method=GET" in line], "\n".join(after)
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0

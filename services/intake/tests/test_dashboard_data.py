@@ -14,6 +14,7 @@ from common.auth import Principal
 from common.clock import ManualClock
 from intake.context import Context
 from intake.dashboard import service as dashboard
+from intake.dashboard.referral_page import referral_page
 
 COORDINATING = Principal(sub="coco", role="coordinator", org="Regiepunt Haaglanden")
 
@@ -55,7 +56,7 @@ async def test_children_are_named_by_reference_age_and_municipality_and_units_by
     assert (child.reference, child.age, child.municipality) == (proposed["reference"], 14, "Den Haag")
     assert proposed["reference"].startswith("2026-")
 
-    page = await dashboard.referral_page(ctx, COORDINATING, proposed["id"])
+    page = await referral_page(ctx, COORDINATING, proposed["id"])
     candidates = {c["unit_id"] for d in page.decisions for c in d["candidates"]}
     assert len(candidates) >= 2
     assert {page.units[unit_id] for unit_id in candidates} >= {"De Linde", "Het Anker"}
@@ -77,3 +78,14 @@ async def test_the_api_and_the_dashboard_take_the_same_default_period(
     # Only an end given: the 90 days that end there.
     ending = (await intake.get("/v1/kpis", params={"to": "2026-10-31"}, headers=COORDINATOR)).json()
     assert (ending["period_from"], ending["period_to"]) == ("2026-08-03", "2026-10-31")
+
+
+async def test_the_favicon_is_served_and_named_by_every_page(intake: httpx.AsyncClient) -> None:
+    ico = await intake.get("/favicon.ico")
+    assert ico.status_code == 308
+    icon = await intake.get(ico.headers["location"])
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    page = await intake.get("/login")
+    assert f'rel="icon" href="{ico.headers["location"]}"' in page.text

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from intake import i18n
 from intake.dashboard import charts, figures, labels
-from intake.dashboard.referral import collapse_history
+from intake.dashboard.referral_page import collapse_history
 from intake.dashboard.service import crisis_stays
 from intake.indicators.schemas import Indicator
 from intake.settings import IntakeSettings

@@ -118,6 +118,7 @@ async def test_signals_export_has_every_signal_without_free_text_or_bsn(
         "acknowledged_by",
         "acknowledged_at",
         "detail",
+        "resolved_at",
     ]
     listed = (await intake.get("/v1/signals", headers=COORDINATOR)).json()["items"]
     assert sorted(row[0] for row in rows) == sorted(s["id"] for s in listed)

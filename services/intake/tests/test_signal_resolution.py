@@ -200,3 +200,19 @@ async def test_the_overview_pages_through_every_open_signal(
     page = await intake.get("/dashboard", params={"page": "2"}, headers=COORDINATOR)
     assert page.status_code == 200
     assert second.open_signals.items[0].id in page.text
+
+
+async def test_the_overview_shows_the_crisis_days_of_today_not_those_of_the_day_it_was_raised(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock, intake_app: FastAPI
+) -> None:
+    await crisis_stay(intake, capacity, "2026-11-02")  # cap 2026-11-30
+    clock.set(at("2026-11-23"))
+    [raised] = await of_type(intake, "crisis_cap_approaching")
+    assert raised["detail"]["crisis_days_left"] == 7
+    clock.set(at("2026-11-28"))
+    data = await dashboard.overview(Context.of(intake_app), COORDINATING)
+    assert data.open_signals is not None
+    [shown] = [s for s in data.open_signals.items if s.type == "crisis_cap_approaching"]
+    assert (shown.crisis_days_left, shown.detail["crisis_days_left"]) == (2, 2)
+    [stay] = data.crisis
+    assert stay.days_left == 2

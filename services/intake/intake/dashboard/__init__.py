@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import Scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -61,9 +61,20 @@ class DashboardStaticFiles(StaticFiles):
         return response
 
 
+# The pages' icon; browsers that ask for /favicon.ico without reading the page's <link rel="icon"> are
+# sent there too.
+FAVICON = "/dashboard/static/favicon.svg"
+
+
+async def favicon() -> Response:
+    return RedirectResponse(FAVICON, status_code=308, headers={"Cache-Control": "public, max-age=86400"})
+
+
 def install(app: FastAPI) -> None:
-    """Serve the dashboard pages under /dashboard and its css/js under /dashboard/static."""
+    """Serve the dashboard pages under /dashboard, its css/js/icon under /dashboard/static, and
+    /favicon.ico."""
     from intake.dashboard.views import router
 
     app.include_router(router)
+    app.add_api_route("/favicon.ico", favicon, methods=["GET", "HEAD"], include_in_schema=False)
     app.mount("/dashboard/static", DashboardStaticFiles(directory=STATIC_DIR), name="dashboard-static")

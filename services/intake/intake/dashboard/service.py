@@ -292,6 +292,11 @@ async def overview(
         provider_names(ctx), places(ctx), production(ctx), availability(ctx), from_intake()
     )
     report, report_error, open_signals, now, waiting, proposals = from_own
+    for signal in open_signals.items:
+        # The page shows the crisis days of now, not those stored in the detail when it was raised.
+        signal.detail.pop("crisis_days_left", None)
+        if signal.crisis_days_left is not None:
+            signal.detail["crisis_days_left"] = signal.crisis_days_left
     today = ctx.today()
     # The waiting and proposed children come with their referral; the others are read by id.
     listed = [child.referral for child in waiting.children] + [p.referral for p in proposals.proposals]

@@ -14,8 +14,7 @@ from common.errors import ProblemError
 from intake import i18n
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
-from intake.dashboard import referral as referral_view
-from intake.dashboard import service
+from intake.dashboard import referral_page, service
 from intake.dashboard.pages import message_page, read_form, render
 from intake.i18n import _
 from intake.indicators.period import DEFAULT_PERIOD_DAYS
@@ -98,7 +97,7 @@ async def acknowledge_signal(request: Request, signal_id: str, gate: Coordinator
 async def referral(request: Request, referral_id: str, gate: CoordinatorViewer) -> Response:
     ctx = Context.of(request.app)
     try:
-        page = await referral_view.referral_page(ctx, gate.principal, referral_id)
+        page = await referral_page.referral_page(ctx, gate.principal, referral_id)
     except ProblemError as exc:
         if isinstance(exc, ReferralNotVisible):
             await record_refusal(ctx, exc)

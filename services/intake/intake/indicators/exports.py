@@ -63,6 +63,7 @@ SIGNAL_COLUMNS = (
     "acknowledged_by",
     "acknowledged_at",
     "detail",
+    "resolved_at",
 )
 
 
@@ -119,6 +120,7 @@ def _signal_row(row: sa.RowMapping) -> list[Any]:
         row["acknowledged_by"],
         row["acknowledged_at"],
         json.dumps(export_detail(row["detail"]), sort_keys=True, separators=(",", ":")),
+        row["resolved_at"],
     ]
 
 

@@ -174,7 +174,7 @@ async def open_signals_about(
 
 @dataclass(frozen=True)
 class SignalCounts:
-    """The overview's counts of signals, each by one definition (docs/dashboard.md):
+    """The overview's counts of signals, each by one definition (docs/domain.md, "What the overview counts"):
 
     - `live[type]`: signals whose condition holds now (`resolved_at` null), acknowledged or not; for
       the crisis-cap types the number of running crisis stays with such a signal, so that "past the
