@@ -17,7 +17,7 @@ from common.logging import get_logger
 from intake import clients, i18n
 from intake.context import Context
 from intake.dashboard import charts, figures, labels
-from intake.dashboard.availability import AvailabilitySection, availability
+from intake.dashboard.freshness import Freshness, unit_freshness
 from intake.dashboard.production import ProductionSection, production
 from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
@@ -160,7 +160,7 @@ class Overview:
     flow_narrow: charts.FlowChart | None = None
     indicator_figures: list[figures.Figure] = field(default_factory=list)
     production: ProductionSection = field(default_factory=ProductionSection)
-    availability: AvailabilitySection = field(default_factory=AvailabilitySection)
+    availability: Freshness = field(default_factory=Freshness)
     # Every child the overview names (waiting, proposed, in a crisis stay, in a signal), by referral id.
     children: dict[str, Child] = field(default_factory=dict)
 
@@ -288,8 +288,8 @@ async def overview(
         return report, report_error, open_signals, now, waiting, await awaiting_answer(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, freshness, from_own = await asyncio.gather(
-        provider_names(ctx), places(ctx), production(ctx), availability(ctx), from_intake()
+    names, places_section, agreements, fresh, from_own = await asyncio.gather(
+        provider_names(ctx), places(ctx), production(ctx), freshness(ctx), from_intake()
     )
     report, report_error, open_signals, now, waiting, proposals = from_own
     for signal in open_signals.items:
@@ -333,9 +333,19 @@ async def overview(
         if report
         else [],
         production=agreements,
-        availability=freshness,
+        availability=fresh,
         children=children,
     )
+
+
+async def freshness(ctx: Context) -> Freshness:
+    """How fresh the registered availability is; when capacity is out of reach, said in the page's words."""
+    found = await unit_freshness(ctx)
+    if found.error:
+        return Freshness(
+            error=i18n._("Capacity cannot be reached right now; the freshness of the places shows again shortly.")
+        )
+    return found
 
 
 def _tick_label(day: date, monthly: bool) -> str:
