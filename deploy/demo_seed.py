@@ -301,7 +301,11 @@ class Demo:
     def referrer(self, index: int) -> dict[str, str]:
         org, kind, _ = REFERRERS[index]
         return self._headers(
-            f"referrer:{index}", sub=f"demo-{kind}-{index}", role="referrer", org=org, referrer_type=kind
+            f"referrer:{index}",
+            sub=f"demo-{kind.replace('_', '-')}-{index}",
+            role="referrer",
+            org=org,
+            referrer_type=kind,
         )
 
     def count(self, what: str) -> None:

@@ -74,10 +74,10 @@ async def test_places_show_per_care_type_inside_and_outside_the_region(
 ) -> None:
     await provider_with_unit(capacity, capacity=5, name="Groep Binnen")
     await provider_with_unit(capacity, capacity=3, municipality_code="GM0599", care_type="secure", name="Groep Buiten")
-    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    page = (await intake.get("/dashboard?lang=en", headers=COORDINATOR)).text
     places = page.split('id="places"')[1].split("</section>")[0]
-    assert "Residential group</td><td>inside the region" in places
-    assert "Secure youth care</td><td>outside the region" in places
+    assert '<th scope="row">Residential group</th><td>inside the region' in places
+    assert '<th scope="row">Secure youth care</th><td>outside the region' in places
     assert "<b>8</b> places in 2 units" in places
     assert places.count("<rect") >= 2  # the chart
 
@@ -88,11 +88,11 @@ async def test_waiting_children_longest_first_with_waiting_days(
     first = await submitted(intake)  # nothing fits: unmatched
     clock.advance(timedelta(days=3))
     second = await submitted(intake, with_client(bsn=OTHER_VALID_BSN))
-    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    page = (await intake.get("/dashboard?lang=en", headers=COORDINATOR)).text
     waiting = page.split('id="waiting"')[1].split("</section>")[0]
     assert waiting.index(first["id"]) < waiting.index(second["id"])
-    rows = re.findall(r'<td class="num">(\d+)</td>\s*</tr>', waiting)
-    assert rows == ["3", "0"]
+    rows = re.findall(r'<td class="num">(\d+ days?)</td>\s*</tr>', waiting)
+    assert rows == ["3 days", "0 days"]
 
 
 async def test_the_overview_shows_the_longest_waiting_children_and_how_many_wait_in_all(
@@ -129,13 +129,13 @@ async def test_crisis_stays_show_days_left_and_turn_red_at_seven(
         headers=provider_headers(provider_id),
     )
     assert accepted.status_code == 200, accepted.text
-    page = (await intake.get("/dashboard", headers=COORDINATOR)).text
+    page = (await intake.get("/dashboard?lang=en", headers=COORDINATOR)).text
     crisis = page.split('id="crisis"')[1].split("</section>")[0]
-    assert referral["id"][:8] in crisis
-    assert '<tr class="">' in crisis and '<td class="num days-left">28</td>' in crisis
+    assert referral["reference"] in crisis
+    assert '<tr class="" data-signal="">' in crisis and '<td class="num days-left">28 days</td>' in crisis
     clock.advance(timedelta(days=21))
     crisis = (await intake.get("/dashboard", headers=COORDINATOR)).text.split('id="crisis"')[1].split("</section>")[0]
-    assert '<tr class="urgent">' in crisis and '<td class="num days-left">7</td>' in crisis
+    assert '<tr class="urgent"' in crisis and '<td class="num days-left">7 days</td>' in crisis
 
 
 async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
@@ -145,19 +145,19 @@ async def test_referral_page_shows_history_and_the_decision_behind_the_proposal(
     await create_unit(capacity, provider_id, name="Groep Ggz", target_groups=["ggz"])
     await create_unit(capacity, provider_id, name="Elders", municipality_code="GM0599")
     referral = await submitted(intake)
-    response = await intake.get(f"/dashboard/referrals/{referral['id']}", headers=COORDINATOR)
+    response = await intake.get(f"/dashboard/referrals/{referral['id']}?lang=en", headers=COORDINATOR)
     assert response.status_code == 200
     page = response.text
     assert 'id="proposal"' in page and unit["name"] in page
     decisions = page.split('id="decisions"')[1].split("</section>")[0]
     assert "<b>proposed</b>" in decisions and 'class="chosen"' in decisions
     # Reasons and score parts in the words of the vocabulary.
-    assert "1 unit inside the region: does not serve this target group;" in decisions
-    assert "1 unit outside the region: outside the region, and no ground to place outside was recorded;" in decisions
-    assert "Covers the care needs 40.00" in decisions and "Close to home 25.00" in decisions
-    assert "<dt>Needs</dt><dd>Trauma</dd>" in page
+    assert "<li>1 unit: does not serve this target group</li>" in decisions
+    assert "<li>1 unit: outside the region, and no ground to place outside was recorded</li>" in decisions
+    assert "Covers the care needs 40;" in decisions and "Close to home 25" in decisions
+    assert "<dt>Care needs</dt><dd>Trauma</dd>" in page
     history = page.split('id="history"')[1].split("</section>")[0]
-    assert "create" in history and "propose" in history and "anna" in history
+    assert "referral received" in history and "proposed to a provider" in history and "anna" in history
 
 
 async def test_referral_page_of_an_unknown_referral_is_a_404_page(intake: httpx.AsyncClient) -> None:
@@ -196,7 +196,7 @@ async def test_an_open_signal_is_acknowledged_from_its_form_and_is_gone(intake: 
     assert done.headers["location"].startswith("/dashboard?notice=")
     after = (await intake.get(done.headers["location"])).text
     assert f'id="signal-{signal_id.group(1)}"' not in after
-    assert "Signal acknowledged" in after
+    assert "Signaal afgehandeld; de analyse is vastgelegd." in after
     listed = await intake.get("/v1/signals", params={"status": "acknowledged"}, headers=COORDINATOR)
     acknowledged = next(s for s in listed.json()["items"] if s["id"] == signal_id.group(1))
     assert acknowledged["analysis"] == "Discussed with the partners today."
@@ -221,9 +221,11 @@ async def test_indicators_follow_the_period_picker_and_draw_the_weekly_flow(
 
 async def test_open_signals_can_be_narrowed_to_one_type(intake: httpx.AsyncClient) -> None:
     await submitted(intake)  # an unmatched signal
-    shown = (await intake.get("/dashboard", params={"signal_type": "unmatched"}, headers=COORDINATOR)).text
-    assert 'class="signal type-unmatched"' in shown.split('id="signals"')[1].split("</section>")[0]
-    other = (await intake.get("/dashboard", params={"signal_type": "stacking"}, headers=COORDINATOR)).text
+    query = {"signal_type": "unmatched", "lang": "en"}
+    shown = (await intake.get("/dashboard", params=query, headers=COORDINATOR)).text
+    assert 'class="signal" data-type="unmatched"' in shown.split('id="signals"')[1].split("</section>")[0]
+    query = {"signal_type": "stacking", "lang": "en"}
+    other = (await intake.get("/dashboard", params=query, headers=COORDINATOR)).text
     section = other.split('id="signals"')[1].split("</section>")[0]
-    assert 'class="signal type-' not in section and "No open signals." in section
+    assert '<tr id="signal-' not in section and "No open signals." in section
     assert '<option value="stacking" selected>' in section

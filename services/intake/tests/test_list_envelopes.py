@@ -27,6 +27,7 @@ LISTS = [
     ("intake", "/v1/access-log", AUDITOR),
     ("intake", "/v1/referrals/{referral_id}/access-log", COORDINATOR),
     ("intake", "/v1/referrals/{referral_id}/decision", COORDINATOR),
+    ("intake", "/v1/referrals/{referral_id}/one-on-one", COORDINATOR),
     ("intake", "/v1/referral-groups/{group_id}/decisions", COORDINATOR),
     ("intake", "/v1/webhooks", REFERRER),
     ("intake", "/v1/webhooks/{webhook_id}/deliveries", REFERRER),

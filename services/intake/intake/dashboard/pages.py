@@ -23,6 +23,17 @@ TEMPLATES.env.filters["number"] = labels.number
 TEMPLATES.env.filters["figure"] = labels.figure
 TEMPLATES.env.filters["term"] = labels.term
 TEMPLATES.env.filters["reason"] = labels.reason
+TEMPLATES.env.filters["target"] = labels.target_group
+TEMPLATES.env.filters["status"] = labels.status
+TEMPLATES.env.filters["signal"] = labels.signal_type
+TEMPLATES.env.filters["end_reason"] = labels.end_reason
+TEMPLATES.env.filters["criterion"] = labels.criterion
+TEMPLATES.env.filters["role"] = labels.role
+TEMPLATES.env.filters["outcome"] = labels.outcome
+TEMPLATES.env.filters["action"] = labels.action
+TEMPLATES.env.filters["years"] = labels.years
+TEMPLATES.env.globals["age_of"] = labels.age
+TEMPLATES.env.globals["detail_parts"] = labels.detail_parts
 # A form of the pages is a few short fields; a larger body is read as an empty form.
 FORM_LIMIT = 20_000
 

@@ -9,6 +9,7 @@ from common.errors import ProblemError
 from common.logging import get_logger
 from intake import clients
 from intake.context import Context
+from intake.i18n import _
 
 log = get_logger("regiepunt.intake.dashboard")
 
@@ -43,7 +44,9 @@ async def production(ctx: Context) -> ProductionSection:
         overview = await clients.production_overview(ctx.capacity)
     except ProblemError as exc:
         log.warning("dashboard_production_unavailable", error=exc.detail)
-        return ProductionSection(error="Capaciteit is nu niet bereikbaar; de productieafspraken komen zo terug.")
+        return ProductionSection(
+            error=_("Capacity cannot be reached right now; the production agreements will show again shortly.")
+        )
     rows = [
         ProductionRow(provider.provider_id, item.care_type, item.agreed_days, item.used_days, item.projected_days)
         for provider in overview.items

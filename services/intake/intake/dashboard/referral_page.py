@@ -1,9 +1,10 @@
-"""What a referral's page on the dashboard shows: the referral, its history from the access log, the
-matching decisions with every candidate unit named, and the providers by name."""
+"""A referral's page on the dashboard: the child's file, its brothers and sisters, the matching decisions
+with every unit weighed by name (and the group it would have the child join), and its history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from common.auth import Principal
@@ -12,6 +13,8 @@ from common.logging import get_logger
 from intake import clients
 from intake.context import Context
 from intake.dashboard.service import provider_names
+from intake.referral_groups import service as referral_groups
+from intake.referral_groups.schemas import ReferralGroupOut
 from intake.referrals import reading
 from intake.schemas import ReferralOut
 
@@ -26,6 +29,10 @@ class ReferralPage:
     decisions_error: str | None
     names: dict[str, str]
     units: dict[str, str]
+    # The group a unit would have the child join (capacity's group profile), by unit id, where known.
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The brothers and sisters referred together with this child, and whether they are kept together.
+    group: ReferralGroupOut | None = None
 
 
 async def referral_page(ctx: Context, principal: Principal, referral_id: str) -> ReferralPage:
@@ -39,19 +46,22 @@ async def referral_page(ctx: Context, principal: Principal, referral_id: str) ->
         decisions = list(body.get("items", []))
         for decision in decisions:
             decision["candidates"] = sorted(decision.get("candidates", []), key=_candidate_order)
+            decision["left_out"] = left_out(decision)
     except ProblemError as exc:
         decisions_error = exc.detail
+    group = None
+    if referral.group_id:
+        try:
+            group = await referral_groups.get_group(ctx, principal, referral.group_id)
+        except ProblemError as exc:
+            log.warning("dashboard_group_unavailable", error=exc.detail)
     names = await provider_names(ctx)
     # Every unit the page names, candidates included, by its name from capacity (ids when out of reach).
     wanted = {c["unit_id"] for d in decisions for c in d.get("candidates", []) if c.get("unit_id")}
     for part in (referral.proposal, referral.placement):
         if part is not None:
             wanted.add(part.unit_id)
-    try:
-        units = await clients.unit_names(ctx.capacity, wanted)
-    except ProblemError as exc:
-        log.warning("dashboard_units_unavailable", error=exc.detail)
-        units = {}
+    units, profiles = await unit_facts(ctx, wanted)
     return ReferralPage(
         referral=referral,
         history=history,
@@ -59,7 +69,41 @@ async def referral_page(ctx: Context, principal: Principal, referral_id: str) ->
         decisions_error=decisions_error,
         names=names,
         units=units,
+        profiles=profiles,
+        group=group,
     )
+
+
+async def unit_facts(ctx: Context, unit_ids: set[str]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """The units' names and, where capacity gives it, the group each unit would have a child join."""
+    wanted = sorted(unit_ids)
+    names: dict[str, str] = {}
+    profiles: dict[str, dict[str, Any]] = {}
+    try:
+        for start in range(0, len(wanted), clients.UNITS_PER_CALL):
+            chunk = wanted[start : start + clients.UNITS_PER_CALL]
+            response = await ctx.capacity.request(
+                "GET", "/v1/units", params={"id": chunk, "limit": len(chunk)}, idempotent=True
+            )
+            if response.status_code != 200:
+                break
+            for unit in response.json()["items"]:
+                names[str(unit["id"])] = str(unit["name"])
+                if isinstance(unit.get("group_profile"), dict):
+                    profiles[str(unit["id"])] = unit["group_profile"]
+    except Exception as exc:  # names are a nicety; the page says "unit" instead
+        log.warning("dashboard_units_unavailable", error=type(exc).__name__)
+    return names, profiles
+
+
+def left_out(decision: dict[str, Any]) -> list[tuple[str, int]]:
+    """How many units each reason left out of a decision, most first: those listed and those counted."""
+    counted: Counter[str] = Counter(
+        str(c["excluded_reason"]) for c in decision.get("candidates", []) if c.get("excluded_reason")
+    )
+    for key in ("unfit_counted", "outside_counted"):
+        counted.update({str(reason): int(n) for reason, n in (decision.get(key) or {}).items()})
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _candidate_order(candidate: dict[str, Any]) -> tuple[int, int, str]:

@@ -4,6 +4,7 @@ the access log) and capacity's summary; the templates only lay it out."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,9 +14,10 @@ from pydantic import ValidationError
 from common.auth import Principal
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from intake import clients
+from intake import clients, i18n
 from intake.context import Context
-from intake.dashboard import charts, labels
+from intake.dashboard import charts, figures, labels
+from intake.dashboard.freshness import Freshness, unit_freshness
 from intake.dashboard.production import ProductionSection, production
 from intake.domain import WITHOUT_PLACE_STATUSES, age_on
 from intake.indicators import kpis
@@ -155,7 +157,10 @@ class Overview:
     report: KpiReport | None = None
     report_error: str | None = None
     flow: charts.FlowChart | None = None
+    flow_narrow: charts.FlowChart | None = None
+    indicator_figures: list[figures.Figure] = field(default_factory=list)
     production: ProductionSection = field(default_factory=ProductionSection)
+    availability: Freshness = field(default_factory=Freshness)
     # Every child the overview names (waiting, proposed, in a crisis stay, in a signal), by referral id.
     children: dict[str, Child] = field(default_factory=dict)
 
@@ -165,9 +170,9 @@ async def places(ctx: Context) -> PlacesSection:
         rows = [row.model_dump() for row in await clients.availability_summary(ctx.capacity)]
     except ProblemError as exc:
         log.warning("dashboard_places_unavailable", error=exc.detail)
-        return PlacesSection(error="Capacity cannot be reached right now; the places will show again shortly.")
+        return PlacesSection(error=i18n._("Capacity cannot be reached right now; the places will show again shortly."))
     totals = {part: sum(int(row.get(part, 0)) for row in rows) for part in ("units", "capacity", *charts.PLACE_PARTS)}
-    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows, care_label=labels.care_type))
+    return PlacesSection(rows=rows, totals=totals, chart=charts.places_chart(rows))
 
 
 async def waiting_children(ctx: Context, principal: Principal) -> WaitingSection:
@@ -283,8 +288,8 @@ async def overview(
         return report, report_error, open_signals, now, waiting, await awaiting_answer(ctx, principal)
 
     # Capacity answers while intake reads its own database.
-    names, places_section, agreements, from_own = await asyncio.gather(
-        provider_names(ctx), places(ctx), production(ctx), from_intake()
+    names, places_section, agreements, fresh, from_own = await asyncio.gather(
+        provider_names(ctx), places(ctx), production(ctx), freshness(ctx), from_intake()
     )
     report, report_error, open_signals, now, waiting, proposals = from_own
     for signal in open_signals.items:
@@ -299,9 +304,11 @@ async def overview(
     named = {stay.referral_id for stay in now.crisis_stays} | {signal.referral_id for signal in open_signals.items}
     for referral_id, row in (await reading.children_of(ctx, principal, named - children.keys())).items():
         children[referral_id] = child_of(row, today)
-    flow = None
+    flow = flow_narrow = None
     if report is not None and report.weekly_flow:
-        flow = charts.flow_chart([(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow])
+        weekly = [(week.week_start, week.inflow, week.outflow) for week in report.weekly_flow]
+        flow = charts.flow_chart(weekly, label=_tick_label)
+        flow_narrow = charts.flow_chart(weekly, width=360, height=220, label=_tick_label, max_ticks=5)
     return Overview(
         today=ctx.today(),
         places=places_section,
@@ -321,9 +328,35 @@ async def overview(
         report=report,
         report_error=report_error,
         flow=flow,
+        flow_narrow=flow_narrow,
+        indicator_figures=figures.figures(report.indicators, ctx.settings, _decline_reason(ctx), names)
+        if report
+        else [],
         production=agreements,
+        availability=fresh,
         children=children,
     )
+
+
+async def freshness(ctx: Context) -> Freshness:
+    """How fresh the registered availability is; when capacity is out of reach, said in the page's words."""
+    found = await unit_freshness(ctx)
+    if found.error:
+        return Freshness(
+            error=i18n._("Capacity cannot be reached right now; the freshness of the places shows again shortly.")
+        )
+    return found
+
+
+def _tick_label(day: date, monthly: bool) -> str:
+    return i18n.day(day, "MMM" if monthly else "d MMM")
+
+
+def _decline_reason(ctx: Context) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return labels.vocabulary_label(ctx.vocabulary, "decline_reasons", code)
+
+    return label
 
 
 async def acknowledge_signal(ctx: Context, principal: Principal, signal_id: str, analysis: str) -> SignalOut:

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.bounds import EARLIEST_DATE, LATEST_DATE
 from common.errors import ProblemError
+from intake import i18n
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.dashboard import referral_page, service
 from intake.dashboard.pages import message_page, read_form, render
+from intake.i18n import _
 from intake.indicators.period import DEFAULT_PERIOD_DAYS
 from intake.sessions.browser import CoordinatorViewer, Viewer, csrf_ok
 
@@ -33,11 +35,16 @@ async def overview(request: Request, gate: CoordinatorViewer) -> Response:
         return message_page(
             request,
             422,
-            "Periode buiten bereik",
-            (
-                f"Kies een periode (van, tot) tussen {EARLIEST_DATE:%d-%m-%Y} en {LATEST_DATE:%d-%m-%Y}; "
-                f"zonder periode toont het dashboard de laatste {DEFAULT_PERIOD_DAYS} dagen."
-            ),
+            _("Period out of range"),
+            _(
+                "Choose a period (from, to) between %(first)s and %(last)s; "
+                "without one the dashboard shows the last %(days)s days."
+            )
+            % {
+                "first": i18n.day(EARLIEST_DATE, "short"),
+                "last": i18n.day(LATEST_DATE, "short"),
+                "days": DEFAULT_PERIOD_DAYS,
+            },
             gate,
         )
     try:
@@ -76,13 +83,13 @@ def _period(request: Request) -> tuple[date, date] | None:
 async def acknowledge_signal(request: Request, signal_id: str, gate: CoordinatorViewer) -> Response:
     form = await read_form(request)
     if not csrf_ok(request, gate, form.get("csrf")):
-        return message_page(request, 403, "Formulier verlopen", "Laad de pagina opnieuw en probeer het nog eens.", gate)
+        return message_page(request, 403, _("Form expired"), _("Reload the page and try again."), gate)
     ctx = Context.of(request.app)
     try:
         await service.acknowledge_signal(ctx, gate.principal, signal_id, form.get("analysis", ""))
     except ProblemError as exc:
         return _problem_page(request, gate, exc)
-    notice = quote("Signal acknowledged; the analysis is recorded.")
+    notice = quote(_("Signal acknowledged; the analysis is recorded."))
     return RedirectResponse(f"/dashboard?notice={notice}#signals", status_code=303)
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.lists import ListEnvelope
 from intake.one_on_one.rules import MAX_HOURS, WEEK_PATTERN
 
 
@@ -25,6 +26,5 @@ class OneOnOneOut(BaseModel):
     recorded_at: datetime
 
 
-class OneOnOneList(BaseModel):
+class OneOnOneList(ListEnvelope):
     items: list[OneOnOneOut]
-    total: int

@@ -9,6 +9,7 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.db import conflict_insert
 from common.errors import Forbidden
+from contracts import lists
 from intake import domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -91,4 +92,4 @@ async def hours_of(ctx: Context, principal: Principal, referral_id: str) -> OneO
         )
         await record_referrals(session, principal, "read_one_on_one", [row], ctx.now())
     items = [_out(r) for r in rows]
-    return OneOnOneList(items=items, total=len(items))
+    return OneOnOneList(items=items, **lists.whole(len(items)))
