@@ -44,6 +44,8 @@ class ProviderOut(BaseModel):
     role: ProviderRole
     created_at: datetime
     production_agreements: list[ProductionAgreement] = []
+    # Contracted by the region; a placement with a provider that is not counts against the region.
+    contracted: bool = True
 
 
 class UnitOut(BaseModel):
@@ -75,6 +77,12 @@ class UnitOut(BaseModel):
     # The unit's own point; without it, its municipality's point counts (contracts.geography).
     latitude: float | None = None
     longitude: float | None = None
+    # When the provider last set or confirmed the free places, and whether that is longer ago than
+    # REGIEPUNT_AVAILABILITY_STALE_HOURS (a closed unit is never stale: it has nothing to confirm).
+    availability_confirmed_at: datetime | None = None
+    availability_stale: bool = False
+    # A closed unit takes no new child (no proposal, no hold); its stays run on.
+    closed: bool = False
 
 
 class ReservationCreate(Call):
@@ -190,6 +198,9 @@ class CompactUnit(NamedTuple):
     latitude: float | None
     longitude: float | None
     capacity: int
+    # The free places were last confirmed longer ago than REGIEPUNT_AVAILABILITY_STALE_HOURS: the
+    # unit is still proposed, and the reasons say so.
+    availability_stale: bool = False
 
 
 class CompactExcluded(NamedTuple):

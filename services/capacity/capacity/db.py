@@ -26,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +50,13 @@ class Provider(Base):
     agb_code: Mapped[str] = mapped_column(String(8), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Whether the region contracted the provider (migration 0008); a place found elsewhere counts against it.
+    contracted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+def _last_change(context: Any) -> Any:
+    """A unit written without a confirmation counts as confirmed at its last change."""
+    return context.get_current_parameters()["updated_at"]
 
 
 class Unit(Base):
@@ -71,6 +79,8 @@ class Unit(Base):
             "reserved",
             "blocked",
         ),
+        # The units turned stale: open units by the moment their availability was last confirmed (0008).
+        Index("ix_units_closed_confirmed_at", "closed", "availability_confirmed_at"),
         CheckConstraint(
             "capacity >= 0 AND occupied >= 0 AND reserved >= 0 AND blocked >= 0", name="counts_not_negative"
         ),
@@ -102,6 +112,10 @@ class Unit(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the provider last set or confirmed the free places (migration 0008): stale after
+    # REGIEPUNT_AVAILABILITY_STALE_HOURS. A closed unit takes no new child; its stays run on.
+    availability_confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_last_change)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def target_groups(self) -> list[str]:

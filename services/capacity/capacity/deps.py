@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from capacity.settings import CapacitySettings
 from common.auth import ACTING_PROVIDER_HEADER, AnyRole, Principal
+from common.clock import Clock
 from common.errors import Forbidden
 from contracts.vocabulary import Vocabulary
 
@@ -37,6 +40,17 @@ async def get_vocabulary(request: Request) -> Vocabulary:
 
 # The codes a unit's specialisms must be (REGIEPUNT_VOCABULARY_FILE, read at start).
 VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
+
+
+async def get_stale_before(request: Request) -> datetime:
+    """The moment before which a unit's last confirmation of its free places is stale, by the
+    service's clock (REGIEPUNT_AVAILABILITY_STALE_HOURS)."""
+    settings: CapacitySettings = request.app.state.settings
+    clock: Clock = request.app.state.clock
+    return settings.stale_before(clock.now())
+
+
+StaleBefore = Annotated[datetime, Depends(get_stale_before)]
 
 
 def acting_provider(principal: Principal) -> str | None:

@@ -98,6 +98,20 @@ def available(capacity: int, occupied: int, reserved: int, blocked: int) -> int:
     return max(0, capacity - occupied - reserved - blocked)
 
 
+def availability_stale(confirmed_at: datetime, closed: bool, stale_before: datetime) -> bool:
+    """Free places last set or confirmed before `stale_before` are not to be trusted blindly; a closed
+    unit has none to confirm."""
+    return not closed and confirmed_at < stale_before
+
+
+class UnitClosed(Conflict):
+    type = "urn:regiepunt:unit-closed"
+    title = "Unit closed"
+
+    def __init__(self, unit_id: str) -> None:
+        super().__init__(f"Unit {unit_id} is closed.")
+
+
 def in_region(municipality_code: str, region_municipalities: Iterable[str]) -> bool:
     return municipality_code in set(region_municipalities)
 

@@ -59,6 +59,8 @@ class ProviderCreate(Request):
     agb_code: str = Field(json_schema_extra={"pattern": "^[0-9]{8}$"})
     role: ProviderRole
     production_agreements: ProductionAgreements = []
+    # Contracted by the region (default); false for a provider the region has no contract with.
+    contracted: StrictBool = True
 
     @field_validator("agb_code")
     @classmethod
@@ -77,6 +79,7 @@ class ProviderUpdate(Request):
     agreements are given as a whole: the list replaces the provider's agreements."""
 
     production_agreements: ProductionAgreements | None = None
+    contracted: StrictBool | None = None
 
 
 class ProviderList(BaseModel):
@@ -110,6 +113,42 @@ class UnitCreate(Request):
     def _municipality_code_format(cls, value: str) -> str:
         if not _MUNICIPALITY.fullmatch(value):
             raise ValueError("must be a CBS municipality code: GM followed by 4 digits, for example GM0518")
+        return value
+
+
+class UnitUpdate(Request):
+    """What a provider (or a coordinator) may change of a unit; a field left out stays as it is, a
+    null clears what may be empty (description, the unit's point). `closed`: the unit takes no new
+    child (no proposal, no hold) while its stays run on; false opens it again. The care type and the
+    places are not changed here (the places through PUT availability)."""
+
+    name: Name | None = None
+    target_groups: Annotated[list[TargetGroup], Field(min_length=1, max_length=3)] | None = None
+    age_min: Age | None = None
+    age_max: Age | None = None
+    municipality_code: str | None = Field(default=None, json_schema_extra={"pattern": "^GM[0-9]{4}$"})
+    specialisms: Annotated[Needs, Field(description="codes of the vocabulary's needs")] | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    part_time: StrictBool | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    closed: StrictBool | None = None
+
+    @field_validator("municipality_code")
+    @classmethod
+    def _municipality_code_format(cls, value: str | None) -> str | None:
+        if value is not None and not _MUNICIPALITY.fullmatch(value):
+            raise ValueError("must be a CBS municipality code: GM followed by 4 digits, for example GM0518")
+        return value
+
+    @field_validator(
+        "name", "target_groups", "age_min", "age_max", "municipality_code", "specialisms", "part_time", "closed"
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Runs only for a field given: null may clear the description and the point, not these."""
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it as it is")
         return value
 
 

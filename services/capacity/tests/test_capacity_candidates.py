@@ -308,9 +308,9 @@ async def test_candidates_compact_view_carries_what_matching_weighs(capacity: ht
     body = (await candidates(capacity, care_type="residential", target_group="jo", age=14, view="compact")).json()
 
     # Arrays: [id, provider_id, provider_role, municipality_code, in_region, specialisms, part_time,
-    # available, latitude, longitude, capacity] and [unit_id, provider_id, in_region, reason].
+    # available, latitude, longitude, capacity, availability_stale] and [unit_id, provider_id, in_region, reason].
     assert body["units"] == [
-        [unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 4, 52.08, 4.31, 4]
+        [unit["id"], provider["id"], "strategic", "GM0518", True, ["trauma", "autism"], True, 4, 52.08, 4.31, 4, False]
     ]
     assert body["excluded"] == [[full["id"], provider["id"], False, "no_free_place"]]
 

@@ -124,5 +124,5 @@ async def test_compact_candidates_carry_the_free_places(capacity: httpx.AsyncCli
     answer = await capacity.get("/v1/candidates", params=params, headers=SERVICE)
     assert answer.status_code == 200, answer.text
     # The free places come after part_time, before the unit's own point and its places.
-    row = [unit["id"], provider["id"], "tactical", "GM0518", True, ["trauma"], False, 3, None, None, 3]
+    row = [unit["id"], provider["id"], "tactical", "GM0518", True, ["trauma"], False, 3, None, None, 3, False]
     assert answer.json()["units"] == [row]

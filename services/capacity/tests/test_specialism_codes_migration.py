@@ -17,7 +17,7 @@ from alembic import command
 from factories import COORDINATOR
 from fastapi import FastAPI
 
-from capacity.db import Provider, Unit
+from capacity.db import Unit
 from common.db import make_engine
 from common.migrations import alembic_config, upgrade_to_head_async
 from common.testing import create_database, drop_database
@@ -76,7 +76,12 @@ async def migrated(tmp_path: Path) -> AsyncIterator[str]:
         before = sa.table("units", *(sa.column(column.name, column.type) for column in columns))
         async with engine.begin() as connection:
             await connection.execute(
-                sa.insert(Provider.__table__),
+                # The provider's columns at 0003 (later ones, such as `contracted`, do not exist yet).
+                sa.insert(
+                    sa.table(
+                        "providers", *(sa.column(name) for name in ("id", "name", "agb_code", "role", "created_at"))
+                    )
+                ),
                 {"id": "p-1", "name": "Horizon", "agb_code": "12345678", "role": "tactical", "created_at": NOW},
             )
             await connection.execute(

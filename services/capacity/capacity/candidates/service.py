@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -22,7 +22,7 @@ from common.clock import as_utc
 from common.db import Database
 
 
-def _full_unit(row: Any) -> dict[str, Any]:
+def _full_unit(row: Any, stale_before: datetime) -> dict[str, Any]:
     """The unit shape of UnitOut, built straight from a row (store.FULL_COLUMNS): a candidate list can
     hold thousands of units, and validating each through pydantic would cost more than the query."""
     (
@@ -50,6 +50,7 @@ def _full_unit(row: Any) -> dict[str, Any]:
         updated_at,
         latitude,
         longitude,
+        confirmed_at,
         _reason,
     ) = row
     groups = [group for group, served in (("jo", serves_jo), ("lvb", serves_lvb), ("ggz", serves_ggz)) if served]
@@ -77,13 +78,17 @@ def _full_unit(row: Any) -> dict[str, Any]:
         "updated_at": as_utc(updated_at),
         "latitude": latitude,
         "longitude": longitude,
+        "availability_confirmed_at": as_utc(confirmed_at),
+        "availability_stale": domain.availability_stale(as_utc(confirmed_at), False, stale_before),
+        "closed": False,
     }
 
 
-def _compact_unit(row: Any) -> tuple[Any, ...]:
+def _compact_unit(row: Any, stale_before: datetime) -> tuple[Any, ...]:
     """A unit of the compact view: an array in the order of contracts.capacity.CompactUnit (a plain
-    tuple, which orjson writes as it is)."""
-    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, lat, lon, capacity, free, _ = row
+    tuple, which orjson writes as it is). A candidate is never closed (store.candidate_statements)."""
+    unit_id, provider_id, in_region, role, municipality_code, specialisms, part_time, lat, lon, capacity = row[:10]
+    confirmed_at, free = row[10], row[11]
     return (
         unit_id,
         provider_id,
@@ -96,7 +101,12 @@ def _compact_unit(row: Any) -> tuple[Any, ...]:
         lat,
         lon,
         capacity,
+        domain.availability_stale(as_utc(confirmed_at), False, stale_before),
     )
+
+
+# Before any confirmation: with it, no unit counts as stale.
+NEVER_STALE = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,8 @@ class CandidateQuery:
     # With a day: the group profiles of the listed units and the production use of the care type, as
     # of that day (`group_profiles`, `production`).
     group_as_of: date | None = None
+    # The moment before which a unit's last confirmation of its free places is stale.
+    stale_before: datetime = NEVER_STALE
 
 
 async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]:
@@ -153,7 +165,7 @@ async def find_candidates(db: Database, query: CandidateQuery) -> dict[str, Any]
     for row in rows:
         why = row[-1]
         if why is None:
-            units.append(shape(row))
+            units.append(shape(row, query.stale_before))
         elif compact:
             # In the order of contracts.capacity.CompactExcluded.
             excluded.append((row[0], row[1], bool(row[2]), why))

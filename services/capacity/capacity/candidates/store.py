@@ -56,6 +56,7 @@ FULL_COLUMNS = (
     _unit.updated_at,
     _unit.latitude,
     _unit.longitude,
+    _unit.availability_confirmed_at,
 )
 # The columns of a row of the compact view, in the order service._compact_unit reads them.
 COMPACT_COLUMNS = (
@@ -69,6 +70,7 @@ COMPACT_COLUMNS = (
     _unit.latitude,
     _unit.longitude,
     _unit.capacity,
+    _unit.availability_confirmed_at,
 )
 
 
@@ -110,7 +112,8 @@ def candidate_statements(
         counted.append(and_(_unit.in_region == true(), counted_inside))
     if counted_outside is not None and region != "inside":
         counted.append(and_(_unit.in_region == false(), counted_outside))
-    of_care_type = [_unit.care_type == care_type]
+    # A closed unit takes no new child: it is no candidate at all, not even one left out.
+    of_care_type = [_unit.care_type == care_type, _unit.closed == false()]
     if region != "all":
         of_care_type.append(_unit.in_region == (region == "inside"))
     rows = (
@@ -134,6 +137,7 @@ def candidate_statements(
         age = bindparam("age", type_=Integer)
         fitting = select(false(), null(), func.count()).where(
             _unit.care_type == care_type,
+            _unit.closed == false(),
             _unit.in_region == false(),
             _unit.age_min <= age,
             _unit.age_max >= age,

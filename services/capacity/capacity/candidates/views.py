@@ -8,6 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Response
 
 from capacity.candidates import service
+from capacity.deps import StaleBefore
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import (
     CandidateRegion,
@@ -44,6 +45,7 @@ async def candidates(
     group: Annotated[bool, Query(description="add the group profiles and the production use")] = False,
     *,
     clock: ClockDep,
+    stale_before: StaleBefore,
 ) -> Response:
     query = service.CandidateQuery(
         care_type,
@@ -55,6 +57,7 @@ async def candidates(
         excluded_unfit,
         request_id,
         group_as_of=clock.now().date() if group else None,
+        stale_before=stale_before,
     )
     # Encoded as built: the list can hold thousands of units, already in the shape of Candidates.
     return Response(orjson.dumps(await service.find_candidates(db, query)), media_type="application/json")

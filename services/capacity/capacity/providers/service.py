@@ -24,6 +24,7 @@ def provider_out(provider: Provider, agreements: list[dict[str, Any]] | None = N
         role=provider.role,  # type: ignore[arg-type]
         created_at=as_utc(provider.created_at),
         production_agreements=[ProductionAgreement.model_validate(a) for a in agreements or []],
+        contracted=provider.contracted,
     )
 
 
@@ -35,7 +36,9 @@ def _agreement_rows(agreements: list[ProductionAgreement]) -> list[dict[str, Any
 async def create_provider(db: Database, clock: Clock, data: ProviderCreate) -> ProviderOut:
     now = clock.now()
     agreements = _agreement_rows(data.production_agreements)
-    provider = Provider(id=new_id(), name=data.name, agb_code=data.agb_code, role=data.role, created_at=now)
+    provider = Provider(
+        id=new_id(), name=data.name, agb_code=data.agb_code, role=data.role, created_at=now, contracted=data.contracted
+    )
     try:
         async with db.transaction() as session:
             if await session.scalar(select(Provider.id).where(Provider.agb_code == data.agb_code)):
@@ -70,7 +73,8 @@ async def get_provider(db: Database, provider_id: str) -> ProviderOut:
 
 
 async def update_provider(db: Database, provider_id: str, data: ProviderUpdate) -> ProviderOut:
-    """Change what the update names, in one transaction; the agreements are replaced as a whole."""
+    """Change what the update names, in one transaction: the agreements (replaced as a whole) and
+    whether the region contracted the provider."""
     replacing = _agreement_rows(data.production_agreements) if data.production_agreements is not None else None
     async with db.transaction() as session:
         provider = await session.get(Provider, provider_id, with_for_update=True)
@@ -78,6 +82,8 @@ async def update_provider(db: Database, provider_id: str, data: ProviderUpdate) 
             raise domain.ProviderNotFound(provider_id)
         if replacing is not None:
             await replace_agreements(session, provider_id, replacing)
+        if data.contracted is not None:
+            provider.contracted = data.contracted
         agreements = await agreements_of(session, [provider_id])
     return provider_out(provider, agreements[provider_id])
 

@@ -11,7 +11,7 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, exists, false, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
@@ -52,6 +52,8 @@ def reserve_statements() -> tuple[Any, Any]:
         .where(
             unit.id == bindparam("unit_id"),
             AVAILABLE > 0,
+            # A closed unit takes no new child: to the asking request it has no free place.
+            unit.closed == false(),
             ~exists().where(
                 held.unit_id == unit.id, held.referral_id == bindparam("referral_id"), held.status == "held"
             ),

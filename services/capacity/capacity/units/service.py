@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import and_, false, not_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
@@ -30,8 +30,12 @@ from common.errors import Forbidden, PreconditionFailed
 from contracts.vocabulary import Vocabulary
 
 
-def unit_out(unit: Unit, provider_role: str, group_profile: dict[str, Any] | None = None) -> UnitOut:
-    """`group_profile` only for a reader that may see it (groups.rules.sees_group_profile)."""
+def unit_out(
+    unit: Unit, provider_role: str, stale_before: datetime, group_profile: dict[str, Any] | None = None
+) -> UnitOut:
+    """`group_profile` only for a reader that may see it (groups.rules.sees_group_profile);
+    `stale_before` the moment before which a confirmation of the free places is stale."""
+    confirmed_at = as_utc(unit.availability_confirmed_at)
     return UnitOut(
         id=unit.id,
         provider_id=unit.provider_id,
@@ -57,6 +61,9 @@ def unit_out(unit: Unit, provider_role: str, group_profile: dict[str, Any] | Non
         group_profile=group_profile,  # type: ignore[arg-type]
         latitude=unit.latitude,
         longitude=unit.longitude,
+        availability_confirmed_at=confirmed_at,
+        availability_stale=domain.availability_stale(confirmed_at, unit.closed, stale_before),
+        closed=unit.closed,
     )
 
 
@@ -74,7 +81,13 @@ async def _group_profiles(
 
 
 async def create_unit(
-    db: Database, clock: Clock, region: tuple[str, ...], vocabulary: Vocabulary, provider_id: str, data: UnitCreate
+    db: Database,
+    clock: Clock,
+    region: tuple[str, ...],
+    vocabulary: Vocabulary,
+    provider_id: str,
+    data: UnitCreate,
+    stale_before: datetime,
 ) -> UnitOut:
     now = clock.now()
     domain.check_age_range(data.age_min, data.age_max)
@@ -105,6 +118,8 @@ async def create_unit(
         version=1,
         created_at=now,
         updated_at=now,
+        availability_confirmed_at=now,
+        closed=False,
     )
     async with db.transaction() as session:
         provider = await session.get(Provider, provider_id)
@@ -112,7 +127,7 @@ async def create_unit(
             raise domain.ProviderNotFound(provider_id)
         session.add(unit)
         await raise_free_places_epoch(session)
-    return unit_out(unit, provider.role)
+    return unit_out(unit, provider.role, stale_before)
 
 
 @dataclass(frozen=True)
@@ -123,10 +138,19 @@ class UnitFilter:
     in_region: bool | None = None
     available_only: bool = False
     provider_id: str | None = None
+    # True: only the open units whose free places were last confirmed before the stale moment; False:
+    # only the others.
+    availability_stale: bool | None = None
+    closed: bool | None = None
 
 
 async def list_units(
-    db: Database, filters: UnitFilter, limit: int, offset: int, group_as_of: date | None = None
+    db: Database,
+    filters: UnitFilter,
+    limit: int,
+    offset: int,
+    stale_before: datetime,
+    group_as_of: date | None = None,
 ) -> UnitList:
     """`group_as_of`: the day to give the group profiles' ages on, for a reader that may see them."""
     query = unit_with_role()
@@ -142,21 +166,26 @@ async def list_units(
         query = query.where(AVAILABLE > 0)
     if filters.provider_id is not None:
         query = query.where(Unit.provider_id == filters.provider_id)
+    if filters.closed is not None:
+        query = query.where(Unit.closed == filters.closed)
+    if filters.availability_stale is not None:
+        stale = and_(Unit.closed == false(), Unit.availability_confirmed_at < stale_before)
+        query = query.where(stale if filters.availability_stale else not_(stale))
     async with db.read() as session:
         total = await session.scalar(count_of(query))
         rows = (await session.execute(query.order_by(Unit.name, Unit.id).limit(limit).offset(offset))).all()
         groups = await _group_profiles(session, [u for u, _ in rows], group_as_of)
-    items = [unit_out(u, role, groups[u.id]) for u, role in rows]
+    items = [unit_out(u, role, stale_before, groups[u.id]) for u, role in rows]
     return UnitList(items=items, total=int(total or 0), limit=limit, offset=offset)
 
 
-async def get_unit(db: Database, unit_id: str, group_as_of: date | None = None) -> UnitOut:
+async def get_unit(db: Database, unit_id: str, stale_before: datetime, group_as_of: date | None = None) -> UnitOut:
     async with db.read() as session:
         loaded = await load_unit(session, unit_id)
         if loaded is None:
             raise domain.UnitNotFound(unit_id)
         groups = await _group_profiles(session, [loaded[0]], group_as_of)
-    return unit_out(*loaded, groups[unit_id])
+    return unit_out(*loaded, stale_before, groups[unit_id])
 
 
 async def update_availability(
@@ -166,6 +195,7 @@ async def update_availability(
     expected_version: int,
     capacity: int,
     blocked: int,
+    stale_before: datetime,
     *,
     acting_provider_id: str | None,
 ) -> UnitOut:
@@ -191,16 +221,17 @@ async def update_availability(
             Unit.occupied + Unit.reserved + blocked <= capacity,
             capacity=capacity,
             blocked=blocked,
+            availability_confirmed_at=now,
         )
         if not changed:
             raise PreconditionFailed("The unit changed while this update was made; read it again.")
         if places.may_free_places(capacity, blocked):
             await raise_free_places_epoch(session)
-        reloaded = await _reload_unit(session, unit_id)
-    return unit_out(reloaded, role)
+        reloaded = await reload_unit(session, unit_id)
+    return unit_out(reloaded, role, stale_before)
 
 
-async def _reload_unit(session: AsyncSession, unit_id: str) -> Unit:
+async def reload_unit(session: AsyncSession, unit_id: str) -> Unit:
     unit = await session.scalar(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True))
     assert unit is not None
     return unit

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, VocabularyDep, acting_provider
+from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, StaleBefore, VocabularyDep, acting_provider
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.groups.rules import sees_group_profile
-from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut
+from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut, UnitUpdate
 from capacity.settings import CapacitySettings
-from capacity.units import service
+from capacity.units import details, service
 from common.auth import CurrentPrincipal
 from common.bounds import Offset
 from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
@@ -36,12 +36,15 @@ async def create_unit(
     db: DatabaseDep,
     clock: ClockDep,
     vocabulary: VocabularyDep,
+    stale_before: StaleBefore,
 ) -> UnitOut:
     acting = acting_provider(principal)
     if acting is not None and acting != provider_id:
         raise Forbidden("A provider may add units only to its own organisation.")
     settings: CapacitySettings = request.app.state.settings
-    unit = await service.create_unit(db, clock, settings.region_municipalities, vocabulary, provider_id, body)
+    unit = await service.create_unit(
+        db, clock, settings.region_municipalities, vocabulary, provider_id, body, stale_before
+    )
     response.headers["ETag"] = etag(unit.version)
     return unit
 
@@ -61,8 +64,15 @@ async def list_units(
     in_region: bool | None = None,
     available_only: bool = False,
     provider_id: str | None = None,
+    availability_stale: Annotated[
+        bool | None,
+        Query(description="true: the open units whose free places were last confirmed too long ago"),
+    ] = None,
+    closed: bool | None = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
+    *,
+    stale_before: StaleBefore,
 ) -> UnitList:
     filters = service.UnitFilter(
         care_type=care_type,
@@ -71,9 +81,11 @@ async def list_units(
         in_region=in_region,
         available_only=available_only,
         provider_id=provider_id,
+        availability_stale=availability_stale,
+        closed=closed,
     )
     group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
-    return await service.list_units(db, filters, limit, offset, group_as_of)
+    return await service.list_units(db, filters, limit, offset, stale_before, group_as_of)
 
 
 @router.get(
@@ -82,10 +94,15 @@ async def list_units(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_unit(
-    unit_id: IdPath, principal: CurrentPrincipal, response: Response, db: DatabaseDep, clock: ClockDep
+    unit_id: IdPath,
+    principal: CurrentPrincipal,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+    stale_before: StaleBefore,
 ) -> UnitOut:
     group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
-    unit = await service.get_unit(db, unit_id, group_as_of)
+    unit = await service.get_unit(db, unit_id, stale_before, group_as_of)
     response.headers["ETag"] = etag(unit.version)
     return unit
 
@@ -102,6 +119,7 @@ async def update_availability(
     response: Response,
     db: DatabaseDep,
     clock: ClockDep,
+    stale_before: StaleBefore,
     if_match: Annotated[str | None, Header()] = None,
 ) -> UnitOut:
     expected = parse_if_match(if_match)
@@ -112,6 +130,62 @@ async def update_availability(
         expected,
         body.capacity,
         body.blocked,
+        stale_before,
+        acting_provider_id=acting_provider(principal),
+    )
+    response.headers["ETag"] = etag(unit.version)
+    return unit
+
+
+@router.post(
+    "/v1/units/{id}/confirm-availability",
+    operation_id="confirm_availability",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def confirm_availability(
+    unit_id: IdPath,
+    principal: CoordinatorOrProvider,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+    stale_before: StaleBefore,
+) -> UnitOut:
+    """The free places are right as they stand: the unit is no longer stale."""
+    unit = await details.confirm_availability(
+        db, clock, unit_id, stale_before, acting_provider_id=acting_provider(principal)
+    )
+    response.headers["ETag"] = etag(unit.version)
+    return unit
+
+
+@router.patch(
+    "/v1/units/{id}",
+    operation_id="update_unit",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 503),
+)
+async def update_unit(
+    unit_id: IdPath,
+    body: UnitUpdate,
+    principal: CoordinatorOrProvider,
+    request: Request,
+    response: Response,
+    db: DatabaseDep,
+    clock: ClockDep,
+    vocabulary: VocabularyDep,
+    stale_before: StaleBefore,
+    if_match: Annotated[str | None, Header()] = None,
+) -> UnitOut:
+    """Change a unit's details or close it; `If-Match` optional (given, a stale version answers 412)."""
+    settings: CapacitySettings = request.app.state.settings
+    unit = await details.update_unit(
+        db,
+        clock,
+        settings.region_municipalities,
+        vocabulary,
+        unit_id,
+        body,
+        None if if_match is None else parse_if_match(if_match),
+        stale_before,
         acting_provider_id=acting_provider(principal),
     )
     response.headers["ETag"] = etag(unit.version)
