@@ -1,5 +1,5 @@
-"""GET /portal: where providers and referrers land after signing in. Their own pages are not there yet;
-until then the page says who is signed in and that the pages for their role follow."""
+"""GET /portal: where providers and referrers land after signing in, each sent on to the pages of their
+role (providers: portal.provider); a role without pages of its own is told who is signed in."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from intake.dashboard.pages import render
 from intake.i18n import N_, _
+from intake.portal import provider
 from intake.sessions.browser import SignedIn
 
 router = APIRouter(include_in_schema=False)
+router.include_router(provider.router)
 
 ROLE_NAMES = {
     "referrer": N_("referrer"),
@@ -22,5 +24,7 @@ ROLE_NAMES = {
 
 @router.get("/portal", response_class=HTMLResponse)
 async def portal(request: Request, viewer: SignedIn) -> Response:
+    if viewer.principal.role == "provider":
+        return await provider.portal_page(request, viewer)
     role = _(ROLE_NAMES.get(viewer.principal.role, viewer.principal.role))
     return render(request, "portal.html", viewer=viewer, role_name=role, home="/portal")
