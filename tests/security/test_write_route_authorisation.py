@@ -219,6 +219,30 @@ async def update_availability(p: Platform) -> Attempt:
     )
 
 
+async def confirm_availability(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    p.clock.advance(timedelta(minutes=1))  # a confirmation would move availability_confirmed_at
+    return Attempt(
+        f"/v1/units/{unit['id']}/confirm-availability",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        provider_id=provider_id,
+    )
+
+
+async def update_unit(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/v1/units/{unit['id']}",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        json={"name": "Groep De Eik", "closed": True},
+        headers={"If-Match": str(unit["version"])},
+        provider_id=provider_id,
+        method="PATCH",
+    )
+
+
 async def reserve_place(p: Platform) -> Attempt:
     provider_id = await p.provider()
     unit = await p.unit(provider_id)
@@ -499,6 +523,18 @@ async def decline(p: Platform) -> Attempt:
     )
 
 
+async def record_one_on_one(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed()
+    path = f"/v1/referrals/{referral['id']}/one-on-one"
+    return Attempt(
+        path,
+        lambda: p.read("intake", path),
+        json={"week": "2026-W45", "hours": 9},
+        provider_id=provider_id,
+        method="PUT",
+    )
+
+
 async def withdraw(p: Platform) -> Attempt:
     referral, provider_id = await p.proposed()
     return Attempt(
@@ -643,6 +679,10 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ),
     ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
     ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
+    ("capacity", "POST", "/v1/units/{id}/confirm-availability"): rule(
+        "coordinator", "provider", scenario=confirm_availability
+    ),
+    ("capacity", "PATCH", "/v1/units/{id}"): rule("coordinator", "provider", scenario=update_unit),
     ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule(
         "service", scenario=reserve_place, services=("intake", "matching")
     ),
@@ -674,6 +714,7 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ),
     ("intake", "POST", "/v1/referrals/{id}/accept"): rule("provider", scenario=accept),
     ("intake", "POST", "/v1/referrals/{id}/decline"): rule("provider", scenario=decline),
+    ("intake", "PUT", "/v1/referrals/{id}/one-on-one"): rule("provider", scenario=record_one_on_one),
     ("intake", "POST", "/v1/referrals/{id}/withdraw"): rule("referrer", "coordinator", scenario=withdraw),
     ("intake", "POST", "/v1/referrals/{id}/end"): rule("provider", "referrer", "coordinator", scenario=end_stay),
     ("intake", "POST", "/v1/referrals/{id}/extend-crisis"): rule("coordinator", scenario=extend_crisis),
@@ -865,6 +906,9 @@ OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[d
     "another referrer's organisation splits siblings": ("intake", split_referral_group, _other_referrer, 404),
     "another provider adds a unit": ("capacity", create_unit, _other_provider, 403),
     "another provider changes availability": ("capacity", update_availability, _other_provider, 403),
+    "another provider confirms availability": ("capacity", confirm_availability, _other_provider, 403),
+    "another provider closes a unit": ("capacity", update_unit, _other_provider, 403),
+    "another provider records one-on-one hours": ("intake", record_one_on_one, _other_provider, 404),
     "another provider deletes a webhook": ("intake", delete_webhook, _other_provider, 404),
     "another referrer's organisation deletes a webhook": ("intake", delete_webhook, _other_referrer, 404),
 }

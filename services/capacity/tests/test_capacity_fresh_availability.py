@@ -39,6 +39,14 @@ def stale_hours(capacity_app: FastAPI) -> Iterator[None]:
     settings.availability_stale_hours = before
 
 
+async def patch_unit(
+    capacity: httpx.AsyncClient, unit_id: str, body: dict[str, Any], headers: dict[str, str] = COORDINATOR
+) -> httpx.Response:
+    """PATCH the unit as last read (If-Match its current version)."""
+    version = (await capacity.get(f"/v1/units/{unit_id}", headers=COORDINATOR)).json().get("version", 1)
+    return await capacity.patch(f"/v1/units/{unit_id}", json=body, headers={**headers, "If-Match": str(version)})
+
+
 def _fields(response: httpx.Response) -> list[str]:
     return [error["field"] for error in response.json()["errors"]]
 
@@ -131,7 +139,7 @@ async def test_the_units_filter_lists_the_stale_open_units(
     closed = await create_unit(capacity, provider["id"], name="B gesloten")
     clock.advance(timedelta(hours=1))
     fresh = await create_unit(capacity, provider["id"], name="C vers")
-    shut = await capacity.patch(f"/v1/units/{closed['id']}", json={"closed": True}, headers=COORDINATOR)
+    shut = await patch_unit(capacity, closed["id"], {"closed": True})
     assert shut.status_code == 200, shut.text
 
     async def listed(**params: Any) -> list[str]:
@@ -156,9 +164,7 @@ async def test_a_closed_unit_takes_no_new_hold_and_is_no_candidate_while_its_sta
     held = await reserve(capacity, unit["id"], now=clock.now())
     assert held.status_code == 201
 
-    closed = await capacity.patch(
-        f"/v1/units/{unit['id']}", json={"closed": True}, headers=provider_headers(provider["id"])
-    )
+    closed = await patch_unit(capacity, unit["id"], {"closed": True}, provider_headers(provider["id"]))
     assert closed.status_code == 200, closed.text
     assert closed.json()["closed"] is True and closed.json()["reserved"] == 1
 
@@ -173,7 +179,7 @@ async def test_a_closed_unit_takes_no_new_hold_and_is_no_candidate_while_its_sta
     )
     assert taken.status_code == 200, taken.text
 
-    reopened = await capacity.patch(f"/v1/units/{unit['id']}", json={"closed": False}, headers=COORDINATOR)
+    reopened = await patch_unit(capacity, unit["id"], {"closed": False})
     assert reopened.json()["closed"] is False
     assert len((await capacity.get("/v1/candidates", params=params, headers=FROM_MATCHING)).json()["units"]) == 1
 
@@ -210,9 +216,10 @@ async def test_a_provider_changes_its_units_details(capacity: httpx.AsyncClient)
         "longitude": 4.48,
     }
 
-    assert (await capacity.patch(path, json={"name": "X"}, headers=provider_headers(other["id"]))).status_code == 403
-    assert (await capacity.patch(path, json={"name": "X"}, headers=REFERRER)).status_code == 403
-    assert (await capacity.patch("/v1/units/none", json={"name": "X"}, headers=COORDINATOR)).status_code == 404
+    assert (await patch_unit(capacity, unit["id"], {"name": "X"}, provider_headers(other["id"]))).status_code == 403
+    assert (await patch_unit(capacity, unit["id"], {"name": "X"}, REFERRER)).status_code == 403
+    assert (await patch_unit(capacity, "none", {"name": "X"})).status_code == 404
+    assert (await capacity.patch(path, json={"name": "X"}, headers=COORDINATOR)).status_code == 428
     stale = await capacity.patch(path, json={"name": "X"}, headers={**COORDINATOR, "If-Match": '"99"'})
     assert stale.status_code == 412
 
@@ -225,9 +232,7 @@ async def test_a_provider_changes_its_units_details(capacity: httpx.AsyncClient)
     assert {key: changed[key] for key in change} == change
     assert changed["in_region"] is False and changed["version"] == unit["version"] + 1
     assert changed["capacity"] == unit["capacity"] and changed["care_type"] == unit["care_type"]
-    cleared = await capacity.patch(
-        path, json={"description": None, "latitude": None, "longitude": None}, headers=COORDINATOR
-    )
+    cleared = await patch_unit(capacity, unit["id"], {"description": None, "latitude": None, "longitude": None})
     assert (cleared.json()["description"], cleared.json()["latitude"]) == (None, None)
 
 
@@ -236,7 +241,7 @@ async def test_bad_details_are_refused_naming_the_field(capacity: httpx.AsyncCli
     path = f"/v1/units/{unit['id']}"
 
     async def refused(body: dict[str, Any]) -> list[str]:
-        answer = await capacity.patch(path, json=body, headers=COORDINATOR)
+        answer = await capacity.patch(path, json=body, headers={**COORDINATOR, "If-Match": str(unit["version"])})
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"].startswith("application/problem+json")
         return _fields(answer)

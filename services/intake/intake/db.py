@@ -49,6 +49,9 @@ referrals = sa.Table(
     sa.Column("placement_unit_id", sa.String(36), nullable=True),
     sa.Column("placement_provider_id", sa.String(36), nullable=True),
     sa.Column("placement_in_region", sa.Boolean, nullable=True),
+    # Whether the region contracted the provider when the child was placed (migration 0015); null when
+    # capacity could not say at that moment.
+    sa.Column("placement_contracted", sa.Boolean, nullable=True),
     sa.Column("placement_reservation_id", sa.String(36), nullable=True),
     sa.Column("placement_occupancy_id", sa.String(36), nullable=True),
     sa.Column("start_date", sa.Date, nullable=True),
@@ -268,10 +271,30 @@ proposal_declines = sa.Table(
     _id("referral_id", nullable=False),
     _id("provider_id", nullable=False),
     _id("unit_id", nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
+    # A code of the vocabulary's decline_reasons (migration 0015), which the region reads for purchasing.
+    sa.Column("reason_code", sa.String(64), nullable=False, server_default="other"),
+    sa.Column("reason", sa.Text, nullable=True),
     sa.Column("declined_by", sa.String(200), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_proposal_declines_referral_id", "referral_id", "created_at"),
+    # The indicators count the declines of a period per reason code and per provider.
+    sa.Index("ix_proposal_declines_created_at", "created_at", "provider_id", "reason_code"),
+)
+
+# Hours of one-on-one supervision ("1-op-1 begeleiding") of a placed child in an ISO week, recorded by
+# the provider of the placement (migration 0015); one row per child and week, written again to correct.
+one_on_one_hours = sa.Table(
+    "one_on_one_hours",
+    metadata,
+    _id("referral_id", primary_key=True),
+    # ISO week as `2026-W49`, and its Monday, by which the indicators read a period.
+    sa.Column("week", sa.String(8), primary_key=True),
+    sa.Column("week_start", sa.Date, nullable=False),
+    sa.Column("hours", sa.Float, nullable=False),
+    _id("provider_id", nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_one_on_one_hours_week_start", "week_start", "hours", "referral_id"),
 )
 
 # A coordinator's task about one child: open until acknowledged with an explanatory analysis.

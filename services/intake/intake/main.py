@@ -23,6 +23,7 @@ from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.indicators import views as indicator_views
 from intake.notifications import views as notification_views
+from intake.one_on_one import views as one_on_one_views
 from intake.portal import views as portal_views
 from intake.referral_groups import views as referral_group_views
 from intake.referrals import views as referral_views
@@ -74,6 +75,7 @@ def create_app(
             vocabulary_views.router,
             portal_views.router,
             notification_views.router,
+            one_on_one_views.router,
         ],
         clock=clock,
         lifespan=lifespan,

@@ -80,7 +80,11 @@ class AcceptIn(Request):
 
 
 class DeclineIn(Request):
-    reason: str = Field(min_length=1, max_length=2000)
+    # A code of the vocabulary's decline_reasons (checked against it in the use case); `other` when
+    # absent, so that clients written before keep working.
+    reason_code: str = Field(default="other", min_length=1, max_length=64)
+    # Free text: it stays in intake and goes to no other service and no log line.
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
 class EndIn(Request):
@@ -193,6 +197,8 @@ class PlacementOut(BaseModel):
     crisis_end_date: date | None
     crisis_days_left: int | None
     crisis_extensions: list[CrisisExtensionOut] | None
+    # Whether the region contracted the provider when the child was placed (null: not known).
+    contracted: bool | None = None
 
 
 class ReferralOut(BaseModel):

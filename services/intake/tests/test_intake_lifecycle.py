@@ -63,6 +63,7 @@ async def test_accept_places_the_child_and_occupies_the_place(
         "crisis_end_date": None,
         "crisis_days_left": None,
         "crisis_extensions": None,
+        "contracted": True,
     }
     # Once placed, the provider of the placement sees the BSN.
     assert placed["client"]["bsn"] == "111222333"
@@ -184,11 +185,11 @@ async def test_decline_after_accept_is_409(intake: httpx.AsyncClient, capacity: 
     assert response.status_code == 409
 
 
-async def test_decline_without_a_reason_is_422(intake: httpx.AsyncClient, capacity: httpx.AsyncClient) -> None:
+async def test_decline_with_an_empty_reason_is_422(intake: httpx.AsyncClient, capacity: httpx.AsyncClient) -> None:
     provider_id, _unit = await provider_with_unit(capacity)
     referral = await submitted(intake)
     response = await intake.post(
-        f"/v1/referrals/{referral['id']}/decline", json={}, headers=provider_headers(provider_id)
+        f"/v1/referrals/{referral['id']}/decline", json={"reason": ""}, headers=provider_headers(provider_id)
     )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["reason"]

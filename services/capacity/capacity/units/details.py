@@ -70,12 +70,12 @@ async def update_unit(
     vocabulary: Vocabulary,
     unit_id: str,
     data: UnitUpdate,
-    expected_version: int | None,
+    expected_version: int,
     stale_before: datetime,
     *,
     acting_provider_id: str | None,
 ) -> UnitOut:
-    """Change what the update names; with `expected_version` (If-Match) only the unit as it was read.
+    """Change what the update names, of the unit as it was read (`expected_version`, from If-Match).
     Any change may let a waiting child in (a unit opened again, wider ages), so intake is told to
     look again."""
     now = clock.now()
@@ -85,12 +85,11 @@ async def update_unit(
             raise domain.UnitNotFound(unit_id)
         unit, role = loaded
         _check_own(unit, acting_provider_id, "change its details")
-        if expected_version is not None and unit.version != expected_version:
+        if unit.version != expected_version:
             raise PreconditionFailed(f"The unit is at version {unit.version}, not {expected_version}; read it again.")
         values = _changes(unit, data, region, vocabulary)
         if values:
-            conditions = () if expected_version is None else (Unit.version == expected_version,)
-            if not await change_unit(session, unit_id, now, *conditions, **values):
+            if not await change_unit(session, unit_id, now, Unit.version == expected_version, **values):
                 raise PreconditionFailed("The unit changed while this update was made; read it again.")
             await raise_free_places_epoch(session)
         reloaded = await reload_unit(session, unit_id)

@@ -161,7 +161,7 @@ async def confirm_availability(
 @router.patch(
     "/v1/units/{id}",
     operation_id="update_unit",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428, 503),
 )
 async def update_unit(
     unit_id: IdPath,
@@ -175,7 +175,7 @@ async def update_unit(
     stale_before: StaleBefore,
     if_match: Annotated[str | None, Header()] = None,
 ) -> UnitOut:
-    """Change a unit's details or close it; `If-Match` optional (given, a stale version answers 412)."""
+    """Change a unit's details or close it, with `If-Match` as for its availability (412 when stale)."""
     settings: CapacitySettings = request.app.state.settings
     unit = await details.update_unit(
         db,
@@ -184,7 +184,7 @@ async def update_unit(
         vocabulary,
         unit_id,
         body,
-        None if if_match is None else parse_if_match(if_match),
+        parse_if_match(if_match),
         stale_before,
         acting_provider_id=acting_provider(principal),
     )

@@ -53,7 +53,8 @@ class SubjectClientOut(BaseModel):
 class DeclineOut(BaseModel):
     provider_id: str
     unit_id: str
-    reason: str
+    reason_code: str
+    reason: str | None
     declined_by: str
     created_at: datetime
 

@@ -102,6 +102,7 @@ async def subject_access(ctx: Context, principal: Principal, bsn: str) -> Subjec
                     DeclineOut(
                         provider_id=d["provider_id"],
                         unit_id=d["unit_id"],
+                        reason_code=d["reason_code"],
                         reason=d["reason"],
                         declined_by=d["declined_by"],
                         created_at=as_utc(d["created_at"]),

@@ -41,10 +41,11 @@ async def _rematch_without_proposed_unit(
     reservation_id: str,
     action: str,
     *,
-    declined_because: str | None = None,
+    declined_because: tuple[str, str | None] | None = None,
 ) -> str | _Rematch | None:
     """Give the held place back and queue a new match that leaves that unit out; a provider's reason
-    for declining is kept with the referral (free text: it goes to no log line and no other service)."""
+    for declining (a code, and free text that goes to no log line and no other service) is kept with
+    the referral."""
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await load(session, referral_id, lock=True)
@@ -64,13 +65,15 @@ async def _rematch_without_proposed_unit(
             .values(status=Status.pending.value, excluded_unit_ids=excluded, updated_at=now, **NO_PROPOSAL)
         )
         if declined_because is not None:
+            reason_code, reason = declined_because
             await session.execute(
                 sa.insert(proposal_declines).values(
                     id=str(uuid.uuid4()),
                     referral_id=referral_id,
                     provider_id=current["proposal_provider_id"],
                     unit_id=current["proposal_unit_id"],
-                    reason=declined_because,
+                    reason_code=reason_code,
+                    reason=reason,
                     declined_by=principal.sub,
                     created_at=now,
                 )
@@ -103,14 +106,18 @@ async def _run_rematch(ctx: Context, queued: str | _Rematch) -> None:
         await run_match(ctx, queued)
 
 
-async def decline(ctx: Context, principal: Principal, referral_id: str, reason: str) -> ReferralOut:
+async def decline(
+    ctx: Context, principal: Principal, referral_id: str, reason_code: str, reason: str | None
+) -> ReferralOut:
+    if ctx.vocabulary.unknown("decline_reasons", [reason_code]):
+        raise InvalidInput("reason_code", ctx.vocabulary.refusal("decline_reasons", reason_code))
     row = await seen(ctx, principal, referral_id)
     require_proposed_to(principal, row, ctx.now())
     reservation_id = row["proposal_reservation_id"]
     await _release_proposed_place(ctx, referral_id, reservation_id)
-    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"])
+    log.info("proposal_declined", referral_id=referral_id, unit_id=row["proposal_unit_id"], reason_code=reason_code)
     queued = await _rematch_without_proposed_unit(
-        ctx, principal, referral_id, reservation_id, "decline", declined_because=reason
+        ctx, principal, referral_id, reservation_id, "decline", declined_because=(reason_code, reason)
     )
     if queued is None:
         raise domain.StateConflict("The proposal changed while it was being declined.")

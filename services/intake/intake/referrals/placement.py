@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from common.auth import Principal
 from common.clock import as_utc
-from common.errors import Conflict, Forbidden
+from common.errors import Conflict, Forbidden, ProblemError
+from common.logging import get_logger
 from contracts.capacity import OccupancyOut
 from intake import clients, domain
 from intake.access_log.store import record_referrals
@@ -24,6 +25,8 @@ from intake.referrals.store import load, load_for_stay_change
 from intake.referrals.visibility import seen, visible
 from intake.schemas import ReferralOut
 from intake.signals import events as signal_events
+
+log = get_logger("regiepunt.intake")
 
 
 def require_proposed_to(principal: Principal, row: Row, now: datetime) -> None:
@@ -61,8 +64,10 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
 async def record_placement(
     ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: OccupancyOut
 ) -> ReferralOut:
-    """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date."""
+    """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date,
+    and the placement keeps whether the region contracted its provider at that moment."""
     start_date = occupancy.start_date
+    contracted = await provider_contracted(ctx, occupancy.provider_id)
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await load_for_stay_change(session, referral_id)
@@ -81,6 +86,7 @@ async def record_placement(
                 placement_unit_id=current["proposal_unit_id"],
                 placement_provider_id=current["proposal_provider_id"],
                 placement_in_region=current["proposal_in_region"],
+                placement_contracted=contracted,
                 placement_reservation_id=reservation_id,
                 placement_occupancy_id=occupancy.id,
                 start_date=start_date,
@@ -107,6 +113,17 @@ async def record_placement(
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
         await notification_events.on_placed(session, updated, now)
         return await render_one(session, ctx, updated, principal)
+
+
+async def provider_contracted(ctx: Context, provider_id: str) -> bool | None:
+    """Whether the region contracted the provider, as capacity says now; None when capacity cannot say
+    (the placement is recorded all the same: the child's place does not wait for an indicator)."""
+    try:
+        provider = await clients.get_provider(ctx.capacity, provider_id)
+    except ProblemError as exc:
+        log.warning("provider_contract_unknown", provider_id=provider_id, error=exc.detail)
+        return None
+    return None if provider is None else provider.contracted
 
 
 async def extend_crisis(ctx: Context, principal: Principal, referral_id: str, days: int, reason: str) -> ReferralOut:

@@ -98,6 +98,7 @@ def render(
             # Days left count only while the child is still in the crisis stay.
             crisis_days_left=domain.crisis_days_left(crisis_end, today) if row["status"] == Status.placed else None,
             crisis_extensions=extensions.get(row["id"], []) if crisis_end is not None else None,
+            contracted=row["placement_contracted"],
         )
     out_of_region = None
     if row["out_of_region_criterion"]:

@@ -87,7 +87,7 @@ async def accept(referral_id: IdPath, body: AcceptIn, principal: Provider, ctx: 
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def decline(referral_id: IdPath, body: DeclineIn, principal: Provider, ctx: ContextDep) -> ReferralOut:
-    return await lifecycle.decline(ctx, principal, referral_id, body.reason)
+    return await lifecycle.decline(ctx, principal, referral_id, body.reason_code, body.reason)
 
 
 @router.post(
