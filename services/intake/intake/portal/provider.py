@@ -68,9 +68,7 @@ ProviderViewer = Annotated[Viewer, Depends(signed_in_provider)]
 
 
 def _form_expired(request: Request, viewer: Viewer) -> HTMLResponse:
-    return message_page(
-        request, 403, _("Form expired"), _("Reload the page and try again."), viewer, home="/portal"
-    )
+    return message_page(request, 403, _("Form expired"), _("Reload the page and try again."), viewer, home="/portal")
 
 
 def _not_found(request: Request, viewer: Viewer) -> HTMLResponse:
@@ -284,7 +282,10 @@ async def save_unit(request: Request, unit_id: str, viewer: ProviderViewer) -> R
         if closing in ("true", "false"):
             # Closing (or opening again) is its own button: the details stay as they are.
             await provider_units.update_unit(
-                ctx, viewer.principal, unit_id, version if version is not None else unit.version,
+                ctx,
+                viewer.principal,
+                unit_id,
+                version if version is not None else unit.version,
                 {"closed": closing == "true"},
             )
             return _done("unit_closed" if closing == "true" else "unit_opened", f"unit-{unit_id}")

@@ -88,7 +88,7 @@ def start_date(form: dict[str, str], today: date, days_back: int) -> Checked:
         checked.errors["start_date"] = _("Enter the date the child arrives (or arrived).")
         return checked
     if start > today:
-        checked.errors["start_date"] = _("The start date cannot lie in the future: accept on the day the child arrives.")
+        checked.errors["start_date"] = _("The start date cannot lie in the future.")
     elif (today - start).days > days_back:
         checked.errors["start_date"] = _("The start date may lie at most %(days)d days back.") % {"days": days_back}
     else:

@@ -14,6 +14,7 @@ from common.logging import get_logger
 from contracts.capacity import ProviderOut, UnitOut
 from intake.context import Context
 from intake.domain import Status
+from intake.i18n import N_
 from intake.portal import provider_units
 from intake.referrals import reading
 from intake.referrals.visibility import JOINT_DUTY_ROLES
@@ -98,7 +99,7 @@ async def _units(ctx: Context, principal: Principal) -> tuple[list[UnitOut], str
         return await provider_units.units(ctx, principal), None
     except ProblemError as exc:
         log.warning("portal_units_unavailable", error=exc.detail)
-        return [], "Capacity cannot be reached right now; your units will show again shortly."
+        return [], N_("Capacity cannot be reached right now; your units will show again shortly.")
 
 
 async def gather(ctx: Context, principal: Principal) -> ProviderPage:

@@ -90,9 +90,7 @@ async def provider(ctx: Context, principal: Principal) -> ProviderOut | None:
 
 async def units(ctx: Context, principal: Principal) -> list[UnitOut]:
     """The provider's units, open ones first, each by name."""
-    response = await _call(
-        ctx, "GET", "/v1/units", params={"provider_id": principal.provider_id, "limit": UNITS_PAGE}
-    )
+    response = await _call(ctx, "GET", "/v1/units", params={"provider_id": principal.provider_id, "limit": UNITS_PAGE})
     raise_for_unexpected(response, 200)
     found = [UnitOut.model_validate(item) for item in response.json()["items"]]
     return sorted(found, key=lambda unit: (unit.closed, unit.name.casefold(), unit.id))
@@ -138,9 +136,7 @@ async def set_availability(
 
 async def confirm_availability(ctx: Context, principal: Principal, unit_id: str) -> UnitOut:
     await own_unit(ctx, principal, unit_id)
-    response = await _call(
-        ctx, "POST", f"/v1/units/{unit_id}/confirm-availability", headers=_acting(principal)
-    )
+    response = await _call(ctx, "POST", f"/v1/units/{unit_id}/confirm-availability", headers=_acting(principal))
     return await _changed(ctx, principal, unit_id, response)
 
 
@@ -154,9 +150,7 @@ async def create_unit(ctx: Context, principal: Principal, body: dict[str, Any]) 
     return UnitOut.model_validate_json(response.content)
 
 
-async def update_unit(
-    ctx: Context, principal: Principal, unit_id: str, version: int, body: dict[str, Any]
-) -> UnitOut:
+async def update_unit(ctx: Context, principal: Principal, unit_id: str, version: int, body: dict[str, Any]) -> UnitOut:
     """PATCH /v1/units/{id}: the details given, or `closed`; a stale version is UnitChanged."""
     await own_unit(ctx, principal, unit_id)
     response = await _call(
