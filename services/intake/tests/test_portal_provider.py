@@ -190,7 +190,11 @@ async def test_bad_places_are_named_beside_the_field_and_what_was_typed_stays(
     too_many = typed | {"blocked": "3"}
     response = await intake.post(f"/portal/units/{unit['id']}/availability", data=too_many, headers=headers)
     assert response.status_code == 422
-    assert "Capaciteit accepteert deze waarde niet" in response.text
+    capacity_id = f"capacity-{unit['id']}"
+    assert (
+        f'<p class="field-error" id="{capacity_id}-error">Er zijn minstens 3 plekken nodig: 0 bezet, 0 vastgehouden '
+        "en 3 geblokkeerd.</p>" in response.text
+    )
     assert field_value(response.text, blocked_id) == "3"
     assert (await unit_state(capacity, unit["id"]))["blocked"] == 0
 
@@ -305,6 +309,24 @@ async def test_a_start_date_in_the_future_is_named_beside_the_field(
     field = f"start-{referral['id']}"
     assert field_value(response.text, field) == "2026-11-09"
     assert f'<p class="field-error" id="{field}-error">De startdatum kan niet in de toekomst liggen.' in response.text
+    still = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
+    assert still["status"] == "proposed"
+
+
+async def test_answering_after_the_time_ran_out_says_so_and_shows_the_page(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    provider_id, _unit, referral = await crisis_proposal(intake, capacity)
+    clock.advance(timedelta(hours=4, minutes=1))
+    response = await intake.post(
+        f"/portal/referrals/{referral['id']}/accept",
+        data={"start_date": "2026-11-02"},
+        headers=provider_headers(provider_id),
+    )
+    assert response.status_code == 409
+    assert "Dit kan nu niet: het voorstel of de plaatsing is intussen veranderd" in response.text
+    card = response.text.split(f'id="proposal-{referral["id"]}"')[1].split("</article>")[0]
+    assert 'data-seconds="0">verlopen</time>' in card
     still = (await intake.get(f"/v1/referrals/{referral['id']}", headers=COORDINATOR)).json()
     assert still["status"] == "proposed"
 

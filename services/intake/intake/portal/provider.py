@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.errors import InvalidInput, ProblemError
+from common.logging import get_logger
+from contracts import geography
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
 from intake.dashboard.pages import FORM_LIMIT, message_page, read_form, render
@@ -30,6 +32,7 @@ from intake.sessions.browser import PageRefused, SignedIn, Viewer, csrf_ok
 from intake.signals import service as signals
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
+log = get_logger("regiepunt.intake.portal")
 
 # Ids go into paths of capacity's API and into the page: only the characters ids are made of.
 _ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -174,8 +177,13 @@ async def change_availability(request: Request, unit_id: str, viewer: ProviderVi
         )
     except provider_units.UnitChanged:
         return await portal_page(request, viewer, 409, changed={unit_id: "availability"})
-    except provider_units.UnitRefused as exc:
-        checked.errors.update(forms.capacity_said(exc.fields, {"capacity", "blocked"}))
+    except provider_units.UnitRefused:
+        # Fewer places than those in use: say how many are needed, with the unit as it is now.
+        try:
+            now = await provider_units.own_unit(ctx, viewer.principal, unit_id)
+        except ProblemError as exc:
+            return _problem(request, viewer, exc)
+        checked.errors["capacity"] = forms.too_few_places(now.occupied, now.reserved, checked.values["blocked"])
         return await portal_page(request, viewer, 422, checked={key: checked})
     except ProblemError as exc:
         return _problem(request, viewer, exc)
@@ -224,8 +232,6 @@ def _unit_page(
 
 def _municipalities(region: tuple[str, ...]) -> list[tuple[str, str, bool]]:
     """(code, name, inside the region) of every municipality, the region's first, each by name."""
-    from contracts import geography
-
     every = geography.municipalities().values()
     return sorted(
         ((m.code, m.name, m.code in region) for m in every), key=lambda item: (not item[2], item[1].casefold())
@@ -318,7 +324,8 @@ async def _referral_action(
         await act(ctx)
     except InvalidInput as exc:
         for error in exc.errors:
-            checked.errors.setdefault(error.field if error.field in checked.typed else "", _api_said(error.message))
+            where = error.field if error.field in checked.typed else ""
+            checked.errors.setdefault(where, forms.use_case_said(error.field))
         return await portal_page(request, viewer, 422, checked={key: checked})
     except ReferralNotVisible as exc:
         await record_refusal(ctx, exc)
@@ -327,17 +334,19 @@ async def _referral_action(
         if exc.status in (403, 404):
             return _not_found(request, viewer)
         if exc.status == 409:
+            log.info("portal_action_refused", action=key.split("-", 1)[0], referral_id=referral_id, detail=exc.detail)
             return await portal_page(request, viewer, 409, failed={key: _refused(exc)})
         return _problem(request, viewer, exc)
     return _done(done, AFTER.get(done, f"child-{referral_id}"))
 
 
-def _api_said(message: str) -> str:
-    return _("The point does not accept this: %(why)s") % {"why": message}
-
-
 def _refused(exc: ProblemError) -> str:
-    return _("This cannot be done now: %(why)s") % {"why": exc.detail}
+    """A step the referral's state forbids now (409): most often the time to answer ran out, or the
+    child is placed or waiting elsewhere meanwhile. The page shows how things are now."""
+    return _(
+        "This cannot be done now: the proposal or the stay changed meanwhile (for example, the time to answer"
+        " ran out). The page shows how things are now."
+    )
 
 
 @router.post("/referrals/{referral_id}/accept")

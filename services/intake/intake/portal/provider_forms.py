@@ -232,9 +232,27 @@ def unit_details(form: dict[str, list[str]], vocabulary: Vocabulary, *, new: boo
 
 
 def capacity_said(fields: dict[str, str], known: set[str]) -> dict[str, str]:
-    """Capacity's refusal beside the fields of the form: its own words after a line in the page's."""
-    said: dict[str, str] = {}
-    for name, message in fields.items():
-        where = name if name in known else ""
-        said.setdefault(where, _("Capacity does not accept this value: %(why)s") % {"why": message})
-    return said
+    """Capacity's refusal beside the fields of the form it names (its own words stay in its answer)."""
+    return {name if name in known else "": _("Capacity does not accept this value.") for name in fields}
+
+
+def too_few_places(occupied: int, held: int, blocked: int) -> str:
+    return _("At least %(needed)d places are needed: %(occupied)d occupied, %(held)d held and %(blocked)d blocked.") % {
+        "needed": occupied + held + blocked,
+        "occupied": occupied,
+        "held": held,
+        "blocked": blocked,
+    }
+
+
+# What the point's use cases refuse of a field the form could not check itself, in the page's words.
+REFUSED_FIELDS = {
+    "week": N_("Hours can be recorded for a week of the stay, up to this week."),
+    "start_date": N_("This start date is not possible for this proposal."),
+    "unit_id": N_("Choose one of your open units that fits this child."),
+    "reason_code": N_("Choose why you decline."),
+}
+
+
+def use_case_said(field_name: str) -> str:
+    return _(REFUSED_FIELDS.get(field_name, N_("The point does not accept this value.")))
