@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import httpx
+from demo_answers import confirm_availability, decline_body, provider_body, record_one_on_one, subscribe
 from demo_suitability import referral_fields, school_for, unit_point
 from fastapi import FastAPI
 
@@ -149,10 +150,6 @@ ONWARD = {
     "clinical": [("residential", 70), ("family_home", 30)],
     "secure": [("residential", 80), ("training_flat", 20)],
 }
-DECLINE_REASONS = ["The group is full of children with heavy care needs right now.",
-                   "Staff shortage this month; we cannot take in safely.",
-                   "The child's needs do not fit this group's expertise.",
-                   "Too far from school and family for this child."]  # fmt: skip
 EXTENSION_REASONS = ["Follow-up place found, starts next week.",
                      "Return home is being prepared with the family; a few more days needed.",
                      "Court hearing on custody is scheduled; a move before it would harm the child."]  # fmt: skip
@@ -274,6 +271,7 @@ class Demo:
     proposed: dict[str, tuple[str, str]] = field(default_factory=dict)
     unanswered: set[tuple[str, str]] = field(default_factory=set)  # proposals a provider lets expire
     units: list[dict[str, Any]] = field(default_factory=list)
+    provider_ids: dict[str, str] = field(default_factory=dict)  # by name
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     signals_api: bool = True
@@ -321,10 +319,11 @@ class Demo:
                 "POST",
                 "/v1/providers",
                 self.coordinator(),
-                json={"name": name, "agb_code": f"98{index + 1:06d}", "role": role},
+                json=provider_body(name, index, role),
             )
             response.raise_for_status()
             provider = response.json()
+            self.provider_ids[name] = provider["id"]
             places: dict[str, int] = {}
             for care_type in care_types:
                 spec = CARE[care_type]
@@ -608,7 +607,7 @@ class Demo:
                     "POST",
                     f"/v1/referrals/{referral_id}/decline",
                     self.provider(provider_id),
-                    json={"reason": self.rng.choice(DECLINE_REASONS)},
+                    json=decline_body(self.rng),
                 )
                 if response.status_code == 200:
                     self.count("declined")
@@ -868,6 +867,13 @@ async def seed_history(secret: str, *, now: datetime | None = None, days: int = 
         await demo.create_places()
         await demo.walk(first, finish.date())
         demo.clock.set(finish)
+        # Freshness, one-on-one supervision and a subscription, from a generator of their own.
+        answers_rng = random.Random(seed + 18)
+        demo.counts["units confirmed lately"] = await confirm_availability(demo, answers_rng, finish)
+        demo.counts["one-on-one weeks"] = await record_one_on_one(demo, answers_rng, finish)
+        await subscribe(demo, demo.provider_ids)
+        # The units turned stale are announced now, to the demo subscription too.
+        apps.intake.state.stale_units_due_at = None
         await demo.run_workers(rematch=True)
         took = time.monotonic() - started
         summary = ", ".join(f"{value} {key}" for key, value in sorted(demo.counts.items()))

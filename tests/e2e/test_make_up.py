@@ -3,11 +3,14 @@ all of them cleanly on SIGTERM. Runs against real uvicorn processes on free port
 
 from __future__ import annotations
 
+import csv
+import io
 import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -50,6 +53,7 @@ def test_make_up_serves_seeds_and_stops_cleanly(
     assert "demo data: 25 providers" in output
     unit_items = units["items"] if isinstance(units, dict) else units
     assert any(unit["in_region"] for unit in unit_items) and any(not unit["in_region"] for unit in unit_items)
+    _demo_answers_and_freshness(urls, items)
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
@@ -57,3 +61,27 @@ def test_make_up_serves_seeds_and_stops_cleanly(
     for url in urls.values():
         with pytest.raises(httpx.TransportError):
             httpx.get(f"{url}/healthz", timeout=1)
+
+
+def _csv_rows(url: str) -> list[dict[str, str]]:
+    response = httpx.get(url, headers=bearer("coordinator"), timeout=30)
+    assert response.status_code == 200, response.text
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def _demo_answers_and_freshness(urls: dict[str, str], providers: list[dict[str, Any]]) -> None:
+    """The demo set has stale and fresh units, declines with reason codes, one provider outside the
+    region's contracts, one-on-one hours above and below the limit, and a demo e-mail subscription."""
+    coordinator = bearer("coordinator")
+    for stale, expected in (("true", "some units stale"), ("false", "most units fresh")):
+        listed = httpx.get(f"{urls['capacity']}/v1/units", params={"availability_stale": stale}, headers=coordinator)
+        assert listed.json()["total"] > 0, expected
+    assert [p["name"] for p in providers if not p["contracted"]] == ["Fier Expertisecentrum"]
+    codes = {row["reason_code"] for row in _csv_rows(f"{urls['intake']}/v1/exports/declines.csv")}
+    assert codes and codes <= {"no_free_place", "staffing", "needs_not_met", "child_or_family_wishes"}
+    weeks = _csv_rows(f"{urls['intake']}/v1/exports/one-on-one.csv")
+    assert {row["above_limit"] for row in weeks} == {"true", "false"}
+    duinzicht = next(p["id"] for p in providers if p["name"] == "Jeugdhuis Duinzicht")
+    mine = bearer("provider", provider_id=duinzicht)
+    subscriptions = httpx.get(f"{urls['intake']}/v1/webhooks", headers=mine, timeout=5).json()["items"]
+    assert [(s["email"], s["url"]) for s in subscriptions] == [("planning@aanbieder.example", None)]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
+from pydantic import BaseModel
 
 from common.errors import Conflict, DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
@@ -191,6 +193,32 @@ async def get_provider(capacity: ServiceClient, provider_id: str) -> ProviderOut
 async def get_unit(capacity: ServiceClient, unit_id: str) -> UnitOut | None:
     body = await _get(capacity, f"/v1/units/{unit_id}")
     return None if body is None else UnitOut.model_validate_json(body)
+
+
+# Capacity's largest page of units.
+UNIT_PAGE = 1000
+
+
+async def list_units(capacity: ServiceClient, **filters: str) -> list[UnitOut]:
+    """Every unit capacity lists with these filters of GET /v1/units, page by page."""
+    found: list[UnitOut] = []
+    while True:
+        query = urlencode({**filters, "limit": UNIT_PAGE, "offset": len(found)})
+        page = _UnitPage.model_validate_json(await _required(capacity, f"/v1/units?{query}"))
+        found += page.items
+        if not page.items or len(found) >= page.total:
+            return found
+
+
+async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
+    """The open units whose free places were last confirmed longer ago than capacity's
+    REGIEPUNT_AVAILABILITY_STALE_HOURS."""
+    return await list_units(capacity, availability_stale="true")
+
+
+class _UnitPage(BaseModel):
+    items: list[UnitOut]
+    total: int
 
 
 async def _required(capacity: ServiceClient, path: str) -> bytes:

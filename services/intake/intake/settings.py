@@ -31,6 +31,11 @@ class IntakeSettings(CommonSettings):
     follow_on_days: int = 90
     young_adult_age: int = 18
     young_adult_leave_days: int = 183
+    # One-on-one supervision ("1-op-1 begeleiding") above this many hours in a week counts in the
+    # region's indicator of children with one-on-one supervision to limit.
+    one_on_one_hours: float = Field(default=8.0, ge=0, le=168)
+    # How often the workers ask capacity which units turned stale, to remind their providers.
+    availability_stale_poll_seconds: float = Field(default=60.0, gt=0)
     worker_interval_seconds: float = 2.0
     # How long one replica may hold an outbox row before another may take it over.
     outbox_lease_seconds: int = 60

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 
@@ -79,6 +80,18 @@ async def announce_expiring_proposals(app: FastAPI) -> int:
     return await notifications.announce_expiring_proposals(Context.of(app))
 
 
+async def announce_stale_units(app: FastAPI) -> int:
+    """Remind providers whose units turned stale (unit.availability_stale). Capacity is asked once per
+    REGIEPUNT_AVAILABILITY_STALE_POLL_SECONDS by the service's clock, not every round of the workers."""
+    ctx = Context.of(app)
+    now = ctx.now()
+    due: datetime | None = getattr(app.state, "stale_units_due_at", None)
+    if due is not None and now < due:
+        return 0
+    app.state.stale_units_due_at = now + timedelta(seconds=ctx.settings.availability_stale_poll_seconds)
+    return await notifications.announce_stale_units(ctx)
+
+
 async def deliver_notifications(app: FastAPI) -> int:
     """Send the webhooks and e-mails whose turn has come; failed ones are tried again later."""
     return await notifications.deliver_notifications(Context.of(app))
@@ -96,6 +109,7 @@ STEPS: tuple[Callable[[FastAPI], Awaitable[int]], ...] = (
     rekey_client_keys,
     forget_expired_sessions,
     announce_expiring_proposals,
+    announce_stale_units,
     deliver_notifications,
 )
 

@@ -76,6 +76,7 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
         "end_reason",
         "crisis_end_date",
         "child_heard",
+        "contracted",
     ]
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     # Oldest start first; the waiting child has no stay and no row.
@@ -88,6 +89,7 @@ async def test_placements_export_has_one_row_per_stay_by_client_key(
         "breakdown",
     )
     assert (ended["age_at_start"], ended["in_region"], ended["part_time"]) == ("14", "true", "false")
+    assert ended["contracted"] == "true"
     placed = by_id[placed_id]
     assert (placed["status"], placed["end_date"], placed["referral_date"]) == ("placed", "", "2026-11-02")
     # The client key is the pseudonym the signals carry, the same for every export.

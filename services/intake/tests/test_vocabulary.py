@@ -96,6 +96,7 @@ async def test_every_participant_reads_the_vocabulary_with_dutch_and_english_lab
         "wish_near_school",
         "wish_near_family",
         "wish_small_group",
+        "availability_stale",
         "group_age_gap",
         "group_penalty",
         "production_cap_reached",

@@ -30,7 +30,7 @@ from contracts import geography
 from contracts.capacity import CompactExcluded, CompactUnit
 from contracts.suitability import WeighedWish
 from contracts.vocabulary import ExclusionReason, OutOfRegionCriterion
-from matching import nearness
+from matching import freshness, nearness
 
 # The ground to place outside the region and the reasons a unit is left are the shared vocabulary.
 Ground = OutOfRegionCriterion
@@ -233,6 +233,7 @@ def score_parts(unit: Unit, wish: Wish) -> dict[str, float]:
     }
     if wish.school_municipality_code is not None or wish.wishes:
         parts.update(nearness.parts(unit, wish))
+    parts.update(freshness.parts(unit))
     return parts
 
 
@@ -248,6 +249,7 @@ def _score_key(unit: Unit, wish: Wish) -> tuple[object, ...]:
         known,
         unit.provider_role,
         unit.part_time,
+        unit.availability_stale,
     )
     if unit.latitude is not None:
         key = (*key, unit.latitude, unit.longitude)
@@ -276,7 +278,7 @@ def explain(unit: Unit, wish: Wish) -> list[str]:
         reasons.append(ROLE_WORDS[unit.provider_role])
     if wish.part_time:
         reasons.append("part-time, as wished" if unit.part_time else "full-time only, part-time was wished")
-    return reasons + nearness.words(unit, wish)
+    return reasons + nearness.words(unit, wish) + freshness.words(unit)
 
 
 def _proximity(unit: Unit, home: str) -> float:

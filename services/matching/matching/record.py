@@ -16,6 +16,7 @@ from contracts.matching import Decision, DecisionRequest, Proposal
 from contracts.vocabulary import Vocabulary
 from matching import db, nearness
 from matching.domain import Ranking, Weighed, Wish, unmatched_reasons
+from matching.freshness import AVAILABILITY_STALE
 from matching.placement import left_out_summary, rule_reasons
 
 
@@ -86,6 +87,8 @@ def decision_values(
         proposal_reasons=explained,
         weighed=weighed_json(ranking),
     )
+    if chosen.unit is not None and chosen.unit.availability_stale and vocabulary is not None:
+        values["labels"][AVAILABILITY_STALE] = vocabulary.labels("score_parts", AVAILABILITY_STALE)
     distances = proposal_distances(chosen, wish)
     values["proposed_distance_home_km"] = distances["distance_home_km"]
     values["proposed_distance_school_km"] = distances["distance_school_km"]

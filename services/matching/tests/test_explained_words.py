@@ -18,7 +18,7 @@ def test_every_exclusion_reason_of_a_decision_has_dutch_and_english_words() -> N
 
 
 def test_every_score_part_has_dutch_and_english_words() -> None:
-    unit = CompactUnit("u", "p", "strategic", "GM0503", True, frozenset({"trauma"}), False, 1, None, None, 4)  # type: ignore[arg-type]
+    unit = CompactUnit("u", "p", "strategic", "GM0503", True, frozenset({"trauma"}), False, 1, None, None, 4, True)  # type: ignore[arg-type]
     wish = Wish(
         care_type="residential",
         municipality_code="GM0503",

@@ -17,8 +17,9 @@ from common.clock import as_utc
 from common.errors import Forbidden
 from intake.access_log.store import record_selected
 from intake.context import Context
-from intake.db import referrals, signals
+from intake.db import one_on_one_hours, proposal_declines, referrals, signals
 from intake.domain import age_on
+from intake.indicators.schemas import KpiReport
 from intake.signals.rules import export_detail
 
 BATCH = 500
@@ -42,7 +43,15 @@ PLACEMENT_COLUMNS = (
     "end_reason",
     "crisis_end_date",
     "child_heard",
+    "contracted",
 )
+
+# A decline's code, never its free text.
+DECLINE_COLUMNS = ("decline_id", "referral_id", "client_key", "provider_id", "unit_id", "reason_code", "declined_at")
+
+ONE_ON_ONE_COLUMNS = ("referral_id", "client_key", "provider_id", "week", "week_start", "hours", "above_limit")
+
+INDICATOR_COLUMNS = ("period_from", "period_to", "name", "label", "value", "numerator", "denominator", "unit")
 
 SIGNAL_COLUMNS = (
     "signal_id",
@@ -95,6 +104,7 @@ def _placement_row(row: sa.RowMapping) -> list[Any]:
         row["end_reason"],
         row["crisis_end_date"],
         row["child_heard"],
+        row["placement_contracted"],
     ]
 
 
@@ -150,3 +160,59 @@ async def signals_csv(ctx: Context, principal: Principal) -> AsyncIterator[str]:
     await _log_export(ctx, principal, "export_signals", sa.select(signals.c.referral_id, signals.c.client_key))
     query = sa.select(signals).order_by(signals.c.created_at, signals.c.id)
     return _stream(ctx, SIGNAL_COLUMNS, query, _signal_row)
+
+
+def _decline_row(row: sa.RowMapping) -> list[Any]:
+    return [
+        row["id"],
+        row["referral_id"],
+        row["client_key"],
+        row["provider_id"],
+        row["unit_id"],
+        row["reason_code"],
+        row["created_at"],
+    ]
+
+
+async def declines_csv(ctx: Context, principal: Principal) -> AsyncIterator[str]:
+    """Every decline with its reason code, oldest first; the free-text reason stays in intake."""
+    _require_coordinator(principal)
+    d, r = proposal_declines.c, referrals.c
+    joined = proposal_declines.join(referrals, r.id == d.referral_id)
+    await _log_export(ctx, principal, "export_declines", sa.select(r.id, r.client_key).select_from(joined))
+    query = (
+        sa.select(d.id, d.referral_id, r.client_key, d.provider_id, d.unit_id, d.reason_code, d.created_at)
+        .select_from(joined)
+        .order_by(d.created_at, d.id)
+    )
+    return _stream(ctx, DECLINE_COLUMNS, query, _decline_row)
+
+
+async def one_on_one_csv(ctx: Context, principal: Principal) -> AsyncIterator[str]:
+    """Every recorded week of one-on-one supervision, by child and week, with whether it is above the
+    limit (REGIEPUNT_ONE_ON_ONE_HOURS)."""
+    _require_coordinator(principal)
+    h, r = one_on_one_hours.c, referrals.c
+    joined = one_on_one_hours.join(referrals, r.id == h.referral_id)
+    await _log_export(ctx, principal, "export_one_on_one", sa.select(r.id, r.client_key).select_from(joined))
+    limit = ctx.settings.one_on_one_hours
+    query = (
+        sa.select(h.referral_id, r.client_key, h.provider_id, h.week, h.week_start, h.hours)
+        .select_from(joined)
+        .order_by(h.week_start, h.referral_id)
+    )
+
+    def render(row: sa.RowMapping) -> list[Any]:
+        return [*(row[column] for column in ONE_ON_ONE_COLUMNS[:-1]), row["hours"] > limit]
+
+    return _stream(ctx, ONE_ON_ONE_COLUMNS, query, render)
+
+
+def indicators_csv(report: KpiReport) -> str:
+    """The indicators of a period, one row each, with numerator and denominator (GET /v1/kpis as CSV)."""
+    rows: list[Sequence[Any]] = [INDICATOR_COLUMNS]
+    rows += [
+        (report.period_from, report.period_to, i.name, i.label, i.value, i.numerator, i.denominator, i.unit)
+        for i in report.indicators
+    ]
+    return _lines(rows)

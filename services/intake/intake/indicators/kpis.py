@@ -19,7 +19,7 @@ from intake import clients
 from intake.context import Context
 from intake.db import referrals, signals
 from intake.domain import WAITING, Status
-from intake.indicators import voice
+from intake.indicators import answers, voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
 from intake.signals.authorisations import evaluate_authorisations
@@ -385,6 +385,8 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         indicators += crisis_indicators
         indicators += await _signal_indicators(session)
         indicators.append(await voice.child_heard(session, period.start, period.end))
+        answered, declines = await answers.answer_indicators(session, ctx, date_from, date_to)
+        indicators += answered
         weekly_flow = await _weekly_flow(session, sql, period, stay_figures.ended_per_day)
     indicators += await _occupancy(ctx)
     return KpiReport(
@@ -394,4 +396,5 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         indicators=indicators,
         weekly_flow=weekly_flow,
         crisis_stays=crisis_stays,
+        declines=declines,
     )

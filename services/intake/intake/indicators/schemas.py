@@ -30,6 +30,14 @@ class CrisisStay(BaseModel):
     crisis_days_left: int
 
 
+class DeclineCount(BaseModel):
+    """The declines of one provider with one reason code in the period."""
+
+    provider_id: str
+    reason_code: str
+    declines: int
+
+
 class KpiReport(BaseModel):
     period_from: date
     period_to: date
@@ -37,3 +45,5 @@ class KpiReport(BaseModel):
     indicators: list[Indicator]
     weekly_flow: list[WeekFlow]
     crisis_stays: list[CrisisStay]
+    # The declines of the period per provider and reason code, for the region's purchasing.
+    declines: list[DeclineCount] = []

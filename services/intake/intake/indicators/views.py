@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
 from common.auth import Coordinator
@@ -76,3 +76,44 @@ async def placements_csv(principal: Coordinator, ctx: ContextDep) -> StreamingRe
 async def signals_csv(principal: Coordinator, ctx: ContextDep) -> StreamingResponse:
     rows = await exports.signals_csv(ctx, principal)
     return StreamingResponse(rows, media_type=CSV, headers=_attachment("signals.csv"))
+
+
+@exports_router.get(
+    "/declines.csv",
+    response_class=CsvResponse,
+    operation_id="export_declines",
+    responses=_csv_responses("One row per declined proposal with its reason code, for the region's purchasing"),
+)
+async def declines_csv(principal: Coordinator, ctx: ContextDep) -> StreamingResponse:
+    rows = await exports.declines_csv(ctx, principal)
+    return StreamingResponse(rows, media_type=CSV, headers=_attachment("declines.csv"))
+
+
+@exports_router.get(
+    "/one-on-one.csv",
+    response_class=CsvResponse,
+    operation_id="export_one_on_one",
+    responses=_csv_responses("One row per child and ISO week of recorded one-on-one supervision"),
+)
+async def one_on_one_csv(principal: Coordinator, ctx: ContextDep) -> StreamingResponse:
+    rows = await exports.one_on_one_csv(ctx, principal)
+    return StreamingResponse(rows, media_type=CSV, headers=_attachment("one-on-one.csv"))
+
+
+@exports_router.get(
+    "/indicators.csv",
+    response_class=CsvResponse,
+    operation_id="export_indicators",
+    responses={
+        **_csv_responses("One row per indicator of the period, with numerator and denominator"),
+        **problem_responses(422),
+    },
+)
+async def indicators_csv(
+    principal: Coordinator, ctx: ContextDep, date_from: PeriodStart = None, date_to: PeriodEnd = None
+) -> Response:
+    """The indicators of GET /v1/kpis for the period [from, to] (the same default period), as CSV."""
+    date_to = date_to or ctx.today()
+    date_from = date_from or date_to - timedelta(days=DEFAULT_PERIOD_DAYS)
+    report = await kpis.compute_kpis(ctx, principal, date_from, date_to)
+    return Response(exports.indicators_csv(report), media_type=CSV, headers=_attachment("indicators.csv"))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from common.clock import as_utc
 from common.logging import get_logger
+from intake import clients
 from intake.context import Context, Row
 from intake.db import referrals
 from intake.domain import Status
@@ -160,3 +161,15 @@ async def announce_availability_stale(
             provider_id=provider_id,
             event_key=f"{EventType.unit_availability_stale.value}:{unit_id}:{stamp}",
         )
+
+
+async def announce_stale_units(ctx: Context) -> int:
+    """Ask capacity which open units turned stale and announce each once per confirmation (a unit
+    confirmed again and turned stale again is announced again); how many were announced now."""
+    announced = 0
+    for unit in await clients.stale_units(ctx.capacity):
+        if await announce_availability_stale(ctx, unit.id, unit.provider_id, unit.availability_confirmed_at):
+            announced += 1
+    if announced:
+        log.info("stale_units_announced", count=announced)
+    return announced

@@ -1,0 +1,61 @@
+"""How fresh the region's availability is, for the coordinators' overview: per provider the share of its
+open units whose free places were confirmed in the last day, and the stale units, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from common.errors import ProblemError
+from common.logging import get_logger
+from contracts.capacity import UnitOut
+from intake import clients
+from intake.context import Context
+
+log = get_logger("regiepunt.intake.dashboard")
+
+LAST_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ProviderFreshness:
+    provider_id: str
+    units: int
+    confirmed_last_day: int
+
+    @property
+    def share(self) -> float | None:
+        """Percent of the provider's open units confirmed in the last day."""
+        return round(100 * self.confirmed_last_day / self.units, 1) if self.units else None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    # Least fresh first, so that the providers to call come first.
+    providers: list[ProviderFreshness] = field(default_factory=list)
+    stale_units: list[UnitOut] = field(default_factory=list)
+    error: str | None = None
+
+
+def freshness_of(units: list[UnitOut], now: datetime) -> Freshness:
+    """The figures of a list of open units at `now` (pure, for the page and its tests)."""
+    since = now - LAST_DAY
+    counts: dict[str, list[int]] = {}
+    for unit in units:
+        tally = counts.setdefault(unit.provider_id, [0, 0])
+        tally[0] += 1
+        confirmed = unit.availability_confirmed_at
+        tally[1] += confirmed is not None and confirmed >= since
+    providers = [ProviderFreshness(provider_id, n, fresh) for provider_id, (n, fresh) in counts.items()]
+    providers.sort(key=lambda p: (p.share if p.share is not None else 100.0, p.provider_id))
+    stale = sorted((u for u in units if u.availability_stale), key=lambda u: (u.availability_confirmed_at or now, u.id))
+    return Freshness(providers=providers, stale_units=stale)
+
+
+async def unit_freshness(ctx: Context) -> Freshness:
+    try:
+        units = await clients.list_units(ctx.capacity, closed="false")
+    except ProblemError as exc:
+        log.warning("dashboard_freshness_unavailable", error=exc.detail)
+        return Freshness(error="Capacity cannot be reached right now; the freshness of the places shows again shortly.")
+    return freshness_of(units, ctx.now())
