@@ -569,3 +569,32 @@ async def test_only_intake_acts_for_a_provider_in_capacity(capacity: httpx.Async
     assert by_intake.status_code == 403  # intake acting for another provider is that provider: not its unit
     without = await capacity.post(f"/v1/units/{unit['id']}/confirm-availability", headers=service_bearer("intake"))
     assert without.status_code == 403
+
+
+async def test_every_form_of_a_signed_in_browser_needs_the_sessions_csrf_token(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient
+) -> None:
+    provider_id, referral = await placed_child(intake, capacity)
+    unit_id = referral["proposal"]["unit_id"]
+    unit = await unit_state(capacity, unit_id)
+    await sign_in_provider(intake, provider_id)
+    forms = {
+        f"/portal/units/{unit_id}/availability": {"version": str(unit["version"]), "capacity": "5", "blocked": "1"},
+        f"/portal/units/{unit_id}/confirm": {},
+        f"/portal/units/{unit_id}": {"version": str(unit["version"]), "closed": "true"},
+        "/portal/units": UNIT_FORM,
+        f"/portal/referrals/{referral['id']}/accept": {"start_date": "2026-11-02"},
+        f"/portal/referrals/{referral['id']}/decline": {"reason_code": "other"},
+        f"/portal/referrals/{referral['id']}/at-risk": {"note": "Loopt weg."},
+        f"/portal/referrals/{referral['id']}/one-on-one": {"week": "2026-W45", "hours": "3"},
+        f"/portal/referrals/{referral['id']}/offer": {"unit_id": unit_id},
+    }
+    for path, data in forms.items():
+        response = await intake.post(path, data={**data, "csrf": "forged"})
+        assert response.status_code == 403, path
+        assert "Formulier verlopen" in response.text, path
+    assert (await unit_state(capacity, unit_id))["version"] == unit["version"]
+    listed = (await capacity.get(f"/v1/units?provider_id={provider_id}", headers=COORDINATOR)).json()
+    assert listed["total"] == 1
+    signals = (await intake.get("/v1/signals?type=placement_at_risk", headers=COORDINATOR)).json()
+    assert signals["items"] == []
