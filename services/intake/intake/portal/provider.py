@@ -1,24 +1,23 @@
 """The providers' pages on /portal: their units and free places, the proposals waiting for their answer,
 their placed children and, for strategic and tactical partners, the waiting children. Every form acts
 through the use case the API runs (intake's own; capacity over HTTP, acting for the provider); a bad
-field is shown beside itself with what was typed, a page gone stale shows the unit as it is now."""
+field is shown beside itself with what was typed, a page gone stale shows the unit as it is now. The
+forms of a unit's details are in provider_unit_pages."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common.errors import InvalidInput, ProblemError
 from common.logging import get_logger
-from contracts import geography
 from intake.access_log.store import ReferralNotVisible, record_refusal
 from intake.context import Context
-from intake.dashboard.pages import FORM_LIMIT, message_page, read_form, render
+from intake.dashboard.pages import message_page, read_form, render
 from intake.domain import ACCEPT_MAX_DAYS_BACK
 from intake.i18n import N_, _
 from intake.one_on_one import service as one_on_one
@@ -35,7 +34,7 @@ router = APIRouter(prefix="/portal", include_in_schema=False)
 log = get_logger("regiepunt.intake.portal")
 
 # Ids go into paths of capacity's API and into the page: only the characters ids are made of.
-_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 DONE = {
     "availability": N_("The places are saved."),
@@ -70,11 +69,11 @@ async def signed_in_provider(viewer: SignedIn) -> Viewer:
 ProviderViewer = Annotated[Viewer, Depends(signed_in_provider)]
 
 
-def _form_expired(request: Request, viewer: Viewer) -> HTMLResponse:
+def form_expired(request: Request, viewer: Viewer) -> HTMLResponse:
     return message_page(request, 403, _("Form expired"), _("Reload the page and try again."), viewer, home="/portal")
 
 
-def _not_found(request: Request, viewer: Viewer) -> HTMLResponse:
+def not_found(request: Request, viewer: Viewer) -> HTMLResponse:
     return message_page(
         request,
         404,
@@ -85,9 +84,9 @@ def _not_found(request: Request, viewer: Viewer) -> HTMLResponse:
     )
 
 
-def _problem(request: Request, viewer: Viewer, exc: ProblemError) -> HTMLResponse:
+def problem(request: Request, viewer: Viewer, exc: ProblemError) -> HTMLResponse:
     if exc.status == 404:
-        return _not_found(request, viewer)
+        return not_found(request, viewer)
     if exc.status == 503:
         title, message = _("Not available right now"), _("A part of the point cannot be reached; try again shortly.")
     elif exc.status == 403:
@@ -113,7 +112,7 @@ async def portal_page(
     try:
         page = await provider_page.gather(ctx, viewer.principal)
     except ProblemError as exc:
-        return _problem(request, viewer, exc)
+        return problem(request, viewer, exc)
     done = request.query_params.get("done", "")
     return render(
         request,
@@ -144,17 +143,17 @@ def _countdown_words() -> dict[str, str]:
     }
 
 
-def _done(what: str, anchor: str = "") -> RedirectResponse:
+def done_page(what: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/portal?done={what}{'#' + anchor if anchor else ''}", status_code=303)
 
 
 async def _acting(request: Request, viewer: Viewer, item_id: str) -> dict[str, str] | Response:
     """The form, once the id and its CSRF token are right; else the page that says why not."""
-    if not _ID.fullmatch(item_id):
-        return _not_found(request, viewer)
+    if not ID.fullmatch(item_id):
+        return not_found(request, viewer)
     form = await read_form(request)
     if not csrf_ok(request, viewer, form.get("csrf")):
-        return _form_expired(request, viewer)
+        return form_expired(request, viewer)
     return form
 
 
@@ -182,12 +181,12 @@ async def change_availability(request: Request, unit_id: str, viewer: ProviderVi
         try:
             now = await provider_units.own_unit(ctx, viewer.principal, unit_id)
         except ProblemError as exc:
-            return _problem(request, viewer, exc)
+            return problem(request, viewer, exc)
         checked.errors["capacity"] = forms.too_few_places(now.occupied, now.reserved, checked.values["blocked"])
         return await portal_page(request, viewer, 422, checked={key: checked})
     except ProblemError as exc:
-        return _problem(request, viewer, exc)
-    return _done("availability", f"unit-{unit_id}")
+        return problem(request, viewer, exc)
+    return done_page("availability", f"unit-{unit_id}")
 
 
 @router.post("/units/{unit_id}/confirm")
@@ -198,116 +197,8 @@ async def confirm_availability(request: Request, unit_id: str, viewer: ProviderV
     try:
         await provider_units.confirm_availability(Context.of(request.app), viewer.principal, unit_id)
     except ProblemError as exc:
-        return _problem(request, viewer, exc)
-    return _done("confirmed", f"unit-{unit_id}")
-
-
-async def _unit_form(request: Request) -> dict[str, list[str]]:
-    raw = await request.body()
-    if len(raw) > FORM_LIMIT:
-        return {}
-    return parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
-
-
-def _unit_page(
-    request: Request, viewer: Viewer, status_code: int, unit: Any, checked: Checked | None, *, changed: bool = False
-) -> HTMLResponse:
-    ctx = Context.of(request.app)
-    return render(
-        request,
-        "portal_provider_unit.html",
-        status_code,
-        viewer=viewer,
-        home="/portal",
-        unit=unit,
-        form=checked or Checked(),
-        changed=changed,
-        care_types=CARE_TYPES,
-        target_groups=TARGET_GROUPS,
-        needs=ctx.vocabulary.needs,
-        region=ctx.settings.region_municipalities,
-        municipalities=_municipalities(ctx.settings.region_municipalities),
-    )
-
-
-def _municipalities(region: tuple[str, ...]) -> list[tuple[str, str, bool]]:
-    """(code, name, inside the region) of every municipality, the region's first, each by name."""
-    every = geography.municipalities().values()
-    return sorted(
-        ((m.code, m.name, m.code in region) for m in every), key=lambda item: (not item[2], item[1].casefold())
-    )
-
-
-@router.get("/units/new", response_class=HTMLResponse)
-async def new_unit(request: Request, viewer: ProviderViewer) -> Response:
-    return _unit_page(request, viewer, 200, None, None)
-
-
-@router.post("/units")
-async def add_unit(request: Request, viewer: ProviderViewer) -> Response:
-    form = await _unit_form(request)
-    if not csrf_ok(request, viewer, (form.get("csrf") or [""])[0]):
-        return _form_expired(request, viewer)
-    ctx = Context.of(request.app)
-    checked = forms.unit_details(form, ctx.vocabulary, new=True)
-    if not checked.ok:
-        return _unit_page(request, viewer, 422, None, checked)
-    try:
-        unit = await provider_units.create_unit(ctx, viewer.principal, checked.values)
-    except provider_units.UnitRefused as exc:
-        checked.errors.update(forms.capacity_said(exc.fields, set(checked.typed)))
-        return _unit_page(request, viewer, 422, None, checked)
-    except ProblemError as exc:
-        return _problem(request, viewer, exc)
-    return _done("unit_added", f"unit-{unit.id}")
-
-
-@router.get("/units/{unit_id}", response_class=HTMLResponse)
-async def edit_unit(request: Request, unit_id: str, viewer: ProviderViewer) -> Response:
-    if not _ID.fullmatch(unit_id):
-        return _not_found(request, viewer)
-    try:
-        unit = await provider_units.own_unit(Context.of(request.app), viewer.principal, unit_id)
-    except ProblemError as exc:
-        return _problem(request, viewer, exc)
-    return _unit_page(request, viewer, 200, unit, None)
-
-
-@router.post("/units/{unit_id}")
-async def save_unit(request: Request, unit_id: str, viewer: ProviderViewer) -> Response:
-    if not _ID.fullmatch(unit_id):
-        return _not_found(request, viewer)
-    form = await _unit_form(request)
-    if not csrf_ok(request, viewer, (form.get("csrf") or [""])[0]):
-        return _form_expired(request, viewer)
-    ctx = Context.of(request.app)
-    version = forms.version_of({"version": (form.get("version") or [""])[0]})
-    closing = (form.get("closed") or [""])[0]
-    try:
-        unit = await provider_units.own_unit(ctx, viewer.principal, unit_id)
-        if closing in ("true", "false"):
-            # Closing (or opening again) is its own button: the details stay as they are.
-            await provider_units.update_unit(
-                ctx,
-                viewer.principal,
-                unit_id,
-                version if version is not None else unit.version,
-                {"closed": closing == "true"},
-            )
-            return _done("unit_closed" if closing == "true" else "unit_opened", f"unit-{unit_id}")
-        checked = forms.unit_details(form, ctx.vocabulary, new=False)
-        if not checked.ok or version is None:
-            return _unit_page(request, viewer, 422, unit, checked)
-        await provider_units.update_unit(ctx, viewer.principal, unit_id, version, checked.values)
-    except provider_units.UnitChanged as exc:
-        return _unit_page(request, viewer, 409, exc.unit, None, changed=True)
-    except provider_units.UnitRefused as exc:
-        checked = forms.unit_details(form, ctx.vocabulary, new=False)
-        checked.errors.update(forms.capacity_said(exc.fields, set(checked.typed)))
-        return _unit_page(request, viewer, 422, unit, checked)
-    except ProblemError as exc:
-        return _problem(request, viewer, exc)
-    return _done("unit_saved", f"unit-{unit_id}")
+        return problem(request, viewer, exc)
+    return done_page("confirmed", f"unit-{unit_id}")
 
 
 # --- proposals, placed children, waiting children ----------------------------------------------------
@@ -329,15 +220,15 @@ async def _referral_action(
         return await portal_page(request, viewer, 422, checked={key: checked})
     except ReferralNotVisible as exc:
         await record_refusal(ctx, exc)
-        return _not_found(request, viewer)
+        return not_found(request, viewer)
     except ProblemError as exc:
         if exc.status in (403, 404):
-            return _not_found(request, viewer)
+            return not_found(request, viewer)
         if exc.status == 409:
             log.info("portal_action_refused", action=key.split("-", 1)[0], referral_id=referral_id, detail=exc.detail)
             return await portal_page(request, viewer, 409, failed={key: _refused(exc)})
-        return _problem(request, viewer, exc)
-    return _done(done, AFTER.get(done, f"child-{referral_id}"))
+        return problem(request, viewer, exc)
+    return done_page(done, AFTER.get(done, f"child-{referral_id}"))
 
 
 def _refused(exc: ProblemError) -> str:
@@ -429,7 +320,7 @@ async def offer(request: Request, referral_id: str, viewer: ProviderViewer) -> R
     try:
         own = {unit.id for unit in await provider_units.units(ctx, viewer.principal) if not unit.closed}
     except ProblemError as exc:
-        return _problem(request, viewer, exc)
+        return problem(request, viewer, exc)
     checked = forms.offer(form, own)
     return await _referral_action(
         request,

@@ -8,11 +8,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from intake.dashboard.pages import render
 from intake.i18n import N_, _
-from intake.portal import provider
+from intake.portal import provider, provider_unit_pages
 from intake.sessions.browser import SignedIn
 
 router = APIRouter(include_in_schema=False)
 router.include_router(provider.router)
+router.include_router(provider_unit_pages.router)
 
 ROLE_NAMES = {
     "referrer": N_("referrer"),
