@@ -14,7 +14,7 @@ def _array_schema(field: str) -> dict[str, Any]:
 
 
 def test_a_compact_unit_goes_over_the_wire_as_an_array_and_is_read_back_by_name() -> None:
-    unit = ("u-1", "p-1", "strategic", "GM0518", True, ["trauma"], False, 2, 52.07, 4.31, 6)
+    unit = ("u-1", "p-1", "strategic", "GM0518", True, ["trauma"], False, 2, 52.07, 4.31, 6, True)
     row = CompactUnit._make(json.loads(json.dumps(unit)))
     assert row.id == "u-1"
     assert row.provider_role == "strategic"
@@ -22,6 +22,7 @@ def test_a_compact_unit_goes_over_the_wire_as_an_array_and_is_read_back_by_name(
     assert row.specialisms == ["trauma"]
     assert row.available == 2
     assert (row.latitude, row.longitude, row.capacity) == (52.07, 4.31, 6)
+    assert row.availability_stale is True
     assert tuple(row) == unit
     left_out = CompactExcluded._make(json.loads(json.dumps(("u-2", "p-1", False, "no_free_place"))))
     assert (left_out.unit_id, left_out.in_region, left_out.reason) == ("u-2", False, "no_free_place")
@@ -43,6 +44,7 @@ def test_the_documented_arrays_have_the_rows_columns_in_order() -> None:
         None,
         None,
         "integer",
+        "boolean",
     ]
     assert [option["type"] for option in unit["prefixItems"][CompactUnit._fields.index("latitude")]["anyOf"]] == [
         "number",

@@ -216,6 +216,22 @@ async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
     return await list_units(capacity, availability_stale="true")
 
 
+async def provider_names(capacity: ServiceClient) -> dict[str, str]:
+    """Every provider's name by id, page by page."""
+    names: dict[str, str] = {}
+    while True:
+        query = urlencode({"limit": UNIT_PAGE, "offset": len(names)})
+        page = _ProviderPage.model_validate_json(await _required(capacity, f"/v1/providers?{query}"))
+        names.update({provider.id: provider.name for provider in page.items})
+        if not page.items or len(names) >= page.total:
+            return names
+
+
+class _ProviderPage(BaseModel):
+    items: list[ProviderOut]
+    total: int
+
+
 class _UnitPage(BaseModel):
     items: list[UnitOut]
     total: int

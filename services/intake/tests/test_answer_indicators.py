@@ -96,6 +96,8 @@ async def test_declines_are_counted_per_reason_code_and_per_provider(
     assert figures["declines_reason_other"] == (0.0, 0, 3, "percent")
     assert figures[f"declines_provider_{region['a']}"] == (66.7, 2, 3, "percent")
     assert figures[f"declines_provider_{region['b']}"] == (50.0, 1, 2, "percent")
+    labels = {i["name"]: i["label"] for i in report["indicators"]}
+    assert labels[f"declines_provider_{region['a']}"].startswith("Proposals to Aanbieder A declined")
     assert sorted((d["provider_id"], d["reason_code"], d["declines"]) for d in report["declines"]) == sorted(
         [(region["a"], "no_free_place", 1), (region["a"], "staffing", 1), (region["b"], "needs_not_met", 1)]
     )

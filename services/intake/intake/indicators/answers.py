@@ -10,12 +10,17 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.errors import ProblemError
+from common.logging import get_logger
 from contracts.vocabulary import Vocabulary
+from intake import clients
 from intake.context import Context
 from intake.db import one_on_one_hours, proposal_declines, referrals
 from intake.indicators.schemas import DeclineCount, Indicator
 from intake.notifications.rules import EventType
 from intake.notifications.tables import notification_events
+
+log = get_logger("regiepunt.intake.kpis")
 
 
 def share(name: str, label: str, numerator: int, denominator: int) -> Indicator:
@@ -59,8 +64,9 @@ async def decline_counts(session: AsyncSession, start: datetime, end: datetime) 
 
 
 async def decline_indicators(
-    session: AsyncSession, vocabulary: Vocabulary, start: datetime, end: datetime
+    session: AsyncSession, vocabulary: Vocabulary, start: datetime, end: datetime, names: dict[str, str]
 ) -> tuple[list[Indicator], list[DeclineCount]]:
+    """`names`: the providers' names by id, for the labels (the id stands in for a name not known)."""
     counts = await decline_counts(session, start, end)
     proposals = await _proposals_per_provider(session, start, end)
     declined = sum(c.declines for c in counts)
@@ -91,7 +97,8 @@ async def decline_indicators(
     indicators += [
         share(
             f"declines_provider_{provider_id}",
-            f"Proposals to provider {provider_id} declined in the period, against the proposals made to it",
+            f"Proposals to {names.get(provider_id, f'provider {provider_id}')} declined in the period, "
+            "against the proposals made to it",
             per_provider.get(provider_id, 0),
             proposals.get(provider_id, 0),
         )
@@ -153,6 +160,15 @@ async def placed_with_contracted_providers(session: AsyncSession, date_from: dat
     )
 
 
+async def _provider_names(ctx: Context) -> dict[str, str]:
+    """The labels name providers where capacity answers; the figures do not wait for it."""
+    try:
+        return await clients.provider_names(ctx.capacity)
+    except ProblemError as exc:
+        log.warning("provider_names_unavailable", error=exc.detail)
+        return {}
+
+
 async def answer_indicators(
     session: AsyncSession, ctx: Context, date_from: date, date_to: date
 ) -> tuple[list[Indicator], list[DeclineCount]]:
@@ -165,5 +181,5 @@ async def answer_indicators(
         await placed_with_contracted_providers(session, date_from, date_to),
         await one_on_one_above_limit(session, date_from, date_to, ctx.settings.one_on_one_hours),
     ]
-    declines, counts = await decline_indicators(session, ctx.vocabulary, start, end)
+    declines, counts = await decline_indicators(session, ctx.vocabulary, start, end, await _provider_names(ctx))
     return found + declines, counts

@@ -146,12 +146,16 @@ async def announce_expiring_proposals(ctx: Context, *, batch: int = 100) -> int:
     return announced
 
 
+def _stale_key(unit_id: str, confirmed_at: datetime | None) -> str:
+    stamp = as_utc(confirmed_at).isoformat() if confirmed_at is not None else "never"
+    return f"{EventType.unit_availability_stale.value}:{unit_id}:{stamp}"
+
+
 async def announce_availability_stale(
     ctx: Context, unit_id: str, provider_id: str, confirmed_at: datetime | None
 ) -> bool:
     """unit.availability_stale for the unit's provider and coordinators, once per confirmation: the
     step that finds stale units (capacity's availability_stale) calls this for each unit turned stale."""
-    stamp = as_utc(confirmed_at).isoformat() if confirmed_at is not None else "never"
     async with ctx.database.transaction() as session:
         return await record_event(
             session,
@@ -159,16 +163,30 @@ async def announce_availability_stale(
             {"unit_id": unit_id, "provider_id": provider_id, "status": "stale"},
             ctx.now(),
             provider_id=provider_id,
-            event_key=f"{EventType.unit_availability_stale.value}:{unit_id}:{stamp}",
+            event_key=_stale_key(unit_id, confirmed_at),
         )
 
 
 async def announce_stale_units(ctx: Context) -> int:
     """Ask capacity which open units turned stale and announce each once per confirmation (a unit
     confirmed again and turned stale again is announced again); how many were announced now."""
+    stale = {
+        _stale_key(unit.id, unit.availability_confirmed_at): unit for unit in await clients.stale_units(ctx.capacity)
+    }
+    # Most stale units were announced in an earlier round: one read finds them, instead of a write each.
+    async with ctx.database.read() as session:
+        done = set(
+            (
+                await session.scalars(
+                    sa.select(notification_events.c.event_key).where(notification_events.c.event_key.in_(list(stale)))
+                )
+            ).all()
+        )
     announced = 0
-    for unit in await clients.stale_units(ctx.capacity):
-        if await announce_availability_stale(ctx, unit.id, unit.provider_id, unit.availability_confirmed_at):
+    for key, unit in stale.items():
+        if key not in done and await announce_availability_stale(
+            ctx, unit.id, unit.provider_id, unit.availability_confirmed_at
+        ):
             announced += 1
     if announced:
         log.info("stale_units_announced", count=announced)
