@@ -616,6 +616,110 @@ async def acknowledge_signal_on_the_dashboard(p: Platform) -> Attempt:
     )
 
 
+# --- intake: the providers' pages (forms acting through the same use cases) -----------------------
+
+
+async def availability_on_the_portal(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/portal/units/{unit['id']}/availability",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        form={"version": str(unit["version"]), "capacity": "3", "blocked": "1"},
+        provider_id=provider_id,
+    )
+
+
+async def confirm_availability_on_the_portal(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    p.clock.advance(timedelta(minutes=1))  # a confirmation would move availability_confirmed_at
+    return Attempt(
+        f"/portal/units/{unit['id']}/confirm",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        form={},
+        provider_id=provider_id,
+    )
+
+
+async def close_unit_on_the_portal(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/portal/units/{unit['id']}",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        form={"version": str(unit["version"]), "closed": "true"},
+        provider_id=provider_id,
+    )
+
+
+async def add_unit_on_the_portal(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    form = {
+        "name": "Groep Nieuw",
+        "care_type": "residential",
+        "capacity": "2",
+        "age_min": "12",
+        "age_max": "17",
+        "target_groups": "jo",
+        "municipality_code": "GM0518",
+    }
+    return Attempt("/portal/units", lambda: p.read("capacity", "/v1/units"), form=form, provider_id=provider_id)
+
+
+async def accept_on_the_portal(p: Platform) -> Attempt:
+    referral, provider_id = await p.proposed()
+    return Attempt(
+        f"/portal/referrals/{referral['id']}/accept",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        form={"start_date": "2026-11-02"},
+        provider_id=provider_id,
+    )
+
+
+async def decline_on_the_portal(p: Platform) -> Attempt:
+    referral, provider_id = await p.proposed()
+    return Attempt(
+        f"/portal/referrals/{referral['id']}/decline",
+        referral_state(p, referral["id"], referral["proposal"]["unit_id"]),
+        form={"reason_code": "group_composition", "reason": "De groep is vol."},
+        provider_id=provider_id,
+    )
+
+
+async def at_risk_on_the_portal(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed()
+    return Attempt(
+        f"/portal/referrals/{referral['id']}/at-risk",
+        both(referral_state(p, referral["id"]), lambda: p.read("intake", "/v1/signals")),
+        form={"note": "Escalaties in de groep."},
+        provider_id=provider_id,
+    )
+
+
+async def one_on_one_on_the_portal(p: Platform) -> Attempt:
+    referral, provider_id = await p.placed()
+    return Attempt(
+        f"/portal/referrals/{referral['id']}/one-on-one",
+        lambda: p.read("intake", f"/v1/referrals/{referral['id']}/one-on-one"),
+        form={"week": "2026-W45", "hours": "9"},
+        provider_id=provider_id,
+    )
+
+
+async def offer_on_the_portal(p: Platform) -> Attempt:
+    waiting = await p.referral()
+    assert waiting["status"] == "unmatched", waiting
+    provider_id = await p.provider("tactical")
+    unit = await p.unit(provider_id)
+    return Attempt(
+        f"/portal/referrals/{waiting['id']}/offer",
+        referral_state(p, waiting["id"], unit["id"]),
+        form={"unit_id": unit["id"]},
+        provider_id=provider_id,
+    )
+
+
 AUDITOR = bearer("auditor", org="Regiepunt Haaglanden", sub="fg")
 
 
@@ -775,6 +879,21 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("intake", "POST", "/v1/signals/{id}/acknowledge"): rule("coordinator", scenario=acknowledge_signal),
     ("intake", "POST", "/dashboard/signals/{signal_id}/acknowledge"): rule(
         "coordinator", scenario=acknowledge_signal_on_the_dashboard
+    ),
+    ("intake", "POST", "/portal/units/{unit_id}/availability"): rule("provider", scenario=availability_on_the_portal),
+    ("intake", "POST", "/portal/units/{unit_id}/confirm"): rule(
+        "provider", scenario=confirm_availability_on_the_portal
+    ),
+    ("intake", "POST", "/portal/units/{unit_id}"): rule("provider", scenario=close_unit_on_the_portal),
+    ("intake", "POST", "/portal/units"): rule("provider", scenario=add_unit_on_the_portal),
+    ("intake", "POST", "/portal/referrals/{referral_id}/accept"): rule("provider", scenario=accept_on_the_portal),
+    ("intake", "POST", "/portal/referrals/{referral_id}/decline"): rule("provider", scenario=decline_on_the_portal),
+    ("intake", "POST", "/portal/referrals/{referral_id}/at-risk"): rule("provider", scenario=at_risk_on_the_portal),
+    ("intake", "POST", "/portal/referrals/{referral_id}/one-on-one"): rule(
+        "provider", scenario=one_on_one_on_the_portal
+    ),
+    ("intake", "POST", "/portal/referrals/{referral_id}/offer"): rule(
+        "provider", scenario=offer_on_the_portal, why="the joint duty to place, as POST /v1/referrals/{id}/offer"
     ),
     ("intake", "POST", "/v1/subject-access"): rule("auditor", scenario=subject_access),
     ("intake", "POST", "/v1/webhooks"): rule("referrer", "provider", "coordinator", scenario=subscribe_to_webhooks),
@@ -972,6 +1091,23 @@ OWNERS: dict[str, tuple[str, Scenario, Callable[[Platform, Attempt], Awaitable[d
         "intake",
         remove_email_on_the_portal,
         _other_referrer,
+        404,
+    ),
+    "another provider changes availability on its page": ("intake", availability_on_the_portal, _other_provider, 404),
+    "another provider confirms availability on its page": (
+        "intake",
+        confirm_availability_on_the_portal,
+        _other_provider,
+        404,
+    ),
+    "another provider closes a unit on its page": ("intake", close_unit_on_the_portal, _other_provider, 404),
+    "another provider accepts on its page": ("intake", accept_on_the_portal, _other_provider, 404),
+    "another provider declines on its page": ("intake", decline_on_the_portal, _other_provider, 404),
+    "another provider reports a stay at risk on its page": ("intake", at_risk_on_the_portal, _other_provider, 404),
+    "another provider records one-on-one hours on its page": (
+        "intake",
+        one_on_one_on_the_portal,
+        _other_provider,
         404,
     ),
 }

@@ -36,6 +36,9 @@ SESSION_COOKIE = "regiepunt_session"
 # A service's principal has the subject `service:<name>`, whichever way its token was obtained.
 SERVICE_SUBJECT_PREFIX = "service:"
 SERVICES: tuple[str, ...] = ("intake", "capacity", "matching")
+# Intake's pages act for the provider signed in on them: intake calls capacity with its own service
+# token and names that provider in this header (capacity.deps: only intake may).
+ACTING_PROVIDER_HEADER = "Regiepunt-Acting-Provider"
 
 # The longest a token may live: a person's for a working day, a service's (minted by the service
 # itself, renewed before it runs out) for an hour. A stolen token is worth no more than that.

@@ -8,11 +8,25 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from capacity.settings import CapacitySettings
-from common.auth import Principal, require_roles
+from common.auth import ACTING_PROVIDER_HEADER, AnyRole, Principal
 from common.clock import Clock
+from common.errors import Forbidden
 from contracts.vocabulary import Vocabulary
 
-CoordinatorOrProvider = Annotated[Principal, Depends(require_roles("coordinator", "provider"))]
+
+async def coordinator_or_provider(request: Request, principal: AnyRole) -> Principal:
+    """A coordinator, a provider, or intake acting for a provider signed in on its pages: intake calls
+    with its own service token and names the provider in a header. Only intake may: it is the point's
+    face, where people sign in; capacity then checks the provider as it would the provider's own token."""
+    if principal.role in ("coordinator", "provider"):
+        return principal
+    acting_for = request.headers.get(ACTING_PROVIDER_HEADER, "").strip()
+    if principal.service == "intake" and acting_for:
+        return Principal(sub=principal.sub, role="provider", org=principal.org, provider_id=acting_for)
+    raise Forbidden(f"This call is for coordinator, provider; the token's role is {principal.role}.")
+
+
+CoordinatorOrProvider = Annotated[Principal, Depends(coordinator_or_provider)]
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000

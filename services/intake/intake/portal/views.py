@@ -1,5 +1,6 @@
-"""GET /portal: where providers and referrers land after signing in; it sends each to the pages of their
-role (referrers: intake.portal.referrer)."""
+"""GET /portal: where providers and referrers land after signing in, each sent on to the pages of their
+role (providers: portal.provider, referrers: portal.referrer); a role without pages of its own is told who
+is signed in."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from intake.dashboard.pages import render
 from intake.i18n import N_, _
-from intake.portal import referrer
+from intake.portal import provider, provider_unit_pages, referrer
 from intake.sessions.browser import SignedIn
 
 router = APIRouter(include_in_schema=False)
 router.include_router(referrer.router)
+router.include_router(provider.router)
+router.include_router(provider_unit_pages.router)
 
 ROLE_NAMES = {
     "referrer": N_("referrer"),
@@ -26,5 +29,7 @@ ROLE_NAMES = {
 async def portal(request: Request, viewer: SignedIn) -> Response:
     if viewer.principal.role == "referrer":
         return await referrer.home(request, viewer)
+    if viewer.principal.role == "provider":
+        return await provider.portal_page(request, viewer)
     role = _(ROLE_NAMES.get(viewer.principal.role, viewer.principal.role))
     return render(request, "portal.html", viewer=viewer, role_name=role, home="/portal")
