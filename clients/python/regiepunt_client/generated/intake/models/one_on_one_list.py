@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,10 +18,16 @@ class OneOnOneList:
     """
     Attributes:
         items (list[OneOnOneOut]):
-        total (int):
+        limit (int): the most items this answer could hold
+        next_offset (int | None): the offset of the next page; null when this is the last
+        offset (int): how many items were skipped before the first one here
+        total (int): how many items the list holds in all
     """
 
     items: list[OneOnOneOut]
+    limit: int
+    next_offset: int | None
+    offset: int
     total: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -31,6 +37,13 @@ class OneOnOneList:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        limit = self.limit
+
+        next_offset: int | None
+        next_offset = self.next_offset
+
+        offset = self.offset
+
         total = self.total
 
         field_dict: dict[str, Any] = {}
@@ -38,6 +51,9 @@ class OneOnOneList:
         field_dict.update(
             {
                 "items": items,
+                "limit": limit,
+                "next_offset": next_offset,
+                "offset": offset,
                 "total": total,
             }
         )
@@ -56,10 +72,24 @@ class OneOnOneList:
 
             items.append(items_item)
 
+        limit = d.pop("limit")
+
+        def _parse_next_offset(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        next_offset = _parse_next_offset(d.pop("next_offset"))
+
+        offset = d.pop("offset")
+
         total = d.pop("total")
 
         one_on_one_list = cls(
             items=items,
+            limit=limit,
+            next_offset=next_offset,
+            offset=offset,
             total=total,
         )
 
