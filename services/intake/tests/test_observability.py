@@ -229,6 +229,8 @@ async def test_a_background_step_logs_and_calls_under_one_request_id_of_its_own(
     from intake.workers import run_step
 
     step_log = get_logger("regiepunt.test.step")
+    # A read that changes nothing is logged at debug (polls are not news); this test reads the line.
+    logging.getLogger().setLevel(logging.DEBUG)
 
     async def look_at_capacity(app: FastAPI) -> int:
         step_log.info("looking")
