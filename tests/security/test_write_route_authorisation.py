@@ -827,7 +827,7 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     # capacity: API.md and docs/internal-api.md
     ("capacity", "POST", "/v1/providers"): rule("coordinator", scenario=create_provider),
     ("capacity", "PATCH", "/v1/providers/{id}"): rule(
-        "coordinator", scenario=update_provider, why="production agreements are the region's to set (issue 16)"
+        "coordinator", scenario=update_provider, why="production agreements are the region's to set"
     ),
     ("capacity", "POST", "/v1/providers/{provider_id}/units"): rule("coordinator", "provider", scenario=create_unit),
     ("capacity", "PUT", "/v1/units/{id}/availability"): rule("coordinator", "provider", scenario=update_availability),
