@@ -16,8 +16,8 @@ from common.migrations import upgrade_to_head_async
 from common.testing import backend, clear_tables, create_database, drop_database
 
 # Markers of tests that run once, in the PostgreSQL run: what only PostgreSQL has (a trigger, a server
-# to cut off), and the slow suites that drive a real browser or kill real processes.
-ONCE_ON_POSTGRESQL = ("postgresql_only", "browser", "faults")
+# to cut off), and the slow suites that drive a real browser, kill real processes or fuzz the APIs.
+ONCE_ON_POSTGRESQL = ("postgresql_only", "browser", "faults", "fuzz")
 
 
 def _runs_once_on_postgresql(item: pytest.Item) -> bool:
@@ -26,7 +26,7 @@ def _runs_once_on_postgresql(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test of something only PostgreSQL has is left out of the SQLite run instead of passing there
-    without checking anything, and so are the browser and fault suites, which need to run only once;
+    without checking anything, and so are the browser, fault and fuzzing suites, which need to run only once;
     they run, and must pass, on PostgreSQL."""
     if backend() == "postgresql":
         return

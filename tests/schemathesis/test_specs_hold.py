@@ -23,6 +23,8 @@ from schemathesis.core.failures import FailureGroup
 from common.auth import ROLES
 from common.testing import bearer
 
+pytestmark = pytest.mark.fuzz
+
 EXAMPLES_PER_MODE = 8
 SERVICES = ("capacity", "intake", "matching")
 
