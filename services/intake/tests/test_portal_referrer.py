@@ -188,12 +188,15 @@ async def test_a_good_form_creates_the_referral_the_api_shows_identically(
     page = await intake.get(location)
     assert page.status_code == 200
     assert "De verwijzing is ontvangen." in page.text and referral_id in page.text
+    # The referral is named by its readable reference (year and number), as on the dashboard.
+    assert shown["reference"] and f"<b>{shown['reference']}</b>" in page.text
     assert "Plek voorgesteld" in page.text and "Groep De Linde" in page.text and "Horizon" in page.text
     assert "3 dagen" in page.text  # a residential proposal holds the place 72 hours
     # The same referral in the organisation's list, with the time the proposal has left.
     listed = await intake.get("/portal")
     item = listed.text.split(f'id="referral-{referral_id}"')[1].split("</li>")[0]
     assert "Groep De Linde" in item and "3 dagen" in item and GOOD_BSN in item
+    assert shown["reference"] in item
     # Sent again (a double click, a reload), the form's key gives the same referral, not a second one.
     again = await intake.post("/portal/referrer/new", data={**tokens, **good_form()})
     assert again.status_code == 303 and again.headers["location"].split("?")[0] == location.split("?")[0]
