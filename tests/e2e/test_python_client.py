@@ -239,6 +239,44 @@ def test_referrer_submits_through_client_example_and_cli_and_provider_accepts(
     assert again.returncode == 1  # refused: no longer proposed
     assert "409" in again.stderr or "404" in again.stderr
 
+    # The first referral (sent through the client) is declined through the command line with a reason
+    # code; an unknown code is wrong usage, and the same decline again is refused by the point.
+    unknown = _cli(
+        services,
+        "proposals",
+        "decline",
+        str(through_client.id),
+        "--reason-code",
+        "nonsense",
+        token_value=provider["token"],
+    )
+    assert unknown.returncode == 2
+    declined = _cli(
+        services,
+        "proposals",
+        "decline",
+        str(through_client.id),
+        "--reason-code",
+        "no_free_place",
+        token_value=provider["token"],
+    )
+    assert declined.returncode == 0, declined.stderr
+    after = json.loads(
+        _cli(services, "referrals", "show", str(through_client.id), "--json", token_value=_referrer_token()).stdout
+    )
+    assert after["status"] != "placed"
+    assert after["proposal"] is None or after["proposal"]["unit_id"] != provider["unit"]["id"]
+    twice = _cli(
+        services,
+        "proposals",
+        "decline",
+        str(through_client.id),
+        "--reason-code",
+        "other",
+        token_value=provider["token"],
+    )
+    assert twice.returncode == 1
+
 
 def test_invalid_input_comes_back_typed_naming_the_field(services: Services, tmp_path: Path) -> None:
     with Regiepunt(services.url("intake"), _referrer_token()) as point, pytest.raises(InvalidInput) as refused:
