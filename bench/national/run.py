@@ -214,7 +214,8 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
             )
             print(f"  phase {phase['name']} ({phase['seconds']:.0f} s)", flush=True)
             profilers = profile(running, size, phase, args.profile) if phase["name"] in args.profile_phases else []
-            pids = {name: running.pid(name) for name in names}
+            # The services' CPU counts their worker processes too: their steps are part of the work.
+            pids = {name: running.pid(name) for name in running.children}
             results.append(run_phase(plan, work / size.name, pids))
             for profiler in profilers:
                 profiler.wait(timeout=60)
@@ -240,7 +241,7 @@ def bench_size(size: Size, args: argparse.Namespace, work: Path) -> dict[str, An
 def logged_errors(log_dir: Path) -> dict[str, Any]:
     """Unhandled errors the services logged during the run, with the first of each service."""
     found: dict[str, Any] = {}
-    for service in stack.SERVICES:
+    for service in (*stack.SERVICES, *map(stack.workers_of, stack.WORKER_SERVICES)):
         lines = (log_dir / f"{service}.log").read_text(errors="replace").splitlines()
         errors = [line for line in lines if '"level": "error"' in line or '"level": "critical"' in line]
         found[service] = {"count": len(errors), "first": errors[0][:2000] if errors else None}
@@ -266,14 +267,15 @@ def profile(running: stack.Stack, size: Size, phase: dict[str, Any], out: Path |
                 "-d",
                 str(int(phase["seconds"])),
                 "-o",
-                str(out / f"{size.name}-{phase['name']}-{service}.txt"),
+                str(out / f"{size.name}-{phase['name']}-{name}.txt"),
                 "-p",
-                str(running.pid(service)),
+                str(running.pid(name)),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for service in stack.SERVICES
+        for name in running.children
+        if name != "baseline"
     ]
 
 

@@ -20,6 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("REGIEPUNT_BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BENCH_SECRET = "regiepunt-bench-secret-not-for-production"  # noqa: S105
 SERVICES = ("capacity", "matching", "intake")
+# The services whose background steps (outbox, waiting list, expiry sweep, notifications) run in a
+# process of their own, as in production (deploy/k8s: `<service>-workers`, REGIEPUNT_RUN_WORKERS=true):
+# the processes that answer requests run none, so the steps neither steal their event loop nor queue
+# requests behind them.
+WORKER_SERVICES = ("capacity", "intake")
+
+
+def workers_of(service: str) -> str:
+    return f"{service}-workers"
 
 
 def free_port() -> int:
@@ -78,7 +87,7 @@ class Stack:
         env.update(
             {
                 "REGIEPUNT_JWT_SECRET": BENCH_SECRET,
-                "REGIEPUNT_RUN_WORKERS": "true",
+                "REGIEPUNT_RUN_WORKERS": "false",
                 "REGIEPUNT_LOG_JSON": "true",
                 "REGIEPUNT_LOG_LEVEL": "INFO",
                 "REGIEPUNT_DATA_DIR": str(self.log_dir),
@@ -102,8 +111,13 @@ class Stack:
         env = self.environment()
         for service in SERVICES:
             self._spawn(service, [sys.executable, "-m", service, "serve", "--port", str(self.ports[service])], env)
-        for service in SERVICES:
-            self._wait_ready(service, f"{self.url(service)}/readyz")
+        workers_env = dict(env, REGIEPUNT_RUN_WORKERS="true")
+        for service in WORKER_SERVICES:
+            name = workers_of(service)
+            self.ports.setdefault(name, free_port())
+            self._spawn(name, [sys.executable, "-m", service, "serve", "--port", str(self.ports[name])], workers_env)
+        for name in (*SERVICES, *map(workers_of, WORKER_SERVICES)):
+            self._wait_ready(name, f"{self.url(name)}/readyz")
 
     def start_baseline(self, database: str) -> None:
         env = dict(os.environ)
