@@ -47,7 +47,10 @@ def print_size(name: str, size_result: dict[str, Any]) -> None:
                 f"{call['p50_ms']:>8.1f} {call['p95_ms']:>8.1f} {call['p99_ms']:>8.1f} "
                 f"{call['ratio']['p99'] or 0:>9.2f} {call['errors']:>6}"
             )
-    print("CPU of the services per request (ms, intake + matching + capacity and their worker processes; the baseline's own for its phases):")
+    print(
+        "CPU of the services per request (ms, intake + matching + capacity and their worker processes;"
+        " the baseline's own for its phases):"
+    )
     for phase in size_result["phases"]:
         per_request = phase.get("service_cpu_ms_per_request")
         if phase["phase"].startswith("baseline"):
