@@ -130,7 +130,7 @@ class Workload:
             age = rng.randint(2, 16)
         else:
             age = rng.randint(12, 16)
-        return {
+        body: dict[str, Any] = {
             "client": {
                 "bsn": valid_bsn(rng),
                 "birth_date": (today - timedelta(days=age * 365 + rng.randint(10, 300))).isoformat(),
@@ -144,6 +144,14 @@ class Workload:
             "out_of_region": None,
             "notes": "Thuissituatie onhoudbaar; zo snel mogelijk een passende plek.",
         }
+        if care_type == "secure":
+            # Closed youth care is referred with the juvenile court's authorisation.
+            body["court_authorisation"] = {
+                "kind": rng.choice(("machtiging", "spoedmachtiging")),
+                "decided_on": (today - timedelta(days=rng.randint(0, 20))).isoformat(),
+                "valid_until": (today + timedelta(days=180)).isoformat(),
+            }
+        return body
 
     async def submit(self) -> None:
         headers = {**self.rng.choice(self.referrers), "Idempotency-Key": str(uuid.uuid4())}

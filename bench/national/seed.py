@@ -88,13 +88,21 @@ class Catalogue:
         return grouped
 
 
-async def create_catalogue(capacity_url: str, secret: str, size: Size, rng: random.Random) -> Catalogue:
-    """Providers and units through capacity's public API, with a few requests in flight at once."""
+async def create_catalogue(
+    capacity_url: str,
+    secret: str,
+    size: Size,
+    rng: random.Random,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Catalogue:
+    """Providers and units through capacity's public API, with a few requests in flight at once
+    (over `transport` when given, e.g. straight to an app in the same process)."""
     token = mint_token(secret, sub="bench-coordinator", role="coordinator", org="Regiepunt")
     headers = {"Authorization": f"Bearer {token}"}
     catalogue = Catalogue()
     semaphore = asyncio.Semaphore(8)
-    async with httpx.AsyncClient(base_url=capacity_url, headers=headers, timeout=30.0) as client:
+    async with httpx.AsyncClient(base_url=capacity_url, headers=headers, timeout=30.0, transport=transport) as client:
 
         async def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
             async with semaphore:
