@@ -14,6 +14,7 @@ from common.errors import ConfigurationError
 from common.http import ServiceClient, provider_id_in_capacity
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from matching.api import client_keys, decisions, group_decisions
+from matching.replica import Replica
 from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
@@ -61,6 +62,8 @@ def create_app(
         transport=capacity_transport,
     )
     app.state.vocabulary = vocabulary
+    # Built from capacity's change feed by the first decision, then followed before each one.
+    app.state.replica = Replica() if settings.matching_read_model else None
 
     async def provider_lookup(agb_code: str) -> str | None:
         return await provider_id_in_capacity(app.state.capacity, agb_code)
