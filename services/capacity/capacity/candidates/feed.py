@@ -43,12 +43,11 @@ _UNITS = select(
 ).select_from(units.join(providers, providers.c.id == _unit.provider_id))
 
 
-def _changed(table: Any) -> list[Any]:
-    return [table.c.change_seq > bindparam("after"), table.c.change_seq <= bindparam("upto")]
-
-
-_UNITS_PAGE = _UNITS.where(*_changed(units)).order_by(_unit.change_seq).limit(bindparam("limit"))
-_UNITS_UPTO = _UNITS.where(*_changed(units)).order_by(_unit.change_seq)
+# No upper bound but the page's: a row changed again meanwhile is sent in its newer state, never left
+# out for having moved past the number the answer started from.
+_AFTER = _unit.change_seq > bindparam("after")
+_UNITS_PAGE = _UNITS.where(_AFTER).order_by(_unit.change_seq).limit(bindparam("limit"))
+_UNITS_UPTO = _UNITS.where(_AFTER, _unit.change_seq <= bindparam("upto")).order_by(_unit.change_seq)
 _OF_UNITS: Any = bindparam("unit_ids", expanding=True)
 # The stays a unit's group profile (those that run) and its provider's production use (those that
 # touch this year) read.
@@ -62,7 +61,7 @@ _HOLDS = select(_hold.unit_id, _hold.request_id).where(
 _PROVIDERS = (
     select(providers.c.id, providers.c.change_seq, _agreement.year, _agreement.care_type, _agreement.care_days)
     .select_from(providers.outerjoin(production_agreements, _agreement.provider_id == providers.c.id))
-    .where(*_changed(providers))
+    .where(providers.c.change_seq > bindparam("after"))
 )
 # Bound lists stay well under the databases' limits on parameters.
 _CHUNK = 1000
@@ -79,16 +78,19 @@ async def changes_after(db: Database, after: int, limit: int, today: date, stale
     than before: read everything again). JSON-ready."""
     async with db.read() as session:
         # The counter first: a change numbered up to it has committed, and so has every earlier one,
-        # since the counter's lock orders the writers (db.next_change).
+        # since the counter's lock orders the writers (db.next_change). The units read next see all
+        # of those, and any later change they see had every earlier one committed before it.
         latest, generation = await latest_change(session)
-        values: dict[str, Any] = {"after": after, "upto": latest, "limit": limit}
+        values: dict[str, Any] = {"after": after, "limit": limit}
         rows = (await session.execute(_UNITS_PAGE, values)).all()
         more = len(rows) == limit
         if more:
             # The page may end inside a change that wrote several units: read that change whole.
             values["upto"] = rows[-1][1]
             rows = (await session.execute(_UNITS_UPTO, values)).all()
-        upto = values["upto"]
+            upto = values["upto"]
+        else:
+            upto = max(latest, rows[-1][1]) if rows else latest
         unit_ids = [row[0] for row in rows]
         stays: dict[str, list[Any]] = {}
         held: dict[str, list[str]] = {}
