@@ -157,7 +157,12 @@ class Replica:
         self.generation = generation
         self.seq = 0
         self.units: dict[str, UnitState] = {}
-        self.by_care_type: dict[str, dict[str, UnitState]] = {}
+        # The open units by care type and by whether they lie inside the region: a decision without a
+        # ground lists only those inside.
+        self.by_care_type: dict[tuple[str, bool], dict[str, UnitState]] = {}
+        # By care type, the number of units outside that could take a child of (target group, age),
+        # as counted last: kept until a unit outside of the care type changes.
+        self.fitting_outside: dict[str, dict[tuple[str, int], int]] = {}
         self.by_provider: dict[str, dict[str, UnitState]] = {}
         # Provider id: {(year, care type): care days}.
         self.agreements: dict[str, dict[tuple[int, str], int]] = {}
@@ -174,9 +179,14 @@ class Replica:
                 for request_id in old.held_requests:
                     if self.holds.get(request_id) == old.id:
                         del self.holds[request_id]
-                self.by_care_type[old.care_type].pop(old.id, None)
+                self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
+                if not old.in_region:
+                    self.fitting_outside.pop(old.care_type, None)
             self.units[unit.id] = unit
-            self.by_care_type.setdefault(unit.care_type, {})[unit.id] = unit
+            if not unit.closed:
+                self.by_care_type.setdefault((unit.care_type, unit.in_region), {})[unit.id] = unit
+            if not unit.in_region:
+                self.fitting_outside.pop(unit.care_type, None)
             self.by_provider.setdefault(unit.provider_id, {})[unit.id] = unit
             for request_id in unit.held_requests:
                 self.holds[request_id] = unit.id
@@ -242,17 +252,15 @@ class Replica:
         unfit_excluded: dict[str, int] = {}
         outside_fitting = 0
         stale_before = self.stale_before
-        for unit in self.by_care_type.get(care_type, {}).values():
-            if unit.closed:
-                continue
+        listed = [
+            *(self.by_care_type.get((care_type, True), {}).values() if region != "outside" else ()),
+            *(self.by_care_type.get((care_type, False), {}).values() if region != "inside" else ()),
+        ]
+        if region == "inside":
+            outside_fitting = self._fitting_outside(care_type, target_group, age, held_unit_id)
+        for unit in listed:
             in_region = unit.in_region
             why = unit.reason(target_group, age, held_unit_id)
-            if region == "inside" and not in_region:
-                if why is None:
-                    outside_fitting += 1
-                continue
-            if region == "outside" and in_region:
-                continue
             if in_region:
                 counted = count_unfit and why in UNFIT_REASONS
             else:
@@ -286,21 +294,7 @@ class Replica:
         profiles: dict[str, Any] = {}
         production: dict[str, Any] = {}
         if group:
-            today = self.today
-            for listed in units:
-                running = [stay for stay in self.units[listed.id].stays if stay.end is None]
-                if running:
-                    profiles[listed.id] = group_profile(running, today)
-                if listed.provider_role == "operational" and listed.provider_id not in production:
-                    agreed = self.agreements.get(listed.provider_id, {}).get((today.year, care_type))
-                    if agreed is not None:
-                        stays = [
-                            stay
-                            for unit in self.by_provider.get(listed.provider_id, {}).values()
-                            if unit.care_type == care_type
-                            for stay in unit.stays
-                        ]
-                        production[listed.provider_id] = {"agreed_days": agreed, "used_days": used_days(stays, today)}
+            profiles, production = self._group_and_production(care_type, units)
         return Listed(
             units,
             rejected,
@@ -311,3 +305,39 @@ class Replica:
             profiles,
             production,
         )
+
+    def _fitting_outside(self, care_type: str, target_group: str, age: int, held_unit_id: str | None) -> int:
+        """How many units outside the region could take the child (capacity's `outside_fitting`)."""
+        outside = self.by_care_type.get((care_type, False), {})
+        if held_unit_id in outside:
+            # The request's own place there counts as free for it: not what the count kept holds.
+            return sum(1 for unit in outside.values() if unit.reason(target_group, age, held_unit_id) is None)
+        kept = self.fitting_outside.setdefault(care_type, {})
+        count = kept.get((target_group, age))
+        if count is None:
+            count = kept[target_group, age] = sum(
+                1 for unit in outside.values() if unit.reason(target_group, age, None) is None
+            )
+        return count
+
+    def _group_and_production(self, care_type: str, units: list[CompactUnit]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The group profiles of the listed units where children stay, and the production use of their
+        operational providers with an agreement for the care type this year."""
+        profiles: dict[str, Any] = {}
+        production: dict[str, Any] = {}
+        today = self.today
+        for listed in units:
+            running = [stay for stay in self.units[listed.id].stays if stay.end is None]
+            if running:
+                profiles[listed.id] = group_profile(running, today)
+            if listed.provider_role == "operational" and listed.provider_id not in production:
+                agreed = self.agreements.get(listed.provider_id, {}).get((today.year, care_type))
+                if agreed is not None:
+                    stays = [
+                        stay
+                        for unit in self.by_provider.get(listed.provider_id, {}).values()
+                        if unit.care_type == care_type
+                        for stay in unit.stays
+                    ]
+                    production[listed.provider_id] = {"agreed_days": agreed, "used_days": used_days(stays, today)}
+        return profiles, production

@@ -243,7 +243,7 @@ async def test_the_read_model_lists_what_capacity_lists(
     await place_unit(capacity, municipality=DELFT, places=0)
     await place_unit(capacity, municipality=DELFT, ages=(4, 11))
     await place_unit(capacity, municipality=DELFT, target_groups=("lvb",))
-    await place_unit(capacity, municipality=ROTTERDAM)
+    outside = await place_unit(capacity, municipality=ROTTERDAM)
     await place_unit(capacity, municipality=LEIDEN, places=0)
     await place_unit(capacity, municipality=LEIDEN, ages=(4, 11))
     closing = await place_unit(capacity, municipality=DELFT)
@@ -285,3 +285,14 @@ async def test_the_read_model_lists_what_capacity_lists(
     assert every.group_profiles[grouped]["count"] == 2
     assert every.production[capped]["used_days"] > 0
     assert any(u.availability_stale for u in every.units) and not all(u.availability_stale for u in every.units)
+    # A unit outside filled: the units outside that could take the child are counted anew.
+    fitting = (await fetch_candidates(matching_app.state.capacity, asking, "inside", replica=replica)).outside_fitting
+    filled = await capacity.put(
+        f"/v1/units/{outside}/availability",
+        json={"capacity": 2, "blocked": 2},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, outside))},
+    )
+    assert filled.status_code == 200, filled.text
+    await replica.catch_up(matching_app.state.capacity)
+    inside = [await fetch_candidates(matching_app.state.capacity, asking, "inside", replica=r) for r in (None, replica)]
+    assert inside[0].outside_fitting == inside[1].outside_fitting == fitting - 1
