@@ -244,6 +244,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from matching.domain import rank_units
     from matching.main import MIGRATIONS_DIR as MATCHING_MIGRATIONS
     from matching.main import create_app as create_matching
+    from matching.replica import Replica
     from matching.service import read_units, wish_from
     from matching.settings import MatchingSettings
 
@@ -329,13 +330,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     counted.append(sum(stored["outside_counted"].values()))
 
                 # The pure ranking step on the same candidate lists, read once beforehand the way a
-                # decision reads them.
+                # decision reads them. And the step before it, listing the units, both ways in turn
+                # for each request (so that both meet the same moments of a shared machine): asked of
+                # capacity, and from a read model caught up with capacity first.
                 ranking_ms: list[float] = []
+                listing_ms: dict[str, list[float]] = {"candidates_call": [], "read_model": []}
                 client = matching_app.state.capacity
+                replica = Replica()
+                await replica.catch_up(client)
                 for body in requests[args.warmup :]:
                     request = DecisionRequest.model_validate(body)
                     wish = wish_from(request)
+                    started = time.perf_counter()
                     read = await read_units(client, request, wish)
+                    listing_ms["candidates_call"].append((time.perf_counter() - started) * 1000)
+                    started = time.perf_counter()
+                    await replica.catch_up(client)
+                    await read_units(client, request, wish, replica=replica)
+                    listing_ms["read_model"].append((time.perf_counter() - started) * 1000)
                     started = time.perf_counter()
                     rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
                     ranking_ms.append((time.perf_counter() - started) * 1000)
@@ -371,6 +383,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "decision_ms_by_ground": {ground: percentiles(samples) for ground, samples in sorted(by_ground.items())},
         "ranking_ms": percentiles(ranking_ms),
+        "listing_ms": {way: percentiles(samples) for way, samples in listing_ms.items()},
         "seed_seconds": round(seed_seconds, 1),
         "python": platform.python_version(),
         "target": "decision p99 < 20 ms",
@@ -415,6 +428,8 @@ def main() -> None:
     print(f"  SQL statements per decision: {result['sql_statements_per_decision']}")
     print(f"  load average (1 min) before/after: {result['load_average_1min']} on {result['cpus']} cpus")
     print(f"ranking   p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms")
+    for way, w in result["listing_ms"].items():
+        print(f"listing ({way}) p50 {w['p50']:.2f} ms  p95 {w['p95']:.2f} ms  p99 {w['p99']:.2f} ms")
     for ground, g in result["decision_ms_by_ground"].items():
         print(f"  ground {ground:<9} p50 {g['p50']:.2f} ms  p95 {g['p95']:.2f} ms  p99 {g['p99']:.2f} ms")
     # One file for both databases: each run replaces its own database's figures.
