@@ -5,14 +5,16 @@ as in a national deployment, most units lie outside the region (Haaglanden holds
 country's children; here 8% of the units), so a decision without a ground to place outside reads only
 the region's units, and one with a ground reads the rest of the country too. Then times N decisions
 through matching's HTTP API in-process (httpx over ASGI, so the decision really goes matching ->
-capacity over HTTP: candidates, reservation, and the stored decision with every unit weighed). One in
-ten requests carries the safety ground and one in ten expertise. Also times the pure ranking step
-alone on the same candidate lists.
+capacity over HTTP: the changes for matching's read model (or, with --no-read-model, the candidate
+list), the reservation, and the stored decision with every unit weighed). One in ten requests carries
+the safety ground and one in ten expertise. Also times the pure ranking step alone on the same
+candidate lists, and counts the calls to capacity and the SQL statements of each service per decision.
 
     .venv/bin/python bench/matching_decision.py            # SQLite files in a temp dir
     .venv/bin/python bench/matching_decision.py --pg       # PostgreSQL at REGIEPUNT_TEST_PG_DSN
 
-Prints p50/p95/p99 in ms and writes them under the database's name in bench/results/matching_decision.json.
+Prints p50/p95/p99 in ms and writes them under the database's name in bench/results/matching_decision.json
+(with --no-read-model under `<database>-candidates-call`).
 """
 
 from __future__ import annotations
@@ -85,17 +87,33 @@ class TimedTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.wall_ms: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
 
     def reset(self) -> None:
         self.wall_ms.clear()
+        self.calls.clear()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
         response = await self.inner.handle_async_request(request)
         await response.aread()
-        call = request.url.path.rsplit("/", 1)[-1]  # candidates, reservations, release
+        call = request.url.path.rsplit("/", 1)[-1]  # candidates or changes, reservations, release
         self.wall_ms[call] = self.wall_ms.get(call, 0.0) + (time.perf_counter() - started) * 1000
+        self.calls[call] = self.calls.get(call, 0) + 1
         return response
+
+
+class StatementCount:
+    """The SQL statements a service's database runs (cursor executions), counted while timing."""
+
+    def __init__(self, database: Any) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._counted)
+
+    def _counted(self, *_: Any) -> None:
+        self.count += 1
 
 
 def start_profiler(path: Path | None) -> Any:
@@ -226,6 +244,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from matching.domain import rank_units
     from matching.main import MIGRATIONS_DIR as MATCHING_MIGRATIONS
     from matching.main import create_app as create_matching
+    from matching.replica import Replica
     from matching.service import read_units, wish_from
     from matching.settings import MatchingSettings
 
@@ -243,7 +262,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             capacity_calls = TimedTransport(httpx.ASGITransport(app=capacity_app))
             matching_app = create_matching(
-                MatchingSettings(matching_database_url=urls["matching"], data_dir=tmp, run_workers=False),
+                MatchingSettings(
+                    matching_database_url=urls["matching"],
+                    data_dir=tmp,
+                    run_workers=False,
+                    matching_read_model=not args.no_read_model,
+                ),
                 clock=clock,
                 capacity_transport=capacity_calls,
             )
@@ -269,9 +293,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 decision_ids: list[str] = []
                 decision_cpu_ms: list[float] = []
                 profiler = start_profiler(args.profile)
+                statements = {
+                    "capacity": StatementCount(capacity_app.state.database),
+                    "matching": StatementCount(matching_app.state.database),
+                }
                 for index, body in enumerate(requests):
                     if index == args.warmup:
                         capacity_calls.reset()
+                        for counter in statements.values():
+                            counter.count = 0
                     started, cpu_started = time.perf_counter(), time.process_time()
                     response = await matching.post("/v1/decisions", json=body, headers=headers)
                     elapsed = (time.perf_counter() - started) * 1000
@@ -288,6 +318,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 load_after = os.getloadavg()
                 stop_profiler(profiler, args.profile)
                 capacity_ms = {call: round(total / args.n, 3) for call, total in capacity_calls.wall_ms.items()}
+                calls = {call: round(count / args.n, 2) for call, count in capacity_calls.calls.items()}
+                statements_per_decision = {name: round(c.count / args.n, 2) for name, c in statements.items()}
 
                 # What each decision weighed, read back from the stored decisions.
                 weighed: list[int] = []
@@ -298,13 +330,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     counted.append(sum(stored["outside_counted"].values()))
 
                 # The pure ranking step on the same candidate lists, read once beforehand the way a
-                # decision reads them.
+                # decision reads them. And the step before it, listing the units, both ways in turn
+                # for each request (so that both meet the same moments of a shared machine): asked of
+                # capacity, and from a read model caught up with capacity first.
                 ranking_ms: list[float] = []
+                listing_ms: dict[str, list[float]] = {"candidates_call": [], "read_model": []}
                 client = matching_app.state.capacity
+                replica = Replica()
+                await replica.catch_up(client)
                 for body in requests[args.warmup :]:
                     request = DecisionRequest.model_validate(body)
                     wish = wish_from(request)
+                    started = time.perf_counter()
                     read = await read_units(client, request, wish)
+                    listing_ms["candidates_call"].append((time.perf_counter() - started) * 1000)
+                    started = time.perf_counter()
+                    await replica.catch_up(client)
+                    await read_units(client, request, wish, replica=replica)
+                    listing_ms["read_model"].append((time.perf_counter() - started) * 1000)
                     started = time.perf_counter()
                     rank_units(wish, read.units, read.rejected, read.outside_counted, read.unfit_counted)
                     ranking_ms.append((time.perf_counter() - started) * 1000)
@@ -332,11 +375,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "outcomes": outcomes,
         "decision_ms": percentiles(decision_ms),
         "decision_cpu_ms": percentiles(decision_cpu_ms),
+        "read_model": not args.no_read_model,
         "capacity_calls_ms_per_decision": capacity_ms,
+        "capacity_calls_per_decision": calls,
+        "sql_statements_per_decision": statements_per_decision,
         "load_average_1min": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
         "cpus": os.cpu_count(),
         "decision_ms_by_ground": {ground: percentiles(samples) for ground, samples in sorted(by_ground.items())},
         "ranking_ms": percentiles(ranking_ms),
+        "listing_ms": {way: percentiles(samples) for way, samples in listing_ms.items()},
         "seed_seconds": round(seed_seconds, 1),
         "python": platform.python_version(),
         "target": "decision p99 < 20 ms",
@@ -360,6 +407,11 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the timed decisions here")
+    parser.add_argument(
+        "--no-read-model",
+        action="store_true",
+        help="matching asks capacity for the candidate list at every decision instead of ranking from its read model",
+    )
     args = parser.parse_args()
 
     result = asyncio.run(run(args))
@@ -372,8 +424,12 @@ def main() -> None:
     c = result["decision_cpu_ms"]
     print(f"  cpu     p50 {c['p50']:.2f} ms  p95 {c['p95']:.2f} ms  p99 {c['p99']:.2f} ms (process time, all threads)")
     print(f"  capacity calls per decision (ms): {result['capacity_calls_ms_per_decision']}")
+    print(f"  capacity calls per decision: {result['capacity_calls_per_decision']}")
+    print(f"  SQL statements per decision: {result['sql_statements_per_decision']}")
     print(f"  load average (1 min) before/after: {result['load_average_1min']} on {result['cpus']} cpus")
     print(f"ranking   p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms")
+    for way, w in result["listing_ms"].items():
+        print(f"listing ({way}) p50 {w['p50']:.2f} ms  p95 {w['p95']:.2f} ms  p99 {w['p99']:.2f} ms")
     for ground, g in result["decision_ms_by_ground"].items():
         print(f"  ground {ground:<9} p50 {g['p50']:.2f} ms  p95 {g['p95']:.2f} ms  p99 {g['p99']:.2f} ms")
     # One file for both databases: each run replaces its own database's figures.
@@ -387,6 +443,8 @@ def main() -> None:
         if args.inside_share == INSIDE_SHARE
         else f"{result['database']}-inside-{args.inside_share:g}"
     )
+    if args.no_read_model:
+        name += "-candidates-call"
     results[name] = result
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")

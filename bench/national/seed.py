@@ -564,6 +564,12 @@ async def load_history(
             "UPDATE units SET occupied = occupied + $2, version = version + 1 WHERE id = $1",
             list(occupied.items()),
         )
+        # Written past capacity's own code, so numbered here: matching's read model reads every unit
+        # again, with the stays and holds loaded under it (docs/internal-api.md, the change feed).
+        await connections["capacity"].execute(
+            "UPDATE change_counter SET seq = seq + 1 WHERE id = 1;"
+            " UPDATE units SET change_seq = (SELECT seq FROM change_counter WHERE id = 1)"
+        )
         # What intake keeps on each stay about the child's other stays (intake.indicators.stays), derived for the
         # whole history at once the way its migration derives it for existing rows.
         print("    deriving each stay's context from the child's other stays", flush=True)

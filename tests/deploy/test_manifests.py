@@ -258,6 +258,8 @@ def test_the_ingress_serves_intake_and_capacitys_provider_api_over_tls_and_never
     }
     assert {"/v1/providers", "/v1/units"} <= capacity_paths
     assert not capacity_paths & {"/v1/candidates", "/v1/reservations", "/v1/client-keys"}
+    # Matching's change feed is for matching alone, inside the cluster.
+    assert not any(path.startswith("/internal") for path in capacity_paths)
 
 
 def test_postgresql_is_three_instances_with_a_role_and_database_per_service_and_point_in_time_backups() -> None:

@@ -52,6 +52,8 @@ class Provider(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Whether the region contracted the provider (migration 0008); a place found elsewhere counts against it.
     contracted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The change (ChangeCounter) that last replaced the provider's production agreements (migration 0010).
+    change_seq: Mapped[int] = mapped_column(Integer, default=1, server_default="1", index=True)
 
 
 def _last_change(context: Any) -> Any:
@@ -116,6 +118,9 @@ class Unit(Base):
     # REGIEPUNT_AVAILABILITY_STALE_HOURS. A closed unit takes no new child; its stays run on.
     availability_confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_last_change)
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The change (ChangeCounter) that last touched what a candidate list reads of the unit: its row,
+    # its holds or its stays (migration 0010). Matching's read model follows the units by it.
+    change_seq: Mapped[int] = mapped_column(Integer, default=1, server_default="1", index=True)
 
     @property
     def target_groups(self) -> list[str]:
@@ -217,6 +222,20 @@ class FreePlacesEpoch(Base):
     epoch: Mapped[int] = mapped_column(Integer)
 
 
+class ChangeCounter(Base):
+    """One row: the number of the last change a candidate list can see (docs/internal-api.md, the
+    change feed). Raised first in every transaction that changes a unit or a provider's agreements:
+    its row lock orders those transactions, so a change is visible before any later-numbered one."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    # Drawn when the row is written first: a register restored or built anew numbers its changes
+    # from the start again, and a read model that sees another generation reads it all again.
+    generation: Mapped[str] = mapped_column(String(36))
+
+
 # --- expressions ----------------------------------------------------------------------------------
 
 units = cast(Table, Unit.__table__)
@@ -293,12 +312,41 @@ async def load_unit(session: AsyncSession, unit_id: str) -> tuple[Unit, str] | N
     return None if row is None else (row[0], row[1])
 
 
+async def next_change(session: AsyncSession) -> int:
+    """The number of a new change. Taken before the unit's own row is written, in every transaction
+    (a joint hold writes several units): the counter is then always the first lock, and no two
+    writers wait on each other the other way round. One number per transaction: the units it writes
+    become visible together. A transaction that locks another row before it writes a unit (a hold it
+    moves on, a provider) takes its number first, for the same reason."""
+    taken = session.info.get("change_seq")
+    if taken is not None:
+        return int(taken)
+    statement = (
+        conflict_insert(session, ChangeCounter)
+        .values(id=1, seq=1, generation=new_id())
+        .on_conflict_do_update(index_elements=[ChangeCounter.id], set_={"seq": ChangeCounter.seq + 1})
+        .returning(ChangeCounter.seq)
+    )
+    taken = session.info["change_seq"] = int((await session.execute(statement)).scalar_one())
+    return taken
+
+
+async def latest_change(session: AsyncSession) -> tuple[int, str | None]:
+    """The number of the last change and the counter's generation; (0, None) before any change."""
+    row = (
+        await session.execute(select(ChangeCounter.seq, ChangeCounter.generation).where(ChangeCounter.id == 1))
+    ).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
 async def change_unit(session: AsyncSession, unit_id: str, now: datetime, *conditions: Any, **values: Any) -> bool:
-    """One conditional UPDATE of a unit that also raises its version; True when the row changed."""
+    """One conditional UPDATE of a unit that also raises its version and numbers the change; True
+    when the row changed."""
+    change_seq = await next_change(session)
     statement = (
         update(Unit)
         .where(Unit.id == unit_id, *conditions)
-        .values(**values, version=Unit.version + 1, updated_at=now)
+        .values(**values, version=Unit.version + 1, updated_at=now, change_seq=change_seq)
         .execution_options(synchronize_session=False)
     )
     return rowcount(await session.execute(statement)) == 1

@@ -26,7 +26,8 @@ from matching.group_rules import PlacementRules
 from matching.joint import Child, JointOption, joint_options, unmatched_group_reasons
 from matching.placement import rule_reasons
 from matching.record import candidates, labels, proposal_distances, weighed_json
-from matching.service import CAPACITY_UNREACHABLE, release_request_holds, weigh, wish_from
+from matching.replica import CAPACITY_UNREACHABLE, Replica
+from matching.service import release_request_holds, weigh, wish_from
 
 log = get_logger("regiepunt.matching")
 
@@ -83,6 +84,7 @@ async def decide_group(
     rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
     factors: MatchingFactors = MatchingFactors.ALL,
+    replica: Replica | None = None,
 ) -> GroupDecision:
     """Weigh every child, rank the joint options, hold the best one whose places are all still free,
     and store the decision. The same request_id answers the stored decision.
@@ -98,7 +100,7 @@ async def decide_group(
     wishes = {referral_id: wish_from(child) for referral_id, child in asked.items()}
     placement_rules = rules or PlacementRules()
     weighed = await asyncio.gather(
-        *(weigh(capacity, asked[rid], wishes[rid], placement_rules, factors) for rid in asked)
+        *(weigh(capacity, asked[rid], wishes[rid], placement_rules, factors, replica) for rid in asked)
     )
     rankings = {rid: ranking for rid, (ranking, _held, _applied) in zip(asked, weighed, strict=True)}
     applied = {rid: words for rid, (_ranking, _held, words) in zip(asked, weighed, strict=True)}

@@ -1,5 +1,6 @@
 """The matching app: create_app(settings) -> FastAPI."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,20 +13,36 @@ from common.clock import Clock
 from common.db import Database
 from common.errors import ConfigurationError
 from common.http import ServiceClient, provider_id_in_capacity
+from common.logging import get_logger
 from contracts.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from matching.api import client_keys, decisions, group_decisions
+from matching.replica import Replica
 from matching.rules_config import load_placement_rules
 from matching.settings import MatchingSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = get_logger("regiepunt.matching")
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The read model is built once the service runs rather than by its first decision; should capacity
+    # not answer yet, the first decision builds it.
+    warming = asyncio.create_task(warm_up(app)) if app.state.replica is not None else None
     try:
         yield
     finally:
+        if warming is not None:
+            warming.cancel()
         await app.state.capacity.aclose()
+
+
+async def warm_up(app: FastAPI) -> None:
+    try:
+        await app.state.replica.catch_up(app.state.capacity)
+    except Exception as exc:
+        # Whatever it was, the first decision catches up itself, and answers why it cannot.
+        log.warning("read_model_not_built_at_start", error=type(exc).__name__)
 
 
 def create_app(
@@ -61,6 +78,8 @@ def create_app(
         transport=capacity_transport,
     )
     app.state.vocabulary = vocabulary
+    # Built from capacity's change feed by the first decision, then followed before each one.
+    app.state.replica = Replica() if settings.matching_read_model else None
 
     async def provider_lookup(agb_code: str) -> str | None:
         return await provider_id_in_capacity(app.state.capacity, agb_code)

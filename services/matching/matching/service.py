@@ -33,10 +33,9 @@ from matching.domain import (
 from matching.group_rules import PlacementRules
 from matching.placement import Checked, check_units, child_of, complete
 from matching.record import decision_from_values, decision_json, decision_values, to_decision
+from matching.replica import CAPACITY_UNREACHABLE, Replica
 
 log = get_logger("regiepunt.matching")
-
-CAPACITY_UNREACHABLE = "Capacity could not be reached; nothing was decided or reserved. Try again."
 
 
 class DecisionNotFound(NotFound):
@@ -93,8 +92,32 @@ async def fetch_candidates(
     excluded_unfit: str = "list",
     excluded_outside: str = "list",
     group: bool = True,
+    replica: Replica | None = None,
 ) -> Read:
-    """Capacity filters on its hard rules and on the region in its own database; matching only reads the result."""
+    """Capacity filters on its hard rules and on the region in its own database; matching only reads
+    the result. With a read model (caught up with capacity before the decision began) the same list
+    is made from it, without a request."""
+    if replica is not None:
+        listed = replica.candidates(
+            request.care_type,
+            request.target_group,
+            request.age,
+            region,
+            excluded_outside,
+            excluded_unfit,
+            request.request_id,
+            group,
+        )
+        return Read(
+            listed.units,
+            listed.rejected,
+            listed.outside_excluded,
+            listed.outside_fitting,
+            listed.unfit_excluded,
+            listed.held_unit_id,
+            listed.group_profiles,
+            listed.production,
+        )
     params = {
         "care_type": request.care_type,
         "target_group": request.target_group,
@@ -132,7 +155,9 @@ async def fetch_candidates(
     )
 
 
-async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wish, *, group: bool = True) -> Read:
+async def read_units(
+    capacity: ServiceClient, request: DecisionRequest, wish: Wish, *, group: bool = True, replica: Replica | None = None
+) -> Read:
     """Read only the units the region rules let count.
 
     Region first (`domain.outside_exclusion`) decides: when the units outside count whatever the
@@ -145,17 +170,23 @@ async def read_units(capacity: ServiceClient, request: DecisionRequest, wish: Wi
     offer is judged against every unit, each listed.
     """
     if wish.offered_unit_id is not None:
-        return await fetch_candidates(capacity, request, "all", group=group)
+        return await fetch_candidates(capacity, request, "all", group=group, replica=replica)
     if outside_exclusion(wish, inside_meets_need=True) is None:
         # The units outside count whatever the units inside offer: read them all at once.
         return await fetch_candidates(
-            capacity, request, "all", excluded_unfit="count", excluded_outside="count", group=group
+            capacity, request, "all", excluded_unfit="count", excluded_outside="count", group=group, replica=replica
         )
-    inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count", group=group)
+    inside = await fetch_candidates(capacity, request, "inside", excluded_unfit="count", group=group, replica=replica)
     left_out = outside_exclusion(wish, inside_meets_need(wish, inside.units))
     if left_out is None:
         outside = await fetch_candidates(
-            capacity, request, "outside", excluded_unfit="count", excluded_outside="count", group=group
+            capacity,
+            request,
+            "outside",
+            excluded_unfit="count",
+            excluded_outside="count",
+            group=group,
+            replica=replica,
         )
         return Read(
             inside.units + outside.units,
@@ -185,6 +216,7 @@ async def weigh(
     wish: Wish,
     rules: PlacementRules,
     factors: MatchingFactors = MatchingFactors.ALL,
+    replica: Replica | None = None,
 ) -> tuple[Ranking, str | None, dict[str, dict[str, str]]]:
     """The ranking, the unit where this request holds a place already (None mostly), and the words of
     the group and production rules that applied, by rule id.
@@ -192,13 +224,18 @@ async def weigh(
     The group and production rules leave their units out before the region rule is weighed, as the
     central point's own exclusions do: a unit inside the region that the group rules out does not
     keep a child from the expertise outside it. With the `baseline` factors the units are ranked
-    without school, travel limit, wishes, group and production rules (docs/matching.md)."""
+    without school, travel limit, wishes, group and production rules (docs/matching.md).
+
+    With a read model, it first applies every change capacity numbered before this call: a unit
+    added or freed a moment ago counts as it would have when capacity listed the units itself."""
+    if replica is not None:
+        await replica.catch_up(capacity)
     if factors is MatchingFactors.BASELINE:
         wish = without_new_factors(wish)
-        read = await read_units(capacity, request, wish, group=False)
+        read = await read_units(capacity, request, wish, group=False, replica=replica)
         checked = Checked(kept=read.units)
     else:
-        read = await read_units(capacity, request, wish)
+        read = await read_units(capacity, request, wish, replica=replica)
         child = child_of(request.age, request.risk_flags, request.vulnerabilities)
         checked = check_units(rules, child, read.units, read.group_profiles, read.production)
     ranking = rank_units(wish, checked.kept, read.rejected, read.outside_counted, read.unfit_counted)
@@ -280,6 +317,7 @@ async def decide(
     rules: PlacementRules | None = None,
     vocabulary: Vocabulary | None = None,
     factors: MatchingFactors = MatchingFactors.ALL,
+    replica: Replica | None = None,
 ) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
 
@@ -291,7 +329,9 @@ async def decide(
     # a repeated request is rare, and its answer is only waited for once the units are read.
     lookup = asyncio.create_task(stored_decision(database, request.request_id))
     try:
-        ranking, held_unit_id, applied = await weigh(capacity, request, wish, rules or PlacementRules(), factors)
+        ranking, held_unit_id, applied = await weigh(
+            capacity, request, wish, rules or PlacementRules(), factors, replica
+        )
     except Exception:
         stored = await lookup
         if stored is not None:

@@ -23,6 +23,9 @@ class MatchingSettings(CommonSettings):
     # Everything matching weighs (`all`), or the ranking without siblings kept together, school and
     # distance, the group rules, the child's wishes and production caps (`baseline`): docs/matching.md.
     matching_factors: MatchingFactors = MatchingFactors.ALL
+    # Rank from matching's own read model of the units, followed by capacity's change feed (true), or
+    # ask capacity for the candidate list at every decision (false): docs/matching.md.
+    matching_read_model: bool = True
 
     def production_problems(self) -> list[str]:
         problems = super().production_problems()

@@ -7,7 +7,7 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from capacity.candidates import service
+from capacity.candidates import feed, service
 from capacity.deps import StaleBefore
 from capacity.domain import AGE_MAX, AGE_MIN, CareType, TargetGroup
 from capacity.schemas import (
@@ -18,7 +18,7 @@ from capacity.schemas import (
     ExcludedOutside,
     ExcludedUnfit,
 )
-from common.auth import CoordinatorOrService
+from common.auth import CoordinatorOrService, FromMatching
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
 
@@ -70,3 +70,18 @@ async def candidates(
 )
 async def free_places_epoch(_: CoordinatorOrService, db: DatabaseDep) -> Epoch:
     return Epoch(epoch=await service.current_free_places_epoch(db))
+
+
+@router.get("/internal/changes", include_in_schema=False)
+async def changes(
+    _: FromMatching,
+    db: DatabaseDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    *,
+    clock: ClockDep,
+    stale_before: StaleBefore,
+) -> Response:
+    """The change feed of matching's read model (docs/internal-api.md): not part of the public API."""
+    found = await feed.changes_after(db, after, limit, clock.now().date(), stale_before)
+    return Response(orjson.dumps(found), media_type="application/json")

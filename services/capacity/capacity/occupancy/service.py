@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from capacity import domain
-from capacity.db import Occupancy, Unit, change_unit, raise_free_places_epoch, rowcount
+from capacity.db import Occupancy, Unit, change_unit, next_change, raise_free_places_epoch, rowcount
 from capacity.schemas import OccupancyOut
 from common.clock import Clock
 from common.db import Database
@@ -42,6 +42,7 @@ async def end_occupancy(db: Database, clock: Clock, occupancy_id: str, end_date:
             raise domain.OccupancyNotFound(occupancy_id)
         if occupancy.end_date is None:
             domain.check_end_date(occupancy.start_date, end_date)
+            await next_change(session)
             statement = (
                 update(Occupancy)
                 .where(Occupancy.id == occupancy_id, Occupancy.end_date.is_(None))

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from capacity.db import occupancies, production_agreements, providers, units
+from capacity.db import next_change, occupancies, production_agreements, providers, units
 from capacity.production.rules import Stay
 
 _agreement = production_agreements.c
@@ -53,6 +53,9 @@ async def agreements_of(session: AsyncSession, provider_ids: list[str]) -> dict[
 
 
 async def replace_agreements(session: AsyncSession, provider_id: str, agreements: Iterable[dict[str, Any]]) -> None:
+    """Replace them as a whole; matching's read model sees the provider changed (db.next_change)."""
+    change_seq = await next_change(session)
+    await session.execute(update(providers).where(providers.c.id == provider_id).values(change_seq=change_seq))
     await session.execute(delete(production_agreements).where(_agreement.provider_id == provider_id))
     rows = [{"provider_id": provider_id, **agreement} for agreement in agreements]
     if rows:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capacity import domain
-from capacity.db import Provider, count_of, new_id
+from capacity.db import Provider, count_of, new_id, next_change
 from capacity.production.store import agreements_of, replace_agreements
 from capacity.schemas import ProductionAgreement, ProviderCreate, ProviderList, ProviderOut, ProviderUpdate
 from common.clock import Clock, as_utc
@@ -78,6 +78,9 @@ async def update_provider(db: Database, provider_id: str, data: ProviderUpdate) 
     whether the region contracted the provider."""
     replacing = _agreement_rows(data.production_agreements) if data.production_agreements is not None else None
     async with db.transaction() as session:
+        if replacing is not None:
+            # Numbered before the provider is locked: a unit written meanwhile numbers its change first.
+            await next_change(session)
         provider = await session.get(Provider, provider_id, with_for_update=True)
         if provider is None:
             raise domain.ProviderNotFound(provider_id)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
-from capacity.db import Reservation, Unit, new_id
+from capacity.db import Reservation, Unit, new_id, next_change
 from capacity.reservations.service import reservation_out
 from capacity.reservations.store import expire_hold, held_reservation, reserve_statements
 from capacity.schemas import JointHold, ReservationOut
@@ -63,7 +63,12 @@ async def reserve_places_together(
         for index, hold in sorted(enumerate(holds), key=lambda item: (item[1].unit_id, item[1].referral_id)):
             if index in made:
                 continue
-            values = {"unit_id": hold.unit_id, "referral_id": hold.referral_id, "now": now}
+            values = {
+                "unit_id": hold.unit_id,
+                "referral_id": hold.referral_id,
+                "now": now,
+                "change_seq": await next_change(session),
+            }
             provider_id = (await session.execute(take, values)).scalar()
             if provider_id is None:
                 adopted = await _adopt_referral_hold(session, hold, expires_at, now)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from capacity import domain
-from capacity.db import Occupancy, Reservation, Unit, change_unit, new_id, rowcount
+from capacity.db import Occupancy, Reservation, Unit, change_unit, new_id, next_change, rowcount
 from capacity.occupancy.service import occupancy_out
 from capacity.reservations.store import (
     expire_hold,
@@ -81,9 +81,8 @@ async def reserve_place(
                     return reservation_out(held), False
                 if held is not None:
                     await expire_hold(session, held, now)
-            provider_id = (
-                await session.execute(take, {"unit_id": unit_id, "referral_id": referral_id, "now": now})
-            ).scalar()
+            values = {"unit_id": unit_id, "referral_id": referral_id, "now": now}
+            provider_id = (await session.execute(take, {**values, "change_seq": await next_change(session)})).scalar()
             if provider_id is None:
                 existing = await held_reservation(session, unit_id, referral_id)
                 if existing is not None:
@@ -222,6 +221,7 @@ async def sweep_expired_reservations(app_or_db: FastAPI | Database, clock: Clock
     expired = 0
     for reservation_id, unit_id in due:
         async with db.transaction() as session:
+            await next_change(session)
             statement = (
                 update(Reservation)
                 .where(Reservation.id == reservation_id, Reservation.status == "held", Reservation.expires_at <= now)

@@ -21,6 +21,7 @@ from capacity.db import (
     Reservation,
     Unit,
     change_unit,
+    next_change,
     raise_free_places_epoch,
     reservations,
     rowcount,
@@ -45,7 +46,7 @@ async def request_hold(session: AsyncSession, request_id: str) -> Reservation | 
 def reserve_statements() -> tuple[Any, Any]:
     """Take a place and write the hold, built once. The UPDATE carries both rules in its WHERE: a
     free place, and no hold of this referral on this unit yet (the repeated request); the row it
-    returns is the unit's provider for the reservation."""
+    returns is the unit's provider for the reservation. `change_seq` is bound from db.next_change."""
     unit, held = units.c, reservations.c
     take = (
         update(units)
@@ -58,7 +59,12 @@ def reserve_statements() -> tuple[Any, Any]:
                 held.unit_id == unit.id, held.referral_id == bindparam("referral_id"), held.status == "held"
             ),
         )
-        .values(reserved=unit.reserved + 1, version=unit.version + 1, updated_at=bindparam("now"))
+        .values(
+            reserved=unit.reserved + 1,
+            version=unit.version + 1,
+            updated_at=bindparam("now"),
+            change_seq=bindparam("change_seq"),
+        )
         .returning(unit.provider_id)
     )
     return take, insert(reservations)
@@ -66,6 +72,7 @@ def reserve_statements() -> tuple[Any, Any]:
 
 async def expire_hold(session: AsyncSession, reservation: Reservation, now: datetime) -> None:
     """A hold past its expiry that the sweep has not reached yet: expire it now, as the sweep would."""
+    await next_change(session)
     statement = (
         update(Reservation)
         .where(Reservation.id == reservation.id, Reservation.status == "held")
@@ -85,7 +92,9 @@ async def reload_reservation(session: AsyncSession, reservation_id: str) -> Rese
 
 
 async def set_reservation_status(session: AsyncSession, reservation_id: str, status: str, now: datetime) -> bool:
-    """Move a hold on; True only for the writer whose UPDATE found it still held."""
+    """Move a hold on; True only for the writer whose UPDATE found it still held. Its unit changes
+    with it: the change is numbered before the hold is locked (db.next_change)."""
+    await next_change(session)
     statement = (
         update(Reservation)
         .where(Reservation.id == reservation_id, Reservation.status == "held")

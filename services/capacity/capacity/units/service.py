@@ -18,6 +18,7 @@ from capacity.db import (
     count_of,
     load_unit,
     new_id,
+    next_change,
     raise_free_places_epoch,
     serves,
     unit_with_role,
@@ -126,6 +127,7 @@ async def create_unit(
         provider = await session.get(Provider, provider_id)
         if provider is None:
             raise domain.ProviderNotFound(provider_id)
+        unit.change_seq = await next_change(session)
         session.add(unit)
         await raise_free_places_epoch(session)
     return unit_out(unit, provider.role, stale_before)

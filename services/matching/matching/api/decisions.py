@@ -37,6 +37,7 @@ async def take_decision(
         rules=state.placement_rules,
         vocabulary=state.vocabulary,
         factors=state.settings.matching_factors,
+        replica=state.replica,
     )
 
 

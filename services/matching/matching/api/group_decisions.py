@@ -36,6 +36,7 @@ async def take_group_decision(
         rules=request.app.state.placement_rules,
         vocabulary=request.app.state.vocabulary,
         factors=request.app.state.settings.matching_factors,
+        replica=request.app.state.replica,
     )
 
 

@@ -1,0 +1,343 @@
+"""Matching's read model of the register: the units as a candidate list reads them, kept in memory and
+followed by capacity's change feed (docs/internal-api.md, the change feed; docs/matching.md).
+
+Capacity stays the only source of truth: a hold still goes to capacity, which refuses it when the
+unit changed. The read model only spares a decision the fetch of hundreds of units. It never lets a
+child miss a place that capacity knew of when the decision began: before it lists units, a decision
+reads every change numbered after the last one it applied (`catch_up`, one request, mostly empty).
+Listing the units is `candidates`: the same filter, counts and group and production figures as
+capacity's compact candidate list (capacity.candidates), computed here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from common.errors import DependencyUnavailable
+from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
+from common.logging import get_logger
+from contracts.capacity import CompactUnit
+
+log = get_logger("regiepunt.matching.replica")
+
+# The reasons of a unit whose own rules do not admit the child, as opposed to one that is full.
+UNFIT_REASONS = ("age_out_of_range", "target_group_not_served")
+CAPACITY_UNREACHABLE = "Capacity could not be reached; nothing was decided or reserved. Try again."
+FEED_PAGE = 2000
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(slots=True)
+class Stay:
+    start: date
+    end: date | None
+    age: int | None
+    age_on: date | None
+    flags: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class UnitState:
+    """A unit as the feed sends it (capacity.candidates.feed), in the order of its array."""
+
+    id: str
+    seq: int
+    provider_id: str
+    role: str
+    care_type: str
+    serves_jo: bool
+    serves_lvb: bool
+    serves_ggz: bool
+    age_min: int
+    age_max: int
+    municipality_code: str
+    in_region: bool
+    capacity: int
+    occupied: int
+    reserved: int
+    blocked: int
+    specialisms: list[str]
+    part_time: bool
+    latitude: float | None
+    longitude: float | None
+    confirmed_at: datetime
+    closed: bool
+    version: int
+    held_requests: tuple[str, ...]
+    stays: tuple[Stay, ...]
+
+    def free(self, held_unit_id: str | None) -> int:
+        """Free places; a place the asking request holds here counts as free for it (capacity's
+        db.places_free)."""
+        reserved = self.reserved - (1 if self.id == held_unit_id else 0)
+        return max(0, self.capacity - self.occupied - reserved - self.blocked)
+
+    def reason(self, target_group: str, age: int, held_unit_id: str | None) -> str | None:
+        """The first reason the unit cannot take the child, in capacity's order (db.exclusion_reason)."""
+        if self.free(held_unit_id) <= 0:
+            return "no_free_place"
+        if self.age_min > age or self.age_max < age:
+            return "age_out_of_range"
+        if not getattr(self, f"serves_{target_group}"):
+            return "target_group_not_served"
+        return None
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def unit_from(row: list[Any]) -> UnitState:
+    """The array of capacity.candidates.feed: the unit's columns, its holds' requests, its stays."""
+    row[20] = datetime.fromisoformat(row[20])
+    row[23] = tuple(row[23])
+    row[24] = tuple(
+        Stay(date.fromisoformat(start), _date(end), age, _date(age_on), tuple(flags or ()))
+        for start, end, age, age_on, flags in row[24]
+    )
+    return UnitState(*row)
+
+
+def group_profile(stays: list[Stay], today: date) -> dict[str, Any]:
+    """The shape of contracts.group.GroupProfile, as capacity's groups.rules builds it."""
+    ages: list[int] = []
+    flags: Counter[str] = Counter()
+    for stay in stays:
+        if stay.age is not None and stay.age_on is not None:
+            years = today.year - stay.age_on.year - ((today.month, today.day) < (stay.age_on.month, stay.age_on.day))
+            ages.append(stay.age + max(0, years))
+        flags.update(set(stay.flags))
+    return {"count": len(stays), "ages": sorted(ages), "flags": dict(sorted(flags.items()))}
+
+
+def used_days(stays: list[Stay], today: date) -> int:
+    """The care days these stays used this year up to and including today (capacity's
+    production.rules.year_use): the first day counts, the day a child leaves does not."""
+    first, last = date(today.year, 1, 1), date(today.year, 12, 31)
+    used_until = min(today, last)
+    days = 0
+    for stay in stays:
+        until = used_until if stay.end is None else min(used_until, stay.end - ONE_DAY)
+        days += max(0, (until - max(stay.start, first)).days + 1)
+    return days
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The units of a care type for one child, as capacity's compact candidate list has them."""
+
+    units: list[CompactUnit]
+    rejected: list[Any]
+    outside_excluded: dict[str, int]
+    outside_fitting: int
+    unfit_excluded: dict[str, int]
+    held_unit_id: str | None
+    group_profiles: dict[str, Any]
+    production: dict[str, Any]
+
+
+class Replica:
+    """The units and the providers' agreements, by the last change applied (`seq`)."""
+
+    def __init__(self) -> None:
+        self._clear(None)
+        self._lock = asyncio.Lock()
+        # Catch-ups begun and the number of the last one begun that has ended: a decision waits for
+        # one that began after the decision did (`catch_up`).
+        self._begun = 0
+        self._ended = 0
+
+    def _clear(self, generation: str | None) -> None:
+        self.generation = generation
+        self.seq = 0
+        self.units: dict[str, UnitState] = {}
+        # The open units by care type and by whether they lie inside the region: a decision without a
+        # ground lists only those inside.
+        self.by_care_type: dict[tuple[str, bool], dict[str, UnitState]] = {}
+        # By care type, the number of units outside that could take a child of (target group, age),
+        # as counted last: kept until a unit outside of the care type changes.
+        self.fitting_outside: dict[str, dict[tuple[str, int], int]] = {}
+        self.by_provider: dict[str, dict[str, UnitState]] = {}
+        # Provider id: {(year, care type): care days}.
+        self.agreements: dict[str, dict[tuple[int, str], int]] = {}
+        # Match request id: the unit where it holds a place.
+        self.holds: dict[str, str] = {}
+        self.today = date.min
+        self.stale_before = datetime.min.replace(tzinfo=UTC)
+
+    def apply(self, body: dict[str, Any]) -> None:
+        for row in body["units"]:
+            unit = unit_from(row)
+            old = self.units.get(unit.id)
+            if old is not None:
+                for request_id in old.held_requests:
+                    if self.holds.get(request_id) == old.id:
+                        del self.holds[request_id]
+                self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
+                if not old.in_region:
+                    self.fitting_outside.pop(old.care_type, None)
+            self.units[unit.id] = unit
+            if not unit.closed:
+                self.by_care_type.setdefault((unit.care_type, unit.in_region), {})[unit.id] = unit
+            if not unit.in_region:
+                self.fitting_outside.pop(unit.care_type, None)
+            self.by_provider.setdefault(unit.provider_id, {})[unit.id] = unit
+            for request_id in unit.held_requests:
+                self.holds[request_id] = unit.id
+        for provider_id, _seq, agreements in body["providers"]:
+            self.agreements[provider_id] = {(year, care_type): days for year, care_type, days in agreements}
+        self.today = date.fromisoformat(body["today"])
+        self.stale_before = datetime.fromisoformat(body["stale_before"])
+        self.seq = max(self.seq, int(body["upto"]))
+
+    async def catch_up(self, capacity: ServiceClient) -> None:
+        """Apply every change capacity numbered before this call, and any after it it sends along.
+
+        Concurrent decisions share one request: a decision that finds one under way waits for it,
+        then asks again only when that request began before the decision did."""
+        ticket = self._begun
+        async with self._lock:
+            if self._ended > ticket:
+                return
+            self._begun += 1
+            begun = self._begun
+            await self._read_feed(capacity)
+            self._ended = begun
+
+    async def _read_feed(self, capacity: ServiceClient) -> None:
+        while True:
+            try:
+                response = await capacity.get("/internal/changes", params={"after": self.seq, "limit": FEED_PAGE})
+            except ServiceUnavailableError as exc:
+                raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
+            raise_for_unexpected(response, 200)
+            body = orjson.loads(response.content)
+            if body["generation"] != self.generation:
+                # Capacity's register was built anew (restored, emptied): its numbers start again.
+                asked_after = self.seq
+                self._clear(body["generation"])
+                if asked_after > 0:
+                    continue
+            if body["units"] or body["providers"]:
+                log.debug("replica_changes", units=len(body["units"]), upto=body["upto"])
+            self.apply(body)
+            if not body["more"]:
+                return
+
+    def candidates(
+        self,
+        care_type: str,
+        target_group: str,
+        age: int,
+        region: str,
+        excluded_outside: str,
+        excluded_unfit: str,
+        request_id: str | None,
+        group: bool,
+    ) -> Listed:
+        """The compact candidate list capacity would answer (capacity.candidates.service)."""
+        held_unit_id = self.holds.get(request_id) if request_id is not None else None
+        count_unfit = excluded_unfit == "count"
+        count_outside = excluded_outside == "count"
+        inside_units: list[CompactUnit] = []
+        outside_units: list[CompactUnit] = []
+        rejected: list[Any] = []
+        outside_excluded: dict[str, int] = {}
+        unfit_excluded: dict[str, int] = {}
+        outside_fitting = 0
+        stale_before = self.stale_before
+        listed = [
+            *(self.by_care_type.get((care_type, True), {}).values() if region != "outside" else ()),
+            *(self.by_care_type.get((care_type, False), {}).values() if region != "inside" else ()),
+        ]
+        if region == "inside":
+            outside_fitting = self._fitting_outside(care_type, target_group, age, held_unit_id)
+        for unit in listed:
+            in_region = unit.in_region
+            why = unit.reason(target_group, age, held_unit_id)
+            if in_region:
+                counted = count_unfit and why in UNFIT_REASONS
+            else:
+                counted = why is not None if count_outside else count_unfit and why in UNFIT_REASONS
+            if counted:
+                assert why is not None
+                if not in_region and count_outside:
+                    outside_excluded[why] = outside_excluded.get(why, 0) + 1
+                else:
+                    unfit_excluded[why] = unfit_excluded.get(why, 0) + 1
+            elif why is not None:
+                rejected.append((unit.id, unit.provider_id, in_region, why))
+            else:
+                (inside_units if in_region else outside_units).append(
+                    CompactUnit(
+                        unit.id,
+                        unit.provider_id,
+                        unit.role,  # type: ignore[arg-type]
+                        unit.municipality_code,
+                        in_region,
+                        unit.specialisms,
+                        unit.part_time,
+                        unit.free(held_unit_id),
+                        unit.latitude,
+                        unit.longitude,
+                        unit.capacity,
+                        unit.confirmed_at < stale_before,
+                    )
+                )
+        units = inside_units + outside_units
+        profiles: dict[str, Any] = {}
+        production: dict[str, Any] = {}
+        if group:
+            profiles, production = self._group_and_production(care_type, units)
+        return Listed(
+            units,
+            rejected,
+            outside_excluded,
+            outside_fitting,
+            unfit_excluded,
+            held_unit_id,
+            profiles,
+            production,
+        )
+
+    def _fitting_outside(self, care_type: str, target_group: str, age: int, held_unit_id: str | None) -> int:
+        """How many units outside the region could take the child (capacity's `outside_fitting`)."""
+        outside = self.by_care_type.get((care_type, False), {})
+        if held_unit_id in outside:
+            # The request's own place there counts as free for it: not what the count kept holds.
+            return sum(1 for unit in outside.values() if unit.reason(target_group, age, held_unit_id) is None)
+        kept = self.fitting_outside.setdefault(care_type, {})
+        count = kept.get((target_group, age))
+        if count is None:
+            count = kept[target_group, age] = sum(
+                1 for unit in outside.values() if unit.reason(target_group, age, None) is None
+            )
+        return count
+
+    def _group_and_production(self, care_type: str, units: list[CompactUnit]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The group profiles of the listed units where children stay, and the production use of their
+        operational providers with an agreement for the care type this year."""
+        profiles: dict[str, Any] = {}
+        production: dict[str, Any] = {}
+        today = self.today
+        for listed in units:
+            running = [stay for stay in self.units[listed.id].stays if stay.end is None]
+            if running:
+                profiles[listed.id] = group_profile(running, today)
+            if listed.provider_role == "operational" and listed.provider_id not in production:
+                agreed = self.agreements.get(listed.provider_id, {}).get((today.year, care_type))
+                if agreed is not None:
+                    stays = [
+                        stay
+                        for unit in self.by_provider.get(listed.provider_id, {}).values()
+                        if unit.care_type == care_type
+                        for stay in unit.stays
+                    ]
+                    production[listed.provider_id] = {"agreed_days": agreed, "used_days": used_days(stays, today)}
+        return profiles, production
