@@ -127,6 +127,19 @@ referrals = sa.Table(
     sa.Index("ix_referrals_status_authorisation", "status", "court_authorisation_valid_until"),
 )
 
+# What the indicators count, added up per day and kept in the transaction of every change that alters
+# it (intake.indicators.days, migration 0019): a period's indicators read a row per day and figure.
+indicator_days = sa.Table(
+    "indicator_days",
+    metadata,
+    sa.Column("measure", sa.String(16), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("value", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("detail", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("stays", sa.Integer, nullable=False),
+    sa.Column("total_days", sa.Integer, nullable=False),
+)
+
 # The last reference number given out per year: the next submission takes it plus one under the row's
 # lock, so that concurrent submissions get distinct numbers (intake.referrals.numbering).
 referral_numbers = sa.Table(
