@@ -123,6 +123,9 @@ referrals = sa.Table(
         "part_time",
     ),
     sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
+    # The stays an earlier stay of the child reaches into a period: the children in care and the stacked
+    # ones are counted from these and the per-day totals (intake.indicators.kpis, migration 0019).
+    sa.Index("ix_referrals_later_stays", "earlier_stays_end", "start_date", "end_date", "client_key"),
     # The sweep of court authorisations about to lapse reads the placed stays by their end.
     sa.Index("ix_referrals_status_authorisation", "status", "court_authorisation_valid_until"),
 )

@@ -181,33 +181,42 @@ async def _stay_indicators(
     }
     started = sum(placed_after.values())
 
-    def share(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return sa.func.sum(sa.case((condition, 1), else_=0))
-
-    # Only the stays that touch the period are read: those ended in or after it and those still running,
-    # as two range reads of the (end_date, start_date, ...) index (an OR of the two would make the
-    # database read every row instead). A child is counted at its first stay touching the period: the
-    # one that no earlier stay of the child reaches into the period. A child's stays overlap where one
-    # begins before the latest end among the earlier ones; the overlap counts when it reaches the period.
-    touching = sa.union_all(
-        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
-            r.end_date >= period.date_from, r.start_date <= period.date_to
-        ),
-        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
-            r.end_date.is_(None), r.start_date.is_not(None), r.start_date <= period.date_to
-        ),
-    ).subquery("touching")
-    t = touching.c
-    first_in_period = sa.or_(t.earlier_stays_end.is_(None), t.earlier_stays_end < period.date_from)
-    overlapping = sa.and_(t.earlier_stays_end > t.start_date, t.earlier_stays_end >= period.date_from)
-    children, stacked = (
+    # The children in care in the period: the stays touching it (begun by its last day, not ended before
+    # its first) counted at each child's first one, the one no earlier stay of the child reaches into the
+    # period. The stays touching it are those running now or ended on or after its first day, less those
+    # begun after its last day: two sums of the per-day totals and the stays running now, for a period
+    # that ends today a year of days whatever the history holds. From them go the later stays: those an
+    # earlier stay of the child reaches into the period (its `earlier_stays_end` on or after the first
+    # day, read from an index on it). Among those, a child's stays overlap where one begins before the
+    # latest end among the earlier ones: the children with such a stay are the stacked ones.
+    ended_since, started_after = (
         await session.execute(
             sa.select(
-                share(first_in_period),
-                sa.func.count(sa.distinct(sa.case((overlapping, t.client_key), else_=None))),
+                _total(days.ENDED, d.day >= period.date_from),
+                _total(days.STARTED, d.day > period.date_to),
+            ).where(
+                sa.or_(
+                    sa.and_(d.measure == days.ENDED, d.day >= period.date_from),
+                    sa.and_(d.measure == days.STARTED, d.day > period.date_to),
+                )
             )
         )
     ).one()
+    running = await session.scalar(sa.select(sa.func.count()).where(r.end_date.is_(None), r.start_date.is_not(None)))
+    touching = int(running or 0) + int(ended_since) - int(started_after)
+    later, stacked = (
+        await session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.count(sa.distinct(sa.case((r.earlier_stays_end > r.start_date, r.client_key), else_=None))),
+            ).where(
+                r.earlier_stays_end >= period.date_from,
+                r.start_date <= period.date_to,
+                sa.or_(r.end_date.is_(None), r.end_date >= period.date_from),
+            )
+        )
+    ).one()
+    children = touching - int(later or 0)
 
     indicators = [
         _ratio(

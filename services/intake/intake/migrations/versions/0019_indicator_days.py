@@ -1,4 +1,5 @@
-"""per-day totals of what the indicators count, filled from the referrals there are
+"""per-day totals of what the indicators count, filled from the referrals there are; the stays an
+earlier stay of the child reaches into, indexed
 
 Revision ID: 0019
 Revises: 0018
@@ -96,7 +97,11 @@ def upgrade() -> None:
     )
     for statement in fill_statements(op.get_bind().dialect.name):
         op.execute(statement)
+    op.create_index(
+        "ix_referrals_later_stays", "referrals", ["earlier_stays_end", "start_date", "end_date", "client_key"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referrals_later_stays", table_name="referrals")
     op.drop_table("indicator_days")
