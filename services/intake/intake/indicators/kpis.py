@@ -204,15 +204,20 @@ async def _stay_indicators(
     ).one()
     running = await session.scalar(sa.select(sa.func.count()).where(r.end_date.is_(None), r.start_date.is_not(None)))
     touching = int(running or 0) + int(ended_since) - int(started_after)
+    reached = sa.and_(
+        r.earlier_stays_end >= period.date_from,
+        r.start_date <= period.date_to,
+        sa.or_(r.end_date.is_(None), r.end_date >= period.date_from),
+    )
+    # Two reads of the same index range in one statement: only the overlapping stays, a few, are sorted
+    # to count their children once each.
     later, stacked = (
         await session.execute(
             sa.select(
-                sa.func.count(),
-                sa.func.count(sa.distinct(sa.case((r.earlier_stays_end > r.start_date, r.client_key), else_=None))),
-            ).where(
-                r.earlier_stays_end >= period.date_from,
-                r.start_date <= period.date_to,
-                sa.or_(r.end_date.is_(None), r.end_date >= period.date_from),
+                sa.select(sa.func.count()).where(reached).scalar_subquery(),
+                sa.select(sa.func.count(sa.distinct(r.client_key)))
+                .where(reached, r.earlier_stays_end > r.start_date)
+                .scalar_subquery(),
             )
         )
     ).one()
