@@ -34,7 +34,9 @@ SECRET = "regiepunt-bench-indicators-secret"  # noqa: S105
 def _empty_capacity(request: httpx.Request) -> httpx.Response:
     """Capacity with no places and no providers: the indicators' occupancy and the dashboard's names
     come out empty without a network round trip or a retry."""
-    return httpx.Response(200, json={"items": [], "next_offset": None, "total": 0, "limit": 500, "offset": 0, "year": 2026})
+    # An empty page as capacity lists it; the production overview is such a page of a year.
+    page = {"items": [], "next_offset": None, "total": 0, "limit": 500, "offset": 0, "year": date.today().year}
+    return httpx.Response(200, json=page)
 
 
 async def measure(database_url: str, rounds: int, year_from: date, year_to: date) -> dict[str, dict[str, float]]:

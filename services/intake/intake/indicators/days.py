@@ -88,7 +88,7 @@ def age_at(birth: date, day: date, postgresql: bool) -> int:
     return years - 1 if plus_years(birth, years, postgresql) > day else years
 
 
-def contributions(row: Mapping[str, Any], postgresql: bool) -> dict[Key, Amount]:
+def contributions(row: Mapping[Any, Any], postgresql: bool) -> dict[Key, Amount]:
     """What one referral adds to the totals, by its stored columns (next_residential_start as derived)."""
     found: dict[Key, Amount] = {}
 
@@ -118,7 +118,7 @@ def contributions(row: Mapping[str, Any], postgresql: bool) -> dict[Key, Amount]
     return found
 
 
-def _summed(rows: Iterable[Mapping[str, Any]], postgresql: bool) -> dict[Key, Amount]:
+def _summed(rows: Iterable[Mapping[Any, Any]], postgresql: bool) -> dict[Key, Amount]:
     total: dict[Key, Amount] = {}
     for row in rows:
         for key, (stays, days) in contributions(row, postgresql).items():
@@ -131,19 +131,19 @@ def _postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def remember(session: AsyncSession, rows: Iterable[Mapping[str, Any]]) -> None:
+def remember(session: AsyncSession, rows: Iterable[Mapping[Any, Any]]) -> None:
     """Keep what these referrals (read with COLUMNS under the child's lock) add now, before their stays
     change; `settle` later in the transaction writes the difference."""
-    kept: dict[str, Mapping[str, Any]] = session.info.setdefault(_REMEMBERED, {})
+    kept: dict[str, Mapping[Any, Any]] = session.info.setdefault(_REMEMBERED, {})
     for row in rows:
         kept.setdefault(row["id"], dict(row))
 
 
-async def settle(session: AsyncSession, rows: Iterable[Mapping[str, Any]]) -> None:
+async def settle(session: AsyncSession, rows: Iterable[Mapping[Any, Any]]) -> None:
     """Write the difference between what these referrals add now and what they added when remembered.
     Every one of them must have been remembered: a stay change that skipped it would drift the totals."""
     rows = list(rows)
-    kept: dict[str, Mapping[str, Any]] = session.info.get(_REMEMBERED, {})
+    kept: dict[str, Mapping[Any, Any]] = session.info.get(_REMEMBERED, {})
     missing = [row["id"] for row in rows if row["id"] not in kept]
     if missing:
         raise RuntimeError(f"referrals changed without their indicator totals remembered: {missing}")
@@ -158,7 +158,7 @@ async def settle(session: AsyncSession, rows: Iterable[Mapping[str, Any]]) -> No
     await add(session, changes)
 
 
-async def received(session: AsyncSession, row: Mapping[str, Any]) -> None:
+async def received(session: AsyncSession, row: Mapping[Any, Any]) -> None:
     """A referral just stored: it adds to the day it was received (it has no stay yet)."""
     await add(session, contributions(row, _postgresql(session)))
 
