@@ -4,8 +4,9 @@ them, so that a period's indicators add up one row per day and figure instead of
 Each referral adds to a few rows of `indicator_days`, keyed by measure, day, value and detail (the
 shape of each measure is told at its constant below). A stay change works out what the child's stays
 add before the change (when the child is locked, `remember`) and after it (once each stay's context is
-derived again, `settle`), and writes the difference. Intake migration 0019 fills the table from the
-stays there are, by the same rules in SQL; the tests compare the two.
+derived again, `settle`), and adds the difference, written as the transaction commits. Intake
+migration 0019 fills the table from the stays there are, by the same rules in SQL; the tests compare
+the two.
 
 Figures that depend on a setting (the follow-on days, the young-adult age and the days within which
 a young adult leaves) keep the value the setting is compared against, not the outcome, so a changed
@@ -20,10 +21,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from common.clock import as_utc
-from common.db import conflict_insert
 from contracts.vocabulary import CareType
 from intake.db import indicator_days, referrals
 
@@ -71,6 +75,7 @@ COLUMNS = (
 )
 
 _REMEMBERED = "indicator_days.before"
+_PENDING = "indicator_days.pending"
 
 
 def plus_years(day: date, years: int, postgresql: bool) -> date:
@@ -164,18 +169,34 @@ async def received(session: AsyncSession, row: Mapping[Any, Any]) -> None:
 
 
 async def add(session: AsyncSession, changes: Mapping[Key, Amount]) -> None:
-    """Add to the rows, in key order so that two transactions adding to the same days never wait for
-    each other in a circle; rows that come to count nothing are removed."""
-    if not changes:
+    """Add to the rows when the transaction commits. The rows of today are shared by every change of the
+    day: written last, each is locked only for the moment of the commit, not while the rest of the
+    transaction (signals, notifications, the answer) runs."""
+    pending: dict[Key, Amount] = session.info.setdefault(_PENDING, {})
+    for key, (stays, days) in changes.items():
+        was = pending.get(key, (0, 0))
+        pending[key] = (was[0] + stays, was[1] + days)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """The rows added to in the transaction, in key order so that two transactions adding to the same
+    days never wait for each other in a circle; rows that come to count nothing are removed. (An event
+    of the synchronous session: under asyncio it runs where it may still execute statements.)"""
+    pending: dict[Key, Amount] = session.info.pop(_PENDING, {})
+    ordered = sorted((key, amount) for key, amount in pending.items() if amount != (0, 0))
+    if not ordered:
         return
     d = indicator_days.c
-    insert = conflict_insert(session, indicator_days)
+    dialect = session.get_bind().dialect.name
+    insert = (
+        postgresql_dialect.insert(indicator_days) if dialect == "postgresql" else sqlite_dialect.insert(indicator_days)
+    )
     upsert = insert.on_conflict_do_update(
         index_elements=[d.measure, d.day, d.value, d.detail],
         set_={"stays": d.stays + insert.excluded.stays, "total_days": d.total_days + insert.excluded.total_days},
     )
-    ordered = sorted(changes.items())
-    await session.execute(
+    session.execute(
         upsert,
         [
             {"measure": m, "day": day, "value": v, "detail": x, "stays": stays, "total_days": days}
@@ -184,7 +205,7 @@ async def add(session: AsyncSession, changes: Mapping[Key, Amount]) -> None:
     )
     emptied = [key for key, (stays, _) in ordered if stays < 0]
     if emptied:
-        await session.execute(
+        session.execute(
             sa.delete(indicator_days).where(
                 d.measure == sa.bindparam("m"),
                 d.day == sa.bindparam("d"),
