@@ -6,6 +6,9 @@ Intake runs here on that database without workers; capacity answers every call a
 
     .venv/bin/python bench/indicators.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/kpi_intake
     .venv/bin/python bench/indicators.py --database-url ... --rounds 50 --json figures.json
+
+The year's call runs by default over the last 365 days, today included. `python -m bench.indicators_seed`
+makes a database of the benchmark's history alone at one of its sizes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import asyncio
 import json
 import statistics
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -31,7 +34,9 @@ SECRET = "regiepunt-bench-indicators-secret"  # noqa: S105
 def _empty_capacity(request: httpx.Request) -> httpx.Response:
     """Capacity with no places and no providers: the indicators' occupancy and the dashboard's names
     come out empty without a network round trip or a retry."""
-    return httpx.Response(200, json={"items": [], "next_offset": None})
+    # An empty page as capacity lists it; the production overview is such a page of a year.
+    page = {"items": [], "next_offset": None, "total": 0, "limit": 500, "offset": 0, "year": date.today().year}
+    return httpx.Response(200, json=page)
 
 
 async def measure(database_url: str, rounds: int, year_from: date, year_to: date) -> dict[str, dict[str, float]]:
@@ -74,8 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True, help="SQLAlchemy URL of an intake database")
     parser.add_argument("--rounds", type=int, default=30, help="timed calls of each path, after one warm-up")
-    parser.add_argument("--year-from", type=date.fromisoformat, default=date(2026, 1, 1))
-    parser.add_argument("--year-to", type=date.fromisoformat, default=date(2026, 11, 24))
+    today = date.today()
+    parser.add_argument("--year-from", type=date.fromisoformat, default=today - timedelta(days=364))
+    parser.add_argument("--year-to", type=date.fromisoformat, default=today)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     results = asyncio.run(measure(args.database_url, args.rounds, args.year_from, args.year_to))

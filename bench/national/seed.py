@@ -15,7 +15,7 @@ import importlib.util
 import json
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -507,15 +507,23 @@ async def copy_rows(connection: asyncpg.Connection, table: sa.Table, rows: list[
     await connection.copy_records_to_table(table.name, records=records, columns=columns)
 
 
-def stay_context_fill() -> str:
-    """The UPDATE of intake migration 0006 that fills each stay's context from the stays there are."""
+def _intake_migration(number: str) -> Any:
     versions = Path(intake_db.__file__).resolve().parent / "migrations" / "versions"
-    [path] = versions.glob("0006_*.py")
-    spec = importlib.util.spec_from_file_location("intake_migration_0006", path)
+    [path] = versions.glob(f"{number}_*.py")
+    spec = importlib.util.spec_from_file_location(f"intake_migration_{number}", path)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    return str(migration.FILL)
+    return migration
+
+
+def intake_fills(tables: Iterable[str]) -> list[str]:
+    """The statements of intake's migrations that derive what the indicators keep from the stays there
+    are: each stay's context (0006) and, where the database has the table, the per-day totals (0019)."""
+    fills = [str(_intake_migration("0006").FILL)]
+    if "indicator_days" in tables:
+        fills += list(_intake_migration("0019").fill_statements("postgresql"))
+    return fills
 
 
 async def vacuum_until_visible(connection: asyncpg.Connection, service: str, attempts: int = 20) -> None:
@@ -572,8 +580,9 @@ async def load_history(
         )
         # What intake keeps on each stay about the child's other stays (intake.indicators.stays), derived for the
         # whole history at once the way its migration derives it for existing rows.
-        print("    deriving each stay's context from the child's other stays", flush=True)
-        await connections["intake"].execute(stay_context_fill())
+        print("    deriving what the indicators keep per stay and per day", flush=True)
+        for statement in intake_fills(TABLES["intake"]):
+            await connections["intake"].execute(statement)
         for service, connection in connections.items():
             await vacuum_until_visible(connection, service)
     finally:

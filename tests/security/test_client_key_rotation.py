@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from common.clock import ManualClock
 from intake import domain, workers
 from intake.db import client_key_changes, signals
+from intake.indicators import days
 
 # A port nothing listens on: capacity is out of reach there (connection refused, at once).
 CAPACITY_DOWN = "http://127.0.0.1:9"
@@ -52,6 +53,12 @@ async def _waiting_pairs(app: FastAPI) -> dict[str, int]:
             sa.select(client_key_changes.c.service, sa.func.count()).group_by(client_key_changes.c.service)
         )
         return {str(service): int(count) for service, count in rows.all()}
+
+
+async def _totals_agree(app: FastAPI) -> None:
+    """The indicators' per-day totals still add up to what the re-keyed stays give (intake.indicators.days)."""
+    async with app.state.database.read() as session:
+        assert await days.kept(session) == await days.recomputed(session)
 
 
 async def test_after_rotation_a_child_keeps_its_history_and_the_workers_rekey_every_service(
@@ -115,6 +122,7 @@ async def test_after_rotation_a_child_keeps_its_history_and_the_workers_rekey_ev
         signals = (await client.get("/v1/signals", params={"limit": 200}, headers=COORDINATOR)).json()["items"]
         of_the_child = {s["client_key"] for s in signals if s["referral_id"] in (again["id"], history.running["id"])}
         assert of_the_child == {domain.client_key(ROTATED_SECRET, CHILD_WITH_HISTORY)}
+        await _totals_agree(rotated)
 
 
 async def test_a_child_whose_pseudonyms_predate_key_ids_is_rekeyed_and_found(
@@ -135,6 +143,7 @@ async def test_a_child_whose_pseudonyms_predate_key_ids_is_rekeyed_and_found(
     await _rekey_until_done(intake_app)
     await assert_only_current_keys(apps, secret, [bare])
     assert history.from_before_key_ids["id"]
+    await _totals_agree(intake_app)
 
 
 async def test_a_condition_open_under_both_keys_keeps_both_tasks_for_the_coordinator(

@@ -123,8 +123,24 @@ referrals = sa.Table(
         "part_time",
     ),
     sa.Index("ix_referrals_client_stays", "client_key", "care_type", "start_date"),
+    # The stays an earlier stay of the child reaches into a period: the children in care and the stacked
+    # ones are counted from these and the per-day totals (intake.indicators.kpis, migration 0019).
+    sa.Index("ix_referrals_later_stays", "earlier_stays_end", "start_date", "end_date", "client_key"),
     # The sweep of court authorisations about to lapse reads the placed stays by their end.
     sa.Index("ix_referrals_status_authorisation", "status", "court_authorisation_valid_until"),
+)
+
+# What the indicators count, added up per day and kept in the transaction of every change that alters
+# it (intake.indicators.days, migration 0019): a period's indicators read a row per day and figure.
+indicator_days = sa.Table(
+    "indicator_days",
+    metadata,
+    sa.Column("measure", sa.String(16), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("value", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("detail", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("stays", sa.Integer, nullable=False),
+    sa.Column("total_days", sa.Integer, nullable=False),
 )
 
 # The last reference number given out per year: the next submission takes it plus one under the row's

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.db import insert_or_skip
 from intake.client_keys.rules import SERVICES
 from intake.db import access_log, client_key_changes, referrals, signals, worker_state
-from intake.indicators import stays
+from intake.indicators import days, stays
 
 # worker_state rows: the key ids adopted so far (client_keys.rules.adopted_keys), and the progress of
 # the pass that re-keys the referrals of earlier keys (client_keys.rules.Pass).
@@ -39,11 +39,17 @@ async def rekey_child(session: AsyncSession, bsn: str, new_key: str, now: dateti
     if await session.scalar(sa.select(r.id).where(r.bsn == bsn, r.client_key != new_key).limit(1)) is None:
         return Rekeyed()
     rows = (
-        await session.execute(sa.select(r.id, r.client_key).where(r.bsn == bsn).order_by(r.id).with_for_update())
+        await session.execute(
+            sa.select(*days.COLUMNS, r.client_key).where(r.bsn == bsn).order_by(r.id).with_for_update()
+        )
     ).all()
     stale = [row for row in rows if row.client_key != new_key]
     if not stale:
         return Rekeyed()
+    merged = len({row.client_key for row in rows}) > 1
+    if merged:
+        # Two children to the indicators become one: the follow-on of their stays may change.
+        days.remember(session, (row._mapping for row in rows))
     old_keys = tuple(sorted({row.client_key for row in stale}))
     ids = [row.id for row in stale]
     await session.execute(sa.update(referrals).where(r.id.in_(ids)).values(client_key=new_key))
@@ -56,7 +62,7 @@ async def rekey_child(session: AsyncSession, bsn: str, new_key: str, now: dateti
         .where(access_log.c.referral_id.in_(ids), access_log.c.client_key.in_(old_keys))
         .values(client_key=new_key)
     )
-    if len({row.client_key for row in rows}) > 1:
+    if merged:
         # Stays made under two keys were two children to the indicators until now: one child again.
         await stays.refresh_child(session, new_key)
     await _queue_changes(session, old_keys, new_key, now)

@@ -5,6 +5,7 @@ the region contracted. Each with its numerator and denominator."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -107,8 +108,19 @@ async def decline_indicators(
     return indicators, counts
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What these indicators divide by, counted already with the stay indicators (intake.indicators.kpis):
+    the stays begun in the period whose provider's contract was known when the child was placed, those
+    with a contracted provider, and the children in care during the period."""
+
+    contract_known: int
+    contracted: int
+    children_in_care: int
+
+
 async def one_on_one_above_limit(
-    session: AsyncSession, date_from: date, date_to: date, limit_hours: float
+    session: AsyncSession, date_from: date, date_to: date, limit_hours: float, children_in_care: int
 ) -> Indicator:
     """Children in care during the period who had at least one ISO week touching the period with more
     than `limit_hours` of one-on-one supervision, against the children in care during the period (a
@@ -119,10 +131,10 @@ async def one_on_one_above_limit(
         r.start_date <= date_to,
         sa.or_(r.end_date.is_(None), r.end_date >= date_from),
     )
-    children = await session.scalar(sa.select(sa.func.count(sa.distinct(r.client_key))).where(in_care))
+    # Read from the recorded weeks, a few per child, each joined to its stay.
     above = await session.scalar(
         sa.select(sa.func.count(sa.distinct(r.client_key)))
-        .select_from(referrals.join(one_on_one_hours, h.referral_id == r.id))
+        .select_from(one_on_one_hours.join(referrals, h.referral_id == r.id))
         .where(
             in_care,
             h.week_start >= date_from - timedelta(days=6),
@@ -136,27 +148,18 @@ async def one_on_one_above_limit(
         f"Children in care in the period with more than {limit} hours of one-on-one supervision in at least "
         f"one week of the period, against all children in care in the period",
         int(above or 0),
-        int(children or 0),
+        children_in_care,
     )
 
 
-async def placed_with_contracted_providers(session: AsyncSession, date_from: date, date_to: date) -> Indicator:
+def placed_with_contracted_providers(figures: PeriodFigures) -> Indicator:
     """Stays begun in the period with a provider the region contracted, against the stays begun in the
     period whose provider's contract was known when the child was placed."""
-    r = referrals.c
-    known, contracted = (
-        await session.execute(
-            sa.select(
-                sa.func.count(r.placement_contracted),
-                sa.func.sum(sa.case((r.placement_contracted.is_(True), 1), else_=0)),
-            ).where(r.start_date.is_not(None), r.start_date >= date_from, r.start_date <= date_to)
-        )
-    ).one()
     return share(
         "placed_with_contracted_providers",
         "Stays begun in the period with a provider contracted by the region",
-        int(contracted or 0),
-        int(known or 0),
+        figures.contracted,
+        figures.contract_known,
     )
 
 
@@ -170,7 +173,7 @@ async def _provider_names(ctx: Context) -> dict[str, str]:
 
 
 async def answer_indicators(
-    session: AsyncSession, ctx: Context, date_from: date, date_to: date
+    session: AsyncSession, ctx: Context, date_from: date, date_to: date, figures: PeriodFigures
 ) -> tuple[list[Indicator], list[DeclineCount]]:
     """Beside the share placed inside the region, the share with contracted providers; then one-on-one
     supervision and the providers' declines, with the declines per provider and reason code. Moments
@@ -178,8 +181,10 @@ async def answer_indicators(
     start = datetime.combine(date_from, time.min, tzinfo=UTC)
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=UTC)
     found = [
-        await placed_with_contracted_providers(session, date_from, date_to),
-        await one_on_one_above_limit(session, date_from, date_to, ctx.settings.one_on_one_hours),
+        placed_with_contracted_providers(figures),
+        await one_on_one_above_limit(
+            session, date_from, date_to, ctx.settings.one_on_one_hours, figures.children_in_care
+        ),
     ]
     declines, counts = await decline_indicators(session, ctx.vocabulary, start, end, await _provider_names(ctx))
     return found + declines, counts

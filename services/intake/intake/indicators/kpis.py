@@ -17,9 +17,9 @@ from common.logging import get_logger
 from contracts.vocabulary import CareType
 from intake import clients
 from intake.context import Context
-from intake.db import referrals, signals
+from intake.db import indicator_days, referrals, signals
 from intake.domain import WITHOUT_PLACE, Status
-from intake.indicators import answers, voice
+from intake.indicators import answers, days, voice
 from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
 from intake.indicators.sql import Dialect, median
 from intake.signals.resolution import bring_up_to_date
@@ -75,45 +75,31 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
 
 @dataclass(frozen=True)
 class _StayFigures:
-    """The stay indicators, and the stays ended per day for the weekly flow."""
+    """The stay indicators; the stays ended and the referrals received per day, for the weekly flow; the
+    children in care in the period and those received and heard, which other indicators divide by."""
 
     indicators: list[Indicator]
     ended_per_day: dict[date, int]
+    received_per_day: dict[date, int]
+    children_in_care: int
+    received: int
+    heard: int
+    contract_known: int
+    contracted: int
 
 
-async def _stay_indicators(
-    session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
-) -> _StayFigures:
-    # Each indicator is a pass over one covering index's range of the period, however long the history
-    # grows; what a stay's figure needs from the child's other stays is stored with it (intake.indicators.stays).
+def _total(measure: str, condition: ColumnElement[bool] | None = None, column: str = "stays") -> ColumnElement[Any]:
+    d = indicator_days.c
+    counted = d.measure == measure if condition is None else sa.and_(d.measure == measure, condition)
+    return sa.func.coalesce(sa.func.sum(sa.case((counted, d[column]), else_=0)), 0)
+
+
+async def _young_adults_from_stays(
+    session: AsyncSession, sql: Dialect, period: _Period, young_age: int, leave_days: int
+) -> tuple[int, int]:
+    """The young adults' stays begun in the period, and those that ended within `leave_days`, read from the
+    stays: the per-day totals keep them only from days.YOUNGEST_YOUNG_ADULT on."""
     r = referrals.c
-    length = sql.days_between(r.end_date, r.start_date)
-
-    def share(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return sa.func.sum(sa.case((condition, 1), else_=0))
-
-    foster = r.care_type == CareType.FOSTER_CARE.value
-    followed_by_residential = sa.and_(
-        foster,
-        r.next_residential_start.is_not(None),
-        sql.days_between(r.next_residential_start, r.end_date) <= settings_follow_on,
-    )
-    ended_rows = (
-        await session.execute(
-            sa.select(r.end_date, sa.func.count(), sa.func.sum(length), share(foster), share(followed_by_residential))
-            .where(r.end_date.is_not(None), period.holds(r.end_date))
-            .group_by(r.end_date)
-        )
-    ).all()
-    ended_per_day = {sql.as_date(day): int(count) for day, count, _, _, _ in ended_rows}
-    ended = sum(ended_per_day.values())
-    total_days = sum(int(days or 0) for _, _, days, _, _ in ended_rows)
-    foster_ended = sum(int(n or 0) for _, _, _, n, _ in ended_rows)
-    to_residential = sum(int(n or 0) for _, _, _, _, n in ended_rows)
-
-    # Stays begun in the period, counted per number of days from referral to start, which gives the
-    # median as well as the totals in the same pass.
-    days_to_place = sql.days_between(r.start_date, sql.day_of(r.created_at))
     # Adding years to a date is the costly part of this pass, and most children are far younger: a stay
     # is a young adult's only if it begins at least 365 days a year after the birth, a cheap test that
     # rules out nearly every row first.
@@ -121,60 +107,121 @@ async def _stay_indicators(
         sql.days_between(r.start_date, r.birth_date) >= 365 * young_age,
         sql.plus_years(r.birth_date, young_age) <= r.start_date,
     )
-    started_stays = (
-        sa.select(
-            sa.case((days_to_place < 0, 0), else_=days_to_place).label("days_to_place"),
-            r.placement_in_region.is_(True).label("in_region"),
-            r.part_time.is_(True).label("part_time"),
-            young_adult.label("young_adult"),
-            sa.and_(r.end_date.is_not(None), length <= leave_days).label("left_soon"),
-        )
-        .where(r.start_date.is_not(None), period.holds(r.start_date))
-        .subquery()
-    )
-    s = started_stays.c
-    started_rows = (
+    left_soon = sa.and_(r.end_date.is_not(None), sql.days_between(r.end_date, r.start_date) <= leave_days)
+    started, left = (
         await session.execute(
-            sa.select(
-                s.days_to_place,
-                sa.func.count(),
-                share(s.in_region),
-                share(s.part_time),
-                share(s.young_adult),
-                share(sa.and_(s.young_adult, s.left_soon)),
-            ).group_by(s.days_to_place)
-        )
-    ).all()
-    placed_after = {int(days): int(count) for days, count, *_ in started_rows}
-    started = sum(placed_after.values())
-    in_region, part_time, young_started, young_left = (
-        sum(int(row[column] or 0) for row in started_rows) for column in range(2, 6)
-    )
-
-    # Only the stays that touch the period are read: those ended in or after it and those still running,
-    # as two range reads of the (end_date, start_date, ...) index (an OR of the two would make the
-    # database read every row instead). A child is counted at its first stay touching the period: the
-    # one that no earlier stay of the child reaches into the period. A child's stays overlap where one
-    # begins before the latest end among the earlier ones; the overlap counts when it reaches the period.
-    touching = sa.union_all(
-        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
-            r.end_date >= period.date_from, r.start_date <= period.date_to
-        ),
-        sa.select(r.client_key, r.start_date, r.earlier_stays_end).where(
-            r.end_date.is_(None), r.start_date.is_not(None), r.start_date <= period.date_to
-        ),
-    ).subquery("touching")
-    t = touching.c
-    first_in_period = sa.or_(t.earlier_stays_end.is_(None), t.earlier_stays_end < period.date_from)
-    overlapping = sa.and_(t.earlier_stays_end > t.start_date, t.earlier_stays_end >= period.date_from)
-    children, stacked = (
-        await session.execute(
-            sa.select(
-                share(first_in_period),
-                sa.func.count(sa.distinct(sa.case((overlapping, t.client_key), else_=None))),
+            sa.select(sa.func.count(), sa.func.sum(sa.case((left_soon, 1), else_=0))).where(
+                r.start_date.is_not(None), period.holds(r.start_date), young_adult
             )
         )
     ).one()
+    return int(started or 0), int(left or 0)
+
+
+async def _stay_indicators(
+    session: AsyncSession, sql: Dialect, period: _Period, settings_follow_on: int, young_age: int, leave_days: int
+) -> _StayFigures:
+    # What adds up per day is read from the per-day totals (intake.indicators.days), a row per day and
+    # figure whatever the history holds; the children in care and their overlapping stays are counted from
+    # the stays touching the period, with what a stay needs from the child's other stays stored with it
+    # (intake.indicators.stays).
+    r, d = referrals.c, indicator_days.c
+    in_period = period.holds(d.day)
+    per_day = (
+        await session.execute(
+            sa.select(d.measure, d.day, sa.func.sum(d.stays))
+            .where(d.measure.in_((days.ENDED, days.RECEIVED)), in_period)
+            .group_by(d.measure, d.day)
+        )
+    ).all()
+    ended_per_day = {sql.as_date(day): int(n) for measure, day, n in per_day if measure == days.ENDED}
+    received_per_day = {sql.as_date(day): int(n) for measure, day, n in per_day if measure == days.RECEIVED}
+    young_kept = young_age >= days.YOUNGEST_YOUNG_ADULT
+    totals = (
+        await session.execute(
+            sa.select(
+                _total(days.ENDED, column="total_days"),
+                _total(days.ENDED, d.value == 1),
+                _total(days.FOLLOW_ON, d.value <= settings_follow_on),
+                _total(days.IN_REGION),
+                _total(days.PART_TIME),
+                _total(days.CONTRACTED),
+                _total(days.CONTRACTED, d.value == 1),
+                _total(days.RECEIVED, d.value == 1),
+                _total(days.YOUNG, d.value >= young_age),
+                _total(days.YOUNG, sa.and_(d.value >= young_age, d.detail >= 0, d.detail <= leave_days)),
+            ).where(
+                d.measure.in_(
+                    (days.ENDED, days.FOLLOW_ON, days.IN_REGION, days.PART_TIME, days.CONTRACTED, days.RECEIVED)
+                    + ((days.YOUNG,) if young_kept else ())
+                ),
+                in_period,
+            )
+        )
+    ).one()
+    total_days, foster_ended, to_residential, in_region, part_time, contract_known, contracted, heard = (
+        int(n) for n in totals[:8]
+    )
+    if young_kept:
+        young_started, young_left = int(totals[8]), int(totals[9])
+    else:
+        young_started, young_left = await _young_adults_from_stays(session, sql, period, young_age, leave_days)
+    ended = sum(ended_per_day.values())
+
+    # Stays begun in the period, counted per number of days from referral to start, which gives the
+    # median as well as their number.
+    placed_after = {
+        int(value): int(n)
+        for value, n in (
+            await session.execute(
+                sa.select(d.value, sa.func.sum(d.stays)).where(d.measure == days.STARTED, in_period).group_by(d.value)
+            )
+        ).all()
+        if n
+    }
+    started = sum(placed_after.values())
+
+    # The children in care in the period: the stays touching it (begun by its last day, not ended before
+    # its first) counted at each child's first one, the one no earlier stay of the child reaches into the
+    # period. The stays touching it are those running now or ended on or after its first day, less those
+    # begun after its last day: two sums of the per-day totals and the stays running now, for a period
+    # that ends today a year of days whatever the history holds. From them go the later stays: those an
+    # earlier stay of the child reaches into the period (its `earlier_stays_end` on or after the first
+    # day, read from an index on it). Among those, a child's stays overlap where one begins before the
+    # latest end among the earlier ones: the children with such a stay are the stacked ones.
+    ended_since, started_after = (
+        await session.execute(
+            sa.select(
+                _total(days.ENDED, d.day >= period.date_from),
+                _total(days.STARTED, d.day > period.date_to),
+            ).where(
+                sa.or_(
+                    sa.and_(d.measure == days.ENDED, d.day >= period.date_from),
+                    sa.and_(d.measure == days.STARTED, d.day > period.date_to),
+                )
+            )
+        )
+    ).one()
+    running = await session.scalar(sa.select(sa.func.count()).where(r.end_date.is_(None), r.start_date.is_not(None)))
+    touching = int(running or 0) + int(ended_since) - int(started_after)
+    reached = sa.and_(
+        r.earlier_stays_end >= period.date_from,
+        r.start_date <= period.date_to,
+        sa.or_(r.end_date.is_(None), r.end_date >= period.date_from),
+    )
+    # Two reads of the same index range in one statement: only the overlapping stays, a few, are sorted
+    # to count their children once each.
+    later, stacked = (
+        await session.execute(
+            sa.select(
+                sa.select(sa.func.count()).where(reached).scalar_subquery(),
+                sa.select(sa.func.count(sa.distinct(r.client_key)))
+                .where(reached, r.earlier_stays_end > r.start_date)
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    children = touching - int(later or 0)
 
     indicators = [
         _ratio(
@@ -222,7 +269,17 @@ async def _stay_indicators(
             unit="days",
         ),
     ]
-    return _StayFigures(indicators, ended_per_day)
+    received = sum(received_per_day.values())
+    return _StayFigures(
+        indicators,
+        ended_per_day,
+        received_per_day,
+        int(children or 0),
+        received,
+        heard,
+        contract_known,
+        contracted,
+    )
 
 
 async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
@@ -308,22 +365,9 @@ def _per_week(per_day: dict[date, int]) -> dict[date, int]:
     return weeks
 
 
-async def _weekly_flow(
-    session: AsyncSession, sql: Dialect, period: _Period, ended_per_day: dict[date, int]
-) -> list[WeekFlow]:
-    r = referrals.c
-    # Grouped per day and summed per week here: the week of each row is more work for the database
-    # than the day, and there are at most seven days to a week.
-    received_day = sql.day_of(r.created_at)
-    inflow = (
-        await session.execute(
-            sa.select(received_day, sa.func.count())
-            .where(r.created_at >= period.start, r.created_at < period.end)
-            .group_by(received_day)
-        )
-    ).all()
-    ins = _per_week({sql.as_date(day): int(n) for day, n in inflow})
-    outs = _per_week(ended_per_day)
+def _weekly_flow(period: _Period, stay_figures: _StayFigures) -> list[WeekFlow]:
+    ins = _per_week(stay_figures.received_per_day)
+    outs = _per_week(stay_figures.ended_per_day)
     first = period.date_from - timedelta(days=period.date_from.weekday())
     weeks = []
     week = first
@@ -382,10 +426,16 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         crisis_indicators, crisis_stays = await _crisis(session, sql, today)
         indicators += crisis_indicators
         indicators += await _signal_indicators(session)
-        indicators.append(await voice.child_heard(session, period.start, period.end))
-        answered, declines = await answers.answer_indicators(session, ctx, date_from, date_to)
+        indicators.append(voice.child_heard(stay_figures.received, stay_figures.heard))
+        answered, declines = await answers.answer_indicators(
+            session,
+            ctx,
+            date_from,
+            date_to,
+            answers.PeriodFigures(stay_figures.contract_known, stay_figures.contracted, stay_figures.children_in_care),
+        )
         indicators += answered
-        weekly_flow = await _weekly_flow(session, sql, period, stay_figures.ended_per_day)
+        weekly_flow = _weekly_flow(period, stay_figures)
     indicators += await _occupancy(ctx)
     return KpiReport(
         period_from=date_from,

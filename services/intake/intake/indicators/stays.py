@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.vocabulary import CareType
 from intake.db import referrals
+from intake.indicators import days
 
 # Group care: what "foster care ending in residential care" counts as residential.
 RESIDENTIAL_CARE_TYPES = (CareType.RESIDENTIAL.value, CareType.SECURE.value, CareType.CLINICAL.value)
@@ -55,37 +56,48 @@ def stay_contexts(stays: Iterable[Stay]) -> dict[str, StayContext]:
 async def lock_child(session: AsyncSession, client_key: str) -> None:
     """Lock every referral of the child, in id order, before one of its stays changes: the change
     rewrites the context of the child's other stays, so two changes to one child take turns, and the
-    fixed order keeps them from deadlocking."""
-    await session.execute(
-        sa.select(referrals.c.id).where(referrals.c.client_key == client_key).order_by(referrals.c.id).with_for_update()
-    )
+    fixed order keeps them from deadlocking. What the child's referrals add to the per-day totals is
+    remembered here, for `refresh_child` to write the difference."""
+    rows = (
+        await session.execute(
+            sa.select(*days.COLUMNS)
+            .where(referrals.c.client_key == client_key)
+            .order_by(referrals.c.id)
+            .with_for_update()
+        )
+    ).mappings()
+    days.remember(session, rows)
 
 
 async def refresh_child(session: AsyncSession, client_key: str) -> None:
     """Store the context of each of the child's stays as it follows from the stays now; only rows whose
-    context changed are written."""
+    context changed are written. Then the per-day totals take the difference the change made, against
+    what was remembered when the child was locked."""
     r = referrals.c
     rows = (
-        await session.execute(
-            sa.select(r.id, r.care_type, r.start_date, r.end_date, r.earlier_stays_end, r.next_residential_start).where(
-                r.client_key == client_key
-            )
-        )
-    ).all()
-    contexts = stay_contexts(
-        Stay(row.id, row.care_type, row.start_date, row.end_date) for row in rows if row.start_date is not None
+        (await session.execute(sa.select(*days.COLUMNS, r.earlier_stays_end).where(r.client_key == client_key)))
+        .mappings()
+        .all()
     )
+    contexts = stay_contexts(
+        Stay(row["id"], row["care_type"], row["start_date"], row["end_date"])
+        for row in rows
+        if row["start_date"] is not None
+    )
+    now = []
     for row in rows:
-        context = contexts.get(row.id, StayContext())
-        if (row.earlier_stays_end, row.next_residential_start) != (
+        context = contexts.get(row["id"], StayContext())
+        if (row["earlier_stays_end"], row["next_residential_start"]) != (
             context.earlier_stays_end,
             context.next_residential_start,
         ):
             await session.execute(
                 sa.update(referrals)
-                .where(r.id == row.id)
+                .where(r.id == row["id"])
                 .values(
                     earlier_stays_end=context.earlier_stays_end,
                     next_residential_start=context.next_residential_start,
                 )
             )
+        now.append({**row, "next_residential_start": context.next_residential_start})
+    await days.settle(session, now)

@@ -23,6 +23,7 @@ from intake.access_log.store import record_referrals
 from intake.client_keys.store import rekey_child
 from intake.context import Context, Row
 from intake.db import idempotency_keys, referral_groups
+from intake.indicators import days
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
 from intake.referral_groups import rules
 from intake.referral_groups.matching import ask_group_matching, group_payload, lease_over
@@ -174,6 +175,7 @@ async def _store_group(
             await rekey_child(session, child.client.bsn, values["client_key"], now)
             values["reference"] = await next_reference(session, ctx.today())
             row = (await session.execute(INSERT_REFERRAL, values)).mappings().one()
+            await days.received(session, row)
             children.append(row)
             await record_referrals(session, principal, "create", [row], now)
             recent = await recent_stays(session, row["client_key"], referral_id, ctx.today())

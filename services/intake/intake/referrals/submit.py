@@ -29,6 +29,7 @@ from intake.client_keys.store import rekey_child
 from intake.context import Context, Row
 from intake.db import idempotency_keys, referrals
 from intake.domain import Status
+from intake.indicators import days
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
 from intake.referrals import suitability
 from intake.referrals.numbering import next_reference
@@ -189,6 +190,7 @@ async def _store_referral(
         await rekey_child(session, body.client.bsn, values["client_key"], now)
         values["reference"] = await next_reference(session, ctx.today())
         row = (await session.execute(INSERT_REFERRAL, values)).mappings().one()
+        await days.received(session, row)
         if idempotency_key:
             await session.execute(
                 _INSERT_IDEMPOTENCY_KEY,
