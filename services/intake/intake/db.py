@@ -359,6 +359,15 @@ signals = sa.Table(
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
     sa.Index("ix_signals_resolved_at", "resolved_at"),
+    # The live signals by type: the resolution check reads the types it checks, not the event-only
+    # signals that stay live for ever (migration 0020).
+    sa.Index(
+        "ix_signals_live_type",
+        "type",
+        "referral_id",
+        postgresql_where=sa.text("resolved_at IS NULL"),
+        sqlite_where=sa.text("resolved_at IS NULL"),
+    ),
 )
 
 worker_state = sa.Table(
