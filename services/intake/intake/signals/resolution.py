@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from intake.context import Context
 from intake.db import referrals, signals
-from intake.signals.rules import CONDITION_TYPES, condition_holds, related_referral_ids
+from intake.signals.rules import EVENT_ONLY_TYPES, condition_holds, related_referral_ids
 
 _STAY_COLUMNS = (
     referrals.c.id,
@@ -30,9 +30,8 @@ async def resolve_signals(ctx: Context) -> int:
         live = (
             await session.execute(
                 sa.select(signals.c.id, signals.c.type, signals.c.referral_id, signals.c.detail).where(
-                    # Named by type, not as "not event-only", so that ix_signals_live_type answers it.
                     signals.c.resolved_at.is_(None),
-                    signals.c.type.in_([kind.value for kind in CONDITION_TYPES]),
+                    signals.c.type.not_in([kind.value for kind in EVENT_ONLY_TYPES]),
                 )
             )
         ).all()

@@ -140,8 +140,6 @@ def crisis_cap(crisis_end_date: date, today: date, warning_days: int, *, has_fol
 # Signals about something that happened (a breakdown, a split): the event does not go away, so only a
 # coordinator's analysis closes them.
 EVENT_ONLY_TYPES = (SignalType.placement_breakdown, SignalType.siblings_split)
-# The types whose condition can go, and with it the signal: the ones the resolution check reads.
-CONDITION_TYPES = tuple(kind for kind in SignalType if kind not in EVENT_ONLY_TYPES)
 
 
 def related_referral_ids(signal_type: str, referral_id: str, detail: Mapping[str, Any]) -> list[str]:
