@@ -329,6 +329,9 @@ one_on_one_hours = sa.Table(
 )
 
 # A coordinator's task about one child: open until acknowledged with an explanatory analysis.
+# The predicate of ix_signals_live_conditions, word for word as the resolution check asks it.
+LIVE_CONDITIONS = "resolved_at IS NULL AND type NOT IN ('placement_breakdown', 'siblings_split')"
+
 signals = sa.Table(
     "signals",
     metadata,
@@ -359,6 +362,15 @@ signals = sa.Table(
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
     sa.Index("ix_signals_resolved_at", "resolved_at"),
+    # The live signals whose condition can go: what the resolution check reads (signals.resolution),
+    # without the event-only signals that stay live for ever (migration 0020; its predicate names
+    # rules.EVENT_ONLY_TYPES, and must follow when that changes).
+    sa.Index(
+        "ix_signals_live_conditions",
+        "type",
+        postgresql_where=sa.text(LIVE_CONDITIONS),
+        sqlite_where=sa.text(LIVE_CONDITIONS),
+    ),
 )
 
 worker_state = sa.Table(

@@ -216,3 +216,16 @@ async def test_the_overview_shows_the_crisis_days_of_today_not_those_of_the_day_
     assert (shown.crisis_days_left, shown.detail["crisis_days_left"]) == (2, 2)
     [stay] = data.crisis
     assert stay.days_left == 2
+
+
+def test_the_index_of_live_conditions_leaves_out_exactly_the_event_only_signals() -> None:
+    """The resolution check is answered by a partial index whose predicate names the event-only types:
+    a new event-only type must come with a new index (migration), or the check reads it again."""
+    import re
+
+    from intake.db import LIVE_CONDITIONS
+    from intake.signals.rules import EVENT_ONLY_TYPES
+
+    named = re.search(r"NOT IN \(([^)]*)\)", LIVE_CONDITIONS)
+    assert named is not None
+    assert {name.strip(" '") for name in named.group(1).split(",")} == {kind.value for kind in EVENT_ONLY_TYPES}

@@ -12,39 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.auth import Principal
-from common.errors import Forbidden, InvalidInput, ProblemError
+from common.errors import Forbidden, InvalidInput
 from common.logging import get_logger
-from contracts.vocabulary import CareType
-from intake import clients
 from intake.context import Context
-from intake.db import indicator_days, referrals, signals
-from intake.domain import WITHOUT_PLACE, Status
-from intake.indicators import answers, days, voice
-from intake.indicators.schemas import CrisisStay, Indicator, KpiReport, WeekFlow
-from intake.indicators.sql import Dialect, median
+from intake.db import indicator_days, referrals
+from intake.indicators import answers, days, now, voice
+from intake.indicators.schemas import Indicator, KpiReport, WeekFlow, ratio
+from intake.indicators.sql import Dialect
 from intake.signals.resolution import bring_up_to_date
-from intake.signals.rules import SignalStatus, SignalType
 
 log = get_logger("regiepunt.intake.kpis")
 
 
 # --- the indicators -------------------------------------------------------------------------------
-
-
-def _ratio(name: str, label: str, numerator: float | None, denominator: float | None, unit: str) -> Indicator:
-    numerator = float(numerator or 0)
-    denominator = float(denominator or 0)
-    if denominator == 0:
-        value = None
-    elif unit == "percent":
-        value = round(100 * numerator / denominator, 1)
-    else:
-        value = round(numerator / denominator, 2)
-    return Indicator(name=name, label=label, value=value, numerator=numerator, denominator=denominator, unit=unit)
-
-
-def _count(name: str, label: str, count: int) -> Indicator:
-    return Indicator(name=name, label=label, value=count, numerator=count, denominator=None, unit="count")
 
 
 class _Period:
@@ -224,36 +204,36 @@ async def _stay_indicators(
     children = touching - int(later or 0)
 
     indicators = [
-        _ratio(
+        ratio(
             "average_length_of_stay",
             "Average length of stays that ended in the period",
             total_days,
             ended,
             "days",
         ),
-        _ratio(
+        ratio(
             "placed_in_region",
             "Stays begun in the period with a provider inside the region",
             in_region,
             started,
             "percent",
         ),
-        _ratio("part_time", "Stays begun in the period that are part-time", part_time, started, "percent"),
-        _ratio(
+        ratio("part_time", "Stays begun in the period that are part-time", part_time, started, "percent"),
+        ratio(
             "foster_care_to_residential",
             f"Foster-care stays ended in the period followed within {settings_follow_on} days by residential care",
             to_residential,
             foster_ended,
             "percent",
         ),
-        _ratio(
+        ratio(
             "young_adults_leaving_within_6_months",
             f"Stays of young adults ({young_age}+) begun in the period that ended within {leave_days} days",
             young_left,
             young_started,
             "percent",
         ),
-        _ratio(
+        ratio(
             "stacking",
             "Children in care in the period with two overlapping stays",
             stacked,
@@ -282,86 +262,12 @@ async def _stay_indicators(
     )
 
 
-async def _waiting_indicators(session: AsyncSession, sql: Dialect, today: date) -> list[Indicator]:
-    r = referrals.c
-    waiting = int(await session.scalar(sa.select(sa.func.count()).where(r.status.in_(WITHOUT_PLACE))) or 0)
-    waited = sql.days_between(sa.literal(today, sa.Date), sql.day_of(r.created_at))
-    median_waiting = await median(session, sa.select(waited).where(r.status.in_(WITHOUT_PLACE)))
-    return [
-        _count("children_waiting", "Children waiting now without a place (not proposed, not placed)", waiting),
-        Indicator(
-            name="median_waiting_days",
-            label="Median days the children waiting now have waited",
-            value=median_waiting,
-            numerator=None,
-            denominator=float(waiting),
-            unit="days",
-        ),
-    ]
-
-
-async def _crisis(session: AsyncSession, sql: Dialect, today: date) -> tuple[list[Indicator], list[CrisisStay]]:
-    r = referrals.c
-    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
-    days_left = sql.days_between(r.crisis_end_date, sa.literal(today, sa.Date))
-    count, total_left, past_cap = (
-        await session.execute(
-            sa.select(sa.func.count(), sa.func.sum(days_left), sa.func.sum(sa.case((days_left < 0, 1), else_=0))).where(
-                in_crisis
-            )
-        )
-    ).one()
-    stays = (
-        await session.execute(
-            sa.select(r.id, r.placement_provider_id, r.start_date, r.crisis_end_date)
-            .where(in_crisis)
-            .order_by(r.crisis_end_date, r.id)
-        )
-    ).all()
-    listed = [
-        CrisisStay(
-            referral_id=referral_id,
-            provider_id=provider_id,
-            start_date=sql.as_date(start),
-            crisis_end_date=sql.as_date(end),
-            crisis_days_left=(sql.as_date(end) - today).days,
-        )
-        for referral_id, provider_id, start, end in stays
-    ]
-    indicators = [
-        _count("crisis_stays", "Crisis stays now", int(count or 0)),
-        _ratio("crisis_average_days_left", "Average days left before the crisis cap", total_left, count, "days"),
-        _ratio("crisis_stays_past_cap", "Crisis stays past their cap now", past_cap, count, "percent"),
-    ]
-    return indicators, listed
-
-
-async def _signal_indicators(session: AsyncSession) -> list[Indicator]:
-    counts: dict[str, int] = dict(
-        (
-            await session.execute(
-                sa.select(signals.c.type, sa.func.count())
-                .where(signals.c.status == SignalStatus.open.value, signals.c.resolved_at.is_(None))
-                .group_by(signals.c.type)
-            )
-        ).all()
-    )
-    return [
-        _count(
-            f"open_signals_{signal_type.value}",
-            f"Open signals whose condition still holds: {signal_type.value}",
-            int(counts.get(signal_type.value, 0)),
-        )
-        for signal_type in SignalType
-    ]
-
-
 def _per_week(per_day: dict[date, int]) -> dict[date, int]:
     """Counts per day summed per ISO week, keyed by its Monday."""
     weeks: dict[date, int] = {}
-    for day, count in per_day.items():
+    for day, number in per_day.items():
         week = day - timedelta(days=day.weekday())
-        weeks[week] = weeks.get(week, 0) + count
+        weeks[week] = weeks.get(week, 0) + number
     return weeks
 
 
@@ -375,34 +281,6 @@ def _weekly_flow(period: _Period, stay_figures: _StayFigures) -> list[WeekFlow]:
         weeks.append(WeekFlow(week_start=week, inflow=ins.get(week, 0), outflow=outs.get(week, 0)))
         week += timedelta(days=7)
     return weeks
-
-
-async def _occupancy(ctx: Context) -> list[Indicator]:
-    """Occupied places against capacity per care type, from capacity's summary."""
-    try:
-        rows = await clients.availability_summary(ctx.capacity)
-    except ProblemError as exc:
-        log.warning("occupancy_unavailable", error=exc.detail)
-        return [
-            Indicator(
-                name=f"occupancy_{care_type.value}",
-                label=f"Occupancy of {care_type.value} places (capacity cannot be reached)",
-                value=None,
-                numerator=None,
-                denominator=None,
-                unit="percent",
-            )
-            for care_type in CareType
-        ]
-    totals: dict[str, list[int]] = {care_type.value: [0, 0] for care_type in CareType}
-    for row in rows:
-        occupied_capacity = totals.setdefault(row.care_type, [0, 0])
-        occupied_capacity[0] += row.occupied
-        occupied_capacity[1] += row.capacity
-    return [
-        _ratio(f"occupancy_{care_type}", f"Occupied {care_type} places against capacity", occupied, capacity, "percent")
-        for care_type, (occupied, capacity) in totals.items()
-    ]
 
 
 async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date_to: date) -> KpiReport:
@@ -422,10 +300,10 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
             session, sql, period, settings.follow_on_days, settings.young_adult_age, settings.young_adult_leave_days
         )
         indicators = stay_figures.indicators
-        indicators += await _waiting_indicators(session, sql, today)
-        crisis_indicators, crisis_stays = await _crisis(session, sql, today)
+        indicators += await now.waiting_indicators(session, sql, today)
+        crisis_indicators, crisis_stays = await now.crisis(session, sql, today)
         indicators += crisis_indicators
-        indicators += await _signal_indicators(session)
+        indicators += await now.signal_indicators(session)
         indicators.append(voice.child_heard(stay_figures.received, stay_figures.heard))
         answered, declines = await answers.answer_indicators(
             session,
@@ -436,7 +314,7 @@ async def compute_kpis(ctx: Context, principal: Principal, date_from: date, date
         )
         indicators += answered
         weekly_flow = _weekly_flow(period, stay_figures)
-    indicators += await _occupancy(ctx)
+    indicators += await now.occupancy(ctx)
     return KpiReport(
         period_from=date_from,
         period_to=date_to,

@@ -16,6 +16,24 @@ class Indicator(BaseModel):
     unit: str
 
 
+def ratio(name: str, label: str, numerator: float | None, denominator: float | None, unit: str) -> Indicator:
+    """An indicator as numerator over denominator (a percentage for `percent`); none without a denominator."""
+    numerator = float(numerator or 0)
+    denominator = float(denominator or 0)
+    if denominator == 0:
+        value = None
+    elif unit == "percent":
+        value = round(100 * numerator / denominator, 1)
+    else:
+        value = round(numerator / denominator, 2)
+    return Indicator(name=name, label=label, value=value, numerator=numerator, denominator=denominator, unit=unit)
+
+
+def count(name: str, label: str, count: int) -> Indicator:
+    """An indicator that is a number of things."""
+    return Indicator(name=name, label=label, value=count, numerator=count, denominator=None, unit="count")
+
+
 class WeekFlow(BaseModel):
     week_start: date
     inflow: int = Field(description="referrals received in the week")
