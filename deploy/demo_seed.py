@@ -16,7 +16,9 @@ import gc
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -915,7 +917,22 @@ def seed_demo(secret: str, *, now: datetime | None = None, days: int = HISTORY_D
     threshold = gc.get_threshold()
     gc.set_threshold(SEEDING_GC_THRESHOLD, *threshold[1:])
     try:
-        return asyncio.run(seed_history(secret, now=now, days=days))
+        with seeded_ids(SEED):
+            return asyncio.run(seed_history(secret, now=now, days=days))
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+@contextmanager
+def seeded_ids(seed: int) -> Iterator[None]:
+    """The services name what they store with uuid4, and order ties by id (referrals made in the same
+    minute, units with the same score): with random ids the same seed played another history on each
+    run. While the history is played the ids come from a generator of their own."""
+    rng = random.Random(f"ids-{seed}")
+    original = uuid.uuid4
+    uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
+    try:
+        yield
+    finally:
+        uuid.uuid4 = original
