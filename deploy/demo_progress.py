@@ -19,16 +19,17 @@ FILE_LINES = 4
 class Progress:
     def __init__(self, first: date, last: date, stream: TextIO | None = None) -> None:
         self.first = first
-        self.days = max((last - first).days, 1)
+        self.days = (last - first).days + 1
         self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
         self.started = time.monotonic()
         self._shown = ""
         self._next_line = 0.0
+        self._printed = -1.0
 
     def show(self, day: date, referrals: int) -> None:
-        """Called for every day played; writes only when what is shown changes."""
-        done = min(max((day - self.first).days / self.days, 0.0), 1.0)
+        """Called when a day has been played; writes only when what is shown changes."""
+        done = min(max(((day - self.first).days + 1) / self.days, 0.0), 1.0)
         month = day.strftime("%B %Y")
         if self.tty:
             filled = round(done * BAR_WIDTH)
@@ -40,8 +41,10 @@ class Progress:
                 self.stream.write("\r" + text)
                 self.stream.flush()
                 self._shown = text
-        elif done >= self._next_line:
+        elif done >= self._next_line or (done == 1.0 and self._printed < 1.0):
+            # A line per quarter, and one for the last day.
             self._next_line = done + 1 / FILE_LINES
+            self._printed = done
             line = f"demo data: {done:.0%} · playing {month} · {referrals} referrals so far"
             print(line, file=self.stream, flush=True)
 

@@ -791,7 +791,6 @@ class Demo:
         day = start
         index = 0
         while day <= end:
-            progress.show(day, self.counts.get("referrals", 0))
             self.set_time(day, 8)
             await self.end_stays()
             self.set_time(day, 9)
@@ -817,9 +816,9 @@ class Demo:
             if index % 7 == 0:
                 await self.split_long_waiting_siblings()
                 await self.acknowledge_old_signals(older_than_days=21)
+            progress.show(day, self.counts.get("referrals", 0))
             day += timedelta(days=1)
             index += 1
-        progress.show(end, self.counts.get("referrals", 0))
         progress.finish()
 
 
