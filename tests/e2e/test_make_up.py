@@ -60,6 +60,8 @@ def test_make_up_serves_seeds_and_stops_cleanly(
     assert len(items) >= 10
     units = httpx.get(f"{urls['capacity']}/v1/units?limit=200", headers=bearer("coordinator"), timeout=5).json()
     assert "demo data: 25 providers" in output
+    # The seeding's progress, in a log file a line per quarter of the history: the month and the referrals.
+    assert "demo data: 100% · playing" in output and "referrals so far" in output
     unit_items = units["items"] if isinstance(units, dict) else units
     assert any(unit["in_region"] for unit in unit_items) and any(not unit["in_region"] for unit in unit_items)
     _demo_answers_and_freshness(urls, items)
