@@ -9,11 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "capacity", "matching")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+# The last line of the runner's welcome.
+WELCOME_END = "Stop with Ctrl-C."
 
 
 def free_port() -> int:
@@ -42,12 +46,42 @@ class Runner:
     log_path: Path
 
 
-@asynccontextmanager
-async def make_up(
+@dataclass
+class Started:
+    """A runner and the PostgreSQL databases made for it (none on SQLite)."""
+
+    runner: Runner
+    databases: list[str | None]
+    log: IO[str]
+    # When the runner's welcome was first seen in its output (watch_welcome), on the monotonic clock.
+    welcomed_at: float | None = None
+
+    def watch_welcome(self) -> None:
+        """Note, from a thread of its own, when the welcome appears: a test that takes the runner over
+        later knows how long the platform has been running since."""
+
+        def watch() -> None:
+            while self.runner.process.poll() is None:
+                if WELCOME_END in self.runner.log_path.read_text(errors="replace"):
+                    self.welcomed_at = time.monotonic()
+                    return
+                time.sleep(0.5)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+# `make up`'s own test plays a month of history; the browser tests use longer ones.
+MAKE_UP_DEMO_DAYS = "30"
+# Runners started before their test (tests/e2e/conftest.py), by name; the test that takes one over
+# removes it from here.
+EARLY_RUNNERS: dict[str, Started] = {}
+
+
+async def start_runner(
     tmp_path: Path, *, demo_days: str, urls: dict[str, str] | None = None, settings: dict[str, str] | None = None
-) -> AsyncIterator[Runner]:
-    """Run deploy/run_local.py with a demo history of `demo_days` (and any further REGIEPUNT_* settings)
-    on `urls` (free ports by default); SIGTERM (then kill) at the end."""
+) -> Started:
+    """Start deploy/run_local.py with a demo history of `demo_days` (and any further REGIEPUNT_* settings)
+    on `urls` (free ports by default), on fresh databases; stop it with `stop_runner`."""
     urls = urls or service_urls()
     env = dict(os.environ)
     env.update(
@@ -60,35 +94,51 @@ async def make_up(
         }
     )
     env.pop("REGIEPUNT_JWT_SECRET", None)
-    databases = []
+    databases: list[str | None] = []
     for name in urls:
         url, pg_name = await create_database(name, tmp_path)
         databases.append(pg_name)
         env[f"REGIEPUNT_{name.upper()}_DATABASE_URL"] = url
     log_path = tmp_path / "up.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy" / "run_local.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return Started(Runner(process=process, urls=urls, log_path=log_path), databases, log)
+
+
+async def stop_runner(started: Started) -> None:
+    """SIGTERM (then kill) the runner if it still runs, and drop its databases."""
+    process = started.runner.process
     try:
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, str(ROOT / "deploy" / "run_local.py")],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
             try:
-                yield Runner(process=process, urls=urls, log_path=log_path)
-            finally:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-                    try:
-                        process.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait()
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        started.log.close()
     finally:
-        for pg_name in databases:
+        for pg_name in started.databases:
             await drop_database(pg_name)
+
+
+@asynccontextmanager
+async def make_up(
+    tmp_path: Path, *, demo_days: str, urls: dict[str, str] | None = None, settings: dict[str, str] | None = None
+) -> AsyncIterator[Runner]:
+    """`make up`'s runner for the length of the block (start_runner, stop_runner)."""
+    started = await start_runner(tmp_path, demo_days=demo_days, urls=urls, settings=settings)
+    try:
+        yield started.runner
+    finally:
+        await stop_runner(started)
 
 
 def need_browser() -> None:

@@ -14,16 +14,20 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_platform import make_up
+from e2e_platform import EARLY_RUNNERS, MAKE_UP_DEMO_DAYS, Started, start_runner, stop_runner
 
 from common.testing import backend, bearer
 
 
 @pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[tuple[subprocess.Popen[str], dict[str, str], Path]]:
-    # A month of history is enough here; the browser test and `make up` use longer ones.
-    async with make_up(tmp_path, demo_days="30") as runner:
-        yield runner.process, runner.urls, runner.log_path
+async def platform(tmp_path: Path) -> AsyncIterator[Started]:
+    # Started as the tests were collected (conftest.py) in the PostgreSQL run, here otherwise; a month of
+    # history is enough here, the browser tests and `make up` use longer ones.
+    started = EARLY_RUNNERS.pop("make_up", None) or await start_runner(tmp_path, demo_days=MAKE_UP_DEMO_DAYS)
+    try:
+        yield started
+    finally:
+        await stop_runner(started)
 
 
 def _wait_for(log_path: Path, text: str, process: subprocess.Popen[str], timeout: float = 300.0) -> str:
@@ -44,12 +48,11 @@ WELCOME_WITHIN = 20
 RUNNING_FOR = 60.0 if backend() == "postgresql" else 0.0
 
 
-def test_make_up_serves_seeds_and_stops_cleanly(
-    platform: tuple[subprocess.Popen[str], dict[str, str], Path],
-) -> None:
-    process, urls, log_path = platform
+def test_make_up_serves_seeds_and_stops_cleanly(platform: Started) -> None:
+    process, urls, log_path = platform.runner.process, platform.runner.urls, platform.runner.log_path
     output = _wait_for(log_path, "Stop with Ctrl-C.", process)
-    welcomed = time.monotonic()
+    # A runner started before this test has been running since its welcome was first seen.
+    welcomed = platform.welcomed_at or time.monotonic()
     # Said once, with the welcome, not by each of the three services.
     assert output.count("REGIEPUNT_JWT_SECRET is not set") == 1
     assert "Context impl" not in output and "Will assume" not in output
