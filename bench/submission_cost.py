@@ -32,7 +32,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -40,14 +39,15 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.national import stack  # noqa: E402
 from bench.national.load import Workload  # noqa: E402
 from bench.national.seed import create_catalogue  # noqa: E402
 from bench.national.sizes import SIZES  # noqa: E402
 from common.logging import configure_logging  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "submission_cost.json"
-PG_ADMIN_DSN = os.environ.get("REGIEPUNT_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-SERVICES = ("capacity", "matching", "intake")
+SERVICES = stack.SERVICES
+DATABASES = {service: f"regiepunt_cost_{service}" for service in SERVICES}
 SECRET = "regiepunt-bench-secret-not-for-production"  # noqa: S105
 # Ids in paths are folded so that the calls of all submissions count together.
 ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -100,44 +100,22 @@ class StatementCounter:
         self.texts.clear()
 
 
-async def create_pg_databases() -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        for service in SERVICES:
-            name = f"regiepunt_cost_{service}"
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
 def prepare_databases(pg: bool, folder: Path) -> dict[str, str]:
     """A fresh database per service, migrated by the service itself; the services' settings read them
     from the environment. Returns SQLAlchemy URLs."""
     urls: dict[str, str] = {}
     if pg:
-        asyncio.run(create_pg_databases())
-        server = PG_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
-        for service in SERVICES:
-            urls[service] = f"postgresql+asyncpg://{server}/regiepunt_cost_{service}"
+        asyncio.run(stack.recreate_databases(list(DATABASES.values())))
+        urls = {service: stack.sqlalchemy_url(name) for service, name in DATABASES.items()}
     else:
         for service in SERVICES:
-            urls[service] = f"sqlite+aiosqlite:///{folder / f'regiepunt_cost_{service}.db'}"
+            urls[service] = f"sqlite+aiosqlite:///{folder / f'{DATABASES[service]}.db'}"
     env = dict(os.environ, REGIEPUNT_DATA_DIR=str(folder), REGIEPUNT_JWT_SECRET=SECRET)
     env.update({f"REGIEPUNT_{s.upper()}_DATABASE_URL": url for s, url in urls.items()})
     for service in SERVICES:
         subprocess.run([sys.executable, "-m", service, "migrate"], check=True, env=env, cwd=ROOT, capture_output=True)
     os.environ.update(env)
     return urls
-
-
-async def drop_databases() -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        for service in SERVICES:
-            await connection.execute(f'DROP DATABASE IF EXISTS "regiepunt_cost_{service}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
@@ -160,7 +138,7 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         capacity_transport=CountingTransport(capacity, "intake", "capacity", calls),
         matching_transport=CountingTransport(matching, "intake", "matching", calls),
     )
-    counter = StatementCounter({service: f"regiepunt_cost_{service}" for service in SERVICES})
+    counter = StatementCounter(DATABASES)
     size = SIZES[args.size]
     print(f"creating {size.providers} providers and {size.units} units through capacity's API …", flush=True)
     catalogue = await create_catalogue(
@@ -226,7 +204,7 @@ def main() -> None:
             figures = asyncio.run(run(args, Path(folder)))
         finally:
             if args.pg:
-                asyncio.run(drop_databases())
+                asyncio.run(stack.drop_databases(list(DATABASES.values())))
     database = "postgresql" if args.pg else "sqlite"
     print(f"\none submission ({database}, {figures['size']} register, {figures['submissions']} submissions):")
     print(f"  outcomes {figures['outcomes']}, errors {figures['errors']} {figures['error_samples']}")

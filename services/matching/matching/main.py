@@ -78,7 +78,8 @@ def create_app(
         transport=capacity_transport,
     )
     app.state.vocabulary = vocabulary
-    # Built from capacity's change feed by the first decision, then followed before each one.
+    # Built from capacity's change feed once the service runs (by the first decision if capacity did not
+    # answer then), then followed before each decision.
     app.state.replica = Replica() if settings.matching_read_model else None
 
     async def provider_lookup(agb_code: str) -> str | None:
