@@ -361,7 +361,15 @@ signals = sa.Table(
     sa.Index("ix_signals_referral_id", "referral_id"),
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
-    sa.Index("ix_signals_resolved_at", "resolved_at"),
+    # The live signals by type: what the overview counts per type (signals.store.signal_counts), read
+    # from the index alone; a partial index, so that the resolution check's narrower one below is the
+    # only index of live signals a plan can take for it (migration 0021).
+    sa.Index(
+        "ix_signals_live",
+        "type",
+        postgresql_where=sa.text("resolved_at IS NULL"),
+        sqlite_where=sa.text("resolved_at IS NULL"),
+    ),
     # The live signals whose condition can go: what the resolution check reads (signals.resolution),
     # without the event-only signals that stay live for ever (migration 0020; its predicate names
     # rules.EVENT_ONLY_TYPES, and must follow when that changes).
