@@ -444,14 +444,16 @@ class HistoryWriter:
 
     def _signals(self, chunk: Chunk, row: dict[str, Any], placed_at: datetime, end: date | None) -> None:
         """The signals intake raised for this stay: a placement outside the region, a breakdown.
-        Those of ended stays were acknowledged with an analysis long ago; those of open stays are open."""
+        Those of ended stays were acknowledged with an analysis long ago; those of open stays are open.
+        A placement outside the region stopped holding when its stay ended (`resolved_at`, as intake's
+        resolution check sets it); a breakdown is an event, live for ever."""
         if "signals" not in TABLES["intake"]:
             return
         raised = []
+        ended_at = datetime.combine(end, datetime.min.time(), UTC) if end is not None else None
         if not row["placement_in_region"]:
             raised.append(("out_of_region", placed_at, {"provider_id": row["placement_provider_id"]}))
-        if row["end_reason"] == "breakdown" and end is not None:
-            ended_at = datetime.combine(end, datetime.min.time(), UTC)
+        if row["end_reason"] == "breakdown" and ended_at is not None:
             raised.append(("placement_breakdown", ended_at, {"provider_id": row["placement_provider_id"]}))
         for signal_type, at, detail in raised:
             condition = f"{signal_type}:{row['client_key']}:{row['id']}"
@@ -474,6 +476,7 @@ class HistoryWriter:
                     "acknowledged_by": "coordinator-1" if acknowledged else None,
                     "acknowledged_at": at + timedelta(days=2) if acknowledged else None,
                     "created_at": at,
+                    "resolved_at": ended_at if signal_type == "out_of_region" and end is not None else None,
                 },
             )
 

@@ -141,6 +141,9 @@ indicator_days = sa.Table(
     sa.Column("detail", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("stays", sa.Integer, nullable=False),
     sa.Column("total_days", sa.Integer, nullable=False),
+    # The key with the sums: a period's rows of a measure read from the index alone, not from the
+    # table pages they are spread over (migration 0021).
+    sa.Index("ix_indicator_days_sums", "measure", "day", "value", "detail", "stays", "total_days"),
 )
 
 # The last reference number given out per year: the next submission takes it plus one under the row's
@@ -361,7 +364,15 @@ signals = sa.Table(
     sa.Index("ix_signals_referral_id", "referral_id"),
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
-    sa.Index("ix_signals_resolved_at", "resolved_at"),
+    # The live signals by type: what the overview counts per type (signals.store.signal_counts), read
+    # from the index alone; a partial index, so that the resolution check's narrower one below is the
+    # only index of live signals a plan can take for it (migration 0021).
+    sa.Index(
+        "ix_signals_live",
+        "type",
+        postgresql_where=sa.text("resolved_at IS NULL"),
+        sqlite_where=sa.text("resolved_at IS NULL"),
+    ),
     # The live signals whose condition can go: what the resolution check reads (signals.resolution),
     # without the event-only signals that stay live for ever (migration 0020; its predicate names
     # rules.EVENT_ONLY_TYPES, and must follow when that changes).

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI
 from intake_support import COORDINATOR, fresh_bsn, submitted, with_client
 from test_signals import at, listed, of_type, placed
@@ -140,6 +141,95 @@ async def test_the_list_puts_the_stays_furthest_past_the_cap_first_then_days_lef
         seen += [s["referral_id"] for s in page["items"]]
         offset = page["next_offset"]
     assert seen == [row[1] for row in rows]
+
+
+async def test_pages_read_in_parts_follow_one_order_over_every_signal(
+    intake: httpx.AsyncClient, capacity: httpx.AsyncClient, clock: ManualClock, intake_app: FastAPI
+) -> None:
+    """The list reads the open and live crisis-cap signals, then the other acknowledged ones live and
+    resolved, each part up to the page's end: every page, with every filter, is the same slice of one
+    sort of all the signals by urgency_order."""
+    past, _ = await crisis_stay(intake, capacity, "2026-10-20")  # cap 11-17
+    acknowledged_past, _ = await crisis_stay(intake, capacity, "2026-10-25")  # cap 11-22
+    near, _ = await crisis_stay(intake, capacity, "2026-11-02")  # cap 11-30
+    ended_id, ended_headers = await crisis_stay(intake, capacity, "2026-10-21")  # cap 11-18
+    broken_id, broken_headers = await crisis_stay(intake, capacity, "2026-11-01")  # cap 11-29
+    clock.set(at("2026-11-25"))
+    await listed(intake)  # raises the crisis-cap signals, those of the stays about to end too
+    for _ in range(3):
+        clock.advance(timedelta(seconds=1))
+        await submitted(intake, with_client(bsn=fresh_bsn()))  # unmatched, open and live
+    clock.advance(timedelta(seconds=1))
+    await intake.post(
+        f"/v1/referrals/{ended_id}/end",
+        json={"end_date": "2026-11-25", "reason": "returned_home"},
+        headers=ended_headers,
+    )
+    clock.advance(timedelta(seconds=1))
+    await intake.post(
+        f"/v1/referrals/{broken_id}/end", json={"end_date": "2026-11-25", "reason": "breakdown"}, headers=broken_headers
+    )
+    everything = await listed(intake)
+    # Acknowledged: a live crisis-cap signal; the two resolved ones (of the ended stays); the event-only
+    # one (live for ever) and two unmatched ones, still live. The rest stays open.
+    chosen = [
+        next(s for s in everything if s["referral_id"] == acknowledged_past),
+        *(s for s in everything if s["referral_id"] in (ended_id, broken_id) and s["type"] != "placement_breakdown"),
+        next(s for s in everything if s["type"] == "placement_breakdown"),
+        *[s for s in everything if s["type"] == "unmatched"][:2],
+    ]
+    assert len(chosen) == 6
+    for signal in chosen:
+        clock.advance(timedelta(seconds=1))
+        response = await intake.post(
+            f"/v1/signals/{signal['id']}/acknowledge",
+            json={"analysis": "Besproken in het overleg."},
+            headers=COORDINATOR,
+        )
+        assert response.status_code == 200, response.text
+
+    from intake.db import referrals, signals
+    from intake.signals.service import urgency_order
+
+    database = intake_app.state.database
+    stay = referrals.alias("stay")
+    filters: list[dict[str, str]] = [{}, {"status": "acknowledged"}, {"status": "open"}, {"resolved": "false"}]
+    filters += [{"resolved": "true"}, {"type": "crisis_cap_exceeded"}, {"type": "placement_breakdown"}]
+    for params in filters:
+        conditions = [
+            signals.c.status == params["status"] if "status" in params else sa.true(),
+            signals.c.type == params["type"] if "type" in params else sa.true(),
+            (signals.c.resolved_at.is_not(None) if params["resolved"] == "true" else signals.c.resolved_at.is_(None))
+            if "resolved" in params
+            else sa.true(),
+        ]
+        async with database.read() as session:
+            whole = list(
+                (
+                    await session.scalars(
+                        sa.select(signals.c.id)
+                        .select_from(signals.outerjoin(stay, stay.c.id == signals.c.referral_id))
+                        .where(*conditions)
+                        .order_by(*urgency_order(Context.of(intake_app).today(), stay))
+                    )
+                ).all()
+            )
+        assert whole, params
+        for size in (1, 2, 3, 50):
+            seen: list[str] = []
+            offset: int | None = 0
+            while offset is not None:
+                page = (
+                    await intake.get(
+                        "/v1/signals", params={**params, "limit": size, "offset": offset}, headers=COORDINATOR
+                    )
+                ).json()
+                assert page["total"] == len(whole)
+                seen += [s["id"] for s in page["items"]]
+                offset = page["next_offset"]
+            assert seen == whole, (params, size)
+    assert {s["status"] for s in chosen} == {"open"}
+    assert {past, near} <= {s["referral_id"] for s in everything}
 
 
 async def test_the_overview_counts_the_stays_past_the_cap_once_in_both_sections(

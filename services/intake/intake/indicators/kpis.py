@@ -189,16 +189,13 @@ async def _stay_indicators(
         r.start_date <= period.date_to,
         sa.or_(r.end_date.is_(None), r.end_date >= period.date_from),
     )
-    # Two reads of the same index range in one statement: only the overlapping stays, a few, are sorted
-    # to count their children once each.
+    # One read of the index range: only the overlapping stays are sorted to count their children once each.
     later, stacked = (
         await session.execute(
             sa.select(
-                sa.select(sa.func.count()).where(reached).scalar_subquery(),
-                sa.select(sa.func.count(sa.distinct(r.client_key)))
-                .where(reached, r.earlier_stays_end > r.start_date)
-                .scalar_subquery(),
-            )
+                sa.func.count(),
+                sa.func.count(sa.distinct(r.client_key)).filter(r.earlier_stays_end > r.start_date),
+            ).where(reached)
         )
     ).one()
     children = touching - int(later or 0)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, NotFound
@@ -21,7 +22,7 @@ from intake.domain import Status
 from intake.referrals.visibility import visible
 from intake.schemas import SignalOut, SignalPage
 from intake.signals.resolution import bring_up_to_date
-from intake.signals.rules import SignalStatus, SignalType, condition_key
+from intake.signals.rules import CRISIS_CAP_TYPES, SignalStatus, SignalType, condition_key
 from intake.signals.store import SignalCounts, open_signal, render, signal_counts
 
 
@@ -39,19 +40,24 @@ def _require_coordinator(principal: Principal) -> None:
         raise Forbidden("Only a coordinator works the signals.")
 
 
-def urgency_order(today: date) -> tuple[sa.ColumnElement[Any], ...]:
+# The stay a signal is about: its live crisis figures.
+_STAY = referrals.alias("stay")
+
+
+def urgency_order(today: date, stay: NamedFromClause = _STAY) -> tuple[sa.ColumnElement[Any], ...]:
     """The order of the signal list, most urgent first: open before acknowledged; live (unresolved)
     before resolved; among the live ones, past the crisis cap first (most days past first), then the
     crisis-cap warnings by days left, then every other signal newest first. The crisis days are those
-    of the stay now, read from the stay (`_STAY`), not those stored when the signal was raised."""
+    of the stay now, read from the stay (`stay`, the signal's referral joined), not those stored when
+    the signal was raised."""
     live = signals.c.resolved_at.is_(None)
-    running_crisis = sa.and_(_STAY.c.status == Status.placed.value, _STAY.c.crisis_end_date.is_not(None))
+    running_crisis = sa.and_(stay.c.status == Status.placed.value, stay.c.crisis_end_date.is_not(None))
     tier = sa.case(
         (sa.and_(live, signals.c.type == SignalType.crisis_cap_exceeded.value), 0),
         (sa.and_(live, signals.c.type == SignalType.crisis_cap_approaching.value), 1),
         else_=2,
     )
-    cap = sa.case((sa.and_(tier < 2, running_crisis), _STAY.c.crisis_end_date), else_=None)
+    cap = sa.case((sa.and_(tier < 2, running_crisis), stay.c.crisis_end_date), else_=None)
     return (
         sa.case((signals.c.status == SignalStatus.open.value, 0), else_=1),
         sa.case((live, 0), else_=1),
@@ -62,8 +68,21 @@ def urgency_order(today: date) -> tuple[sa.ColumnElement[Any], ...]:
     )
 
 
-# The stay a signal is about: its live crisis figures.
-_STAY = referrals.alias("stay")
+def urgency_parts() -> tuple[tuple[sa.ColumnElement[bool], bool], ...]:
+    """The signal list in three parts that follow each other in urgency_order, each with whether its
+    own order is the whole urgency order (True) or only newest first (False). First the signals whose
+    place depends on more than their age: the open ones and the live crisis-cap ones, few (the
+    coordinators' work at hand and the running crisis stays). Then the other acknowledged ones, newest
+    first: the live ones (among them every event-only signal, live for ever), then the resolved ones.
+    Each part is read up to the end of the page asked for, so that a page does not sort the history."""
+    live = signals.c.resolved_at.is_(None)
+    acknowledged = signals.c.status == SignalStatus.acknowledged.value
+    crisis = signals.c.type.in_([kind.value for kind in CRISIS_CAP_TYPES])
+    return (
+        (sa.or_(signals.c.status == SignalStatus.open.value, sa.and_(live, crisis)), True),
+        (sa.and_(acknowledged, live, sa.not_(crisis)), False),
+        (sa.and_(acknowledged, signals.c.resolved_at.is_not(None)), False),
+    )
 
 
 def live_crisis_days(row: Row, today: date) -> int | None:
@@ -102,24 +121,29 @@ async def list_signals(
     joined = signals.outerjoin(_STAY, _STAY.c.id == signals.c.referral_id)
     async with ctx.database.transaction() as session:
         total = int(await session.scalar(sa.select(sa.func.count()).select_from(signals).where(*conditions)) or 0)
-        found = list(
-            (
-                await session.execute(
-                    sa.select(
-                        signals,
-                        _STAY.c.status.label("stay_status"),
-                        _STAY.c.crisis_end_date.label("stay_crisis_end_date"),
+        listed: list[Row] = []
+        for part, whole_order in urgency_parts():
+            order = urgency_order(today) if whole_order else (signals.c.created_at.desc(), signals.c.id.desc())
+            listed += (
+                (
+                    await session.execute(
+                        sa.select(
+                            signals,
+                            _STAY.c.status.label("stay_status"),
+                            _STAY.c.crisis_end_date.label("stay_crisis_end_date"),
+                        )
+                        .select_from(joined)
+                        .where(part, *conditions)
+                        .order_by(*order)
+                        .limit(offset + limit - len(listed))
                     )
-                    .select_from(joined)
-                    .where(*conditions)
-                    .order_by(*urgency_order(today))
-                    .limit(limit)
-                    .offset(offset)
                 )
+                .mappings()
+                .all()
             )
-            .mappings()
-            .all()
-        )
+            if len(listed) >= offset + limit:
+                break
+        found = listed[offset : offset + limit]
         await record(session, principal, "read_signals", ctx.now(), _about(found))
     return SignalPage(
         items=[render(row, crisis_days_left=live_crisis_days(row, today)) for row in found],
