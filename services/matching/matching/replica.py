@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -142,6 +142,27 @@ class Listed:
     production: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    tick: int
+    stale_before: datetime
+
+
+def _only_held_by(old: UnitState, new: UnitState, request_id: str | None) -> bool:
+    """Whether a unit's new state differs from its old one only by a place the request holds now,
+    which counts as free for that request: the unit ranks for it as before."""
+    if request_id is None or request_id in old.held_requests or request_id not in new.held_requests:
+        return False
+    before = replace(
+        new,
+        seq=old.seq,
+        version=old.version,
+        reserved=new.reserved - 1,
+        held_requests=old.held_requests,
+    )
+    return before == old and set(new.held_requests) == {*old.held_requests, request_id}
+
+
 class Replica:
     """The units and the providers' agreements, by the last change applied (`seq`)."""
 
@@ -168,13 +189,27 @@ class Replica:
         self.agreements: dict[str, dict[tuple[int, str], int]] = {}
         # Match request id: the unit where it holds a place.
         self.holds: dict[str, str] = {}
+        # Provider id: the number of the change its agreements were read at.
+        self.agreements_seq: dict[str, int] = {}
         self.today = date.min
         self.stale_before = datetime.min.replace(tzinfo=UTC)
+        # Raised by every change applied that a ranking could see, and the last value per care type
+        # (`everything` for what every care type sees: the agreements, the day): a decision that
+        # held a place knows so whether anything it ranked on changed meanwhile (`unchanged_since`).
+        self.tick = 0
+        self.changed: dict[str, int] = {}
+        self.everything_changed = 0
 
-    def apply(self, body: dict[str, Any]) -> None:
+    def apply(self, body: dict[str, Any], own_request_id: str | None = None) -> None:
+        """Apply an answer of the change feed. Answers may overlap and arrive out of order (a hold's
+        answer beside the feed's, decisions at once): a unit or provider is only ever replaced by a
+        state numbered at least as late. `own_request_id`: the request whose hold is among the
+        changes, which does not change its own ranking (`unchanged_since`)."""
         for row in body["units"]:
+            old = self.units.get(row[0])
+            if old is not None and old.seq > row[1]:
+                continue
             unit = unit_from(row)
-            old = self.units.get(unit.id)
             if old is not None:
                 for request_id in old.held_requests:
                     if self.holds.get(request_id) == old.id:
@@ -182,6 +217,11 @@ class Replica:
                 self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
                 if not old.in_region:
                     self.fitting_outside.pop(old.care_type, None)
+            if old is None or not _only_held_by(old, unit, own_request_id):
+                self.tick += 1
+                self.changed[unit.care_type] = self.tick
+                if old is not None:
+                    self.changed[old.care_type] = self.tick
             self.units[unit.id] = unit
             if not unit.closed:
                 self.by_care_type.setdefault((unit.care_type, unit.in_region), {})[unit.id] = unit
@@ -190,11 +230,50 @@ class Replica:
             self.by_provider.setdefault(unit.provider_id, {})[unit.id] = unit
             for request_id in unit.held_requests:
                 self.holds[request_id] = unit.id
-        for provider_id, _seq, agreements in body["providers"]:
+        for provider_id, seq, agreements in body["providers"]:
+            if self.agreements_seq.get(provider_id, 0) > seq:
+                continue
+            self.agreements_seq[provider_id] = seq
             self.agreements[provider_id] = {(year, care_type): days for year, care_type, days in agreements}
-        self.today = date.fromisoformat(body["today"])
-        self.stale_before = datetime.fromisoformat(body["stale_before"])
+            self.tick += 1
+            self.everything_changed = self.tick
+        today = date.fromisoformat(body["today"])
+        if today > self.today:
+            self.today = today
+            self.tick += 1
+            self.everything_changed = self.tick
+        self.stale_before = max(self.stale_before, datetime.fromisoformat(body["stale_before"]))
         self.seq = max(self.seq, int(body["upto"]))
+
+    def take(self, body: dict[str, Any], after: int, own_request_id: str | None = None) -> bool:
+        """Apply the changes a hold's answer carried, asked after `after`; True when the read model is
+        then as current as the answer was. False, having applied nothing, when they would leave a gap
+        (the read model was read anew meanwhile: its number fell below `after`, or capacity's
+        register was built anew), and after applying a page when more changes are left: the caller
+        then reads the feed (`catch_up`)."""
+        if body["generation"] != self.generation or after > self.seq:
+            log.info("replica_changes_not_taken", after=after, seq=self.seq)
+            return False
+        self.apply(body, own_request_id)
+        return not body["more"]
+
+    def mark(self, care_type: str) -> Mark:
+        """What a ranking of the care type was made on, for `unchanged_since`."""
+        return Mark(max(self.changed.get(care_type, 0), self.everything_changed), self.stale_before)
+
+    def unchanged_since(self, mark: Mark, care_type: str) -> bool:
+        """Whether a ranking of the care type made at `mark` would be made the same now: no unit of the
+        care type changed but by the asking request's own hold, no agreement or day, and no unit's
+        free places came to count as unconfirmed for long (`stale_before` moves with the clock)."""
+        if max(self.changed.get(care_type, 0), self.everything_changed) != mark.tick:
+            return False
+        if self.stale_before == mark.stale_before:
+            return True
+        return not any(
+            mark.stale_before <= unit.confirmed_at < self.stale_before
+            for in_region in (True, False)
+            for unit in self.by_care_type.get((care_type, in_region), {}).values()
+        )
 
     async def catch_up(self, capacity: ServiceClient) -> None:
         """Apply every change capacity numbered before this call, and any after it it sends along.
