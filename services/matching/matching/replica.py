@@ -3,10 +3,12 @@ followed by capacity's change feed (docs/internal-api.md, the change feed; docs/
 
 Capacity stays the only source of truth: a hold still goes to capacity, which refuses it when the
 unit changed. The read model only spares a decision the fetch of hundreds of units. It never lets a
-child miss a place that capacity knew of when the decision began: before it lists units, a decision
-reads every change numbered after the last one it applied (`catch_up`, one request, mostly empty).
-Listing the units is `candidates`: the same filter, counts and group and production figures as
-capacity's compact candidate list (capacity.candidates), computed here.
+child miss a place that capacity knew of when the decision began: the answer of the decision's hold
+carries every change numbered after the last one applied (`take`), and the decision ranks again when
+one of them matters (`unchanged_since`); a decision with nothing to hold first reads the feed
+(`catch_up`, one request, mostly empty). Listing the units is `candidates`: the same filter, counts
+and group and production figures as capacity's compact candidate list (capacity.candidates),
+computed here.
 """
 
 from __future__ import annotations
@@ -167,6 +169,7 @@ class Replica:
     """The units and the providers' agreements, by the last change applied (`seq`)."""
 
     def __init__(self) -> None:
+        self.tick = 0
         self._clear(None)
         self._lock = asyncio.Lock()
         # Catch-ups begun and the number of the last one begun that has ended: a decision waits for
@@ -194,11 +197,12 @@ class Replica:
         self.today = date.min
         self.stale_before = datetime.min.replace(tzinfo=UTC)
         # Raised by every change applied that a ranking could see, and the last value per care type
-        # (`everything` for what every care type sees: the agreements, the day): a decision that
-        # held a place knows so whether anything it ranked on changed meanwhile (`unchanged_since`).
-        self.tick = 0
+        # (`everything_changed` for what every care type sees: the agreements, the day, a register
+        # read anew): a decision that held a place knows so whether anything it ranked on changed
+        # meanwhile (`unchanged_since`). Never lowered, not even here.
+        self.tick += 1
         self.changed: dict[str, int] = {}
-        self.everything_changed = 0
+        self.everything_changed = self.tick
 
     def apply(self, body: dict[str, Any], own_request_id: str | None = None) -> None:
         """Apply an answer of the change feed. Answers may overlap and arrive out of order (a hold's

@@ -1,0 +1,140 @@
+"""A decision on matching's read model ranks on it as it is and learns what changed from its hold's
+answer: one call to capacity when nothing changed but its own hold, a better unit come meanwhile held
+instead, the feed read when there is nothing to hold or the answer would leave a gap."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from matching.replica import Replica
+from services.matching.tests.test_decisions import (
+    COORDINATOR,
+    DELFT,
+    ZOETERMEER,
+    decide,
+    place_unit,
+    reserved_places,
+)
+from services.matching.tests.test_read_model import FROM_MATCHING, HoldFirst, capacity_seen_through
+
+
+def held(unit_id: str) -> str:
+    return f"POST /internal/units/{unit_id}/reservations"
+
+
+async def test_a_decision_on_a_current_read_model_calls_capacity_once(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    best = await place_unit(capacity, municipality=DELFT, role="strategic")
+    await place_unit(capacity, municipality=ZOETERMEER)
+    assert (await decide(matching))["proposal"]["unit_id"] == best
+
+    counting = HoldFirst(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, counting):
+        decision = await decide(matching)
+
+    assert decision["proposal"]["unit_id"] == best
+    assert counting.calls == [held(best)]
+    assert await reserved_places(capacity, best) == 2
+    replica: Replica = matching_app.state.replica
+    assert replica.units[best].reserved == 2
+    # Current again, from the hold's answer alone.
+    feed = await capacity.get("/internal/changes", params={"after": replica.seq}, headers=FROM_MATCHING)
+    assert feed.json()["units"] == [] and feed.json()["latest"] == replica.seq
+
+
+async def test_a_better_unit_the_hold_answer_tells_of_is_held_instead_and_the_first_hold_given_back(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    first = await place_unit(capacity, municipality=ZOETERMEER)
+    assert (await decide(matching))["proposal"]["unit_id"] == first
+    # Added after the read model's last change: the next decision ranks without it, holds `first`,
+    # and learns of it from the hold's answer.
+    better = await place_unit(capacity, municipality=DELFT, role="strategic")
+
+    counting = HoldFirst(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, counting):
+        decision = await decide(matching)
+
+    assert decision["proposal"]["unit_id"] == better
+    assert counting.calls[0] == held(first)
+    assert counting.calls[2] == held(better)
+    released = counting.calls[1].split()[1]
+    assert released.startswith("/v1/reservations/") and released.endswith("/release")
+    assert len(counting.calls) == 3
+    # No hold left behind: the one given back is released, each unit holds one place.
+    reservation = await capacity.get(released.removesuffix("/release"), headers=COORDINATOR)
+    assert reservation.json()["status"] == "released"
+    assert reservation.json()["referral_id"] == decision["referral_id"]
+    assert (await reserved_places(capacity, first), await reserved_places(capacity, better)) == (1, 1)
+    assert decision["proposal"]["reservation_id"] != reservation.json()["id"]
+
+
+async def test_with_nothing_to_hold_the_decision_reads_the_feed_before_answering(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    assert (await decide(matching))["outcome"] == "unmatched"
+    # The read model is current and has no unit; one is added a moment before the next decision.
+    added = await place_unit(capacity, municipality=DELFT)
+
+    counting = HoldFirst(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, counting):
+        decision = await decide(matching)
+        assert decision["proposal"]["unit_id"] == added
+        assert counting.calls == ["GET /internal/changes", held(added)]
+
+        counting.calls.clear()
+        unmatched = await decide(matching, age=5)
+        assert unmatched["outcome"] == "unmatched"
+        assert counting.calls == ["GET /internal/changes"]
+
+
+async def test_a_hold_answer_that_would_leave_a_gap_is_not_taken_and_the_feed_is_read(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    first = await place_unit(capacity, municipality=ZOETERMEER)
+    assert (await decide(matching))["proposal"]["unit_id"] == first
+    replica: Replica = matching_app.state.replica
+    before = replica.generation
+    # Capacity's register restored: its numbers start again under another generation, and the
+    # numbers the hold's answer carries do not follow on from the read model's.
+    async with capacity_app.state.database.engine.begin() as connection:
+        await connection.execute(text("UPDATE change_counter SET generation = 'restored'"))
+    better = await place_unit(capacity, municipality=DELFT, role="strategic")
+
+    counting = HoldFirst(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, counting):
+        decision = await decide(matching)
+
+    assert replica.generation == "restored" != before
+    # The hold's changes not taken: the feed read from the start, and the better unit held instead.
+    assert counting.calls[:3] == [held(first), "GET /internal/changes", "GET /internal/changes"]
+    assert counting.calls[-1] == held(better)
+    assert decision["proposal"]["unit_id"] == better
+    assert (await reserved_places(capacity, first), await reserved_places(capacity, better)) == (1, 1)
+
+
+def test_changes_that_do_not_follow_on_from_the_read_model_are_not_applied() -> None:
+    replica = Replica()
+    replica.generation, replica.seq = "g", 7
+    answer = {
+        "generation": "g",
+        "upto": 12,
+        "latest": 12,
+        "more": False,
+        "today": "2026-11-02",
+        "stale_before": "2026-10-30T09:00:00+00:00",
+        "units": [],
+        "providers": [],
+    }
+
+    assert not replica.take(answer, after=8)
+    assert replica.seq == 7
+    assert not replica.take({**answer, "generation": "other"}, after=7)
+    assert replica.seq == 7
+    assert not replica.take({**answer, "more": True}, after=7)
+    assert replica.seq == 12
+    assert replica.take({**answer, "upto": 14}, after=10)
+    assert replica.seq == 14
