@@ -79,6 +79,10 @@ class ToldHold:
     changes: dict[str, Any]
 
 
+class ChangesNotTold(Exception):
+    """Capacity does not know matching's hold yet (an older capacity while the services are updated)."""
+
+
 async def hold_telling_changes(capacity: ServiceClient, unit_id: str, body: dict[str, Any], after: int) -> ToldHold:
     """Capacity's hold for matching (`POST /internal/units/{id}/reservations`, docs/internal-api.md):
     the hold, or None when the unit has no free place or is unknown, and the changes after `after`."""
@@ -95,6 +99,9 @@ async def hold_telling_changes(capacity: ServiceClient, unit_id: str, body: dict
         raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
     raise_for_unexpected(response, 200, 201, 404, 409)
     answer = orjson.loads(response.content)
+    if "changes" not in answer:
+        # A capacity from before this call (a 404 for the route): nothing was held.
+        raise ChangesNotTold(response.status_code)
     if response.status_code in (404, 409):
         return ToldHold(None, False, answer["changes"])
     return ToldHold(
@@ -188,7 +195,14 @@ async def hold_first_choice(
         if target is None:
             return weighing, None
         after = replica.seq
-        told = await hold_telling_changes(capacity, target.unit_id, body, after)
+        try:
+            told = await hold_telling_changes(capacity, target.unit_id, body, after)
+        except ChangesNotTold:
+            log.warning("hold_without_changes", unit_id=target.unit_id)
+            # Hold as before that call existed: caught up with the feed, down a ranking made on it.
+            await replica.catch_up(capacity)
+            weighing = await rank()
+            return weighing, await reserve_best(capacity, weighing.ranking, request)
         if not replica.take(told.changes, after, request.request_id):
             await replica.catch_up(capacity)
         caught_up = True

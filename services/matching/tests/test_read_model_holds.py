@@ -138,3 +138,30 @@ def test_changes_that_do_not_follow_on_from_the_read_model_are_not_applied() -> 
     assert replica.seq == 12
     assert replica.take({**answer, "upto": 14}, after=10)
     assert replica.seq == 14
+
+
+class CapacityBeforeMatchingsHold(HoldFirst):
+    """Capacity as it was before matching's hold: that route is not there."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/internal/units/"):
+            self.calls.append(f"{request.method} {request.url.path}")
+            problem = {"type": "about:blank", "title": "Not found", "status": 404, "detail": "Not Found"}
+            return httpx.Response(404, json=problem, headers={"content-type": "application/problem+json"})
+        return await super().handle_async_request(request)
+
+
+async def test_a_capacity_without_matchings_hold_is_held_at_as_before(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    first = await place_unit(capacity, municipality=ZOETERMEER)
+    assert (await decide(matching))["proposal"]["unit_id"] == first
+    better = await place_unit(capacity, municipality=DELFT, role="strategic")
+
+    older = CapacityBeforeMatchingsHold(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, older):
+        decision = await decide(matching)
+
+    assert decision["proposal"]["unit_id"] == better
+    assert older.calls == [held(first), "GET /internal/changes", f"POST /v1/units/{better}/reservations"]
+    assert (await reserved_places(capacity, first), await reserved_places(capacity, better)) == (1, 1)
