@@ -16,7 +16,8 @@ from common.logging import get_logger
 from contracts.capacity import ReservationOut
 from contracts.matching import DecisionRequest
 from matching.domain import Ranking, Weighed
-from matching.replica import CAPACITY_UNREACHABLE, FEED_PAGE, Mark, Replica
+from matching.replica import CAPACITY_UNREACHABLE, FEED_PAGE, Replica
+from matching.unit_state import Mark
 
 log = get_logger("regiepunt.matching")
 

@@ -14,9 +14,8 @@ computed here.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -25,6 +24,7 @@ from common.errors import DependencyUnavailable
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from contracts.capacity import CompactUnit
+from matching.unit_state import Mark, UnitState, group_profile, only_held_by, unit_from, used_days
 
 log = get_logger("regiepunt.matching.replica")
 
@@ -32,102 +32,6 @@ log = get_logger("regiepunt.matching.replica")
 UNFIT_REASONS = ("age_out_of_range", "target_group_not_served")
 CAPACITY_UNREACHABLE = "Capacity could not be reached; nothing was decided or reserved. Try again."
 FEED_PAGE = 2000
-ONE_DAY = timedelta(days=1)
-
-
-@dataclass(slots=True)
-class Stay:
-    start: date
-    end: date | None
-    age: int | None
-    age_on: date | None
-    flags: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class UnitState:
-    """A unit as the feed sends it (capacity.candidates.feed), in the order of its array."""
-
-    id: str
-    seq: int
-    provider_id: str
-    role: str
-    care_type: str
-    serves_jo: bool
-    serves_lvb: bool
-    serves_ggz: bool
-    age_min: int
-    age_max: int
-    municipality_code: str
-    in_region: bool
-    capacity: int
-    occupied: int
-    reserved: int
-    blocked: int
-    specialisms: list[str]
-    part_time: bool
-    latitude: float | None
-    longitude: float | None
-    confirmed_at: datetime
-    closed: bool
-    version: int
-    held_requests: tuple[str, ...]
-    stays: tuple[Stay, ...]
-
-    def free(self, held_unit_id: str | None) -> int:
-        """Free places; a place the asking request holds here counts as free for it (capacity's
-        db.places_free)."""
-        reserved = self.reserved - (1 if self.id == held_unit_id else 0)
-        return max(0, self.capacity - self.occupied - reserved - self.blocked)
-
-    def reason(self, target_group: str, age: int, held_unit_id: str | None) -> str | None:
-        """The first reason the unit cannot take the child, in capacity's order (db.exclusion_reason)."""
-        if self.free(held_unit_id) <= 0:
-            return "no_free_place"
-        if self.age_min > age or self.age_max < age:
-            return "age_out_of_range"
-        if not getattr(self, f"serves_{target_group}"):
-            return "target_group_not_served"
-        return None
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def unit_from(row: list[Any]) -> UnitState:
-    """The array of capacity.candidates.feed: the unit's columns, its holds' requests, its stays."""
-    row[20] = datetime.fromisoformat(row[20])
-    row[23] = tuple(row[23])
-    row[24] = tuple(
-        Stay(date.fromisoformat(start), _date(end), age, _date(age_on), tuple(flags or ()))
-        for start, end, age, age_on, flags in row[24]
-    )
-    return UnitState(*row)
-
-
-def group_profile(stays: list[Stay], today: date) -> dict[str, Any]:
-    """The shape of contracts.group.GroupProfile, as capacity's groups.rules builds it."""
-    ages: list[int] = []
-    flags: Counter[str] = Counter()
-    for stay in stays:
-        if stay.age is not None and stay.age_on is not None:
-            years = today.year - stay.age_on.year - ((today.month, today.day) < (stay.age_on.month, stay.age_on.day))
-            ages.append(stay.age + max(0, years))
-        flags.update(set(stay.flags))
-    return {"count": len(stays), "ages": sorted(ages), "flags": dict(sorted(flags.items()))}
-
-
-def used_days(stays: list[Stay], today: date) -> int:
-    """The care days these stays used this year up to and including today (capacity's
-    production.rules.year_use): the first day counts, the day a child leaves does not."""
-    first, last = date(today.year, 1, 1), date(today.year, 12, 31)
-    used_until = min(today, last)
-    days = 0
-    for stay in stays:
-        until = used_until if stay.end is None else min(used_until, stay.end - ONE_DAY)
-        days += max(0, (until - max(stay.start, first)).days + 1)
-    return days
 
 
 @dataclass(frozen=True)
@@ -142,27 +46,6 @@ class Listed:
     held_unit_id: str | None
     group_profiles: dict[str, Any]
     production: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    tick: int
-    stale_before: datetime
-
-
-def _only_held_by(old: UnitState, new: UnitState, request_id: str | None) -> bool:
-    """Whether a unit's new state differs from its old one only by a place the request holds now,
-    which counts as free for that request: the unit ranks for it as before."""
-    if request_id is None or request_id in old.held_requests or request_id not in new.held_requests:
-        return False
-    before = replace(
-        new,
-        seq=old.seq,
-        version=old.version,
-        reserved=new.reserved - 1,
-        held_requests=old.held_requests,
-    )
-    return before == old and set(new.held_requests) == {*old.held_requests, request_id}
 
 
 class Replica:
@@ -221,7 +104,7 @@ class Replica:
                 self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
                 if not old.in_region:
                     self.fitting_outside.pop(old.care_type, None)
-            if old is None or not _only_held_by(old, unit, own_request_id):
+            if old is None or not only_held_by(old, unit, own_request_id):
                 self.tick += 1
                 self.changed[unit.care_type] = self.tick
                 if old is not None:
