@@ -67,8 +67,8 @@ class Replica:
         # The open units by care type and by whether they lie inside the region: a decision without a
         # ground lists only those inside.
         self.by_care_type: dict[tuple[str, bool], dict[str, UnitState]] = {}
-        # By care type, the number of units outside that could take a child of (target group, age),
-        # as counted last: kept until a unit outside of the care type changes.
+        # By care type, the number of units outside that could take a child of (target group, age):
+        # counted when first asked for, then kept up to date unit by unit as they change.
         self.fitting_outside: dict[str, dict[tuple[str, int], int]] = {}
         self.by_provider: dict[str, dict[str, UnitState]] = {}
         # Provider id: {(year, care type): care days}.
@@ -101,9 +101,9 @@ class Replica:
                 for request_id in old.held_requests:
                     if self.holds.get(request_id) == old.id:
                         del self.holds[request_id]
-                self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
-                if not old.in_region:
-                    self.fitting_outside.pop(old.care_type, None)
+                listed = self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
+                if listed is not None and not old.in_region:
+                    self._count_outside(old, -1)
             if old is None or not only_held_by(old, unit, own_request_id):
                 self.tick += 1
                 self.changed[unit.care_type] = self.tick
@@ -112,8 +112,8 @@ class Replica:
             self.units[unit.id] = unit
             if not unit.closed:
                 self.by_care_type.setdefault((unit.care_type, unit.in_region), {})[unit.id] = unit
-            if not unit.in_region:
-                self.fitting_outside.pop(unit.care_type, None)
+                if not unit.in_region:
+                    self._count_outside(unit, 1)
             self.by_provider.setdefault(unit.provider_id, {})[unit.id] = unit
             for request_id in unit.held_requests:
                 self.holds[request_id] = unit.id
@@ -285,6 +285,16 @@ class Replica:
                 1 for unit in outside.values() if unit.reason(target_group, age, None) is None
             )
         return count
+
+    def _count_outside(self, unit: UnitState, sign: int) -> None:
+        """Add (1) or take away (-1) an open unit outside the region to or from the counts kept of its
+        care type, for each child it could take."""
+        kept = self.fitting_outside.get(unit.care_type)
+        if not kept:
+            return
+        for target_group, age in kept:
+            if unit.reason(target_group, age, None) is None:
+                kept[target_group, age] += sign
 
     def _group_and_production(self, care_type: str, units: list[CompactUnit]) -> tuple[dict[str, Any], dict[str, Any]]:
         """The group profiles of the listed units where children stay, and the production use of their

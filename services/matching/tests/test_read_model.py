@@ -311,3 +311,67 @@ async def test_the_read_model_lists_what_capacity_lists(
     await replica.catch_up(matching_app.state.capacity)
     inside = [await fetch_candidates(matching_app.state.capacity, asking, "inside", replica=r) for r in (None, replica)]
     assert inside[0].outside_fitting == inside[1].outside_fitting == fitting - 1
+
+
+async def test_the_count_of_units_outside_is_kept_right_as_they_change(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI
+) -> None:
+    filling = await place_unit(capacity, municipality=ROTTERDAM)
+    closing = await place_unit(capacity, municipality=LEIDEN, ages=(4, 13))
+    last_place = await place_unit(capacity, municipality=ROTTERDAM, places=1, target_groups=("jo", "lvb"))
+    await place_unit(capacity, municipality=LEIDEN, target_groups=("lvb",))
+    replica = Replica()
+    client = matching_app.state.capacity
+    await replica.catch_up(client)
+    children = [
+        DecisionRequest.model_validate(decision_request(age=age, target_group=group))
+        for age, group in ((12, "jo"), (13, "lvb"), (16, "jo"), (5, "jo"))
+    ]
+
+    async def counts() -> list[tuple[int, int]]:
+        """For each child: the count capacity answers, and the read model's."""
+        found = []
+        for child in children:
+            listed, modelled = [
+                await fetch_candidates(client, child, "inside", excluded_unfit="count", replica=source)
+                for source in (None, replica)
+            ]
+            found.append((listed.outside_fitting, modelled.outside_fitting))
+        return found
+
+    first = await counts()
+    assert all(listed == modelled for listed, modelled in first) and first[0][0] > 0
+    filled = await capacity.put(
+        f"/v1/units/{filling}/availability",
+        json={"capacity": 2, "blocked": 2},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, filling))},
+    )
+    assert filled.status_code == 200, filled.text
+    closed = await capacity.patch(
+        f"/v1/units/{closing}",
+        json={"closed": True},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, closing))},
+    )
+    assert closed.status_code == 200, closed.text
+    await hold(capacity, last_place)
+    await place_unit(capacity, municipality=ROTTERDAM, ages=(10, 17))
+    await replica.catch_up(client)
+
+    after = await counts()
+    assert all(listed == modelled for listed, modelled in after), after
+    assert after != first
+    # Changed back: the unit filled is open again and the one closed reopened.
+    freed = await capacity.put(
+        f"/v1/units/{filling}/availability",
+        json={"capacity": 2, "blocked": 0},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, filling))},
+    )
+    assert freed.status_code == 200, freed.text
+    reopened = await capacity.patch(
+        f"/v1/units/{closing}",
+        json={"closed": False},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, closing))},
+    )
+    assert reopened.status_code == 200, reopened.text
+    await replica.catch_up(client)
+    assert all(listed == modelled for listed, modelled in await counts())
