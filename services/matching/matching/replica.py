@@ -24,7 +24,7 @@ from common.errors import DependencyUnavailable
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from contracts.capacity import CompactUnit
-from matching.unit_state import Mark, UnitState, group_profile, only_held_by, unit_from, used_days
+from matching.unit_state import Mark, UnitState, only_held_by, unit_from, used_days
 
 log = get_logger("regiepunt.matching.replica")
 
@@ -225,21 +225,9 @@ class Replica:
         if region == "inside":
             outside_fitting = self._fitting_outside(care_type, target_group, age, held_unit_id)
         for unit in listed:
-            in_region = unit.in_region
             why = unit.reason(target_group, age, held_unit_id)
-            if in_region:
-                counted = count_unfit and why in UNFIT_REASONS
-            else:
-                counted = why is not None if count_outside else count_unfit and why in UNFIT_REASONS
-            if counted:
-                assert why is not None
-                if not in_region and count_outside:
-                    outside_excluded[why] = outside_excluded.get(why, 0) + 1
-                else:
-                    unfit_excluded[why] = unfit_excluded.get(why, 0) + 1
-            elif why is not None:
-                rejected.append((unit.id, unit.provider_id, in_region, why))
-            else:
+            in_region = unit.in_region
+            if why is None:
                 (inside_units if in_region else outside_units).append(
                     CompactUnit(
                         unit.id,
@@ -249,13 +237,19 @@ class Replica:
                         in_region,
                         unit.specialisms,
                         unit.part_time,
-                        unit.free(held_unit_id),
+                        unit.free_places if unit.id != held_unit_id else unit.free(held_unit_id),
                         unit.latitude,
                         unit.longitude,
                         unit.capacity,
                         unit.confirmed_at < stale_before,
                     )
                 )
+            elif not in_region and count_outside:
+                outside_excluded[why] = outside_excluded.get(why, 0) + 1
+            elif count_unfit and why in UNFIT_REASONS:
+                unfit_excluded[why] = unfit_excluded.get(why, 0) + 1
+            else:
+                rejected.append((unit.id, unit.provider_id, in_region, why))
         units = inside_units + outside_units
         profiles: dict[str, Any] = {}
         production: dict[str, Any] = {}
@@ -303,9 +297,9 @@ class Replica:
         production: dict[str, Any] = {}
         today = self.today
         for listed in units:
-            running = [stay for stay in self.units[listed.id].stays if stay.end is None]
-            if running:
-                profiles[listed.id] = group_profile(running, today)
+            profile = self.units[listed.id].group_profile_on(today)
+            if profile is not None:
+                profiles[listed.id] = profile
             if listed.provider_role == "operational" and listed.provider_id not in production:
                 agreed = self.agreements.get(listed.provider_id, {}).get((today.year, care_type))
                 if agreed is not None:

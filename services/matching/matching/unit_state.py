@@ -4,7 +4,7 @@ the change feed sends it, its stays, and what a listing derives from them as cap
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -49,20 +49,42 @@ class UnitState:
     version: int
     held_requests: tuple[str, ...]
     stays: tuple[Stay, ...]
+    # Worked out once from the fields above: a unit is listed for thousands of decisions between two
+    # of its changes. The free places for any request but one that holds a place here, and the
+    # target groups served.
+    free_places: int = field(init=False)
+    target_groups: frozenset[str] = field(init=False)
+    # The group profile of the children staying, and the day it was worked out for (ages grow).
+    _profile: tuple[date, dict[str, Any] | None] | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.free_places = max(0, self.capacity - self.occupied - self.reserved - self.blocked)
+        served = (("jo", self.serves_jo), ("lvb", self.serves_lvb), ("ggz", self.serves_ggz))
+        self.target_groups = frozenset(group for group, serves in served if serves)
 
     def free(self, held_unit_id: str | None) -> int:
         """Free places; a place the asking request holds here counts as free for it (capacity's
         db.places_free)."""
-        reserved = self.reserved - (1 if self.id == held_unit_id else 0)
-        return max(0, self.capacity - self.occupied - reserved - self.blocked)
+        if self.id != held_unit_id:
+            return self.free_places
+        return max(0, self.capacity - self.occupied - (self.reserved - 1) - self.blocked)
+
+    def group_profile_on(self, today: date) -> dict[str, Any] | None:
+        """The group profile of the children staying now (None when none stays): worked out once a
+        day, and shared by every decision that lists the unit, which only reads it."""
+        profile = self._profile
+        if profile is None or profile[0] != today:
+            running = [stay for stay in self.stays if stay.end is None]
+            profile = self._profile = (today, group_profile(running, today) if running else None)
+        return profile[1]
 
     def reason(self, target_group: str, age: int, held_unit_id: str | None) -> str | None:
         """The first reason the unit cannot take the child, in capacity's order (db.exclusion_reason)."""
-        if self.free(held_unit_id) <= 0:
+        if (self.free_places if self.id != held_unit_id else self.free(held_unit_id)) <= 0:
             return "no_free_place"
         if self.age_min > age or self.age_max < age:
             return "age_out_of_range"
-        if not getattr(self, f"serves_{target_group}"):
+        if target_group not in self.target_groups:
             return "target_group_not_served"
         return None
 
