@@ -172,7 +172,8 @@ async def hold_first_choice(
     held: ReservationOut | None = None
     # A place an earlier delivery of this request held: kept when the decision may propose its unit.
     kept_unit_id = weighing.held_unit_id
-    for _ in range(MAX_HOLDS):
+    holds = 0
+    while True:
         ranking = weighing.ranking
         for candidate in ranking.ranked:
             if candidate.unit_id in refused and candidate.eligible:
@@ -186,6 +187,8 @@ async def hold_first_choice(
             caught_up = True
             weighing = await rank()
             continue
+        if holds == MAX_HOLDS and target is not None:
+            break
         if held is not None:
             await release_quietly(capacity, held.id)
             held = None
@@ -195,6 +198,7 @@ async def hold_first_choice(
         kept_unit_id = None
         if target is None:
             return weighing, None
+        holds += 1
         after = replica.seq
         try:
             told = await hold_telling_changes(capacity, target.unit_id, body, after)
@@ -222,9 +226,6 @@ async def hold_first_choice(
     # Still moving after as many holds: keep the place held if this decision may propose it, else
     # hold as a decision without a read model does, down this ranking.
     ranking = weighing.ranking
-    for candidate in ranking.ranked:
-        if candidate.unit_id in refused and candidate.eligible:
-            candidate.lose_place()
     log.info("decision_kept_moving", request_id=request.request_id, holds=MAX_HOLDS)
     if held is not None:
         chosen = next((c for c in ranking.ranked if c.unit_id == held.unit_id and c.eligible), None)

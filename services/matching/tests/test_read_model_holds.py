@@ -4,10 +4,13 @@ instead, the feed read when there is nothing to hold or the answer would leave a
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from matching.holds import MAX_HOLDS
 from matching.replica import Replica
 from services.matching.tests.test_decisions import (
     COORDINATOR,
@@ -165,3 +168,46 @@ async def test_a_capacity_without_matchings_hold_is_held_at_as_before(
     assert decision["proposal"]["unit_id"] == better
     assert older.calls == [held(first), "GET /internal/changes", f"POST /v1/units/{better}/reservations"]
     assert (await reserved_places(capacity, first), await reserved_places(capacity, better)) == (1, 1)
+
+
+class BetterEachTime(HoldFirst):
+    """Capacity where, each time matching's hold arrives, a unit that ranks better than all before it
+    was added a moment earlier."""
+
+    def __init__(self, capacity_app: FastAPI, capacity: httpx.AsyncClient, better: list[dict[str, Any]]) -> None:
+        super().__init__(capacity_app, capacity, None)
+        self.better = better
+        self.added: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/internal/units/") and self.better:
+            self.added.append(await place_unit(self.capacity, **self.better.pop(0)))
+        return await super().handle_async_request(request)
+
+
+async def test_a_decision_moves_its_hold_a_bounded_number_of_times_and_keeps_the_last(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI, capacity_app: FastAPI
+) -> None:
+    needs = ["trauma", "autism"]
+    first = await place_unit(capacity, municipality=ZOETERMEER)
+    assert (await decide(matching, needs=needs))["proposal"]["unit_id"] == first
+    better = [
+        {"municipality": ZOETERMEER, "specialisms": ("trauma",)},
+        {"municipality": ZOETERMEER, "specialisms": ("trauma", "autism")},
+        {"municipality": DELFT, "specialisms": ("trauma", "autism")},
+        {"municipality": DELFT, "specialisms": ("trauma", "autism"), "role": "strategic"},
+    ]
+
+    moving = BetterEachTime(capacity_app, capacity, better)
+    async with capacity_seen_through(matching_app, moving):
+        decision = await decide(matching, needs=needs)
+
+    assert len(moving.added) == MAX_HOLDS == 4
+    holds = [call for call in moving.calls if call.startswith("POST /internal/units/")]
+    releases = [call for call in moving.calls if call.endswith("/release")]
+    assert holds == [held(first), *(held(unit_id) for unit_id in moving.added[:3])]
+    assert len(releases) == 3 and len(moving.calls) == 7
+    # The fourth hold is kept, though its answer told of a better unit still: it may be proposed.
+    assert decision["proposal"]["unit_id"] == moving.added[2]
+    places = [await reserved_places(capacity, unit_id) for unit_id in (first, *moving.added)]
+    assert places == [1, 0, 0, 1, 0]
