@@ -124,12 +124,13 @@ class Replica:
             self.agreements[provider_id] = {(year, care_type): days for year, care_type, days in agreements}
             self.tick += 1
             self.everything_changed = self.tick
+        # By capacity's clock, as its last answer applied says.
         today = date.fromisoformat(body["today"])
-        if today > self.today:
+        if today != self.today:
             self.today = today
             self.tick += 1
             self.everything_changed = self.tick
-        self.stale_before = max(self.stale_before, datetime.fromisoformat(body["stale_before"]))
+        self.stale_before = datetime.fromisoformat(body["stale_before"])
         self.seq = max(self.seq, int(body["upto"]))
 
     def take(self, body: dict[str, Any], after: int, own_request_id: str | None = None) -> bool:
@@ -156,8 +157,9 @@ class Replica:
             return False
         if self.stale_before == mark.stale_before:
             return True
+        earlier, later = sorted((mark.stale_before, self.stale_before))
         return not any(
-            mark.stale_before <= unit.confirmed_at < self.stale_before
+            earlier <= unit.confirmed_at < later
             for in_region in (True, False)
             for unit in self.by_care_type.get((care_type, in_region), {}).values()
         )

@@ -4,12 +4,15 @@ instead, the feed read when there is nothing to hold or the answer would leave a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from common.clock import ManualClock
+from matching.freshness import WORDS as STALE_WORDS
 from matching.holds import MAX_HOLDS
 from matching.replica import Replica
 from services.matching.tests.test_decisions import (
@@ -211,3 +214,28 @@ async def test_a_decision_moves_its_hold_a_bounded_number_of_times_and_keeps_the
     assert decision["proposal"]["unit_id"] == moving.added[2]
     places = [await reserved_places(capacity, unit_id) for unit_id in (first, *moving.added)]
     assert places == [1, 0, 0, 1, 0]
+
+
+async def test_a_unit_whose_free_places_came_to_count_as_unconfirmed_meanwhile_is_proposed_as_such(
+    capacity: httpx.AsyncClient,
+    matching: httpx.AsyncClient,
+    matching_app: FastAPI,
+    capacity_app: FastAPI,
+    clock: ManualClock,
+) -> None:
+    unit_id = await place_unit(capacity, municipality=DELFT)
+    # The next morning, a little before its free places count as confirmed too long ago (24 hours).
+    clock.advance(timedelta(hours=23))
+    first = await decide(matching)
+    assert first["proposal"]["unit_id"] == unit_id
+    assert STALE_WORDS not in first["proposal"]["reasons"]
+    # Two hours later, the same day: nothing changed at capacity but the clock.
+    clock.advance(timedelta(hours=2))
+
+    counting = HoldFirst(capacity_app, capacity, None)
+    async with capacity_seen_through(matching_app, counting):
+        decision = await decide(matching)
+
+    assert counting.calls == [held(unit_id)]
+    assert decision["proposal"]["unit_id"] == unit_id
+    assert STALE_WORDS in decision["proposal"]["reasons"]
