@@ -5,10 +5,11 @@ as in a national deployment, most units lie outside the region (Haaglanden holds
 country's children; here 8% of the units), so a decision without a ground to place outside reads only
 the region's units, and one with a ground reads the rest of the country too. Then times N decisions
 through matching's HTTP API in-process (httpx over ASGI, so the decision really goes matching ->
-capacity over HTTP: the changes for matching's read model (or, with --no-read-model, the candidate
-list), the reservation, and the stored decision with every unit weighed). One in ten requests carries
-the safety ground and one in ten expertise. Also times the pure ranking step alone on the same
-candidate lists, and counts the calls to capacity and the SQL statements of each service per decision.
+capacity over HTTP: the hold, whose answer carries the changes for matching's read model (or, with
+--no-read-model, the candidate list and then the hold), and the stored decision with every unit
+weighed). One in ten requests carries the safety ground and one in ten expertise. Also times the
+pure ranking step alone on the same candidate lists, and counts the calls to capacity and the SQL
+statements of each service per decision.
 
     .venv/bin/python bench/matching_decision.py            # SQLite files in a temp dir
     .venv/bin/python bench/matching_decision.py --pg       # PostgreSQL at REGIEPUNT_TEST_PG_DSN

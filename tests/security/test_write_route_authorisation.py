@@ -259,6 +259,22 @@ async def reserve_place(p: Platform) -> Attempt:
     )
 
 
+async def reserve_place_telling_changes(p: Platform) -> Attempt:
+    provider_id = await p.provider()
+    unit = await p.unit(provider_id)
+    body = {
+        "referral_id": str(uuid.uuid4()),
+        "client_key": "ck-matrix",
+        "expires_at": (p.clock.now() + timedelta(hours=1)).isoformat(),
+    }
+    return Attempt(
+        f"/internal/units/{unit['id']}/reservations?after=0",
+        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
+        json=body,
+        provider_id=provider_id,
+    )
+
+
 async def confirm_reservation(p: Platform) -> Attempt:
     provider_id = await p.provider()
     unit = await p.unit(provider_id)
@@ -837,6 +853,9 @@ ROUTES: dict[tuple[str, str, str], Rule] = {
     ("capacity", "PATCH", "/v1/units/{id}"): rule("coordinator", "provider", scenario=update_unit),
     ("capacity", "POST", "/v1/units/{unit_id}/reservations"): rule(
         "service", scenario=reserve_place, services=("intake", "matching")
+    ),
+    ("capacity", "POST", "/internal/units/{unit_id}/reservations"): rule(
+        "service", scenario=reserve_place_telling_changes, services=("matching",)
     ),
     ("capacity", "POST", "/v1/reservations/{reservation_id}/confirm"): rule(
         "service", scenario=confirm_reservation, services=("intake",)

@@ -44,10 +44,20 @@ def problem_response(
     type_: str = "about:blank",
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    body = _problem(status, title, detail, errors, type_)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(exc: ProblemError) -> dict[str, Any]:
+    """The problem+json members of a domain exception, for an answer that adds members of its own."""
+    return _problem(exc.status, exc.title, exc.detail, exc.errors, exc.type)
+
+
+def _problem(status: int, title: str, detail: str, errors: Sequence[FieldError], type_: str) -> dict[str, Any]:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return body
 
 
 def field_name(location: Sequence[Any]) -> str:

@@ -153,10 +153,10 @@ async def test_a_referral_is_one_trace_across_intake_matching_and_capacity(trace
     submit = next(s for s in spans if s.kind.name == "SERVER" and s.name == "POST /v1/referrals")
     in_trace = [s for s in spans if s.context.trace_id == submit.context.trace_id]
     names = {s.name for s in in_trace}
-    # Intake answered; matching decided (called by intake) after asking capacity for the changes; intake
-    # held the place in capacity. Each with its database statements.
+    # Intake answered; matching decided (called by intake): its read model, empty at first, read the
+    # changes from capacity, and it held the place there. Each with its database statements.
     assert {"POST /v1/referrals", "POST /v1/decisions", "GET /internal/changes"} <= names, names
-    assert "POST /v1/units/{unit_id}/reservations" in names, names
+    assert "POST /internal/units/{unit_id}/reservations" in names, names
     assert sum(1 for s in in_trace if s.kind.name == "CLIENT" and s.name in {"GET", "POST"}) >= 3
     statements = [s for s in in_trace if s.kind.name == "CLIENT" and any(k.startswith("db.") for k in s.attributes)]
     assert {s.name.split()[0] for s in statements} >= {"SELECT", "INSERT", "UPDATE"}

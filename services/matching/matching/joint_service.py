@@ -23,11 +23,12 @@ from contracts.vocabulary import Vocabulary
 from matching import db
 from matching.domain import Ranking, Wish, unmatched_reasons
 from matching.group_rules import PlacementRules
+from matching.holds import release_request_holds
 from matching.joint import Child, JointOption, joint_options, unmatched_group_reasons
 from matching.placement import rule_reasons
 from matching.record import candidates, labels, proposal_distances, weighed_json
 from matching.replica import CAPACITY_UNREACHABLE, Replica
-from matching.service import release_request_holds, weigh, wish_from
+from matching.service import weigh, wish_from
 
 log = get_logger("regiepunt.matching")
 

@@ -3,18 +3,19 @@ followed by capacity's change feed (docs/internal-api.md, the change feed; docs/
 
 Capacity stays the only source of truth: a hold still goes to capacity, which refuses it when the
 unit changed. The read model only spares a decision the fetch of hundreds of units. It never lets a
-child miss a place that capacity knew of when the decision began: before it lists units, a decision
-reads every change numbered after the last one it applied (`catch_up`, one request, mostly empty).
-Listing the units is `candidates`: the same filter, counts and group and production figures as
-capacity's compact candidate list (capacity.candidates), computed here.
+child miss a place that capacity knew of when the decision began: the answer of the decision's hold
+carries every change numbered after the last one applied (`take`), and the decision ranks again when
+one of them matters (`unchanged_since`); a decision with nothing to hold first reads the feed
+(`catch_up`, one request, mostly empty). Listing the units is `candidates`: the same filter, counts
+and group and production figures as capacity's compact candidate list (capacity.candidates),
+computed here.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -23,6 +24,7 @@ from common.errors import DependencyUnavailable
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from contracts.capacity import CompactUnit
+from matching.unit_state import Mark, UnitState, only_held_by, unit_from, used_days
 
 log = get_logger("regiepunt.matching.replica")
 
@@ -30,102 +32,6 @@ log = get_logger("regiepunt.matching.replica")
 UNFIT_REASONS = ("age_out_of_range", "target_group_not_served")
 CAPACITY_UNREACHABLE = "Capacity could not be reached; nothing was decided or reserved. Try again."
 FEED_PAGE = 2000
-ONE_DAY = timedelta(days=1)
-
-
-@dataclass(slots=True)
-class Stay:
-    start: date
-    end: date | None
-    age: int | None
-    age_on: date | None
-    flags: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class UnitState:
-    """A unit as the feed sends it (capacity.candidates.feed), in the order of its array."""
-
-    id: str
-    seq: int
-    provider_id: str
-    role: str
-    care_type: str
-    serves_jo: bool
-    serves_lvb: bool
-    serves_ggz: bool
-    age_min: int
-    age_max: int
-    municipality_code: str
-    in_region: bool
-    capacity: int
-    occupied: int
-    reserved: int
-    blocked: int
-    specialisms: list[str]
-    part_time: bool
-    latitude: float | None
-    longitude: float | None
-    confirmed_at: datetime
-    closed: bool
-    version: int
-    held_requests: tuple[str, ...]
-    stays: tuple[Stay, ...]
-
-    def free(self, held_unit_id: str | None) -> int:
-        """Free places; a place the asking request holds here counts as free for it (capacity's
-        db.places_free)."""
-        reserved = self.reserved - (1 if self.id == held_unit_id else 0)
-        return max(0, self.capacity - self.occupied - reserved - self.blocked)
-
-    def reason(self, target_group: str, age: int, held_unit_id: str | None) -> str | None:
-        """The first reason the unit cannot take the child, in capacity's order (db.exclusion_reason)."""
-        if self.free(held_unit_id) <= 0:
-            return "no_free_place"
-        if self.age_min > age or self.age_max < age:
-            return "age_out_of_range"
-        if not getattr(self, f"serves_{target_group}"):
-            return "target_group_not_served"
-        return None
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def unit_from(row: list[Any]) -> UnitState:
-    """The array of capacity.candidates.feed: the unit's columns, its holds' requests, its stays."""
-    row[20] = datetime.fromisoformat(row[20])
-    row[23] = tuple(row[23])
-    row[24] = tuple(
-        Stay(date.fromisoformat(start), _date(end), age, _date(age_on), tuple(flags or ()))
-        for start, end, age, age_on, flags in row[24]
-    )
-    return UnitState(*row)
-
-
-def group_profile(stays: list[Stay], today: date) -> dict[str, Any]:
-    """The shape of contracts.group.GroupProfile, as capacity's groups.rules builds it."""
-    ages: list[int] = []
-    flags: Counter[str] = Counter()
-    for stay in stays:
-        if stay.age is not None and stay.age_on is not None:
-            years = today.year - stay.age_on.year - ((today.month, today.day) < (stay.age_on.month, stay.age_on.day))
-            ages.append(stay.age + max(0, years))
-        flags.update(set(stay.flags))
-    return {"count": len(stays), "ages": sorted(ages), "flags": dict(sorted(flags.items()))}
-
-
-def used_days(stays: list[Stay], today: date) -> int:
-    """The care days these stays used this year up to and including today (capacity's
-    production.rules.year_use): the first day counts, the day a child leaves does not."""
-    first, last = date(today.year, 1, 1), date(today.year, 12, 31)
-    used_until = min(today, last)
-    days = 0
-    for stay in stays:
-        until = used_until if stay.end is None else min(used_until, stay.end - ONE_DAY)
-        days += max(0, (until - max(stay.start, first)).days + 1)
-    return days
 
 
 @dataclass(frozen=True)
@@ -146,6 +52,7 @@ class Replica:
     """The units and the providers' agreements, by the last change applied (`seq`)."""
 
     def __init__(self) -> None:
+        self.tick = 0
         self._clear(None)
         self._lock = asyncio.Lock()
         # Catch-ups begun and the number of the last one begun that has ended: a decision waits for
@@ -160,41 +67,102 @@ class Replica:
         # The open units by care type and by whether they lie inside the region: a decision without a
         # ground lists only those inside.
         self.by_care_type: dict[tuple[str, bool], dict[str, UnitState]] = {}
-        # By care type, the number of units outside that could take a child of (target group, age),
-        # as counted last: kept until a unit outside of the care type changes.
+        # By care type, the number of units outside that could take a child of (target group, age):
+        # counted when first asked for, then kept up to date unit by unit as they change.
         self.fitting_outside: dict[str, dict[tuple[str, int], int]] = {}
         self.by_provider: dict[str, dict[str, UnitState]] = {}
         # Provider id: {(year, care type): care days}.
         self.agreements: dict[str, dict[tuple[int, str], int]] = {}
         # Match request id: the unit where it holds a place.
         self.holds: dict[str, str] = {}
+        # Provider id: the number of the change its agreements were read at.
+        self.agreements_seq: dict[str, int] = {}
         self.today = date.min
         self.stale_before = datetime.min.replace(tzinfo=UTC)
+        # Raised by every change applied that a ranking could see, and the last value per care type
+        # (`everything_changed` for what every care type sees: the agreements, the day, a register
+        # read anew): a decision that held a place knows so whether anything it ranked on changed
+        # meanwhile (`unchanged_since`). Never lowered, not even here.
+        self.tick += 1
+        self.changed: dict[str, int] = {}
+        self.everything_changed = self.tick
 
-    def apply(self, body: dict[str, Any]) -> None:
+    def apply(self, body: dict[str, Any], own_request_id: str | None = None) -> None:
+        """Apply an answer of the change feed. Answers may overlap and arrive out of order (a hold's
+        answer beside the feed's, decisions at once): a unit or provider is only ever replaced by a
+        state numbered at least as late. `own_request_id`: the request whose hold is among the
+        changes, which does not change its own ranking (`unchanged_since`)."""
         for row in body["units"]:
+            old = self.units.get(row[0])
+            if old is not None and old.seq > row[1]:
+                continue
             unit = unit_from(row)
-            old = self.units.get(unit.id)
             if old is not None:
                 for request_id in old.held_requests:
                     if self.holds.get(request_id) == old.id:
                         del self.holds[request_id]
-                self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
-                if not old.in_region:
-                    self.fitting_outside.pop(old.care_type, None)
+                listed = self.by_care_type.get((old.care_type, old.in_region), {}).pop(old.id, None)
+                if listed is not None and not old.in_region:
+                    self._count_outside(old, -1)
+            if old is None or not only_held_by(old, unit, own_request_id):
+                self.tick += 1
+                self.changed[unit.care_type] = self.tick
+                if old is not None:
+                    self.changed[old.care_type] = self.tick
             self.units[unit.id] = unit
             if not unit.closed:
                 self.by_care_type.setdefault((unit.care_type, unit.in_region), {})[unit.id] = unit
-            if not unit.in_region:
-                self.fitting_outside.pop(unit.care_type, None)
+                if not unit.in_region:
+                    self._count_outside(unit, 1)
             self.by_provider.setdefault(unit.provider_id, {})[unit.id] = unit
             for request_id in unit.held_requests:
                 self.holds[request_id] = unit.id
-        for provider_id, _seq, agreements in body["providers"]:
+        for provider_id, seq, agreements in body["providers"]:
+            if self.agreements_seq.get(provider_id, 0) > seq:
+                continue
+            self.agreements_seq[provider_id] = seq
             self.agreements[provider_id] = {(year, care_type): days for year, care_type, days in agreements}
-        self.today = date.fromisoformat(body["today"])
+            self.tick += 1
+            self.everything_changed = self.tick
+        # By capacity's clock, as its last answer applied says.
+        today = date.fromisoformat(body["today"])
+        if today != self.today:
+            self.today = today
+            self.tick += 1
+            self.everything_changed = self.tick
         self.stale_before = datetime.fromisoformat(body["stale_before"])
         self.seq = max(self.seq, int(body["upto"]))
+
+    def take(self, body: dict[str, Any], after: int, own_request_id: str | None = None) -> bool:
+        """Apply the changes a hold's answer carried, asked after `after`; True when the read model is
+        then as current as the answer was. False, having applied nothing, when they would leave a gap
+        (the read model was read anew meanwhile: its number fell below `after`, or capacity's
+        register was built anew), and after applying a page when more changes are left: the caller
+        then reads the feed (`catch_up`)."""
+        if body["generation"] != self.generation or after > self.seq:
+            log.info("replica_changes_not_taken", after=after, seq=self.seq)
+            return False
+        self.apply(body, own_request_id)
+        return not body["more"]
+
+    def mark(self, care_type: str) -> Mark:
+        """What a ranking of the care type was made on, for `unchanged_since`."""
+        return Mark(max(self.changed.get(care_type, 0), self.everything_changed), self.stale_before)
+
+    def unchanged_since(self, mark: Mark, care_type: str) -> bool:
+        """Whether a ranking of the care type made at `mark` would be made the same now: no unit of the
+        care type changed but by the asking request's own hold, no agreement or day, and no unit's
+        free places came to count as unconfirmed for long (`stale_before` moves with the clock)."""
+        if max(self.changed.get(care_type, 0), self.everything_changed) != mark.tick:
+            return False
+        if self.stale_before == mark.stale_before:
+            return True
+        earlier, later = sorted((mark.stale_before, self.stale_before))
+        return not any(
+            earlier <= unit.confirmed_at < later
+            for in_region in (True, False)
+            for unit in self.by_care_type.get((care_type, in_region), {}).values()
+        )
 
     async def catch_up(self, capacity: ServiceClient) -> None:
         """Apply every change capacity numbered before this call, and any after it it sends along.
@@ -259,21 +227,9 @@ class Replica:
         if region == "inside":
             outside_fitting = self._fitting_outside(care_type, target_group, age, held_unit_id)
         for unit in listed:
-            in_region = unit.in_region
             why = unit.reason(target_group, age, held_unit_id)
-            if in_region:
-                counted = count_unfit and why in UNFIT_REASONS
-            else:
-                counted = why is not None if count_outside else count_unfit and why in UNFIT_REASONS
-            if counted:
-                assert why is not None
-                if not in_region and count_outside:
-                    outside_excluded[why] = outside_excluded.get(why, 0) + 1
-                else:
-                    unfit_excluded[why] = unfit_excluded.get(why, 0) + 1
-            elif why is not None:
-                rejected.append((unit.id, unit.provider_id, in_region, why))
-            else:
+            in_region = unit.in_region
+            if why is None:
                 (inside_units if in_region else outside_units).append(
                     CompactUnit(
                         unit.id,
@@ -283,13 +239,19 @@ class Replica:
                         in_region,
                         unit.specialisms,
                         unit.part_time,
-                        unit.free(held_unit_id),
+                        unit.free_places if unit.id != held_unit_id else unit.free(held_unit_id),
                         unit.latitude,
                         unit.longitude,
                         unit.capacity,
                         unit.confirmed_at < stale_before,
                     )
                 )
+            elif not in_region and count_outside:
+                outside_excluded[why] = outside_excluded.get(why, 0) + 1
+            elif count_unfit and why in UNFIT_REASONS:
+                unfit_excluded[why] = unfit_excluded.get(why, 0) + 1
+            else:
+                rejected.append((unit.id, unit.provider_id, in_region, why))
         units = inside_units + outside_units
         profiles: dict[str, Any] = {}
         production: dict[str, Any] = {}
@@ -320,6 +282,16 @@ class Replica:
             )
         return count
 
+    def _count_outside(self, unit: UnitState, sign: int) -> None:
+        """Add (1) or take away (-1) an open unit outside the region to or from the counts kept of its
+        care type, for each child it could take."""
+        kept = self.fitting_outside.get(unit.care_type)
+        if not kept:
+            return
+        for target_group, age in kept:
+            if unit.reason(target_group, age, None) is None:
+                kept[target_group, age] += sign
+
     def _group_and_production(self, care_type: str, units: list[CompactUnit]) -> tuple[dict[str, Any], dict[str, Any]]:
         """The group profiles of the listed units where children stay, and the production use of their
         operational providers with an agreement for the care type this year."""
@@ -327,9 +299,9 @@ class Replica:
         production: dict[str, Any] = {}
         today = self.today
         for listed in units:
-            running = [stay for stay in self.units[listed.id].stays if stay.end is None]
-            if running:
-                profiles[listed.id] = group_profile(running, today)
+            profile = self.units[listed.id].group_profile_on(today)
+            if profile is not None:
+                profiles[listed.id] = profile
             if listed.provider_role == "operational" and listed.provider_id not in production:
                 agreed = self.agreements.get(listed.provider_id, {}).get((today.year, care_type))
                 if agreed is not None:

@@ -15,7 +15,7 @@ from common.errors import DependencyUnavailable, NotFound
 from common.http import ServiceClient, ServiceUnavailableError, raise_for_unexpected
 from common.logging import get_logger
 from contracts import lists
-from contracts.capacity import Candidates, ReservationOut
+from contracts.capacity import Candidates
 from contracts.matching import Decision, DecisionRequest, MatchingFactors
 from contracts.vocabulary import Vocabulary
 from matching import db
@@ -24,13 +24,13 @@ from matching.domain import (
     Ranking,
     Rejected,
     Unit,
-    Weighed,
     Wish,
     inside_meets_need,
     outside_exclusion,
     rank_units,
 )
 from matching.group_rules import PlacementRules
+from matching.holds import Weighing, hold_first_choice, release_quietly, release_request_holds, reserve_best
 from matching.placement import Checked, check_units, child_of, complete
 from matching.record import decision_from_values, decision_json, decision_values, to_decision
 from matching.replica import CAPACITY_UNREACHABLE, Replica
@@ -217,6 +217,8 @@ async def weigh(
     rules: PlacementRules,
     factors: MatchingFactors = MatchingFactors.ALL,
     replica: Replica | None = None,
+    *,
+    catch_up: bool = True,
 ) -> tuple[Ranking, str | None, dict[str, dict[str, str]]]:
     """The ranking, the unit where this request holds a place already (None mostly), and the words of
     the group and production rules that applied, by rule id.
@@ -227,8 +229,10 @@ async def weigh(
     without school, travel limit, wishes, group and production rules (docs/matching.md).
 
     With a read model, it first applies every change capacity numbered before this call: a unit
-    added or freed a moment ago counts as it would have when capacity listed the units itself."""
-    if replica is not None:
+    added or freed a moment ago counts as it would have when capacity listed the units itself.
+    Without `catch_up` it ranks on the read model as it is: a decision that holds a place learns the
+    changes from the hold's answer instead, and ranks again (`hold_first_choice`)."""
+    if replica is not None and catch_up:
         await replica.catch_up(capacity)
     if factors is MatchingFactors.BASELINE:
         wish = without_new_factors(wish)
@@ -241,67 +245,6 @@ async def weigh(
     ranking = rank_units(wish, checked.kept, read.rejected, read.outside_counted, read.unfit_counted)
     complete(ranking, checked, wish)
     return ranking, read.held_unit_id, checked.applied
-
-
-async def reserve_best(
-    capacity: ServiceClient, ranking: Ranking, request: DecisionRequest
-) -> tuple[Weighed, ReservationOut] | None:
-    """Reserve the best unit; when another child got its last place first, try the next one."""
-    payload = {
-        "referral_id": request.referral_id,
-        "client_key": request.client_key,
-        "expires_at": request.hold_until.isoformat(),
-        "request_id": request.request_id,
-        # The child as its group will see it, kept with the stay: age in years and codes only.
-        "age": request.age,
-        "flags": sorted({*request.risk_flags, *request.vulnerabilities}),
-    }
-    for candidate in ranking.ranked:
-        try:
-            # Capacity answers a repeated hold for the same request with the same reservation, so a
-            # retry after a timeout, or a request sent again, cannot hold two places.
-            response = await capacity.post(f"/v1/units/{candidate.unit_id}/reservations", json=payload, idempotent=True)
-        except ServiceUnavailableError as exc:
-            raise DependencyUnavailable(CAPACITY_UNREACHABLE) from exc
-        if response.status_code in (409, 404):
-            candidate.lose_place()
-            continue
-        raise_for_unexpected(response, 200, 201)
-        reservation = ReservationOut.model_validate_json(response.content)
-        if reservation.unit_id != candidate.unit_id:
-            # The same request, delivered twice at once, held a place elsewhere first: that hold is
-            # the request's, and is kept when its unit is one this decision may propose.
-            held = next((c for c in ranking.ranked if c.unit_id == reservation.unit_id and c.eligible), None)
-            if held is None:
-                await release_quietly(capacity, reservation.id)
-                candidate.lose_place()
-                continue
-            candidate = held
-        candidate.chosen = True
-        return candidate, reservation
-    return None
-
-
-async def release_request_holds(capacity: ServiceClient, request: DecisionRequest) -> None:
-    """Give back the place this request held before (when this decision will not propose it); if that
-    fails, intake releases the holds of the requests it closed, and the hold expires on its own."""
-    body = {"referral_id": request.referral_id, "request_ids": [request.request_id]}
-    try:
-        response = await capacity.post("/v1/reservations/release", json=body, idempotent=True)
-        if response.status_code != 200:
-            log.warning("request_holds_release_refused", request_id=request.request_id, status=response.status_code)
-    except ServiceUnavailableError:
-        log.warning("request_holds_release_unreachable", request_id=request.request_id)
-
-
-async def release_quietly(capacity: ServiceClient, reservation_id: str) -> None:
-    """Give back a hold nobody will use; if that fails, the hold still expires on its own."""
-    try:
-        response = await capacity.post(f"/v1/reservations/{reservation_id}/release", idempotent=True)
-        if response.status_code != 200:
-            log.warning("release_refused", reservation_id=reservation_id, status=response.status_code)
-    except ServiceUnavailableError:
-        log.warning("release_unreachable", reservation_id=reservation_id)
 
 
 async def stored_decision(database: Database, request_id: str) -> db.StoredDecision | None:
@@ -321,17 +264,27 @@ async def decide(
 ) -> Decision:
     """Weigh the units for one request, hold the best free place, and store the decision with its reasons.
 
-    The same request_id answers the stored decision. Capacity is called before anything is stored,
-    so an unreachable capacity leaves no trace and the caller simply retries.
+    With the read model the units are weighed on it as it is, and the hold's answer brings what
+    changed since (holds.hold_first_choice): mostly one call to capacity. The same request_id answers
+    the stored decision. Capacity is called before anything is stored, so an unreachable capacity
+    leaves no trace and the caller simply retries.
     """
     wish = wish_from(request)
-    # Whether this request was decided before is asked while capacity lists the units, not before:
-    # a repeated request is rare, and its answer is only waited for once the units are read.
+    placement_rules = rules or PlacementRules()
+
+    async def rank() -> Weighing:
+        # What the read model had applied is marked before the ranking reads it.
+        mark = replica.mark(request.care_type) if replica is not None else None
+        ranking, held_unit_id, applied = await weigh(
+            capacity, request, wish, placement_rules, factors, replica, catch_up=False
+        )
+        return Weighing(ranking, held_unit_id, applied, mark)
+
+    # Whether this request was decided before is asked while the units are weighed, not before: a
+    # repeated request is rare, and its answer is only waited for once the units are weighed.
     lookup = asyncio.create_task(stored_decision(database, request.request_id))
     try:
-        ranking, held_unit_id, applied = await weigh(
-            capacity, request, wish, rules or PlacementRules(), factors, replica
-        )
+        weighing = await rank()
     except Exception:
         stored = await lookup
         if stored is not None:
@@ -340,10 +293,17 @@ async def decide(
     stored = await lookup
     if stored is not None:
         return to_decision(stored)
-    if held_unit_id is not None and all(c.unit_id != held_unit_id for c in ranking.ranked):
-        # An earlier delivery of this request held a place this decision will not propose.
-        await release_request_holds(capacity, request)
-    reserved = await reserve_best(capacity, ranking, request)
+    if replica is not None:
+        # Ranked on the read model as it is; the hold's answer tells what changed since.
+        weighing, reserved = await hold_first_choice(capacity, replica, request, weighing, rank)
+    else:
+        if weighing.held_unit_id is not None and all(
+            c.unit_id != weighing.held_unit_id for c in weighing.ranking.ranked
+        ):
+            # An earlier delivery of this request held a place this decision will not propose.
+            await release_request_holds(capacity, request)
+        reserved = await reserve_best(capacity, weighing.ranking, request)
+    ranking, applied = weighing.ranking, weighing.applied
     values = decision_values(request, ranking, wish, reserved, clock.now(), applied, vocabulary)
     reservation_id: str | None = values["reservation_id"]
     try:

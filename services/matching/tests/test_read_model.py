@@ -3,6 +3,8 @@ change capacity accepted before it began, and capacity's hold stays the last wor
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -86,18 +88,20 @@ async def test_a_unit_closed_or_filled_after_the_last_decision_is_not_proposed(
 
 
 class HoldFirst(httpx.AsyncBaseTransport):
-    """Capacity as matching reaches it, where another child takes the last place of `unit_id` right
-    after capacity sent matching its changes: the read model is a moment behind when matching holds."""
+    """Capacity as matching reaches it, where another child takes the last place of `unit_id` just
+    before matching's hold of it arrives: the read model matching ranked on was a moment behind.
+    Counts the calls that reach capacity."""
 
-    def __init__(self, capacity_app: FastAPI, capacity: httpx.AsyncClient, unit_id: str) -> None:
+    def __init__(self, capacity_app: FastAPI, capacity: httpx.AsyncClient, unit_id: str | None) -> None:
         self.inner = httpx.ASGITransport(app=capacity_app)
         self.capacity = capacity
         self.unit_id = unit_id
         self.taken = False
+        self.calls: list[str] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.url.path == "/internal/changes" and not self.taken:
+        self.calls.append(f"{request.method} {request.url.path}")
+        if request.url.path == f"/internal/units/{self.unit_id}/reservations" and not self.taken:
             self.taken = True
             other = decision_request()
             hold = {
@@ -107,7 +111,22 @@ class HoldFirst(httpx.AsyncBaseTransport):
             }
             taken = await self.capacity.post(f"/v1/units/{self.unit_id}/reservations", json=hold, headers=FROM_MATCHING)
             assert taken.status_code == 201, taken.text
-        return response
+        return await self.inner.handle_async_request(request)
+
+
+@contextlib.asynccontextmanager
+async def capacity_seen_through(matching_app: FastAPI, transport: httpx.AsyncBaseTransport) -> AsyncIterator[None]:
+    """Matching reaches capacity through `transport` meanwhile."""
+    state = matching_app.state
+    kept = state.capacity
+    state.capacity = ServiceClient(
+        "http://capacity", service_name="matching", tokens=state.service_tokens, transport=transport
+    )
+    try:
+        yield
+    finally:
+        await state.capacity.aclose()
+        state.capacity = kept
 
 
 async def test_a_hold_refused_because_the_read_model_was_behind_goes_to_the_next_place(
@@ -116,23 +135,17 @@ async def test_a_hold_refused_because_the_read_model_was_behind_goes_to_the_next
     best = await place_unit(capacity, municipality=DELFT, places=1, role="strategic")
     second = await place_unit(capacity, municipality=RIJSWIJK)
     state = matching_app.state
-    # The read model is current before the decision: its one request for changes comes back empty.
     await state.replica.catch_up(state.capacity)
     racing = HoldFirst(capacity_app, capacity, best)
-    kept = state.capacity
-    state.capacity = ServiceClient(
-        "http://capacity", service_name="matching", tokens=state.service_tokens, transport=racing
-    )
-    try:
+    async with capacity_seen_through(matching_app, racing):
         decision = await decide(matching)
-    finally:
-        await state.capacity.aclose()
-        state.capacity = kept
 
     assert racing.taken
     assert decision["proposal"]["unit_id"] == second
+    # The refusal carried the changes: the next place was held on them, without asking for the feed.
+    assert racing.calls == [f"POST /internal/units/{best}/reservations", f"POST /internal/units/{second}/reservations"]
     lost = next(c for c in (await stored(matching, decision["id"]))["candidates"] if c["unit_id"] == best)
-    assert lost["excluded_reason"] == "place_taken_meanwhile"
+    assert lost["excluded_reason"] == "no_free_place"
     assert await reserved_places(capacity, best) == 1
     assert await reserved_places(capacity, second) == 1
 
@@ -155,10 +168,12 @@ async def test_matching_started_anew_reads_the_register_and_catches_up(
         assert restarted.generation == kept.generation
     finally:
         matching_app.state.replica = kept
-    # The one kept catches up with everything, the new unit and both holds among it.
+    # The one kept learns everything from its first hold's answer, the new unit and its hold among it,
+    # and moves its hold to the new unit, ranked first.
     again = await decide(matching)
-    assert again["outcome"] == "proposed"
-    assert kept.units[added].reserved == 1
+    assert again["proposal"]["unit_id"] == added
+    assert kept.units[added].reserved == 2
+    assert (await reserved_places(capacity, first), await reserved_places(capacity, added)) == (1, 2)
 
 
 async def test_the_change_feed_is_for_matching_alone(capacity: httpx.AsyncClient) -> None:
@@ -296,3 +311,67 @@ async def test_the_read_model_lists_what_capacity_lists(
     await replica.catch_up(matching_app.state.capacity)
     inside = [await fetch_candidates(matching_app.state.capacity, asking, "inside", replica=r) for r in (None, replica)]
     assert inside[0].outside_fitting == inside[1].outside_fitting == fitting - 1
+
+
+async def test_the_count_of_units_outside_is_kept_right_as_they_change(
+    capacity: httpx.AsyncClient, matching: httpx.AsyncClient, matching_app: FastAPI
+) -> None:
+    filling = await place_unit(capacity, municipality=ROTTERDAM)
+    closing = await place_unit(capacity, municipality=LEIDEN, ages=(4, 13))
+    last_place = await place_unit(capacity, municipality=ROTTERDAM, places=1, target_groups=("jo", "lvb"))
+    await place_unit(capacity, municipality=LEIDEN, target_groups=("lvb",))
+    replica = Replica()
+    client = matching_app.state.capacity
+    await replica.catch_up(client)
+    children = [
+        DecisionRequest.model_validate(decision_request(age=age, target_group=group))
+        for age, group in ((12, "jo"), (13, "lvb"), (16, "jo"), (5, "jo"))
+    ]
+
+    async def counts() -> list[tuple[int, int]]:
+        """For each child: the count capacity answers, and the read model's."""
+        found = []
+        for child in children:
+            listed, modelled = [
+                await fetch_candidates(client, child, "inside", excluded_unfit="count", replica=source)
+                for source in (None, replica)
+            ]
+            found.append((listed.outside_fitting, modelled.outside_fitting))
+        return found
+
+    first = await counts()
+    assert all(listed == modelled for listed, modelled in first) and first[0][0] > 0
+    filled = await capacity.put(
+        f"/v1/units/{filling}/availability",
+        json={"capacity": 2, "blocked": 2},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, filling))},
+    )
+    assert filled.status_code == 200, filled.text
+    closed = await capacity.patch(
+        f"/v1/units/{closing}",
+        json={"closed": True},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, closing))},
+    )
+    assert closed.status_code == 200, closed.text
+    await hold(capacity, last_place)
+    await place_unit(capacity, municipality=ROTTERDAM, ages=(10, 17))
+    await replica.catch_up(client)
+
+    after = await counts()
+    assert all(listed == modelled for listed, modelled in after), after
+    assert after != first
+    # Changed back: the unit filled is open again and the one closed reopened.
+    freed = await capacity.put(
+        f"/v1/units/{filling}/availability",
+        json={"capacity": 2, "blocked": 0},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, filling))},
+    )
+    assert freed.status_code == 200, freed.text
+    reopened = await capacity.patch(
+        f"/v1/units/{closing}",
+        json={"closed": False},
+        headers={**COORDINATOR, "If-Match": str(await version_of(capacity, closing))},
+    )
+    assert reopened.status_code == 200, reopened.text
+    await replica.catch_up(client)
+    assert all(listed == modelled for listed, modelled in await counts())

@@ -7,13 +7,16 @@ one transaction per hold, so that no transaction holds the locks of several unit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from capacity import domain
+from capacity.candidates.feed import changes_after
 from capacity.db import Occupancy, Reservation, Unit, change_unit, new_id, next_change, rowcount
 from capacity.occupancy.service import occupancy_out
 from capacity.reservations.store import (
@@ -26,7 +29,7 @@ from capacity.reservations.store import (
     reserve_statements,
     set_reservation_status,
 )
-from capacity.schemas import ConfirmationOut, ReservationOut
+from capacity.schemas import ConfirmationOut, ReservationCreate, ReservationOut
 from common.clock import Clock, as_utc
 from common.db import Database
 from common.logging import get_logger
@@ -114,6 +117,53 @@ async def reserve_place(
         if existing is None:
             raise
         return reservation_out(existing), False
+
+
+@dataclass(frozen=True)
+class ToldHold:
+    """A hold as matching asks for it: the hold or why it was refused, and the changes after a number."""
+
+    reservation: ReservationOut | None
+    created: bool
+    refused: domain.NoFreePlace | domain.UnitNotFound | None
+    changes: dict[str, Any]
+
+
+async def reserve_place_telling_changes(
+    db: Database,
+    clock: Clock,
+    unit_id: str,
+    hold: ReservationCreate,
+    max_hold: timedelta,
+    after: int,
+    limit: int,
+    stale_before: datetime,
+) -> ToldHold:
+    """Hold a place (`reserve_place`), and tell the changes numbered after `after`, the hold's own
+    among them, as the change feed tells them (candidates.feed): matching's read model learns in the
+    same call what changed since it last looked, also when the hold is refused.
+
+    The changes are read once the hold has committed or been refused, so that they hold every change
+    numbered before the hold, and the hold's; a refused hold numbers nothing."""
+    reservation: ReservationOut | None = None
+    created = False
+    refused: domain.NoFreePlace | domain.UnitNotFound | None = None
+    try:
+        reservation, created = await reserve_place(
+            db,
+            clock,
+            unit_id,
+            hold.referral_id,
+            hold.client_key,
+            hold.expires_at,
+            max_hold,
+            request_id=hold.request_id,
+            child=(hold.age, list(hold.flags)),
+        )
+    except (domain.NoFreePlace, domain.UnitNotFound) as exc:
+        refused = exc
+    changes = await changes_after(db, after, limit, clock.now().date(), stale_before)
+    return ToldHold(reservation, created, refused, changes)
 
 
 async def get_reservation(db: Database, reservation_id: str) -> ReservationOut:

@@ -4,9 +4,12 @@ confirm it (intake: the provider accepted), release it (either)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+import orjson
+from fastapi import APIRouter, Query, Request, Response, status
 
+from capacity.deps import StaleBefore
 from capacity.reservations import joint, service
 from capacity.schemas import (
     Confirmation,
@@ -18,6 +21,7 @@ from capacity.schemas import (
     ReservationCreate,
     ReservationOut,
 )
+from common.app import PROBLEM_JSON, problem_body
 from common.auth import CoordinatorOrService, FromIntake, FromIntakeOrMatching, FromMatching
 from common.deps import ClockDep, DatabaseDep
 from common.openapi import problem_responses
@@ -55,6 +59,31 @@ async def reserve_place(
     if not created:
         response.status_code = status.HTTP_200_OK
     return reservation
+
+
+@router.post("/internal/units/{unit_id}/reservations", include_in_schema=False)
+async def reserve_place_telling_changes(
+    unit_id: str,
+    body: ReservationCreate,
+    _: FromMatching,
+    request: Request,
+    db: DatabaseDep,
+    clock: ClockDep,
+    stale_before: StaleBefore,
+    after: Annotated[int, Query(ge=0)],
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> Response:
+    """`reserve_place` for matching, whose answer also carries the change feed's answer after `after`
+    (docs/internal-api.md): 201/200 `{reservation, changes}`, or the 409/404 problem with `changes`."""
+    max_hold = timedelta(days=request.app.state.settings.max_hold_days)
+    told = await service.reserve_place_telling_changes(db, clock, unit_id, body, max_hold, after, limit, stale_before)
+    if told.refused is not None:
+        problem = {**problem_body(told.refused), "changes": told.changes}
+        return Response(orjson.dumps(problem), status_code=told.refused.status, media_type=PROBLEM_JSON)
+    assert told.reservation is not None
+    held = {"reservation": told.reservation.model_dump(mode="json"), "changes": told.changes}
+    code = status.HTTP_201_CREATED if told.created else status.HTTP_200_OK
+    return Response(orjson.dumps(held), status_code=code, media_type="application/json")
 
 
 @router.post(
