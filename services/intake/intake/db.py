@@ -13,6 +13,10 @@ def _id(name: str = "id", **kwargs: Any) -> sa.Column[str]:
     return sa.Column(name, sa.String(36), **kwargs)
 
 
+def _partial_index(name: str, column: str, where: str) -> sa.Index:
+    return sa.Index(name, column, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+
+
 referrals = sa.Table(
     "referrals",
     metadata,
@@ -141,8 +145,7 @@ indicator_days = sa.Table(
     sa.Column("detail", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("stays", sa.Integer, nullable=False),
     sa.Column("total_days", sa.Integer, nullable=False),
-    # The key with the sums: a period's rows of a measure read from the index alone, not from the
-    # table pages they are spread over (migration 0021).
+    # With the sums, so a period's rows are read from the index alone (migration 0021).
     sa.Index("ix_indicator_days_sums", "measure", "day", "value", "detail", "stays", "total_days"),
 )
 
@@ -223,9 +226,8 @@ match_requests = sa.Table(
     sa.Index("ix_match_requests_referral_id", "referral_id"),
 )
 
-# Calls to capacity that must happen after a change intake has already stored (a stay ended here frees
-# the place there). Written in the same transaction as the change, sent at once, and retried by the
-# workers while capacity cannot be reached; capacity's calls are idempotent, so sending twice is harmless.
+# Calls to capacity due after a change stored here (a stay ended here frees the place there): written in
+# the change's transaction, sent at once, retried by the workers; capacity's calls are idempotent.
 capacity_commands = sa.Table(
     "capacity_commands",
     metadata,
@@ -242,9 +244,8 @@ capacity_commands = sa.Table(
     sa.Index("ix_capacity_commands_open", "done_at", "next_attempt_at"),
 )
 
-# Re-keyed pseudonyms on their way to capacity and matching after the client key was rotated: written
-# in the transaction that re-keys the child here, sent in batches, deleted once the service took them
-# (client_keys.service). A pair still waiting when the child is re-keyed again leads to the newest key.
+# Re-keyed pseudonyms on their way to capacity and matching after a key rotation, written as the child
+# is re-keyed, sent in batches, deleted once taken (client_keys.service); one re-keyed again leads to the newest key.
 client_key_changes = sa.Table(
     "client_key_changes",
     metadata,
@@ -364,24 +365,12 @@ signals = sa.Table(
     sa.Index("ix_signals_referral_id", "referral_id"),
     sa.Index("ix_signals_condition_key", "condition_key"),
     sa.Index("ix_signals_created_at", "created_at"),
-    # The live signals by type: what the overview counts per type (signals.store.signal_counts), read
-    # from the index alone; a partial index, so that the resolution check's narrower one below is the
-    # only index of live signals a plan can take for it (migration 0021).
-    sa.Index(
-        "ix_signals_live",
-        "type",
-        postgresql_where=sa.text("resolved_at IS NULL"),
-        sqlite_where=sa.text("resolved_at IS NULL"),
-    ),
-    # The live signals whose condition can go: what the resolution check reads (signals.resolution),
-    # without the event-only signals that stay live for ever (migration 0020; its predicate names
-    # rules.EVENT_ONLY_TYPES, and must follow when that changes).
-    sa.Index(
-        "ix_signals_live_conditions",
-        "type",
-        postgresql_where=sa.text(LIVE_CONDITIONS),
-        sqlite_where=sa.text(LIVE_CONDITIONS),
-    ),
+    # Live signals by type, counted by the overview from the index alone; partial, so that only the
+    # narrower index below can serve the resolution check (migration 0021).
+    _partial_index("ix_signals_live", "type", "resolved_at IS NULL"),
+    # Live signals whose condition can go, read by signals.resolution: not the event-only types of
+    # rules.EVENT_ONLY_TYPES, which stay live for ever; follows that list (migration 0020).
+    _partial_index("ix_signals_live_conditions", "type", LIVE_CONDITIONS),
 )
 
 worker_state = sa.Table(
