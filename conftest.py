@@ -18,22 +18,24 @@ from common.testing import backend, clear_tables, create_database, drop_database
 # Markers of tests that run once, in the PostgreSQL run: what only PostgreSQL has (a trigger, a server
 # to cut off), and the slow suites that drive a real browser, kill real processes or fuzz the APIs.
 ONCE_ON_POSTGRESQL = ("postgresql_only", "browser", "faults", "fuzz")
+# What uses SQLite files whichever database the run is for (the demo history, as `make up` plays it).
+ONCE_ON_SQLITE = ("sqlite_files",)
 
 
-def _runs_once_on_postgresql(item: pytest.Item) -> bool:
-    return any(item.get_closest_marker(name) is not None for name in ONCE_ON_POSTGRESQL)
+def _marked(item: pytest.Item, names: tuple[str, ...]) -> bool:
+    return any(item.get_closest_marker(name) is not None for name in names)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test of something only PostgreSQL has is left out of the SQLite run instead of passing there
     without checking anything, and so are the browser, fault and fuzzing suites, which need to run only once;
-    they run, and must pass, on PostgreSQL."""
-    if backend() == "postgresql":
-        return
-    left_out = [item for item in items if _runs_once_on_postgresql(item)]
+    they run, and must pass, on PostgreSQL. A test that plays on SQLite files in either run runs once, in the
+    SQLite run, rather than skipping in the PostgreSQL one."""
+    once_elsewhere = ONCE_ON_SQLITE if backend() == "postgresql" else ONCE_ON_POSTGRESQL
+    left_out = [item for item in items if _marked(item, once_elsewhere)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not _runs_once_on_postgresql(item)]
+        items[:] = [item for item in items if not _marked(item, once_elsewhere)]
 
 
 async def _migrated_database(service: str, tmp_dir: Path, migrations_dir: Path) -> tuple[str, str | None]:

@@ -5,7 +5,7 @@ Runs deploy/run_local.py as `make up` does, on fresh SQLite files in a temporary
 free ports, stops it once the welcome is on the screen, and prints the seconds to the welcome, the
 CPU seconds of all the processes, the seeding's own seconds and the referrals played:
 
-    .venv/bin/python bench/first_start.py                 # the full two years
+    .venv/bin/python bench/first_start.py                 # the demo's full history
     .venv/bin/python bench/first_start.py --days 120      # a shorter history
 """
 
@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=None, help="days of history (default: the demo's own, 730)")
+    parser.add_argument("--days", type=int, default=None, help="days of history (default: the demo's own, 580)")
     parser.add_argument("--timeout", type=float, default=1800.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="first-start-") as work:

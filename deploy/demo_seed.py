@@ -1,9 +1,9 @@
-"""A deterministic Haaglanden demo set: the region's providers and places, and two years of referrals
-that went through the real lifecycle.
+"""A deterministic Haaglanden demo set: the region's providers and places, and nineteen months of
+referrals that went through the real lifecycle.
 
 The history is made in-process before the services are served: the three apps run on their own
 databases, wired to each other over HTTP (httpx's ASGI transport) and sharing one manual clock that
-is walked day by day from two years ago to now. Every step goes through the services' public API, so
+is walked day by day from the history's first day to now. Every step goes through the services' public API, so
 the services' own rules decide what happens (matching, holds, the crisis cap, signals); the seed only
 plays the people: referrers refer, providers accept, decline and end stays, coordinators extend crisis
 stays and acknowledge signals. The same seed gives the same choices.
@@ -36,7 +36,9 @@ from common.logging import configure_logging
 from contracts.vocabulary import load_vocabulary
 
 SEED = 20270101
-HISTORY_DAYS = 730
+# About 1,650 referrals: enough that every kind of stay, move and signal recurs, and the long stays
+# (foster care, family homes) have filled their places; each day more costs the first start time.
+HISTORY_DAYS = 580
 # New children referred per day on average; onward placements and re-referrals come on top.
 NEW_CHILDREN_PER_DAY = 2.2
 

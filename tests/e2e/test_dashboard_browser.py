@@ -21,7 +21,7 @@ import pytest
 from accessibility import describe, violations
 from e2e_platform import ARTIFACTS, CHROMIUM, make_up, need_browser, wait_for_start
 
-# A shorter history than `make up`'s two years keeps the test quick; every section still fills.
+# A shorter history than `make up`'s full history keeps the test quick; every section still fills.
 DEMO_DAYS = os.environ.get("REGIEPUNT_TEST_DEMO_DAYS", "150")
 TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 DESKTOP = {"width": 1440, "height": 900}

@@ -23,7 +23,7 @@ from e2e_platform import ARTIFACTS, CHROMIUM, make_up, need_browser, wait_for_st
 
 from common.testing import token
 
-# A short history: the portal needs the demo's providers and units, not two years of stays.
+# A short history: the portal needs the demo's providers and units, not the full history of stays.
 DEMO_DAYS = os.environ.get("REGIEPUNT_TEST_PORTAL_DEMO_DAYS", "40")
 # Children in crisis sent in until one provider has a crisis proposal and one more.
 MAX_REFERRALS = 12

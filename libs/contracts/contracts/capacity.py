@@ -252,6 +252,23 @@ class Epoch(BaseModel):
     epoch: int
 
 
+class StaleUnit(BaseModel):
+    id: str
+    provider_id: str
+    availability_confirmed_at: datetime
+
+
+class StaleUnits(BaseModel):
+    """Capacity's GET /internal/stale-units (docs/internal-api.md): the open units stale at
+    `stale_before`, all of them or those that can have turned stale since an earlier answer; asked again
+    with `generation`, `upto` and `stale_before` as they are here."""
+
+    generation: str | None
+    upto: int
+    stale_before: datetime
+    units: list[StaleUnit]
+
+
 class ProductionItem(BaseModel):
     care_type: InlineCareType
     # Null when the provider has no agreement for this care type in the year (only its use is shown).

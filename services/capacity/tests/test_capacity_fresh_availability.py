@@ -157,6 +157,63 @@ async def test_the_units_filter_lists_the_stale_open_units(
     ).status_code == 422
 
 
+async def test_intake_is_told_which_units_turned_stale_since_its_last_question(
+    capacity: httpx.AsyncClient, clock: ManualClock, stale_hours: None
+) -> None:
+    provider = await create_provider(capacity)
+    early = await create_unit(capacity, provider["id"], name="A vroeg")
+    shut = await create_unit(capacity, provider["id"], name="B dicht")
+    assert (await patch_unit(capacity, shut["id"], {"closed": True})).status_code == 200
+
+    async def stale(since: dict[str, Any] | None = None, headers: dict[str, str] = SERVICE) -> dict[str, Any]:
+        params = {}
+        if since is not None:
+            params = {"generation": since["generation"], "after": since["upto"], "turned_after": since["stale_before"]}
+        answer = await capacity.get("/internal/stale-units", params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    def ids(answer: dict[str, Any]) -> list[str]:
+        return [unit["id"] for unit in answer["units"]]
+
+    # Intake's call only.
+    for other in (FROM_MATCHING, COORDINATOR, provider_headers(provider["id"])):
+        assert (await capacity.get("/internal/stale-units", headers=other)).status_code == 403
+
+    first = await stale()
+    assert first["units"] == []
+    clock.advance(timedelta(minutes=1))
+    later = await create_unit(capacity, provider["id"], name="C later")
+    second = await stale(first)
+    # Turned stale by time since the first question; the closed unit is never stale.
+    assert second["units"] == [
+        {
+            "id": early["id"],
+            "provider_id": provider["id"],
+            "availability_confirmed_at": early["availability_confirmed_at"].replace("Z", "+00:00"),
+        }
+    ]
+    assert second["upto"] > first["upto"] and second["stale_before"] > first["stale_before"]
+
+    # Nothing turns stale without time or a change: the stale unit is not listed again.
+    assert ids(await stale(second)) == []
+    # Opened again long after its confirmation turned stale: stale at once, and listed for that change;
+    # the unit made later turns stale by time.
+    clock.advance(timedelta(minutes=1))
+    assert (await patch_unit(capacity, shut["id"], {"closed": False})).status_code == 200
+    third = await stale(second)
+    assert ids(third) == [shut["id"], later["id"]]
+    # Confirmed again, then stale again: listed again.
+    confirmed = await capacity.post(f"/v1/units/{early['id']}/confirm-availability", headers=COORDINATOR)
+    assert confirmed.status_code == 200
+    clock.advance(timedelta(minutes=1))
+    assert ids(await stale(third)) == [early["id"]]
+    # All of them without an earlier answer, or with one of another generation of the counter.
+    assert ids(await stale()) == [early["id"], shut["id"], later["id"]]
+    assert ids(await stale({**third, "generation": "restored"})) == [early["id"], shut["id"], later["id"]]
+
+
 async def test_a_closed_unit_takes_no_new_hold_and_is_no_candidate_while_its_stays_run_on(
     capacity: httpx.AsyncClient, clock: ManualClock
 ) -> None:

@@ -25,6 +25,7 @@ from contracts.capacity import (
     OccupancyEnd,
     ProductionOverview,
     ProviderOut,
+    StaleUnits,
     UnitOut,
 )
 from contracts.client_keys import ClientKeyPair, ClientKeyRekey, ClientKeysRekeyed
@@ -233,10 +234,16 @@ async def list_units(capacity: ServiceClient, **filters: str) -> list[UnitOut]:
             return found
 
 
-async def stale_units(capacity: ServiceClient) -> list[UnitOut]:
+async def stale_units(capacity: ServiceClient, since: StaleUnits | None = None) -> StaleUnits:
     """The open units whose free places were last confirmed longer ago than capacity's
-    REGIEPUNT_AVAILABILITY_STALE_HOURS."""
-    return await list_units(capacity, availability_stale="true")
+    REGIEPUNT_AVAILABILITY_STALE_HOURS: all of them, or (`since` an earlier answer) only those that can
+    have turned stale after it; any other stale unit was stale then already."""
+    query = ""
+    if since is not None and since.generation is not None:
+        query = "?" + urlencode(
+            {"generation": since.generation, "after": since.upto, "turned_after": since.stale_before.isoformat()}
+        )
+    return StaleUnits.model_validate_json(await _required(capacity, f"/internal/stale-units{query}"))
 
 
 async def provider_names(capacity: ServiceClient) -> dict[str, str]:

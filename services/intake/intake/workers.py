@@ -89,14 +89,19 @@ async def announce_expiring_proposals(app: FastAPI) -> int:
 
 async def announce_stale_units(app: FastAPI) -> int:
     """Remind providers whose units turned stale (unit.availability_stale). Capacity is asked once per
-    REGIEPUNT_AVAILABILITY_STALE_POLL_SECONDS by the service's clock, not every round of the workers."""
+    REGIEPUNT_AVAILABILITY_STALE_POLL_SECONDS by the service's clock, not every round of the workers,
+    and after the first time only for the units that can have turned stale since its last answer."""
     ctx = Context.of(app)
     now = ctx.now()
     due: datetime | None = getattr(app.state, "stale_units_due_at", None)
     if due is not None and now < due:
         return 0
     app.state.stale_units_due_at = now + timedelta(seconds=ctx.settings.availability_stale_poll_seconds)
-    return await notifications.announce_stale_units(ctx)
+    # Kept only once every unit of the answer was announced: a round that failed half-way is asked again.
+    announced, app.state.stale_units_seen = await notifications.announce_stale_units(
+        ctx, getattr(app.state, "stale_units_seen", None)
+    )
+    return announced
 
 
 async def deliver_notifications(app: FastAPI) -> int:

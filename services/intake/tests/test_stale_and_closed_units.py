@@ -147,6 +147,33 @@ async def test_the_provider_is_reminded_once_when_its_unit_turns_stale(
         ]
 
 
+async def test_a_unit_opened_again_after_it_turned_stale_is_reminded_of(
+    intake: httpx.AsyncClient,
+    capacity: httpx.AsyncClient,
+    intake_app: FastAPI,
+    clock: ManualClock,
+    stale_after_36_seconds: None,
+) -> None:
+    # After their first question the workers ask capacity only for the units that can have turned stale
+    # since: this one turned stale by time while it was closed, and counts from its opening.
+    provider_id = await create_provider(capacity, name="Heropend")
+    unit = await create_unit(capacity, provider_id)
+    await _close(capacity, unit)
+    assert await announce_stale_units(intake_app) == 0
+    clock.advance(timedelta(seconds=70))
+    assert await announce_stale_units(intake_app) == 0  # closed: never stale
+
+    current = (await capacity.get(f"/v1/units/{unit['id']}", headers=COORDINATOR)).json()
+    opened = await capacity.patch(
+        f"/v1/units/{unit['id']}", json={"closed": False}, headers={**COORDINATOR, "If-Match": str(current["version"])}
+    )
+    assert opened.status_code == 200, opened.text
+    clock.advance(timedelta(seconds=70))
+    assert await announce_stale_units(intake_app) == 1
+    clock.advance(timedelta(seconds=70))
+    assert await announce_stale_units(intake_app) == 0
+
+
 async def test_the_overview_knows_per_provider_how_fresh_its_units_are(
     intake: httpx.AsyncClient, capacity: httpx.AsyncClient, intake_app: FastAPI, clock: ManualClock
 ) -> None:

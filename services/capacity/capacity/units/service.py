@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, false, not_, select, true
+from sqlalchemy import and_, bindparam, false, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
@@ -16,12 +16,14 @@ from capacity.db import (
     Unit,
     change_unit,
     count_of,
+    latest_change,
     load_unit,
     new_id,
     next_change,
     raise_free_places_epoch,
     serves,
     unit_with_role,
+    units,
 )
 from capacity.groups.store import profiles_of_units
 from capacity.schemas import UnitCreate, UnitList, UnitOut
@@ -184,6 +186,54 @@ async def list_units(
         groups = await _group_profiles(session, [u for u, _ in rows], group_as_of)
     items = [unit_out(u, role, stale_before, groups[u.id]) for u, role in rows]
     return UnitList(items=items, **lists.page(int(total or 0), limit, offset, len(items)))
+
+
+# The open units whose free places were last confirmed before the stale moment: what intake's workers
+# remind the providers of (GET /internal/stale-units), in the order GET /v1/units lists them.
+_STALE = (
+    select(units.c.id, units.c.provider_id, units.c.availability_confirmed_at)
+    .where(units.c.closed == false(), units.c.availability_confirmed_at < bindparam("stale_before"))
+    .order_by(units.c.name, units.c.id)
+)
+# Of those, the ones that can have turned stale since an earlier answer: confirmed after that answer's
+# stale moment (stale by time since), or changed after its last change (opened again, confirmed and
+# stale again). Any other stale unit was open and stale, as it is now, when that answer was read.
+_STALE_SINCE = _STALE.where(
+    or_(units.c.availability_confirmed_at >= bindparam("turned_after"), units.c.change_seq > bindparam("after"))
+)
+
+
+@dataclass(frozen=True)
+class StaleSince:
+    """An earlier answer of stale_units: its counter's generation, last change and stale moment."""
+
+    generation: str
+    after: int
+    stale_before: datetime
+
+
+async def stale_units(db: Database, stale_before: datetime, since: StaleSince | None) -> dict[str, Any]:
+    """The open units stale at `stale_before`: all of them, or (`since` an earlier answer of the same
+    generation) those that can have turned stale after it. JSON-ready, with what to send as `since`
+    next time."""
+    async with db.read() as session:
+        # The counter first, as the change feed reads it (candidates.feed): every change numbered up to
+        # it has committed, so the units read next show all of them.
+        latest, generation = await latest_change(session)
+        if since is not None and since.generation == generation:
+            values = {"stale_before": stale_before, "turned_after": since.stale_before, "after": since.after}
+            rows = (await session.execute(_STALE_SINCE, values)).all()
+        else:
+            rows = (await session.execute(_STALE, {"stale_before": stale_before})).all()
+    return {
+        "generation": generation,
+        "upto": latest,
+        "stale_before": stale_before.isoformat(),
+        "units": [
+            {"id": unit_id, "provider_id": provider_id, "availability_confirmed_at": as_utc(confirmed_at).isoformat()}
+            for unit_id, provider_id, confirmed_at in rows
+        ],
+    }
 
 
 async def get_unit(db: Database, unit_id: str, stale_before: datetime, group_as_of: date | None = None) -> UnitOut:

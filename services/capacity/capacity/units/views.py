@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from capacity.deps import DEFAULT_PAGE, CoordinatorOrProvider, Limit, StaleBefore, VocabularyDep, acting_provider
@@ -12,8 +14,9 @@ from capacity.groups.rules import sees_group_profile
 from capacity.schemas import AvailabilityUpdate, UnitCreate, UnitList, UnitOut, UnitUpdate
 from capacity.settings import CapacitySettings
 from capacity.units import details, service
-from common.auth import CurrentPrincipal
+from common.auth import CurrentPrincipal, FromIntake
 from common.bounds import Offset
+from common.clock import as_utc
 from common.deps import ClockDep, DatabaseDep, IdPath, etag, parse_if_match
 from common.errors import Forbidden
 from common.openapi import problem_responses
@@ -94,6 +97,24 @@ async def list_units(
     )
     group_as_of = clock.now().date() if sees_group_profile(principal.role) else None
     return await service.list_units(db, filters, limit, offset, stale_before, group_as_of)
+
+
+@router.get("/internal/stale-units", include_in_schema=False)
+async def stale_units(
+    _: FromIntake,
+    db: DatabaseDep,
+    stale_before: StaleBefore,
+    generation: str | None = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    turned_after: datetime | None = None,
+) -> Response:
+    """The units intake's workers remind their providers of (docs/internal-api.md): not part of the
+    public API. `generation`, `after` and `turned_after` repeat an earlier answer's `generation`, `upto`
+    and `stale_before`: then only the units that can have turned stale since are listed."""
+    since = None
+    if generation is not None and after is not None and turned_after is not None:
+        since = service.StaleSince(generation, after, as_utc(turned_after))
+    return Response(orjson.dumps(await service.stale_units(db, stale_before, since)), media_type="application/json")
 
 
 @router.get(

@@ -160,6 +160,16 @@ async def rekey_all(ctx: Context) -> Report:
 _warned_retired: set[str] = set()
 
 
+_DUE = sa.select(
+    *(
+        sa.exists().where(
+            client_key_changes.c.service == service, client_key_changes.c.next_attempt_at <= sa.bindparam("now")
+        )
+        for service in SERVICES
+    )
+)
+
+
 async def rekey_step(ctx: Context) -> int:
     """Worker step: one batch of the pass while referrals of an earlier key are left, and the pairs
     whose turn has come. A key seen for the first time is adopted: the pass starts over under it. A
@@ -168,6 +178,10 @@ async def rekey_step(ctx: Context) -> int:
     async with ctx.database.read() as session:
         adopted = rules.adopted_keys(await store.read_state(session, store.ADOPTED_KEYS))
         current = rules.pass_of(await store.read_state(session, store.REKEY_PROGRESS), key_id)
+        # The services with pairs whose turn has come (on the queue's index): most rounds none, and
+        # nothing more is read.
+        due = (await session.execute(_DUE, {"now": ctx.now()})).one()
+    waiting = {service for service, is_due in zip(SERVICES, due, strict=True) if is_due}
     done = 0
     if rules.is_retired(adopted, key_id):
         if key_id not in _warned_retired:
@@ -186,7 +200,11 @@ async def rekey_step(ctx: Context) -> int:
             progress = Pass(key_id, done=True) if after is None else Pass(key_id, after=after)
             async with ctx.database.transaction() as session:
                 await store.write_state(session, store.REKEY_PROGRESS, progress.value())
+            # The pass queued pairs of its own.
+            waiting = set(SERVICES)
     for service in SERVICES:
+        if service not in waiting:
+            continue
         try:
             sent, _updated = await deliver(ctx, service)
         except DependencyUnavailable as exc:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from common.clock import as_utc
 from common.logging import get_logger
+from contracts.capacity import StaleUnits
 from intake import clients
 from intake.context import Context, Row
 from intake.db import referrals
@@ -167,21 +168,25 @@ async def announce_availability_stale(
         )
 
 
-async def announce_stale_units(ctx: Context) -> int:
+async def announce_stale_units(ctx: Context, since: StaleUnits | None = None) -> tuple[int, StaleUnits]:
     """Ask capacity which open units turned stale and announce each once per confirmation (a unit
-    confirmed again and turned stale again is announced again); how many were announced now."""
-    stale = {
-        _stale_key(unit.id, unit.availability_confirmed_at): unit for unit in await clients.stale_units(ctx.capacity)
-    }
+    confirmed again and turned stale again is announced again); how many were announced now, and
+    capacity's answer, to ask `since` next time (only the units that can have turned stale after it)."""
+    answer = await clients.stale_units(ctx.capacity, since)
+    stale = {_stale_key(unit.id, unit.availability_confirmed_at): unit for unit in answer.units}
     # Most stale units were announced in an earlier round: one read finds them, instead of a write each.
-    async with ctx.database.read() as session:
-        done = set(
-            (
-                await session.scalars(
-                    sa.select(notification_events.c.event_key).where(notification_events.c.event_key.in_(list(stale)))
-                )
-            ).all()
-        )
+    done: set[str] = set()
+    if stale:
+        async with ctx.database.read() as session:
+            done = set(
+                (
+                    await session.scalars(
+                        sa.select(notification_events.c.event_key).where(
+                            notification_events.c.event_key.in_(list(stale))
+                        )
+                    )
+                ).all()
+            )
     announced = 0
     for key, unit in stale.items():
         if key not in done and await announce_availability_stale(
@@ -190,4 +195,4 @@ async def announce_stale_units(ctx: Context) -> int:
             announced += 1
     if announced:
         log.info("stale_units_announced", count=announced)
-    return announced
+    return announced, answer
