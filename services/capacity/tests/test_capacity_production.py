@@ -185,3 +185,40 @@ async def test_the_candidates_give_the_use_of_capping_agreements_only(
     overview = (await capacity.get("/v1/production", headers=COORDINATOR)).json()
     assert overview["year"] == 2026
     assert {item["provider_id"] for item in overview["items"]} == {operational["id"], strategic["id"]}
+
+
+async def test_the_database_sums_the_care_days_as_the_rules_count_them(
+    capacity: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    """Stays across the turn of the year, ended before it, short and running: the sums the database
+    makes (production.store.year_use) equal what rules.year_use counts from the same stays."""
+    provider = await create_provider(capacity, role="operational")
+    residential = await create_unit(capacity, provider["id"], capacity=5)
+    crisis = await create_unit(capacity, provider["id"], care_type="crisis", capacity=2)
+    stays = [
+        ("residential", residential["id"], date(2025, 12, 20), date(2026, 1, 10)),
+        ("residential", residential["id"], date(2025, 11, 1), None),
+        ("residential", residential["id"], date(2025, 3, 1), date(2025, 6, 1)),
+        ("residential", residential["id"], date(2026, 2, 1), date(2026, 2, 2)),
+        ("crisis", crisis["id"], date(2026, 10, 31), None),
+    ]
+    for _, unit_id, start, end in stays:
+        stay = await _stay(capacity, clock, unit_id, start.isoformat())
+        if end is not None:
+            ended = await capacity.post(
+                f"/v1/occupancies/{stay}/end", json={"end_date": end.isoformat()}, headers=SERVICE
+            )
+            assert ended.status_code == 200, ended.text
+    counted = [Stay(care_type, start, end) for care_type, _, start, end in stays]
+    for advance in (0, 70):
+        clock.advance(timedelta(days=advance))
+        today = clock.now().date()
+        for year in (2025, 2026, 2027):
+            expected = {
+                care_type: (use.used_days, use.projected_days)
+                for care_type, use in year_use(counted, year, today).items()
+                if use.projected_days
+            }
+            body = await _production(capacity, provider["id"], year=year)
+            found = {item["care_type"]: (item["used_days"], item["projected_days"]) for item in body["items"]}
+            assert {k: v for k, v in found.items() if v != (0, 0)} == expected, (year, today)

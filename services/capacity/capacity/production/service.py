@@ -17,10 +17,9 @@ from common.db import Database
 from contracts import lists
 
 
-def _items(agreements: list[dict[str, Any]], stays: list[rules.Stay], year: int, today: date) -> list[ProductionItem]:
+def _items(agreements: list[dict[str, Any]], use: dict[str, rules.Use], year: int) -> list[ProductionItem]:
     """One item per care type with an agreement in `year` or care days used in it."""
     agreed = {a["care_type"]: int(a["care_days"]) for a in agreements if a["year"] == year}
-    use = rules.year_use(stays, year, today)
     return [
         ProductionItem(
             care_type=care_type,  # type: ignore[arg-type]
@@ -37,8 +36,8 @@ async def provider_production(db: Database, provider_id: str, year: int, today: 
         if await session.get(Provider, provider_id) is None:
             raise domain.ProviderNotFound(provider_id)
         agreements = (await store.agreements_of(session, [provider_id]))[provider_id]
-        stays = (await store.stays_in_year(session, [provider_id], year))[provider_id]
-    items = _items(agreements, stays, year, today)
+        use = (await store.year_use(session, [provider_id], year, today))[provider_id]
+    items = _items(agreements, use, year)
     return Production(year=year, items=items, **lists.whole(len(items)))
 
 
@@ -48,10 +47,10 @@ async def production_overview(db: Database, year: int, today: date) -> Productio
         query = select(ProductionAgreementRow.provider_id).where(ProductionAgreementRow.year == year).distinct()
         provider_ids = sorted(await session.scalars(query))
         agreements = await store.agreements_of(session, provider_ids)
-        stays = await store.stays_in_year(session, provider_ids, year)
+        use = await store.year_use(session, provider_ids, year, today)
     overview = []
     for provider_id in provider_ids:
-        items = _items(agreements[provider_id], stays[provider_id], year, today)
+        items = _items(agreements[provider_id], use[provider_id], year)
         overview.append(ProviderProduction(provider_id=provider_id, year=year, items=items, **lists.whole(len(items))))
     return ProductionOverview(year=year, items=overview, **lists.whole(len(overview)))
 
@@ -66,10 +65,9 @@ async def capping_use(
         agreed = await store.capping_agreements(session, care_type, today.year)
     if not agreed:
         return {}
-    stays = await store.stays_in_year(session, sorted(agreed), today.year)
+    use = await store.year_use(session, sorted(agreed), today.year, today)
     found: dict[str, dict[str, int]] = {}
     for provider_id, care_days in agreed.items():
-        use = rules.year_use((s for s in stays[provider_id] if s.care_type == care_type), today.year, today)
-        used = use[care_type].used_days if care_type in use else 0
-        found[provider_id] = {"agreed_days": care_days, "used_days": used}
+        kind = use[provider_id].get(care_type)
+        found[provider_id] = {"agreed_days": care_days, "used_days": kind.used_days if kind is not None else 0}
     return found
