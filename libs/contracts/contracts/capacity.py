@@ -269,6 +269,25 @@ class StaleUnits(BaseModel):
     units: list[StaleUnit]
 
 
+class ProviderFreshness(BaseModel):
+    provider_id: str
+    # Its open units, and how many of them had their free places confirmed at or after `since`.
+    units: int
+    confirmed_since: int
+
+
+class NamedStaleUnit(StaleUnit):
+    name: str
+
+
+class UnitFreshness(BaseModel):
+    """Capacity's GET /internal/unit-freshness (docs/internal-api.md): per provider how fresh its open
+    units are, and the stale ones, counted by capacity instead of listing every unit."""
+
+    providers: list[ProviderFreshness]
+    stale_units: list[NamedStaleUnit]
+
+
 class ProductionItem(BaseModel):
     care_type: InlineCareType
     # Null when the provider has no agreement for this care type in the year (only its use is shown).

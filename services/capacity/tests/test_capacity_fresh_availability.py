@@ -335,3 +335,29 @@ async def test_a_provider_is_contracted_unless_a_coordinator_says_otherwise(capa
         headers=COORDINATOR,
     )
     assert created.status_code == 201 and created.json()["contracted"] is False
+
+
+async def test_intake_is_told_per_provider_how_fresh_the_open_units_are(
+    capacity: httpx.AsyncClient, clock: ManualClock, stale_hours: None
+) -> None:
+    provider = await create_provider(capacity)
+    other = await create_provider(capacity)
+    old = await create_unit(capacity, provider["id"], name="Oud")
+    shut = await create_unit(capacity, provider["id"], name="Dicht")
+    assert (await patch_unit(capacity, shut["id"], {"closed": True})).status_code == 200
+    clock.advance(timedelta(minutes=2))
+    since = clock.now()
+    await create_unit(capacity, provider["id"], name="Nieuw")
+    await create_unit(capacity, other["id"], name="Ander")
+
+    for refused in (FROM_MATCHING, COORDINATOR, provider_headers(provider["id"])):
+        answer = await capacity.get("/internal/unit-freshness", params={"since": since.isoformat()}, headers=refused)
+        assert answer.status_code == 403
+    answer = await capacity.get("/internal/unit-freshness", params={"since": since.isoformat()}, headers=SERVICE)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    # Open units only; confirmed at or after `since` counted apart; stale: older than the stale hours.
+    assert sorted((p["provider_id"], p["units"], p["confirmed_since"]) for p in body["providers"]) == sorted(
+        [(provider["id"], 2, 1), (other["id"], 1, 1)]
+    )
+    assert [(u["id"], u["name"], u["provider_id"]) for u in body["stale_units"]] == [(old["id"], "Oud", provider["id"])]

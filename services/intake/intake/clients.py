@@ -4,7 +4,7 @@ contract's models (libs/contracts)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +26,7 @@ from contracts.capacity import (
     ProductionOverview,
     ProviderOut,
     StaleUnits,
+    UnitFreshness,
     UnitOut,
 )
 from contracts.client_keys import ClientKeyPair, ClientKeyRekey, ClientKeysRekeyed
@@ -244,6 +245,12 @@ async def stale_units(capacity: ServiceClient, since: StaleUnits | None = None) 
             {"generation": since.generation, "after": since.upto, "turned_after": since.stale_before.isoformat()}
         )
     return StaleUnits.model_validate_json(await _required(capacity, f"/internal/stale-units{query}"))
+
+
+async def unit_freshness(capacity: ServiceClient, since: datetime) -> UnitFreshness:
+    """Per provider its open units and those confirmed at or after `since`, and the stale units."""
+    query = urlencode({"since": since.isoformat()})
+    return UnitFreshness.model_validate_json(await _required(capacity, f"/internal/unit-freshness?{query}"))
 
 
 async def provider_names(capacity: ServiceClient) -> dict[str, str]:

@@ -1,12 +1,14 @@
-"""Use cases of the summed places: the availability summary and the kinds of unit with a free place."""
+"""Use cases of the summed places: the availability summary, the kinds of unit with a free place, and
+how fresh the open units' free places are."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, false, func, select
 
-from capacity.db import AVAILABLE, Unit, serves
+from capacity.db import AVAILABLE, Unit, serves, units
 from capacity.domain import TARGET_GROUPS
 from capacity.schemas import AvailabilityRow, AvailabilitySummary, FreePlaceKind, FreePlaces
 from common.clock import as_utc
@@ -73,3 +75,39 @@ async def free_places(db: Database) -> FreePlaces:
         for row in rows
     ]
     return FreePlaces(items=kinds, **lists.whole(len(kinds)))
+
+
+_open = units.c.closed == false()
+_confirmed = units.c.availability_confirmed_at
+# Per provider its open units, and how many were confirmed at or after a moment.
+_FRESH_PER_PROVIDER = (
+    select(units.c.provider_id, func.count(), func.sum(case((_confirmed >= bindparam("since"), 1), else_=0)))
+    .where(_open)
+    .group_by(units.c.provider_id)
+)
+_STALE = select(units.c.id, units.c.name, units.c.provider_id, _confirmed).where(
+    _open, _confirmed < bindparam("stale_before")
+)
+
+
+async def unit_freshness(db: Database, since: datetime, stale_before: datetime) -> dict[str, Any]:
+    """How fresh the open units are (contracts.capacity.UnitFreshness), JSON-ready: the overview's
+    counts without listing every unit of a national register."""
+    async with db.read() as session:
+        fresh = (await session.execute(_FRESH_PER_PROVIDER, {"since": since})).all()
+        stale = (await session.execute(_STALE, {"stale_before": stale_before})).all()
+    return {
+        "providers": [
+            {"provider_id": provider_id, "units": count, "confirmed_since": int(confirmed or 0)}
+            for provider_id, count, confirmed in fresh
+        ],
+        "stale_units": [
+            {
+                "id": unit_id,
+                "name": name,
+                "provider_id": provider_id,
+                "availability_confirmed_at": as_utc(at).isoformat(),
+            }
+            for unit_id, name, provider_id, at in stale
+        ],
+    }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
 
+import orjson
+from fastapi import APIRouter, Response
+
+from capacity.deps import StaleBefore
 from capacity.schemas import AvailabilitySummary, FreePlaces
 from capacity.summary import service
-from common.auth import CurrentPrincipal
+from common.auth import CurrentPrincipal, FromIntake
+from common.clock import as_utc
 from common.deps import DatabaseDep
 from common.openapi import problem_responses
 
@@ -33,3 +38,12 @@ async def free_places(_: CurrentPrincipal, db: DatabaseDep) -> FreePlaces:
     range, target groups, part-time only): a national register of thousands of units comes down to a
     few hundred kinds."""
     return await service.free_places(db)
+
+
+@router.get("/internal/unit-freshness", include_in_schema=False)
+async def unit_freshness(_: FromIntake, db: DatabaseDep, stale_before: StaleBefore, since: datetime) -> Response:
+    """How fresh the open units are, for the coordinators' overview (docs/internal-api.md): per
+    provider its open units and those confirmed at or after `since`, and the stale units; not part of
+    the public API."""
+    body = await service.unit_freshness(db, as_utc(since), stale_before)
+    return Response(orjson.dumps(body), media_type="application/json")

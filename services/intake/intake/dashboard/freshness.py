@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from common.errors import ProblemError
 from common.logging import get_logger
-from contracts.capacity import UnitOut
+from contracts.capacity import NamedStaleUnit, UnitFreshness
 from intake import clients
 from intake.context import Context
 
@@ -33,29 +33,23 @@ class ProviderFreshness:
 class Freshness:
     # Least fresh first, so that the providers to call come first.
     providers: list[ProviderFreshness] = field(default_factory=list)
-    stale_units: list[UnitOut] = field(default_factory=list)
+    stale_units: list[NamedStaleUnit] = field(default_factory=list)
     error: str | None = None
 
 
-def freshness_of(units: list[UnitOut], now: datetime) -> Freshness:
-    """The figures of a list of open units at `now` (pure, for the page and its tests)."""
-    since = now - LAST_DAY
-    counts: dict[str, list[int]] = {}
-    for unit in units:
-        tally = counts.setdefault(unit.provider_id, [0, 0])
-        tally[0] += 1
-        confirmed = unit.availability_confirmed_at
-        tally[1] += confirmed is not None and confirmed >= since
-    providers = [ProviderFreshness(provider_id, n, fresh) for provider_id, (n, fresh) in counts.items()]
+def freshness_of(counted: UnitFreshness, now: datetime) -> Freshness:
+    """The figures as capacity counted them: the least fresh providers first, the stale units oldest first."""
+    providers = [ProviderFreshness(p.provider_id, p.units, p.confirmed_since) for p in counted.providers]
     providers.sort(key=lambda p: (p.share if p.share is not None else 100.0, p.provider_id))
-    stale = sorted((u for u in units if u.availability_stale), key=lambda u: (u.availability_confirmed_at or now, u.id))
+    stale = sorted(counted.stale_units, key=lambda u: (u.availability_confirmed_at or now, u.id))
     return Freshness(providers=providers, stale_units=stale)
 
 
 async def unit_freshness(ctx: Context) -> Freshness:
+    now = ctx.now()
     try:
-        units = await clients.list_units(ctx.capacity, closed="false")
+        counted = await clients.unit_freshness(ctx.capacity, now - LAST_DAY)
     except ProblemError as exc:
         log.warning("dashboard_freshness_unavailable", error=exc.detail)
         return Freshness(error="Capacity cannot be reached right now; the freshness of the places shows again shortly.")
-    return freshness_of(units, ctx.now())
+    return freshness_of(counted, now)
