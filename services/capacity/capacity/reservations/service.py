@@ -211,8 +211,10 @@ async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, s
             reservation = await reload_reservation(session, reservation_id)
             if reservation.status != "confirmed":  # released or expired by someone else meanwhile
                 raise domain.ReservationNotHeld(reservation_id, reservation.status, "confirmed")
-        occupancy = await occupancy_of(session, reservation_id)
-        return ConfirmationOut(reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy))
+        occupancy, contracted = await occupancy_of(session, reservation_id)
+        return ConfirmationOut(
+            reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy), provider_contracted=contracted
+        )
 
 
 async def release_reservation(db: Database, clock: Clock, reservation_id: str) -> ReservationOut:

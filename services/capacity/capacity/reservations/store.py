@@ -18,6 +18,7 @@ from capacity import domain
 from capacity.db import (
     AVAILABLE,
     Occupancy,
+    Provider,
     Reservation,
     Unit,
     change_unit,
@@ -104,10 +105,16 @@ async def set_reservation_status(session: AsyncSession, reservation_id: str, sta
     return rowcount(await session.execute(statement)) == 1
 
 
-async def occupancy_of(session: AsyncSession, reservation_id: str) -> Occupancy:
-    occupancy = await session.scalar(select(Occupancy).where(Occupancy.reservation_id == reservation_id))
-    assert occupancy is not None, "a confirmed reservation always has its occupancy"
-    return occupancy
+async def occupancy_of(session: AsyncSession, reservation_id: str) -> tuple[Occupancy, bool]:
+    """A confirmed hold's stay, and whether the region contracts the stay's provider now."""
+    query = (
+        select(Occupancy, Provider.contracted)
+        .join(Provider, Provider.id == Occupancy.provider_id)
+        .where(Occupancy.reservation_id == reservation_id)
+    )
+    found = (await session.execute(query)).one_or_none()
+    assert found is not None, "a confirmed reservation always has its occupancy"
+    return found[0], found[1]
 
 
 async def free_reserved_place(session: AsyncSession, unit_id: str, now: datetime) -> None:

@@ -11,7 +11,7 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Conflict, Forbidden, ProblemError
 from common.logging import get_logger
-from contracts.capacity import OccupancyOut
+from contracts.capacity import ConfirmationOut
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -58,16 +58,20 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     except Conflict as exc:
         await close_capacity_command(ctx, command_id, exc.detail)
         raise
-    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed.occupancy)
+    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed)
 
 
 async def record_placement(
-    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: OccupancyOut
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, confirmed: ConfirmationOut
 ) -> ReferralOut:
     """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date,
-    and the placement keeps whether the region contracted its provider at that moment."""
+    and the placement keeps whether the region contracted its provider at that moment (as capacity's
+    confirmation says, or, when it does not say, as capacity says when asked)."""
+    occupancy = confirmed.occupancy
     start_date = occupancy.start_date
-    contracted = await provider_contracted(ctx, occupancy.provider_id)
+    contracted = confirmed.provider_contracted
+    if contracted is None:
+        contracted = await provider_contracted(ctx, occupancy.provider_id)
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await load_for_stay_change(session, referral_id)
