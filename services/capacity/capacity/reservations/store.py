@@ -96,13 +96,28 @@ async def set_reservation_status(session: AsyncSession, reservation_id: str, sta
     """Move a hold on; True only for the writer whose UPDATE found it still held. Its unit changes
     with it: the change is numbered before the hold is locked (db.next_change)."""
     await next_change(session)
+    statement = _moving_hold(reservation_id, status, now).execution_options(synchronize_session=False)
+    return rowcount(await session.execute(statement)) == 1
+
+
+async def move_hold(session: AsyncSession, reservation_id: str, status: str, now: datetime) -> Reservation | None:
+    """As set_reservation_status, answering the hold as the UPDATE left it (RETURNING; the session's
+    object is refreshed with it), None when it was no longer held."""
+    await next_change(session)
     statement = (
+        _moving_hold(reservation_id, status, now)
+        .returning(Reservation)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+def _moving_hold(reservation_id: str, status: str, now: datetime) -> Any:
+    return (
         update(Reservation)
         .where(Reservation.id == reservation_id, Reservation.status == "held")
         .values(status=status, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
-    return rowcount(await session.execute(statement)) == 1
 
 
 async def occupancy_of(session: AsyncSession, reservation_id: str) -> tuple[Occupancy, bool]:

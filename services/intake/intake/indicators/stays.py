@@ -69,10 +69,10 @@ async def lock_child(session: AsyncSession, client_key: str) -> None:
     days.remember(session, rows)
 
 
-async def refresh_child(session: AsyncSession, client_key: str) -> None:
+async def refresh_child(session: AsyncSession, client_key: str) -> set[str]:
     """Store the context of each of the child's stays as it follows from the stays now; only rows whose
-    context changed are written. Then the per-day totals take the difference the change made, against
-    what was remembered when the child was locked."""
+    context changed are written, and their ids returned. Then the per-day totals take the difference the
+    change made, against what was remembered when the child was locked."""
     r = referrals.c
     rows = (
         (await session.execute(sa.select(*days.COLUMNS, r.earlier_stays_end).where(r.client_key == client_key)))
@@ -85,6 +85,7 @@ async def refresh_child(session: AsyncSession, client_key: str) -> None:
         if row["start_date"] is not None
     )
     now = []
+    rewritten: set[str] = set()
     for row in rows:
         context = contexts.get(row["id"], StayContext())
         if (row["earlier_stays_end"], row["next_residential_start"]) != (
@@ -99,5 +100,7 @@ async def refresh_child(session: AsyncSession, client_key: str) -> None:
                     next_residential_start=context.next_residential_start,
                 )
             )
+            rewritten.add(row["id"])
         now.append({**row, "next_residential_start": context.next_residential_start})
     await days.settle(session, now)
+    return rewritten

@@ -82,7 +82,7 @@ async def record_placement(
         domain.require_status(current["status"], (Status.proposed,), "accept")
         if current["proposal_reservation_id"] != reservation_id:
             raise domain.StateConflict("The proposal changed while it was being accepted.")
-        await session.execute(
+        placed = await session.execute(
             sa.update(referrals)
             .where(referrals.c.id == referral_id)
             .values(
@@ -99,8 +99,11 @@ async def record_placement(
                 crisis_end_date=domain.crisis_end_date(current["care_type"], start_date, ctx.settings.crisis_cap_days),
                 updated_at=now,
             )
+            .returning(*referrals.c)
         )
-        await stays.refresh_child(session, current["client_key"])
+        updated: Row | None = placed.mappings().one()
+        if referral_id in await stays.refresh_child(session, current["client_key"]):
+            updated = await load(session, referral_id)  # its own stay context changed as well
         # Every stored attempt to accept this proposal is done now.
         await session.execute(
             sa.update(capacity_commands)
@@ -112,7 +115,6 @@ async def record_placement(
             .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
         )
         await record_referrals(session, principal, "accept", [current], now)
-        updated = await load(session, referral_id)
         assert updated is not None
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
         await notification_events.on_placed(session, updated, now)
