@@ -108,7 +108,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def conflict_insert(session: AsyncSession, table: Any) -> Any:
     """An INSERT that can say what to do ON CONFLICT, in the dialect of the session's database."""
-    return _dialect_insert(session.get_bind().dialect.name, table)
+    return dialect_insert(session.get_bind().dialect.name, table)
 
 
 def insert_or_skip(session: AsyncSession, table: Any, *unique: str) -> Any:
@@ -117,13 +117,14 @@ def insert_or_skip(session: AsyncSession, table: Any, *unique: str) -> Any:
     return _insert_or_skip(session.get_bind().dialect.name, table, unique)
 
 
-def _dialect_insert(dialect: str, table: Any) -> Any:
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """An INSERT that can say what to do ON CONFLICT, in the named dialect: for statements built once."""
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 @functools.cache
 def _insert_or_skip(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
-    return _dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
+    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 async def replace_values(session: AsyncSession, column: Column[str], pairs: Iterable[tuple[str, str]]) -> int:

@@ -172,6 +172,8 @@ class OccupancyOut(BaseModel):
 class ConfirmationOut(BaseModel):
     reservation: ReservationOut
     occupancy: OccupancyOut
+    # Whether the region contracted the stay's provider when the place was confirmed (null: not said).
+    provider_contracted: bool | None = None
 
 
 class Excluded(BaseModel):

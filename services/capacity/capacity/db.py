@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 from typing import Any, cast
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     case,
     false,
     func,
@@ -33,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from common.db import conflict_insert, new_metadata
+from common.db import dialect_insert, new_metadata
 
 metadata = new_metadata()
 
@@ -321,14 +323,23 @@ async def next_change(session: AsyncSession) -> int:
     taken = session.info.get("change_seq")
     if taken is not None:
         return int(taken)
-    statement = (
-        conflict_insert(session, ChangeCounter)
-        .values(id=1, seq=1, generation=new_id())
-        .on_conflict_do_update(index_elements=[ChangeCounter.id], set_={"seq": ChangeCounter.seq + 1})
-        .returning(ChangeCounter.seq)
+    statement = _take_change_statement(session.get_bind().dialect.name)
+    taken = session.info["change_seq"] = int(
+        (await session.execute(statement, {"new_generation": new_id()})).scalar_one()
     )
-    taken = session.info["change_seq"] = int((await session.execute(statement)).scalar_one())
     return taken
+
+
+@functools.cache
+def _take_change_statement(dialect: str) -> Any:
+    """Built once per dialect (every change runs it); the generation of a counter it starts is bound."""
+    counter = cast(Table, ChangeCounter.__table__)
+    return (
+        dialect_insert(dialect, counter)
+        .values(id=1, seq=1, generation=bindparam("new_generation"))
+        .on_conflict_do_update(index_elements=[counter.c.id], set_={"seq": counter.c.seq + 1})
+        .returning(counter.c.seq)
+    )
 
 
 async def latest_change(session: AsyncSession) -> tuple[int, str | None]:
@@ -354,11 +365,14 @@ async def change_unit(session: AsyncSession, unit_id: str, now: datetime, *condi
 
 async def raise_free_places_epoch(session: AsyncSession) -> None:
     """Upsert, so that it works on an empty table too and two writers never both insert the row."""
-    statement = conflict_insert(session, FreePlacesEpoch).values(id=1, epoch=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[FreePlacesEpoch.id], set_={"epoch": FreePlacesEpoch.epoch + 1}
-    )
-    await session.execute(statement)
+    await session.execute(_raise_epoch_statement(session.get_bind().dialect.name))
+
+
+@functools.cache
+def _raise_epoch_statement(dialect: str) -> Any:
+    epoch = cast(Table, FreePlacesEpoch.__table__)
+    statement = dialect_insert(dialect, epoch).values(id=1, epoch=1)
+    return statement.on_conflict_do_update(index_elements=[epoch.c.id], set_={"epoch": epoch.c.epoch + 1})
 
 
 async def free_places_epoch(session: AsyncSession) -> int:

@@ -171,6 +171,19 @@ async def test_reserve_confirm_end_moves_the_place_along(capacity: httpx.AsyncCl
     assert fetched.json() == ended.json()
 
 
+async def test_a_confirmation_says_whether_the_provider_is_contracted_now(capacity: httpx.AsyncClient) -> None:
+    provider, unit = await create_provider_with_unit(capacity, capacity=2)
+    first = (await reserve(capacity, unit["id"])).json()
+    assert (await confirm(capacity, first["id"])).json()["provider_contracted"] is True
+
+    changed = await capacity.patch(f"/v1/providers/{provider['id']}", json={"contracted": False}, headers=COORDINATOR)
+    assert changed.status_code == 200, changed.text
+    second = (await reserve(capacity, unit["id"])).json()
+    assert (await confirm(capacity, second["id"])).json()["provider_contracted"] is False
+    # Confirming again answers as the provider stands now.
+    assert (await confirm(capacity, first["id"])).json()["provider_contracted"] is False
+
+
 async def test_confirm_and_end_are_idempotent(capacity: httpx.AsyncClient) -> None:
     _, unit = await create_provider_with_unit(capacity, capacity=2)
     reservation = (await reserve(capacity, unit["id"])).json()

@@ -267,9 +267,9 @@ async def test_two_stays_of_one_child_changing_at_once_leave_the_right_context(
     # their rewrite before either commits, were nothing to keep them apart.
     refresh = stays.refresh_child
 
-    async def after_a_pause(session: AsyncSession, client_key: str) -> None:
+    async def after_a_pause(session: AsyncSession, client_key: str) -> set[str]:
         await asyncio.sleep(0.05)
-        await refresh(session, client_key)
+        return await refresh(session, client_key)
 
     monkeypatch.setattr(stays, "refresh_child", after_a_pause)
     clock.set(at("2026-09-10"))

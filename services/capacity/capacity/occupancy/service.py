@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from capacity import domain
-from capacity.db import Occupancy, Unit, change_unit, next_change, raise_free_places_epoch, rowcount
+from capacity.db import Occupancy, Unit, change_unit, next_change, raise_free_places_epoch
 from capacity.schemas import OccupancyOut
 from common.clock import Clock
 from common.db import Database
@@ -43,16 +43,21 @@ async def end_occupancy(db: Database, clock: Clock, occupancy_id: str, end_date:
         if occupancy.end_date is None:
             domain.check_end_date(occupancy.start_date, end_date)
             await next_change(session)
+            # The row as the UPDATE left it comes back with it (RETURNING, refreshing the session's object).
             statement = (
                 update(Occupancy)
                 .where(Occupancy.id == occupancy_id, Occupancy.end_date.is_(None))
                 .values(end_date=end_date, updated_at=now)
-                .execution_options(synchronize_session=False)
+                .returning(Occupancy)
+                .execution_options(synchronize_session=False, populate_existing=True)
             )
-            if rowcount(await session.execute(statement)) == 1:
+            ended = (await session.scalars(statement)).one_or_none()
+            if ended is not None:
                 await change_unit(session, occupancy.unit_id, now, Unit.occupied > 0, occupied=Unit.occupied - 1)
                 await raise_free_places_epoch(session)
-            query = select(Occupancy).where(Occupancy.id == occupancy_id).execution_options(populate_existing=True)
-            occupancy = await session.scalar(query)
-            assert occupancy is not None
+                occupancy = ended
+            else:  # ended by someone else meanwhile
+                query = select(Occupancy).where(Occupancy.id == occupancy_id).execution_options(populate_existing=True)
+                occupancy = await session.scalar(query)
+                assert occupancy is not None
         return occupancy_out(occupancy)

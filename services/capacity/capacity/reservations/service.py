@@ -23,6 +23,7 @@ from capacity.reservations.store import (
     expire_hold,
     free_reserved_place,
     held_reservation,
+    move_hold,
     occupancy_of,
     reload_reservation,
     request_hold,
@@ -180,7 +181,8 @@ async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, s
         reservation = await reload_reservation(session, reservation_id)
         if reservation.status != "confirmed":
             domain.check_confirmable(reservation_id, reservation.status, as_utc(reservation.expires_at), now)
-            if await set_reservation_status(session, reservation_id, "confirmed", now):
+            confirmed = await move_hold(session, reservation_id, "confirmed", now)
+            if confirmed is not None:
                 await change_unit(
                     session,
                     reservation.unit_id,
@@ -208,11 +210,15 @@ async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, s
                     )
                 )
                 await session.flush()
-            reservation = await reload_reservation(session, reservation_id)
-            if reservation.status != "confirmed":  # released or expired by someone else meanwhile
-                raise domain.ReservationNotHeld(reservation_id, reservation.status, "confirmed")
-        occupancy = await occupancy_of(session, reservation_id)
-        return ConfirmationOut(reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy))
+                reservation = confirmed
+            else:
+                reservation = await reload_reservation(session, reservation_id)
+                if reservation.status != "confirmed":  # released or expired by someone else meanwhile
+                    raise domain.ReservationNotHeld(reservation_id, reservation.status, "confirmed")
+        occupancy, contracted = await occupancy_of(session, reservation_id)
+        return ConfirmationOut(
+            reservation=reservation_out(reservation), occupancy=occupancy_out(occupancy), provider_contracted=contracted
+        )
 
 
 async def release_reservation(db: Database, clock: Clock, reservation_id: str) -> ReservationOut:

@@ -18,6 +18,7 @@ from capacity import domain
 from capacity.db import (
     AVAILABLE,
     Occupancy,
+    Provider,
     Reservation,
     Unit,
     change_unit,
@@ -95,19 +96,40 @@ async def set_reservation_status(session: AsyncSession, reservation_id: str, sta
     """Move a hold on; True only for the writer whose UPDATE found it still held. Its unit changes
     with it: the change is numbered before the hold is locked (db.next_change)."""
     await next_change(session)
-    statement = (
-        update(Reservation)
-        .where(Reservation.id == reservation_id, Reservation.status == "held")
-        .values(status=status, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    statement = _moving_hold(reservation_id, status, now).execution_options(synchronize_session=False)
     return rowcount(await session.execute(statement)) == 1
 
 
-async def occupancy_of(session: AsyncSession, reservation_id: str) -> Occupancy:
-    occupancy = await session.scalar(select(Occupancy).where(Occupancy.reservation_id == reservation_id))
-    assert occupancy is not None, "a confirmed reservation always has its occupancy"
-    return occupancy
+async def move_hold(session: AsyncSession, reservation_id: str, status: str, now: datetime) -> Reservation | None:
+    """As set_reservation_status, answering the hold as the UPDATE left it (RETURNING; the session's
+    object is refreshed with it), None when it was no longer held."""
+    await next_change(session)
+    statement = (
+        _moving_hold(reservation_id, status, now)
+        .returning(Reservation)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+def _moving_hold(reservation_id: str, status: str, now: datetime) -> Any:
+    return (
+        update(Reservation)
+        .where(Reservation.id == reservation_id, Reservation.status == "held")
+        .values(status=status, updated_at=now)
+    )
+
+
+async def occupancy_of(session: AsyncSession, reservation_id: str) -> tuple[Occupancy, bool]:
+    """A confirmed hold's stay, and whether the region contracts the stay's provider now."""
+    query = (
+        select(Occupancy, Provider.contracted)
+        .join(Provider, Provider.id == Occupancy.provider_id)
+        .where(Occupancy.reservation_id == reservation_id)
+    )
+    found = (await session.execute(query)).one_or_none()
+    assert found is not None, "a confirmed reservation always has its occupancy"
+    return found[0], found[1]
 
 
 async def free_reserved_place(session: AsyncSession, unit_id: str, now: datetime) -> None:

@@ -18,6 +18,9 @@ from common.errors import NotFound
 from intake.context import Context, Row
 from intake.db import access_log
 
+# Built once: nearly every request writes it.
+_INSERT = sa.insert(access_log)
+
 READ_REFUSED = "read_refused"
 AUDIT_READ = "audit_read"
 SUBJECT_ACCESS = "subject_access"
@@ -59,7 +62,7 @@ async def record(
     """One entry per (referral id, client key) in `about`, in the caller's transaction."""
     entries = [entry(principal, action, now, referral_id, client_key) for referral_id, client_key in about]
     if entries:
-        await session.execute(sa.insert(access_log), entries)
+        await session.execute(_INSERT, entries)
 
 
 async def record_selected(

@@ -16,6 +16,7 @@ below it the indicators read the stays instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -187,17 +188,8 @@ def _write_pending(session: Session) -> None:
     ordered = sorted((key, amount) for key, amount in pending.items() if amount != (0, 0))
     if not ordered:
         return
-    d = indicator_days.c
-    dialect = session.get_bind().dialect.name
-    insert = (
-        postgresql_dialect.insert(indicator_days) if dialect == "postgresql" else sqlite_dialect.insert(indicator_days)
-    )
-    upsert = insert.on_conflict_do_update(
-        index_elements=[d.measure, d.day, d.value, d.detail],
-        set_={"stays": d.stays + insert.excluded.stays, "total_days": d.total_days + insert.excluded.total_days},
-    )
     session.execute(
-        upsert,
+        _add_to_days(session.get_bind().dialect.name),
         [
             {"measure": m, "day": day, "value": v, "detail": x, "stays": stays, "total_days": days}
             for (m, day, v, x), (stays, days) in ordered
@@ -205,16 +197,29 @@ def _write_pending(session: Session) -> None:
     )
     emptied = [key for key, (stays, _) in ordered if stays < 0]
     if emptied:
-        session.execute(
-            sa.delete(indicator_days).where(
-                d.measure == sa.bindparam("m"),
-                d.day == sa.bindparam("d"),
-                d.value == sa.bindparam("v"),
-                d.detail == sa.bindparam("x"),
-                d.stays == 0,
-            ),
-            [{"m": m, "d": day, "v": v, "x": x} for m, day, v, x in emptied],
-        )
+        session.execute(_REMOVE_EMPTIED, [{"m": m, "d": day, "v": v, "x": x} for m, day, v, x in emptied])
+
+
+@functools.cache
+def _add_to_days(dialect: str) -> Any:
+    """The upsert that adds to a day's row, built once per dialect (every stay change commits one)."""
+    d = indicator_days.c
+    insert = (
+        postgresql_dialect.insert(indicator_days) if dialect == "postgresql" else sqlite_dialect.insert(indicator_days)
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[d.measure, d.day, d.value, d.detail],
+        set_={"stays": d.stays + insert.excluded.stays, "total_days": d.total_days + insert.excluded.total_days},
+    )
+
+
+_REMOVE_EMPTIED = sa.delete(indicator_days).where(
+    indicator_days.c.measure == sa.bindparam("m"),
+    indicator_days.c.day == sa.bindparam("d"),
+    indicator_days.c.value == sa.bindparam("v"),
+    indicator_days.c.detail == sa.bindparam("x"),
+    indicator_days.c.stays == 0,
+)
 
 
 async def recomputed(session: AsyncSession) -> dict[Key, Amount]:

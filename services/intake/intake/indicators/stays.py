@@ -19,6 +19,19 @@ RESIDENTIAL_CARE_TYPES = (CareType.RESIDENTIAL.value, CareType.SECURE.value, Car
 # The end of a stay that still runs, where the latest end of several stays is taken.
 FAR_FUTURE = date(9999, 12, 31)
 
+# Built once, with their values bound at execution: every stay that starts or ends runs them. The
+# UPDATE sets the columns named in the values it is given.
+_LOCK_CHILD = (
+    sa.select(*days.COLUMNS)
+    .where(referrals.c.client_key == sa.bindparam("client_key"))
+    .order_by(referrals.c.id)
+    .with_for_update()
+)
+_CHILD_STAYS = sa.select(*days.COLUMNS, referrals.c.earlier_stays_end).where(
+    referrals.c.client_key == sa.bindparam("client_key")
+)
+_STORE_CONTEXT = sa.update(referrals).where(referrals.c.id == sa.bindparam("stay_id"))
+
 
 @dataclass(frozen=True)
 class Stay:
@@ -58,33 +71,22 @@ async def lock_child(session: AsyncSession, client_key: str) -> None:
     rewrites the context of the child's other stays, so two changes to one child take turns, and the
     fixed order keeps them from deadlocking. What the child's referrals add to the per-day totals is
     remembered here, for `refresh_child` to write the difference."""
-    rows = (
-        await session.execute(
-            sa.select(*days.COLUMNS)
-            .where(referrals.c.client_key == client_key)
-            .order_by(referrals.c.id)
-            .with_for_update()
-        )
-    ).mappings()
+    rows = (await session.execute(_LOCK_CHILD, {"client_key": client_key})).mappings()
     days.remember(session, rows)
 
 
-async def refresh_child(session: AsyncSession, client_key: str) -> None:
+async def refresh_child(session: AsyncSession, client_key: str) -> set[str]:
     """Store the context of each of the child's stays as it follows from the stays now; only rows whose
-    context changed are written. Then the per-day totals take the difference the change made, against
-    what was remembered when the child was locked."""
-    r = referrals.c
-    rows = (
-        (await session.execute(sa.select(*days.COLUMNS, r.earlier_stays_end).where(r.client_key == client_key)))
-        .mappings()
-        .all()
-    )
+    context changed are written, and their ids returned. Then the per-day totals take the difference the
+    change made, against what was remembered when the child was locked."""
+    rows = (await session.execute(_CHILD_STAYS, {"client_key": client_key})).mappings().all()
     contexts = stay_contexts(
         Stay(row["id"], row["care_type"], row["start_date"], row["end_date"])
         for row in rows
         if row["start_date"] is not None
     )
     now = []
+    rewritten: set[str] = set()
     for row in rows:
         context = contexts.get(row["id"], StayContext())
         if (row["earlier_stays_end"], row["next_residential_start"]) != (
@@ -92,12 +94,14 @@ async def refresh_child(session: AsyncSession, client_key: str) -> None:
             context.next_residential_start,
         ):
             await session.execute(
-                sa.update(referrals)
-                .where(r.id == row["id"])
-                .values(
-                    earlier_stays_end=context.earlier_stays_end,
-                    next_residential_start=context.next_residential_start,
-                )
+                _STORE_CONTEXT,
+                {
+                    "stay_id": row["id"],
+                    "earlier_stays_end": context.earlier_stays_end,
+                    "next_residential_start": context.next_residential_start,
+                },
             )
+            rewritten.add(row["id"])
         now.append({**row, "next_residential_start": context.next_residential_start})
     await days.settle(session, now)
+    return rewritten

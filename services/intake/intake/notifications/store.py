@@ -3,6 +3,7 @@ fanned out there to one delivery per subscribed channel, and the deliveries the 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
@@ -19,16 +20,22 @@ WEBHOOK = "webhook"
 EMAIL = "email"
 
 
-def _audience(provider_id: str | None, referrer_org: str | None) -> sa.ColumnElement[bool]:
+# Built once, with their values bound at execution: every change of a referral writes an event.
+_INSERT_EVENT = sa.insert(notification_events)
+_INSERT_DELIVERIES = sa.insert(notification_deliveries)
+
+
+@functools.cache
+def _audience(for_provider: bool, for_organisation: bool) -> sa.Select[Any]:
     """The subscriptions that may hear an event: coordinators' always, a provider's of its own
-    provider's events, a referrer's of its own organisation's."""
+    provider's events (`provider_id` bound), a referrer's of its own organisation's (`referrer_org`)."""
     s = webhook_subscriptions.c
     who = [s.scope == Scope.all.value]
-    if provider_id is not None:
-        who.append(sa.and_(s.scope == Scope.provider.value, s.provider_id == provider_id))
-    if referrer_org is not None:
-        who.append(sa.and_(s.scope == Scope.organisation.value, s.referrer_org == referrer_org))
-    return sa.and_(s.deleted_at.is_(None), sa.or_(*who))
+    if for_provider:
+        who.append(sa.and_(s.scope == Scope.provider.value, s.provider_id == sa.bindparam("provider_id")))
+    if for_organisation:
+        who.append(sa.and_(s.scope == Scope.organisation.value, s.referrer_org == sa.bindparam("referrer_org")))
+    return sa.select(s.id, s.url, s.email, s.events).where(s.deleted_at.is_(None), sa.or_(*who))
 
 
 async def record_event(
@@ -55,15 +62,17 @@ async def record_event(
         "created_at": now,
     }
     if event_key is None:
-        await session.execute(sa.insert(notification_events), values)
+        await session.execute(_INSERT_EVENT, values)
     else:
         written = await session.execute(insert_or_skip(session, notification_events, "event_key"), values)
         if written.rowcount != 1:  # type: ignore[attr-defined]
             return False
-    s = webhook_subscriptions.c
-    subscribed = (
-        await session.execute(sa.select(s.id, s.url, s.email, s.events).where(_audience(provider_id, referrer_org)))
-    ).all()
+    audience = {
+        name: value
+        for name, value in (("provider_id", provider_id), ("referrer_org", referrer_org))
+        if value is not None
+    }
+    subscribed = (await session.execute(_audience(provider_id is not None, referrer_org is not None), audience)).all()
     deliveries = [
         {
             "id": str(uuid.uuid4()),
@@ -82,7 +91,7 @@ async def record_event(
         if address
     ]
     if deliveries:
-        await session.execute(sa.insert(notification_deliveries), deliveries)
+        await session.execute(_INSERT_DELIVERIES, deliveries)
     return True
 
 

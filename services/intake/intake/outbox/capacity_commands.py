@@ -39,7 +39,7 @@ async def complete_accept(ctx: Context, command: Row) -> None:
         return
     start_date = date.fromisoformat(command["payload"]["start_date"])
     confirmed = await clients.confirm_reservation(ctx.capacity, command["target_id"], start_date)
-    await record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed.occupancy)
+    await record_placement(ctx, SYSTEM, row["id"], command["target_id"], confirmed)
     log.info("accept_completed", referral_id=row["id"], reservation_id=command["target_id"])
 
 
@@ -114,7 +114,7 @@ async def complete_lost_accept(ctx: Context, referral_id: str, reservation_id: s
     except Conflict:
         return
     try:
-        await record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed.occupancy)
+        await record_placement(ctx, SYSTEM, referral_id, reservation_id, confirmed)
     except Conflict:
         return  # the referral moved on in the meantime (withdrawn or accepted by another path)
     log.info("lost_accept_completed", referral_id=referral_id, reservation_id=reservation_id)

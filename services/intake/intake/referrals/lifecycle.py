@@ -192,12 +192,15 @@ async def end_stay(
         current = await load_for_stay_change(session, referral_id)
         assert current is not None
         domain.require_status(current["status"], (Status.placed,), "end the stay of")
-        await session.execute(
+        ended_row = await session.execute(
             sa.update(referrals)
             .where(referrals.c.id == referral_id)
             .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
+            .returning(*referrals.c)
         )
-        await stays.refresh_child(session, current["client_key"])
+        updated: Row | None = ended_row.mappings().one()
+        if referral_id in await stays.refresh_child(session, current["client_key"]):
+            updated = await load(session, referral_id)  # its own stay context changed as well
         if current["placement_occupancy_id"]:
             command_id = str(uuid.uuid4())
             await session.execute(
@@ -214,7 +217,6 @@ async def end_stay(
             )
         release = await queue_holds_release(session, ctx, referral_id)
         await record_referrals(session, principal, "end", [current], now)
-        updated = await load(session, referral_id)
         assert updated is not None
         await signal_events.on_stay_ended(session, ctx.settings, updated, ctx.today(), now)
         await notification_events.on_ended(session, updated, now)

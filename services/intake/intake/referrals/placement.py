@@ -11,7 +11,7 @@ from common.auth import Principal
 from common.clock import as_utc
 from common.errors import Conflict, Forbidden, ProblemError
 from common.logging import get_logger
-from contracts.capacity import OccupancyOut
+from contracts.capacity import ConfirmationOut
 from intake import clients, domain
 from intake.access_log.store import record_referrals
 from intake.context import Context, Row
@@ -58,16 +58,20 @@ async def accept(ctx: Context, principal: Principal, referral_id: str, start_dat
     except Conflict as exc:
         await close_capacity_command(ctx, command_id, exc.detail)
         raise
-    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed.occupancy)
+    return await record_placement(ctx, principal, referral_id, reservation_id, confirmed)
 
 
 async def record_placement(
-    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, occupancy: OccupancyOut
+    ctx: Context, principal: Principal, referral_id: str, reservation_id: str, confirmed: ConfirmationOut
 ) -> ReferralOut:
     """Capacity has confirmed the held place as a stay: the child is placed, from the stay's start date,
-    and the placement keeps whether the region contracted its provider at that moment."""
+    and the placement keeps whether the region contracted its provider at that moment (as capacity's
+    confirmation says, or, when it does not say, as capacity says when asked)."""
+    occupancy = confirmed.occupancy
     start_date = occupancy.start_date
-    contracted = await provider_contracted(ctx, occupancy.provider_id)
+    contracted = confirmed.provider_contracted
+    if contracted is None:
+        contracted = await provider_contracted(ctx, occupancy.provider_id)
     now = ctx.now()
     async with ctx.database.transaction() as session:
         current = await load_for_stay_change(session, referral_id)
@@ -78,7 +82,7 @@ async def record_placement(
         domain.require_status(current["status"], (Status.proposed,), "accept")
         if current["proposal_reservation_id"] != reservation_id:
             raise domain.StateConflict("The proposal changed while it was being accepted.")
-        await session.execute(
+        placed = await session.execute(
             sa.update(referrals)
             .where(referrals.c.id == referral_id)
             .values(
@@ -95,8 +99,11 @@ async def record_placement(
                 crisis_end_date=domain.crisis_end_date(current["care_type"], start_date, ctx.settings.crisis_cap_days),
                 updated_at=now,
             )
+            .returning(*referrals.c)
         )
-        await stays.refresh_child(session, current["client_key"])
+        updated: Row | None = placed.mappings().one()
+        if referral_id in await stays.refresh_child(session, current["client_key"]):
+            updated = await load(session, referral_id)  # its own stay context changed as well
         # Every stored attempt to accept this proposal is done now.
         await session.execute(
             sa.update(capacity_commands)
@@ -108,7 +115,6 @@ async def record_placement(
             .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
         )
         await record_referrals(session, principal, "accept", [current], now)
-        updated = await load(session, referral_id)
         assert updated is not None
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)
         await notification_events.on_placed(session, updated, now)
