@@ -243,7 +243,7 @@ async def update_unit(p: Platform) -> Attempt:
     )
 
 
-async def reserve_place(p: Platform) -> Attempt:
+async def _reserve(p: Platform, route: str) -> Attempt:
     provider_id = await p.provider()
     unit = await p.unit(provider_id)
     body = {
@@ -252,27 +252,20 @@ async def reserve_place(p: Platform) -> Attempt:
         "expires_at": (p.clock.now() + timedelta(hours=1)).isoformat(),
     }
     return Attempt(
-        f"/v1/units/{unit['id']}/reservations",
+        route.format(unit_id=unit["id"]),
         lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
         json=body,
         provider_id=provider_id,
     )
+
+
+async def reserve_place(p: Platform) -> Attempt:
+    return await _reserve(p, "/v1/units/{unit_id}/reservations")
 
 
 async def reserve_place_telling_changes(p: Platform) -> Attempt:
-    provider_id = await p.provider()
-    unit = await p.unit(provider_id)
-    body = {
-        "referral_id": str(uuid.uuid4()),
-        "client_key": "ck-matrix",
-        "expires_at": (p.clock.now() + timedelta(hours=1)).isoformat(),
-    }
-    return Attempt(
-        f"/internal/units/{unit['id']}/reservations?after=0",
-        lambda: p.read("capacity", f"/v1/units/{unit['id']}"),
-        json=body,
-        provider_id=provider_id,
-    )
+    """Matching's hold that answers the changes with it (docs/internal-api.md)."""
+    return await _reserve(p, "/internal/units/{unit_id}/reservations?after=0")
 
 
 async def confirm_reservation(p: Platform) -> Attempt:

@@ -120,6 +120,23 @@ async def reserve_place(
         return reservation_out(existing), False
 
 
+async def hold_place(
+    db: Database, clock: Clock, unit_id: str, hold: ReservationCreate, max_hold: timedelta
+) -> tuple[ReservationOut, bool]:
+    """`reserve_place` for a hold as the API takes it (POST /v1/units/{id}/reservations)."""
+    return await reserve_place(
+        db,
+        clock,
+        unit_id,
+        hold.referral_id,
+        hold.client_key,
+        hold.expires_at,
+        max_hold,
+        request_id=hold.request_id,
+        child=(hold.age, list(hold.flags)),
+    )
+
+
 @dataclass(frozen=True)
 class ToldHold:
     """A hold as matching asks for it: the hold or why it was refused, and the changes after a number."""
@@ -150,17 +167,7 @@ async def reserve_place_telling_changes(
     created = False
     refused: domain.NoFreePlace | domain.UnitNotFound | None = None
     try:
-        reservation, created = await reserve_place(
-            db,
-            clock,
-            unit_id,
-            hold.referral_id,
-            hold.client_key,
-            hold.expires_at,
-            max_hold,
-            request_id=hold.request_id,
-            child=(hold.age, list(hold.flags)),
-        )
+        reservation, created = await hold_place(db, clock, unit_id, hold, max_hold)
     except (domain.NoFreePlace, domain.UnitNotFound) as exc:
         refused = exc
     changes = await changes_after(db, after, limit, clock.now().date(), stale_before)

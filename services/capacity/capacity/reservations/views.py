@@ -45,17 +45,7 @@ async def reserve_place(
     clock: ClockDep,
 ) -> ReservationOut:
     max_hold = timedelta(days=request.app.state.settings.max_hold_days)
-    reservation, created = await service.reserve_place(
-        db,
-        clock,
-        unit_id,
-        body.referral_id,
-        body.client_key,
-        body.expires_at,
-        max_hold,
-        request_id=body.request_id,
-        child=(body.age, list(body.flags)),
-    )
+    reservation, created = await service.hold_place(db, clock, unit_id, body, max_hold)
     if not created:
         response.status_code = status.HTTP_200_OK
     return reservation
