@@ -220,21 +220,6 @@ async def unit_names(capacity: ServiceClient, unit_ids: Iterable[str]) -> dict[s
     return names
 
 
-# Capacity's largest page of units.
-UNIT_PAGE = 1000
-
-
-async def list_units(capacity: ServiceClient, **filters: str) -> list[UnitOut]:
-    """Every unit capacity lists with these filters of GET /v1/units, page by page."""
-    found: list[UnitOut] = []
-    while True:
-        query = urlencode({**filters, "limit": UNIT_PAGE, "offset": len(found)})
-        page = _UnitPage.model_validate_json(await _required(capacity, f"/v1/units?{query}"))
-        found += page.items
-        if not page.items or len(found) >= page.total:
-            return found
-
-
 async def stale_units(capacity: ServiceClient, since: StaleUnits | None = None) -> StaleUnits:
     """The open units whose free places were last confirmed longer ago than capacity's
     REGIEPUNT_AVAILABILITY_STALE_HOURS: all of them, or (`since` an earlier answer) only those that can
@@ -253,6 +238,10 @@ async def unit_freshness(capacity: ServiceClient, since: datetime) -> UnitFreshn
     return UnitFreshness.model_validate_json(await _required(capacity, f"/internal/unit-freshness?{query}"))
 
 
+# Capacity's largest page.
+UNIT_PAGE = 1000
+
+
 async def provider_names(capacity: ServiceClient) -> dict[str, str]:
     """Every provider's name by id, page by page."""
     names: dict[str, str] = {}
@@ -266,11 +255,6 @@ async def provider_names(capacity: ServiceClient) -> dict[str, str]:
 
 class _ProviderPage(BaseModel):
     items: list[ProviderOut]
-    total: int
-
-
-class _UnitPage(BaseModel):
-    items: list[UnitOut]
     total: int
 
 

@@ -4,7 +4,7 @@ open units whose free places were confirmed in the last day, and the stale units
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from common.errors import ProblemError
 from common.logging import get_logger
@@ -37,11 +37,11 @@ class Freshness:
     error: str | None = None
 
 
-def freshness_of(counted: UnitFreshness, now: datetime) -> Freshness:
+def freshness_of(counted: UnitFreshness) -> Freshness:
     """The figures as capacity counted them: the least fresh providers first, the stale units oldest first."""
     providers = [ProviderFreshness(p.provider_id, p.units, p.confirmed_since) for p in counted.providers]
     providers.sort(key=lambda p: (p.share if p.share is not None else 100.0, p.provider_id))
-    stale = sorted(counted.stale_units, key=lambda u: (u.availability_confirmed_at or now, u.id))
+    stale = sorted(counted.stale_units, key=lambda u: (u.availability_confirmed_at, u.id))
     return Freshness(providers=providers, stale_units=stale)
 
 
@@ -52,4 +52,4 @@ async def unit_freshness(ctx: Context) -> Freshness:
     except ProblemError as exc:
         log.warning("dashboard_freshness_unavailable", error=exc.detail)
         return Freshness(error="Capacity cannot be reached right now; the freshness of the places shows again shortly.")
-    return freshness_of(counted, now)
+    return freshness_of(counted)
