@@ -15,8 +15,8 @@ import httpx
 import sqlalchemy as sa
 from alembic import command
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 from intake_support import COORDINATOR, REFERRER, fresh_bsn, referral_body, submitted, with_client
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import ManualClock
 from common.db import make_engine

@@ -55,7 +55,8 @@ def _number_pending(session: Session) -> None:
         last = session.execute(_TAKE, {"for_year": year, "count": len(ids)}).scalar()
         if last is None:
             first_of_year = dialect_insert(session.get_bind().dialect.name, referral_numbers)
-            session.execute(first_of_year.on_conflict_do_nothing(index_elements=["year"]), {"year": year, "last_number": 0})
+            first_of_year = first_of_year.on_conflict_do_nothing(index_elements=["year"])
+            session.execute(first_of_year, {"year": year, "last_number": 0})
             last = session.execute(_TAKE, {"for_year": year, "count": len(ids)}).scalar_one()
         first = int(last) - len(ids) + 1
         session.execute(
