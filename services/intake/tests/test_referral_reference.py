@@ -9,14 +9,12 @@ import contextlib
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from alembic import command
 from fastapi import FastAPI
 from intake_support import COORDINATOR, REFERRER, fresh_bsn, referral_body, submitted, with_client
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.clock import ManualClock
 from common.db import make_engine
@@ -24,7 +22,7 @@ from common.migrations import alembic_config, upgrade_to_head_async
 from common.testing import create_database, drop_database
 from intake.context import Context
 from intake.db import referral_numbers, referrals
-from intake.referrals.numbering import number_at_commit
+from intake.referrals.numbering import next_reference
 
 
 async def test_references_count_up_per_year_and_begin_again_in_a_new_year(
@@ -56,90 +54,70 @@ async def test_referrals_submitted_at_once_get_distinct_references(intake: httpx
     assert references == [f"2026-{n:04d}" for n in range(1, 13)]
 
 
-async def test_submissions_racing_into_a_new_year_number_one_after_another(
-    intake_app: FastAPI, intake: httpx.AsyncClient, clock: ManualClock
+async def test_numbers_given_out_in_racing_transactions_never_repeat(
+    intake_app: FastAPI, intake: httpx.AsyncClient
 ) -> None:
-    """Twenty submissions at once, the first of a new year: on PostgreSQL their transactions truly
-    overlap, race to create the year's row and then take their numbers as they commit."""
-    clock.set(datetime(2027, 1, 1, 0, 5, tzinfo=UTC))
-    bodies = [with_client(bsn=fresh_bsn()) for _ in range(20)]
-    answers = await asyncio.gather(*(intake.post("/v1/referrals", json=body, headers=REFERRER) for body in bodies))
-    assert [answer.status_code for answer in answers] == [201] * 20
-    assert sorted(answer.json()["reference"] for answer in answers) == [f"2027-{n:04d}" for n in range(1, 21)]
+    """Twenty transactions take a number at once, each on its own connection (on PostgreSQL they
+    truly overlap and wait on the year's row); the first of a new year races to create it."""
     ctx = Context.of(intake_app)
-    async with ctx.database.read() as session:
-        last = await session.scalar(sa.select(referral_numbers.c.last_number).where(referral_numbers.c.year == 2027))
-    assert last == 20
+
+    async def take() -> str:
+        async with ctx.database.transaction() as session:
+            reference = await next_reference(session, date(2031, 3, 1))
+            await asyncio.sleep(0.01)  # hold the number while the others ask
+            return reference
+
+    taken = await asyncio.gather(*(take() for _ in range(20)))
+    assert sorted(taken) == [f"2031-{n:04d}" for n in range(1, 21)]
 
 
-def _referral_row(referral_id: str, on: date) -> dict[str, Any]:
-    """A stored referral as a submission writes it, with only what the table requires."""
-    at = datetime(on.year, on.month, on.day, 9, 0, tzinfo=UTC)
-    return {
-        "id": referral_id,
-        "status": "pending",
-        "referrer_org": "Wijkteam",
-        "referrer_sub": "referrer",
-        "bsn": fresh_bsn(),
-        "client_key": f"k1.{referral_id}",
-        "birth_date": date(2018, 1, 1),
-        "municipality_code": "GM0518",
-        "care_type": "family_home",
-        "target_group": "jo",
-        "needs": [],
-        "part_time": False,
-        "excluded_unit_ids": [],
-        "match_attempts": 1,
-        "created_at": at,
-        "updated_at": at,
-    }
-
-
-async def test_a_submission_takes_the_years_number_only_as_it_commits(intake_app: FastAPI) -> None:
-    """The year's row is raised as the transaction commits: on PostgreSQL a submission still busy has
-    not locked it, so another one meanwhile takes its number without waiting for it, and the busy one's
-    number follows when it commits. A transaction that rolls back gives no number out."""
+async def test_a_number_is_not_held_until_the_submission_commits(intake_app: FastAPI) -> None:
+    """A submission that took its number and is still busy holds nothing another one waits for: on
+    PostgreSQL the second takes the next number at once (SQLite has one writer: there they run in turn)."""
     ctx = Context.of(intake_app)
-    today = date(2032, 5, 1)
+    on = date(2032, 5, 1)
+    if ctx.database.engine.dialect.name == "sqlite":
+        taken = []
+        for _ in range(2):
+            async with ctx.database.transaction() as session:
+                taken.append(await next_reference(session, on))
+        assert taken == ["2032-0001", "2032-0002"]
+        return
+    busy_took, other_took = asyncio.Event(), asyncio.Event()
 
-    async def store(session: AsyncSession) -> str:
-        referral_id = str(uuid.uuid4())
-        await session.execute(sa.insert(referrals), _referral_row(referral_id, today))
-        number_at_commit(session, referral_id, today)
-        return referral_id
+    async def busy() -> str:
+        async with ctx.database.transaction() as session:
+            reference = await next_reference(session, on)
+            busy_took.set()
+            await asyncio.wait_for(other_took.wait(), timeout=10)
+        return reference
 
+    async def other() -> str:
+        await busy_took.wait()
+        async with ctx.database.transaction() as session:
+            reference = await asyncio.wait_for(next_reference(session, on), timeout=10)
+        other_took.set()
+        return reference
+
+    assert await asyncio.gather(busy(), other()) == ["2032-0001", "2032-0002"]
+
+
+async def test_numbers_continue_from_those_the_year_gave_out_before(intake_app: FastAPI) -> None:
+    """A year whose row counted 41 numbers (given out before, or on SQLite) goes on at 42; a number
+    taken in a transaction that rolls back is not given again on PostgreSQL, and given again on SQLite."""
+    ctx = Context.of(intake_app)
+    async with ctx.database.transaction() as session:
+        await session.execute(sa.insert(referral_numbers), {"year": 2033, "last_number": 41})
+    on = date(2033, 2, 1)
+    async with ctx.database.transaction() as session:
+        assert await next_reference(session, on) == "2033-0042"
     with contextlib.suppress(LookupError):
         async with ctx.database.transaction() as session:
-            await store(session)
-            raise LookupError("rolled back")
-    if ctx.database.engine.dialect.name == "sqlite":
-        # One writer at a time: the two can only run one after the other.
-        async with ctx.database.transaction() as session:
-            first_id = await store(session)
-        async with ctx.database.transaction() as session:
-            second_id = await store(session)
-    else:
-        busy_stored, other_done = asyncio.Event(), asyncio.Event()
-
-        async def busy() -> str:
-            async with ctx.database.transaction() as session:
-                referral_id = await store(session)
-                busy_stored.set()
-                await asyncio.wait_for(other_done.wait(), timeout=10)
-            return referral_id
-
-        async def other() -> str:
-            await busy_stored.wait()
-            async with ctx.database.transaction() as session:
-                referral_id = await asyncio.wait_for(store(session), timeout=10)
-            other_done.set()
-            return referral_id
-
-        second_id, first_id = await asyncio.gather(busy(), other())
-    async with ctx.database.read() as session:
-        numbered = dict((await session.execute(sa.select(referrals.c.id, referrals.c.reference))).tuples().all())
-    assert (numbered[first_id], numbered[second_id]) == ("2032-0001", "2032-0002")
-    assert sorted(ref for ref in numbered.values() if ref and ref.startswith("2032-")) == ["2032-0001", "2032-0002"]
+            assert await next_reference(session, on) == "2033-0043"
+            raise LookupError("the submission failed")
+    async with ctx.database.transaction() as session:
+        after = await next_reference(session, on)
+    assert after == ("2033-0043" if ctx.database.engine.dialect.name == "sqlite" else "2033-0044")
 
 
 async def test_the_migration_numbers_stored_referrals_in_the_order_they_were_received(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from intake.referral_groups.matching import ask_group_matching, group_payload, l
 from intake.referral_groups.schemas import ReferralGroupIn
 from intake.referral_groups.service import open_split_signal, render_group
 from intake.referral_groups.store import load_group
-from intake.referrals.numbering import number_at_commit
+from intake.referrals.numbering import next_reference
 from intake.referrals.store import providers_of, recent_stays
 from intake.referrals.submit import INSERT_REFERRAL, body_hash_of, check_body, referral_values
 from intake.signals import events as signal_events
@@ -173,8 +173,8 @@ async def _store_group(
             values = referral_values(ctx, principal, child, referral_id, now, group_id)
             # As for a child referred alone: its history under an earlier client key moves along first.
             await rekey_child(session, child.client.bsn, values["client_key"], now)
+            values["reference"] = await next_reference(session, ctx.today())
             row = (await session.execute(INSERT_REFERRAL, values)).mappings().one()
-            number_at_commit(session, referral_id, ctx.today())
             await days.received(session, row)
             children.append(row)
             await record_referrals(session, principal, "create", [row], now)

@@ -1,68 +1,83 @@
-"""The readable reference of a referral (`2026-0042`): the next number of the year, given out as the
-submission's transaction commits."""
+"""The readable reference of a referral (`2026-0042`): the next number of the year, given out in the
+submission's transaction.
+
+On PostgreSQL each year's numbers come from a sequence of its own (`referral_number_2026`), which
+hands a number to each submission without locking anything: a row counting the year's numbers would
+be locked by every submission until it commits, and submissions at once would queue behind each other
+(they did, for seconds, under make bench's mix). A number taken by a submission that then fails is
+not given again: the numbers of a year may have gaps, never repeats. SQLite has one writer at a time
+anyway, so there the year's row in `referral_numbers` counts, and a rollback gives its number back.
+"""
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from common.db import dialect_insert
-from intake.db import referral_numbers, referrals
+from common.db import insert_or_skip
+from intake.db import referral_numbers
 from intake.domain import referral_reference
 
-_PENDING = "referral_numbers.pending"
 _n = referral_numbers.c
-_TAKE = (
+_NEXT = (
     sa.update(referral_numbers)
     .where(_n.year == sa.bindparam("for_year"))
-    .values(last_number=_n.last_number + sa.bindparam("count"))
+    .values(last_number=_n.last_number + 1)
     .returning(_n.last_number)
 )
-_SET_REFERENCE = (
-    sa.update(referrals)
-    .where(referrals.c.id == sa.bindparam("referral_id"))
-    .values(reference=sa.bindparam("reference"))
-    .execution_options(synchronize_session=False)
-)
+# The years whose sequence this process has seen, per database.
+_YEARS_WITH_SEQUENCE: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
 
 
-def number_at_commit(session: AsyncSession, referral_id: str, today: date) -> None:
-    """Give the referral just stored the next reference of `today`'s year when the transaction
-    commits. The year's row is shared by every submission: raised last, it is locked only for the
-    moment of the commit, not while the rest of the submission (signals, the match request, the
-    access log) runs, so submissions at once do not queue behind each other. Until then the
-    referral's `reference` is empty; nothing reads it within the submission's transaction."""
-    pending: list[tuple[int, str]] = session.info.setdefault(_PENDING, [])
-    pending.append((today.year, referral_id))
+def sequence_name(year: int) -> str:
+    return f"referral_number_{int(year):04d}"
 
 
-# First of the listeners: the year's row is always locked before the per-day totals' rows, so that
-# two transactions never wait for each other in a circle.
-@event.listens_for(Session, "before_commit", insert=True)
-def _number_pending(session: Session) -> None:
-    """The referrals stored in the transaction, numbered in the order they were stored: the year's
-    row raised by their count and read back in one statement (a rollback gives the numbers back).
-    The first referral of a year creates the row; two of them racing both end up raising the one
-    row. (An event of the synchronous session: under asyncio it runs where it may still execute
-    statements.)"""
-    pending: list[tuple[int, str]] = session.info.pop(_PENDING, [])
-    for year in sorted({year for year, _ in pending}):
-        ids = [referral_id for of_year, referral_id in pending if of_year == year]
-        last = session.execute(_TAKE, {"for_year": year, "count": len(ids)}).scalar()
-        if last is None:
-            first_of_year = dialect_insert(session.get_bind().dialect.name, referral_numbers)
-            first_of_year = first_of_year.on_conflict_do_nothing(index_elements=["year"])
-            session.execute(first_of_year, {"year": year, "last_number": 0})
-            last = session.execute(_TAKE, {"for_year": year, "count": len(ids)}).scalar_one()
-        first = int(last) - len(ids) + 1
-        session.execute(
-            _SET_REFERENCE,
-            [
-                {"referral_id": referral_id, "reference": referral_reference(year, first + offset)}
-                for offset, referral_id in enumerate(ids)
-            ],
+async def next_reference(session: AsyncSession, today: date) -> str:
+    """The next reference of `today`'s year."""
+    if session.get_bind().dialect.name == "postgresql":
+        number = await _next_from_sequence(session, today.year)
+    else:
+        number = await _next_from_row(session, today.year)
+    return referral_reference(today.year, number)
+
+
+async def _next_from_row(session: AsyncSession, year: int) -> int:
+    """The year's row raised by one and read back in one statement, under the database's one writer.
+    The first referral of a year creates the row."""
+    number = (await session.execute(_NEXT, {"for_year": year})).scalar()
+    if number is None:
+        await session.execute(insert_or_skip(session, referral_numbers, "year"), {"year": year, "last_number": 0})
+        number = (await session.execute(_NEXT, {"for_year": year})).scalar_one()
+    return int(number)
+
+
+async def _next_from_sequence(session: AsyncSession, year: int) -> int:
+    bind = session.bind
+    assert isinstance(bind, AsyncEngine), "a session of common.db.Database is bound to its engine"
+    seen = _YEARS_WITH_SEQUENCE.setdefault(bind.sync_engine, set())
+    if year not in seen:
+        await create_year_sequence(bind, year)
+        seen.add(year)
+    return int((await session.execute(sa.text(f"SELECT nextval('{sequence_name(year)}')"))).scalar_one())
+
+
+async def create_year_sequence(engine: AsyncEngine, year: int) -> None:
+    """The year's sequence, made by the first submission of the year in its own short transaction (the
+    submission's own goes on meanwhile). It continues from the year's row where one was kept (numbers
+    given out before the sequences, and on SQLite), and belongs to that row's column, so that clearing
+    the table restarts it. Two processes making it at once: the table lock lets one make it, and the
+    other finds it made."""
+    name = sequence_name(year)
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("LOCK TABLE referral_numbers IN SHARE ROW EXCLUSIVE MODE"))
+        if await connection.scalar(sa.text("SELECT to_regclass(:name)"), {"name": name}) is not None:
+            return
+        given = await connection.scalar(sa.select(_n.last_number).where(_n.year == year))
+        await connection.execute(
+            sa.text(f"CREATE SEQUENCE {name} START WITH {int(given or 0) + 1} OWNED BY referral_numbers.last_number")
         )

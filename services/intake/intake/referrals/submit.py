@@ -32,7 +32,7 @@ from intake.domain import Status
 from intake.indicators import days
 from intake.outbox.match_requests import ask_matching, decision_payload, insert_match_request
 from intake.referrals import suitability
-from intake.referrals.numbering import number_at_commit
+from intake.referrals.numbering import next_reference
 from intake.referrals.rendering import render_one
 from intake.referrals.store import load, providers_of, recent_stays
 from intake.schemas import ReferralIn
@@ -188,8 +188,8 @@ async def _store_referral(
         # re-keying has not reached this child yet) move to its current pseudonym first, so that its
         # history is found below and by every rule that reads it.
         await rekey_child(session, body.client.bsn, values["client_key"], now)
+        values["reference"] = await next_reference(session, ctx.today())
         row = (await session.execute(INSERT_REFERRAL, values)).mappings().one()
-        number_at_commit(session, referral_id, ctx.today())
         await days.received(session, row)
         if idempotency_key:
             await session.execute(
