@@ -33,6 +33,19 @@ from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")
 
+# Built once, with the values bound at execution (the columns to set named by the parameters).
+_END = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id")).returning(*referrals.c)
+_INSERT_COMMAND = sa.insert(capacity_commands)
+_EXPIRED = (
+    sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
+    .where(
+        referrals.c.status == Status.proposed.value,
+        referrals.c.proposal_expires_at <= sa.bindparam("now", type_=referrals.c.proposal_expires_at.type),
+    )
+    .order_by(referrals.c.proposal_expires_at)
+    .limit(sa.bindparam("batch", type_=sa.Integer))
+)
+
 
 async def _rematch_without_proposed_unit(
     ctx: Context,
@@ -193,10 +206,14 @@ async def end_stay(
         assert current is not None
         domain.require_status(current["status"], (Status.placed,), "end the stay of")
         ended_row = await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
-            .returning(*referrals.c)
+            _END,
+            {
+                "referral_id": referral_id,
+                "status": Status.ended.value,
+                "end_date": end_date,
+                "end_reason": reason.value,
+                "updated_at": now,
+            },
         )
         updated: Row | None = ended_row.mappings().one()
         if referral_id in await stays.refresh_child(session, current["client_key"]):
@@ -204,16 +221,17 @@ async def end_stay(
         if current["placement_occupancy_id"]:
             command_id = str(uuid.uuid4())
             await session.execute(
-                sa.insert(capacity_commands).values(
-                    id=command_id,
-                    referral_id=referral_id,
-                    kind=END_OCCUPANCY,
-                    target_id=current["placement_occupancy_id"],
-                    payload={"end_date": end_date.isoformat()},
-                    created_at=now,
-                    attempts=0,
-                    next_attempt_at=now,
-                )
+                _INSERT_COMMAND,
+                {
+                    "id": command_id,
+                    "referral_id": referral_id,
+                    "kind": END_OCCUPANCY,
+                    "target_id": current["placement_occupancy_id"],
+                    "payload": {"end_date": end_date.isoformat()},
+                    "created_at": now,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                },
             )
         release = await queue_holds_release(session, ctx, referral_id)
         await record_referrals(session, principal, "end", [current], now)
@@ -272,14 +290,7 @@ async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
     """Proposals past expires_at: give the place back and match again without that unit."""
     now = ctx.now()
     async with ctx.database.read() as session:
-        expired = (
-            await session.execute(
-                sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
-                .where(referrals.c.status == Status.proposed.value, referrals.c.proposal_expires_at <= now)
-                .order_by(referrals.c.proposal_expires_at)
-                .limit(batch)
-            )
-        ).all()
+        expired = (await session.execute(_EXPIRED, {"now": now, "batch": batch})).all()
     handled = 0
     for referral_id, reservation_id in expired:
         try:
