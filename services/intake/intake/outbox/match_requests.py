@@ -41,6 +41,12 @@ UPDATE_WAITING_REFERRAL = (
 )
 
 _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
+_RAISE_ATTEMPTS = sa.update(referrals).where(
+    referrals.c.id == sa.bindparam("referral_id"), referrals.c.match_attempts == sa.bindparam("seen_attempts")
+)
+_OPEN = sa.update(match_requests).where(match_requests.c.done_at.is_(None))
+_CLOSE_OPEN = _OPEN.where(match_requests.c.referral_id == sa.bindparam("for_referral"))
+_CLOSE_OPEN_BY_REQUEST = _OPEN.where(match_requests.c.request_id == sa.bindparam("for_request"))
 
 CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
@@ -84,9 +90,7 @@ async def enqueue_match(
     that of two replicas queueing the same referral at once only one succeeds (None for the other)."""
     attempt = int(row["match_attempts"]) + 1
     raised = await session.execute(
-        sa.update(referrals)
-        .where(referrals.c.id == row["id"], referrals.c.match_attempts == row["match_attempts"])
-        .values(match_attempts=attempt)
+        _RAISE_ATTEMPTS, {"referral_id": row["id"], "seen_attempts": row["match_attempts"], "match_attempts": attempt}
     )
     if raised.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -94,18 +98,12 @@ async def enqueue_match(
 
 
 async def close_open_requests(session: AsyncSession, referral_id: str, now: datetime, why: str) -> None:
-    await session.execute(
-        sa.update(match_requests)
-        .where(match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_(None))
-        .values(done_at=now, last_error=why)
-    )
+    await session.execute(_CLOSE_OPEN, {"for_referral": referral_id, "done_at": now, "last_error": why})
 
 
 async def close_open_requests_by_request(session: AsyncSession, request_id: str, now: datetime) -> None:
     await session.execute(
-        sa.update(match_requests)
-        .where(match_requests.c.request_id == request_id, match_requests.c.done_at.is_(None))
-        .values(done_at=now, last_error="offer not delivered")
+        _CLOSE_OPEN_BY_REQUEST, {"for_request": request_id, "done_at": now, "last_error": "offer not delivered"}
     )
 
 

@@ -34,7 +34,9 @@ from intake.signals import events as signal_events
 log = get_logger("regiepunt.intake")
 
 # Built once, with the values bound at execution (the columns to set named by the parameters).
-_END = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id")).returning(*referrals.c)
+_UPDATE = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id"))
+_END = _UPDATE.returning(*referrals.c)
+_INSERT_DECLINE = sa.insert(proposal_declines)
 _INSERT_COMMAND = sa.insert(capacity_commands)
 _EXPIRED = (
     sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
@@ -73,23 +75,29 @@ async def _rematch_without_proposed_unit(
         if current["proposal_unit_id"] not in excluded:
             excluded.append(current["proposal_unit_id"])
         await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.pending.value, excluded_unit_ids=excluded, updated_at=now, **NO_PROPOSAL)
+            _UPDATE,
+            {
+                "referral_id": referral_id,
+                "status": Status.pending.value,
+                "excluded_unit_ids": excluded,
+                "updated_at": now,
+                **NO_PROPOSAL,
+            },
         )
         if declined_because is not None:
             reason_code, reason = declined_because
             await session.execute(
-                sa.insert(proposal_declines).values(
-                    id=str(uuid.uuid4()),
-                    referral_id=referral_id,
-                    provider_id=current["proposal_provider_id"],
-                    unit_id=current["proposal_unit_id"],
-                    reason_code=reason_code,
-                    reason=reason,
-                    declined_by=principal.sub,
-                    created_at=now,
-                )
+                _INSERT_DECLINE,
+                {
+                    "id": str(uuid.uuid4()),
+                    "referral_id": referral_id,
+                    "provider_id": current["proposal_provider_id"],
+                    "unit_id": current["proposal_unit_id"],
+                    "reason_code": reason_code,
+                    "reason": reason,
+                    "declined_by": principal.sub,
+                    "created_at": now,
+                },
             )
         await record_referrals(session, principal, action, [current], now)
         current = await load(session, referral_id)
@@ -173,9 +181,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
         ):
             raise domain.StateConflict("The proposal changed while the referral was being withdrawn.")
         await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.withdrawn.value, updated_at=now, **NO_PROPOSAL)
+            _UPDATE, {"referral_id": referral_id, "status": Status.withdrawn.value, "updated_at": now, **NO_PROPOSAL}
         )
         await close_open_requests(session, referral_id, now, "withdrawn")
         # Any place still held for the child (by a request whose decision was never stored) is freed.
