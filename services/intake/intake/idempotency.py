@@ -19,6 +19,7 @@ _KEY = (
 )
 _EARLIER = sa.select(idempotency_keys).where(*_KEY)
 _FORGET_EXPIRED_KEY = sa.delete(idempotency_keys).where(*_KEY, idempotency_keys.c.created_at < sa.bindparam("before"))
+_FORGET_EXPIRED = sa.delete(idempotency_keys).where(idempotency_keys.c.created_at < sa.bindparam("before"))
 
 
 def _cutoff(now: datetime, hours: float) -> datetime:
@@ -49,5 +50,5 @@ async def forget_expired_keys(ctx: Context) -> int:
     """Worker step: delete every key older than its lifetime. Returns how many were deleted."""
     before = _cutoff(ctx.now(), ctx.settings.idempotency_key_hours)
     async with ctx.database.transaction() as session:
-        deleted = await session.execute(sa.delete(idempotency_keys).where(idempotency_keys.c.created_at < before))
+        deleted = await session.execute(_FORGET_EXPIRED, {"before": before})
     return int(deleted.rowcount or 0)  # type: ignore[attr-defined]

@@ -22,6 +22,8 @@ log = get_logger("regiepunt.intake.access_log")
 
 PARTITION = re.compile(r"^access_log_y(\d{4})m(\d{2})$")
 MONTHS_AHEAD = 2
+# Built once: every round of the workers runs it on SQLite.
+_DELETE_BEFORE = sa.delete(access_log).where(access_log.c.at < sa.bindparam("cutoff"))
 
 
 def retention_cutoff(now: datetime, years: int) -> datetime:
@@ -45,7 +47,7 @@ async def keep_access_log(ctx: Context) -> int:
     cutoff = retention_cutoff(now, ctx.settings.access_log_retention_years)
     async with ctx.database.transaction() as session:
         if session.get_bind().dialect.name != "postgresql":
-            result = await session.execute(sa.delete(access_log).where(access_log.c.at < cutoff))
+            result = await session.execute(_DELETE_BEFORE, {"cutoff": cutoff})
             return int(getattr(result, "rowcount", 0) or 0)
         if not await _partitioned(session):
             return 0

@@ -20,6 +20,14 @@ from intake.indicators import days, stays
 ADOPTED_KEYS = "client_key_ids"
 REKEY_PROGRESS = "client_key_rekey"
 
+# Built once: every submission asks the first, every round of the workers the second.
+_OTHER_KEY = (
+    sa.select(referrals.c.id)
+    .where(referrals.c.bsn == sa.bindparam("bsn"), referrals.c.client_key != sa.bindparam("new_key"))
+    .limit(1)
+)
+_STATE = sa.select(worker_state.c.value).where(worker_state.c.name == sa.bindparam("state_name"))
+
 
 @dataclass(frozen=True)
 class Rekeyed:
@@ -36,7 +44,7 @@ async def rekey_child(session: AsyncSession, bsn: str, new_key: str, now: dateti
     so the two take turns; run again, it finds nothing left to do."""
     r = referrals.c
     # Nearly always nothing: asked without a lock first, so that a submission locks nothing it need not.
-    if await session.scalar(sa.select(r.id).where(r.bsn == bsn, r.client_key != new_key).limit(1)) is None:
+    if await session.scalar(_OTHER_KEY, {"bsn": bsn, "new_key": new_key}) is None:
         return Rekeyed()
     rows = (
         await session.execute(
@@ -133,7 +141,7 @@ async def children_of_earlier_keys(session: AsyncSession, key_id: str, after: st
 
 
 async def read_state(session: AsyncSession, name: str) -> str | None:
-    value: str | None = await session.scalar(sa.select(worker_state.c.value).where(worker_state.c.name == name))
+    value: str | None = await session.scalar(_STATE, {"state_name": name})
     return value
 
 

@@ -16,6 +16,9 @@ from intake.domain import Status
 from intake.notifications.rules import EventType
 from intake.notifications.store import record_event
 
+# Built once: every answer of matching reads it.
+_STATUS = sa.select(referrals.c.status).where(referrals.c.id == sa.bindparam("referral_id"))
+
 
 def _referral_data(row: Row, provider_id: str | None, unit_id: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"referral_id": row["id"], "status": row["status"]}
@@ -126,5 +129,5 @@ async def on_signal_opened(session: AsyncSession, signal_id: str, signal_type: s
 async def is_unmatched(session: AsyncSession, referral_id: str) -> bool:
     """Read before matching's answer is written: a child that stays unmatched after another round
     of matching is not announced again."""
-    status = await session.scalar(sa.select(referrals.c.status).where(referrals.c.id == referral_id))
+    status = await session.scalar(_STATUS, {"referral_id": referral_id})
     return bool(status == Status.unmatched.value)

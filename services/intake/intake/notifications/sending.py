@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -112,28 +113,37 @@ async def _record_attempt(ctx: Context, row: Row, outcome: Outcome) -> None:
         )
 
 
+def _expiring_proposals() -> sa.Select[Any]:
+    """The proposals lapsing after `now` and by `notice` not yet announced, `batch` at most."""
+    r = referrals.c
+    key = sa.literal(f"{EventType.referral_proposal_expiring.value}:") + r.proposal_reservation_id
+    not_announced = ~sa.exists().where(notification_events.c.event_key == key)
+    return (
+        sa.select(referrals)
+        .where(
+            r.status == Status.proposed.value,
+            r.proposal_expires_at > sa.bindparam("now", type_=r.proposal_expires_at.type),
+            r.proposal_expires_at <= sa.bindparam("notice", type_=r.proposal_expires_at.type),
+            not_announced,
+        )
+        .order_by(r.proposal_expires_at)
+        .limit(sa.bindparam("batch", type_=sa.Integer))
+    )
+
+
+# Built once: every round of the workers runs it.
+_EXPIRING = _expiring_proposals()
+
+
 async def announce_expiring_proposals(ctx: Context, *, batch: int = 100) -> int:
     """referral.proposal_expiring, once per proposal, REGIEPUNT_PROPOSAL_EXPIRING_NOTICE_MINUTES
     before an unanswered hold lapses."""
     now = ctx.now()
     notice = now + timedelta(minutes=ctx.settings.proposal_expiring_notice_minutes)
-    r = referrals.c
-    key = sa.literal(f"{EventType.referral_proposal_expiring.value}:") + r.proposal_reservation_id
-    not_announced = ~sa.exists().where(notification_events.c.event_key == key)
-    query = (
-        sa.select(referrals)
-        .where(
-            r.status == Status.proposed.value,
-            r.proposal_expires_at > now,
-            r.proposal_expires_at <= notice,
-            not_announced,
-        )
-        .order_by(r.proposal_expires_at)
-        .limit(batch)
-    )
     announced = 0
     async with ctx.database.transaction() as session:
-        for row in (await session.execute(query)).mappings().all():
+        expiring = await session.execute(_EXPIRING, {"now": now, "notice": notice, "batch": batch})
+        for row in expiring.mappings().all():
             announced += await events.referral_event(
                 session,
                 EventType.referral_proposal_expiring,
@@ -145,6 +155,11 @@ async def announce_expiring_proposals(ctx: Context, *, batch: int = 100) -> int:
                 event_key=f"{EventType.referral_proposal_expiring.value}:{row['proposal_reservation_id']}",
             )
     return announced
+
+
+_ANNOUNCED = sa.select(notification_events.c.event_key).where(
+    notification_events.c.event_key.in_(sa.bindparam("keys", expanding=True))
+)
 
 
 def _stale_key(unit_id: str, confirmed_at: datetime | None) -> str:
@@ -178,15 +193,7 @@ async def announce_stale_units(ctx: Context, since: StaleUnits | None = None) ->
     done: set[str] = set()
     if stale:
         async with ctx.database.read() as session:
-            done = set(
-                (
-                    await session.scalars(
-                        sa.select(notification_events.c.event_key).where(
-                            notification_events.c.event_key.in_(list(stale))
-                        )
-                    )
-                ).all()
-            )
+            done = set((await session.scalars(_ANNOUNCED, {"keys": list(stale)})).all())
     announced = 0
     for key, unit in stale.items():
         if key not in done and await announce_availability_stale(

@@ -111,18 +111,23 @@ async def load_subscription(session: AsyncSession, subscription_id: str, visible
     return (await session.execute(query)).mappings().first()
 
 
-async def due_deliveries(session: AsyncSession, now: datetime, batch: int) -> list[str]:
-    d = notification_deliveries.c
-    query = (
+def _due_deliveries() -> sa.Select[Any]:
+    d, now = notification_deliveries.c, sa.bindparam("now", type_=notification_deliveries.c.next_attempt_at.type)
+    return (
         sa.select(d.id)
-        .where(
-            d.next_attempt_at <= now,
-            sa.or_(d.claimed_until.is_(None), d.claimed_until < now),
-        )
+        .where(d.next_attempt_at <= now, sa.or_(d.claimed_until.is_(None), d.claimed_until < now))
         .order_by(d.next_attempt_at)
-        .limit(batch)
+        .limit(sa.bindparam("batch", type_=sa.Integer))
     )
-    return [str(row_id) for row_id in (await session.execute(query)).scalars()]
+
+
+# Built once: every round of the workers runs it.
+_DUE_DELIVERIES = _due_deliveries()
+
+
+async def due_deliveries(session: AsyncSession, now: datetime, batch: int) -> list[str]:
+    due = await session.execute(_DUE_DELIVERIES, {"now": now, "batch": batch})
+    return [str(row_id) for row_id in due.scalars()]
 
 
 async def claim_delivery(session: AsyncSession, delivery_id: str, now: datetime, until: datetime) -> bool:

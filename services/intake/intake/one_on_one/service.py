@@ -3,11 +3,14 @@ the parties of the referral read them."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import sqlalchemy as sa
 
 from common.auth import Principal
 from common.clock import as_utc
-from common.db import conflict_insert
+from common.db import dialect_insert
 from common.errors import Forbidden
 from contracts import lists
 from intake import domain
@@ -18,6 +21,23 @@ from intake.domain import Status
 from intake.one_on_one import rules
 from intake.one_on_one.schemas import OneOnOneIn, OneOnOneList, OneOnOneOut
 from intake.referrals.visibility import visible
+
+
+@functools.cache
+def _record_week(dialect: str) -> Any:
+    """The week's hours inserted, or replacing those recorded before: built once per dialect, the
+    values bound at execution."""
+    statement = dialect_insert(dialect, one_on_one_hours)
+    return statement.on_conflict_do_update(
+        index_elements=[one_on_one_hours.c.referral_id, one_on_one_hours.c.week],
+        set_={key: statement.excluded[key] for key in ("hours", "provider_id", "recorded_by", "recorded_at")},
+    )
+
+
+_WEEK = sa.select(one_on_one_hours).where(
+    one_on_one_hours.c.referral_id == sa.bindparam("for_referral"),
+    one_on_one_hours.c.week == sa.bindparam("for_week"),
+)
 
 
 def _out(row: Row) -> OneOnOneOut:
@@ -54,24 +74,9 @@ async def record_hours(ctx: Context, principal: Principal, referral_id: str, bod
             "recorded_by": principal.sub,
             "recorded_at": now,
         }
-        statement = conflict_insert(session, one_on_one_hours).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[one_on_one_hours.c.referral_id, one_on_one_hours.c.week],
-            set_={key: statement.excluded[key] for key in ("hours", "provider_id", "recorded_by", "recorded_at")},
-        )
-        await session.execute(statement)
+        await session.execute(_record_week(session.get_bind().dialect.name), values)
         await record_referrals(session, principal, "record_one_on_one", [row], now)
-        stored = (
-            (
-                await session.execute(
-                    sa.select(one_on_one_hours).where(
-                        one_on_one_hours.c.referral_id == referral_id, one_on_one_hours.c.week == body.week
-                    )
-                )
-            )
-            .mappings()
-            .one()
-        )
+        stored = (await session.execute(_WEEK, {"for_referral": referral_id, "for_week": body.week})).mappings().one()
     return _out(stored)
 
 

@@ -43,14 +43,23 @@ async def complete_accept(ctx: Context, command: Row) -> None:
     log.info("accept_completed", referral_id=row["id"], reservation_id=command["target_id"])
 
 
+# Built once: every end of a stay and every withdrawal reads the first, every round of the workers the second.
+_COMMAND = sa.select(capacity_commands).where(capacity_commands.c.id == sa.bindparam("command_id"))
+_DUE = (
+    sa.select(capacity_commands.c.id)
+    .where(
+        capacity_commands.c.done_at.is_(None),
+        capacity_commands.c.next_attempt_at <= sa.bindparam("now", type_=capacity_commands.c.next_attempt_at.type),
+    )
+    .order_by(capacity_commands.c.next_attempt_at)
+    .limit(sa.bindparam("batch", type_=sa.Integer))
+)
+
+
 async def send_capacity_command(ctx: Context, command_id: str) -> bool:
     """Send one stored command to capacity. True when it is done (delivered, or refused for good)."""
     async with ctx.database.read() as session:
-        command = (
-            (await session.execute(sa.select(capacity_commands).where(capacity_commands.c.id == command_id)))
-            .mappings()
-            .one()
-        )
+        command = (await session.execute(_COMMAND, {"command_id": command_id})).mappings().one()
     if command["done_at"] is not None:
         return True
     error: str | None = None
@@ -91,14 +100,7 @@ async def send_capacity_command(ctx: Context, command_id: str) -> bool:
 async def send_capacity_commands(ctx: Context, *, batch: int = 50) -> int:
     """Worker step: send the commands capacity could not take before. Returns how many are done."""
     async with ctx.database.read() as session:
-        due = (
-            await session.scalars(
-                sa.select(capacity_commands.c.id)
-                .where(capacity_commands.c.done_at.is_(None), capacity_commands.c.next_attempt_at <= ctx.now())
-                .order_by(capacity_commands.c.next_attempt_at)
-                .limit(batch)
-            )
-        ).all()
+        due = (await session.scalars(_DUE, {"now": ctx.now(), "batch": batch})).all()
     done = 0
     for command_id in due:
         if await send_capacity_command(ctx, command_id):

@@ -21,6 +21,17 @@ CONFIRM_ACCEPT = "confirm_accept"
 
 RELEASE_HOLDS = "release_holds"
 
+# Built once, with their values bound at execution: every accept, end of stay and withdrawal writes them.
+_INSERT = sa.insert(capacity_commands)
+_CLOSE = (
+    sa.update(capacity_commands)
+    .where(capacity_commands.c.id == sa.bindparam("command_id"), capacity_commands.c.done_at.is_(None))
+    .values(attempts=capacity_commands.c.attempts + 1)
+)
+_CLOSED_REQUESTS = sa.select(match_requests.c.request_id).where(
+    match_requests.c.referral_id == sa.bindparam("for_referral"), match_requests.c.done_at.is_not(None)
+)
+
 
 def _capacity_command(
     ctx: Context, referral_id: str, kind: str, target_id: str, payload: dict[str, Any], *, delay: timedelta
@@ -44,17 +55,13 @@ async def store_capacity_command(
     """A command stored on its own, before the call it stands for is made."""
     values = _capacity_command(ctx, referral_id, kind, target_id, payload, delay=delay)
     async with ctx.database.transaction() as session:
-        await session.execute(sa.insert(capacity_commands).values(**values))
+        await session.execute(_INSERT, values)
     return str(values["id"])
 
 
 async def close_capacity_command(ctx: Context, command_id: str, error: str | None) -> None:
     async with ctx.database.transaction() as session:
-        await session.execute(
-            sa.update(capacity_commands)
-            .where(capacity_commands.c.id == command_id, capacity_commands.c.done_at.is_(None))
-            .values(done_at=ctx.now(), attempts=capacity_commands.c.attempts + 1, last_error=error)
-        )
+        await session.execute(_CLOSE, {"command_id": command_id, "done_at": ctx.now(), "last_error": error})
 
 
 async def queue_holds_release(
@@ -70,15 +77,7 @@ async def queue_holds_release(
     `keep`: those of the named match requests, of its closed requests (`closed_requests`: a request
     still open may be about to propose the place it holds), or every one (neither)."""
     if closed_requests:
-        request_ids = list(
-            (
-                await session.scalars(
-                    sa.select(match_requests.c.request_id).where(
-                        match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_not(None)
-                    )
-                )
-            ).all()
-        )
+        request_ids = list((await session.scalars(_CLOSED_REQUESTS, {"for_referral": referral_id})).all())
     values = _capacity_command(
         ctx,
         referral_id,
@@ -87,5 +86,5 @@ async def queue_holds_release(
         {"keep_reservation_id": keep, "request_ids": request_ids},
         delay=timedelta(0),
     )
-    await session.execute(sa.insert(capacity_commands).values(**values))
+    await session.execute(_INSERT, values)
     return str(values["id"])

@@ -41,6 +41,12 @@ UPDATE_WAITING_REFERRAL = (
 )
 
 _INSERT_MATCH_REQUEST = sa.insert(match_requests).returning(*match_requests.c)
+_RAISE_ATTEMPTS = sa.update(referrals).where(
+    referrals.c.id == sa.bindparam("referral_id"), referrals.c.match_attempts == sa.bindparam("seen_attempts")
+)
+_OPEN = sa.update(match_requests).where(match_requests.c.done_at.is_(None))
+_CLOSE_OPEN = _OPEN.where(match_requests.c.referral_id == sa.bindparam("for_referral"))
+_CLOSE_OPEN_BY_REQUEST = _OPEN.where(match_requests.c.request_id == sa.bindparam("for_request"))
 
 CLOSE_MATCH_REQUEST = (
     sa.update(match_requests)
@@ -84,9 +90,7 @@ async def enqueue_match(
     that of two replicas queueing the same referral at once only one succeeds (None for the other)."""
     attempt = int(row["match_attempts"]) + 1
     raised = await session.execute(
-        sa.update(referrals)
-        .where(referrals.c.id == row["id"], referrals.c.match_attempts == row["match_attempts"])
-        .values(match_attempts=attempt)
+        _RAISE_ATTEMPTS, {"referral_id": row["id"], "seen_attempts": row["match_attempts"], "match_attempts": attempt}
     )
     if raised.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -94,18 +98,12 @@ async def enqueue_match(
 
 
 async def close_open_requests(session: AsyncSession, referral_id: str, now: datetime, why: str) -> None:
-    await session.execute(
-        sa.update(match_requests)
-        .where(match_requests.c.referral_id == referral_id, match_requests.c.done_at.is_(None))
-        .values(done_at=now, last_error=why)
-    )
+    await session.execute(_CLOSE_OPEN, {"for_referral": referral_id, "done_at": now, "last_error": why})
 
 
 async def close_open_requests_by_request(session: AsyncSession, request_id: str, now: datetime) -> None:
     await session.execute(
-        sa.update(match_requests)
-        .where(match_requests.c.request_id == request_id, match_requests.c.done_at.is_(None))
-        .values(done_at=now, last_error="offer not delivered")
+        _CLOSE_OPEN_BY_REQUEST, {"for_request": request_id, "done_at": now, "last_error": "offer not delivered"}
     )
 
 
@@ -361,34 +359,34 @@ async def _record_decision(
 async def process_outbox(ctx: Context, *, batch: int = 50) -> int:
     """Retry the open match requests of children referred alone whose turn has come. Returns how many
     got a decision; a group's requests are sent by the group's own step (referral_groups.matching)."""
-    alone = sa.and_(match_requests.c.unit_id.is_(None), match_requests.c.group_id.is_(None))
-    return await retry_due_requests(ctx, alone, run_match, batch=batch)
+    return await retry_due_requests(ctx, _DUE_ALONE, run_match, batch=batch)
+
+
+def due_requests(kind: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The open requests of one kind whose turn has come (`now` bound), oldest first, `batch` at most;
+    built once per kind."""
+    m, now = match_requests.c, sa.bindparam("now", type_=match_requests.c.next_attempt_at.type)
+    due = sa.and_(m.done_at.is_(None), kind, m.next_attempt_at <= now)
+    unclaimed = sa.or_(m.claimed_until.is_(None), m.claimed_until < now)
+    query = sa.select(m.id, m.request_id, m.attempts).where(due, unclaimed).order_by(m.created_at)
+    return query.limit(sa.bindparam("batch", type_=sa.Integer))
+
+
+_DUE_ALONE = due_requests(sa.and_(match_requests.c.unit_id.is_(None), match_requests.c.group_id.is_(None)))
 
 
 async def retry_due_requests(
     ctx: Context,
-    kind: sa.ColumnElement[bool],
+    due_query: sa.Select[Any],
     run: Callable[..., Awaitable[object | None]],
     *,
     batch: int,
 ) -> int:
-    """Claim the open requests of one kind whose turn has come, oldest first, and run each with the
-    moment of its next try should it fail again. Returns how many got a decision."""
+    """Claim the open requests of `due_query` (due_requests) whose turn has come, oldest first, and run
+    each with the moment of its next try should it fail again. Returns how many got a decision."""
     now = ctx.now()
     async with ctx.database.read() as session:
-        due = (
-            await session.execute(
-                sa.select(match_requests.c.id, match_requests.c.request_id, match_requests.c.attempts)
-                .where(
-                    match_requests.c.done_at.is_(None),
-                    kind,
-                    match_requests.c.next_attempt_at <= now,
-                    sa.or_(match_requests.c.claimed_until.is_(None), match_requests.c.claimed_until < now),
-                )
-                .order_by(match_requests.c.created_at)
-                .limit(batch)
-            )
-        ).all()
+        due = (await session.execute(due_query, {"now": now, "batch": batch})).all()
     decided = 0
     for request_row_id, request_id, attempts in due:
         if not await claim(ctx, request_row_id):

@@ -13,6 +13,13 @@ from intake.db import capacity_commands, match_requests, referrals
 from intake.domain import Status
 
 OUTBOXES = {"match_requests": match_requests, "capacity_commands": capacity_commands}
+# Built once: every round of the workers runs them.
+_FORGET_DONE = [
+    sa.delete(table).where(
+        table.c.done_at.is_not(None), table.c.done_at < sa.bindparam("before", type_=table.c.done_at.type)
+    )
+    for table in OUTBOXES.values()
+]
 
 
 async def forget_done_outbox_rows(ctx: Context) -> int:
@@ -21,10 +28,8 @@ async def forget_done_outbox_rows(ctx: Context) -> int:
     before = ctx.now() - timedelta(days=ctx.settings.outbox_done_retention_days)
     deleted = 0
     async with ctx.database.transaction() as session:
-        for table in OUTBOXES.values():
-            result = await session.execute(
-                sa.delete(table).where(table.c.done_at.is_not(None), table.c.done_at < before)
-            )
+        for forget in _FORGET_DONE:
+            result = await session.execute(forget, {"before": before})
             deleted += int(getattr(result, "rowcount", 0) or 0)
     return deleted
 

@@ -32,6 +32,7 @@ from intake.outbox.match_requests import (
     UPDATE_WAITING_REFERRAL,
     decision_payload,
     defer_request,
+    due_requests,
     enqueue_match,
     insert_match_request,
     retry_due_requests,
@@ -42,6 +43,8 @@ from intake.referrals.store import NO_PROPOSAL, known_provider_ids, remember_pro
 from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")
+
+_DUE_GROUPS = due_requests(match_requests.c.group_id.is_not(None))
 
 # What a child of a group decision request carries: a decision request's facts about the child.
 _CHILD_FIELDS = (
@@ -296,7 +299,7 @@ async def send_and_rematch(ctx: Context, request: Row | None, releases: list[str
 
 async def process_group_outbox(ctx: Context, *, batch: int = 20) -> int:
     """Retry the open group requests whose turn has come. Returns how many got a decision."""
-    return await retry_due_requests(ctx, match_requests.c.group_id.is_not(None), run_group_match, batch=batch)
+    return await retry_due_requests(ctx, _DUE_GROUPS, run_group_match, batch=batch)
 
 
 def lease_over(ctx: Context, created_at: datetime) -> bool:

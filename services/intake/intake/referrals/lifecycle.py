@@ -33,6 +33,21 @@ from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")
 
+# Built once, with the values bound at execution (the columns to set named by the parameters).
+_UPDATE = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id"))
+_END = _UPDATE.returning(*referrals.c)
+_INSERT_DECLINE = sa.insert(proposal_declines)
+_INSERT_COMMAND = sa.insert(capacity_commands)
+_EXPIRED = (
+    sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
+    .where(
+        referrals.c.status == Status.proposed.value,
+        referrals.c.proposal_expires_at <= sa.bindparam("now", type_=referrals.c.proposal_expires_at.type),
+    )
+    .order_by(referrals.c.proposal_expires_at)
+    .limit(sa.bindparam("batch", type_=sa.Integer))
+)
+
 
 async def _rematch_without_proposed_unit(
     ctx: Context,
@@ -60,23 +75,29 @@ async def _rematch_without_proposed_unit(
         if current["proposal_unit_id"] not in excluded:
             excluded.append(current["proposal_unit_id"])
         await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.pending.value, excluded_unit_ids=excluded, updated_at=now, **NO_PROPOSAL)
+            _UPDATE,
+            {
+                "referral_id": referral_id,
+                "status": Status.pending.value,
+                "excluded_unit_ids": excluded,
+                "updated_at": now,
+                **NO_PROPOSAL,
+            },
         )
         if declined_because is not None:
             reason_code, reason = declined_because
             await session.execute(
-                sa.insert(proposal_declines).values(
-                    id=str(uuid.uuid4()),
-                    referral_id=referral_id,
-                    provider_id=current["proposal_provider_id"],
-                    unit_id=current["proposal_unit_id"],
-                    reason_code=reason_code,
-                    reason=reason,
-                    declined_by=principal.sub,
-                    created_at=now,
-                )
+                _INSERT_DECLINE,
+                {
+                    "id": str(uuid.uuid4()),
+                    "referral_id": referral_id,
+                    "provider_id": current["proposal_provider_id"],
+                    "unit_id": current["proposal_unit_id"],
+                    "reason_code": reason_code,
+                    "reason": reason,
+                    "declined_by": principal.sub,
+                    "created_at": now,
+                },
             )
         await record_referrals(session, principal, action, [current], now)
         current = await load(session, referral_id)
@@ -160,9 +181,7 @@ async def withdraw(ctx: Context, principal: Principal, referral_id: str) -> Refe
         ):
             raise domain.StateConflict("The proposal changed while the referral was being withdrawn.")
         await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.withdrawn.value, updated_at=now, **NO_PROPOSAL)
+            _UPDATE, {"referral_id": referral_id, "status": Status.withdrawn.value, "updated_at": now, **NO_PROPOSAL}
         )
         await close_open_requests(session, referral_id, now, "withdrawn")
         # Any place still held for the child (by a request whose decision was never stored) is freed.
@@ -193,10 +212,14 @@ async def end_stay(
         assert current is not None
         domain.require_status(current["status"], (Status.placed,), "end the stay of")
         ended_row = await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(status=Status.ended.value, end_date=end_date, end_reason=reason.value, updated_at=now)
-            .returning(*referrals.c)
+            _END,
+            {
+                "referral_id": referral_id,
+                "status": Status.ended.value,
+                "end_date": end_date,
+                "end_reason": reason.value,
+                "updated_at": now,
+            },
         )
         updated: Row | None = ended_row.mappings().one()
         if referral_id in await stays.refresh_child(session, current["client_key"]):
@@ -204,16 +227,17 @@ async def end_stay(
         if current["placement_occupancy_id"]:
             command_id = str(uuid.uuid4())
             await session.execute(
-                sa.insert(capacity_commands).values(
-                    id=command_id,
-                    referral_id=referral_id,
-                    kind=END_OCCUPANCY,
-                    target_id=current["placement_occupancy_id"],
-                    payload={"end_date": end_date.isoformat()},
-                    created_at=now,
-                    attempts=0,
-                    next_attempt_at=now,
-                )
+                _INSERT_COMMAND,
+                {
+                    "id": command_id,
+                    "referral_id": referral_id,
+                    "kind": END_OCCUPANCY,
+                    "target_id": current["placement_occupancy_id"],
+                    "payload": {"end_date": end_date.isoformat()},
+                    "created_at": now,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                },
             )
         release = await queue_holds_release(session, ctx, referral_id)
         await record_referrals(session, principal, "end", [current], now)
@@ -272,14 +296,7 @@ async def expire_proposals(ctx: Context, *, batch: int = 50) -> int:
     """Proposals past expires_at: give the place back and match again without that unit."""
     now = ctx.now()
     async with ctx.database.read() as session:
-        expired = (
-            await session.execute(
-                sa.select(referrals.c.id, referrals.c.proposal_reservation_id)
-                .where(referrals.c.status == Status.proposed.value, referrals.c.proposal_expires_at <= now)
-                .order_by(referrals.c.proposal_expires_at)
-                .limit(batch)
-            )
-        ).all()
+        expired = (await session.execute(_EXPIRED, {"now": now, "batch": batch})).all()
     handled = 0
     for referral_id, reservation_id in expired:
         try:

@@ -28,6 +28,19 @@ from intake.signals import events as signal_events
 
 log = get_logger("regiepunt.intake")
 
+# Built once, with the values bound at execution (the columns to set named by the parameters): every
+# accept writes them.
+_PLACE = sa.update(referrals).where(referrals.c.id == sa.bindparam("referral_id")).returning(*referrals.c)
+_ACCEPTS_DONE = (
+    sa.update(capacity_commands)
+    .where(
+        capacity_commands.c.referral_id == sa.bindparam("for_referral"),
+        capacity_commands.c.kind == CONFIRM_ACCEPT,
+        capacity_commands.c.done_at.is_(None),
+    )
+    .values(attempts=capacity_commands.c.attempts + 1)
+)
+
 
 def require_proposed_to(principal: Principal, row: Row, now: datetime) -> None:
     domain.require_status(row["status"], (Status.proposed,), "answer a proposal for")
@@ -83,37 +96,30 @@ async def record_placement(
         if current["proposal_reservation_id"] != reservation_id:
             raise domain.StateConflict("The proposal changed while it was being accepted.")
         placed = await session.execute(
-            sa.update(referrals)
-            .where(referrals.c.id == referral_id)
-            .values(
-                status=Status.placed.value,
-                placement_unit_id=current["proposal_unit_id"],
-                placement_provider_id=current["proposal_provider_id"],
-                placement_in_region=current["proposal_in_region"],
-                placement_contracted=contracted,
-                placement_reservation_id=reservation_id,
-                placement_occupancy_id=occupancy.id,
-                start_date=start_date,
-                end_date=None,
-                end_reason=None,
-                crisis_end_date=domain.crisis_end_date(current["care_type"], start_date, ctx.settings.crisis_cap_days),
-                updated_at=now,
-            )
-            .returning(*referrals.c)
+            _PLACE,
+            {
+                "referral_id": referral_id,
+                "status": Status.placed.value,
+                "placement_unit_id": current["proposal_unit_id"],
+                "placement_provider_id": current["proposal_provider_id"],
+                "placement_in_region": current["proposal_in_region"],
+                "placement_contracted": contracted,
+                "placement_reservation_id": reservation_id,
+                "placement_occupancy_id": occupancy.id,
+                "start_date": start_date,
+                "end_date": None,
+                "end_reason": None,
+                "crisis_end_date": domain.crisis_end_date(
+                    current["care_type"], start_date, ctx.settings.crisis_cap_days
+                ),
+                "updated_at": now,
+            },
         )
         updated: Row | None = placed.mappings().one()
         if referral_id in await stays.refresh_child(session, current["client_key"]):
             updated = await load(session, referral_id)  # its own stay context changed as well
         # Every stored attempt to accept this proposal is done now.
-        await session.execute(
-            sa.update(capacity_commands)
-            .where(
-                capacity_commands.c.referral_id == referral_id,
-                capacity_commands.c.kind == CONFIRM_ACCEPT,
-                capacity_commands.c.done_at.is_(None),
-            )
-            .values(done_at=now, attempts=capacity_commands.c.attempts + 1)
-        )
+        await session.execute(_ACCEPTS_DONE, {"for_referral": referral_id, "done_at": now})
         await record_referrals(session, principal, "accept", [current], now)
         assert updated is not None
         await signal_events.on_placed(session, ctx.settings, updated, ctx.today(), now)

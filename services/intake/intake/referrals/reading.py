@@ -3,6 +3,7 @@ matching decisions; every read is written to the access log."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,22 +32,55 @@ async def get_referral(ctx: Context, principal: Principal, referral_id: str) -> 
         return await render_one(session, ctx, row, principal)
 
 
-async def _visible_referrals(ctx: Context, principal: Principal, statuses: list[Status]) -> sa.Select[Any]:
-    """The referrals this principal may list, of the given statuses (all when none given)."""
+# The orders of the lists of referrals: a page of all (newest first), the longest waiting, the proposals
+# whose hold ends first.
+_ORDERS = {
+    "newest": (referrals.c.created_at.desc(), referrals.c.id.desc()),
+    "longest_waiting": (referrals.c.created_at, referrals.c.id),
+    "soonest_expiring": (referrals.c.proposal_expires_at, referrals.c.id),
+}
+
+
+@functools.cache
+def _listing(audience: str, by_status: bool, order: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """How many referrals an audience may list, and the first `limit` of them (after `offset` for the
+    newest first), built once per shape: `org` (a referrer's), `provider_id` (a provider's, the
+    referrals once proposed to it) and `statuses` bound."""
     query = sa.select(referrals)
-    if principal.role == "referrer":
-        query = query.where(referrals.c.referrer_org == principal.org)
-    elif principal.role == "provider":
+    if audience == "referrer":
+        query = query.where(referrals.c.referrer_org == sa.bindparam("org"))
+    elif audience == "provider":
         mine = sa.select(referral_providers.c.referral_id).where(
-            referral_providers.c.provider_id == principal.provider_id
+            referral_providers.c.provider_id == sa.bindparam("provider_id")
         )
+        query = query.where(referrals.c.id.in_(mine))
+    if by_status:
+        query = query.where(referrals.c.status.in_(sa.bindparam("statuses", expanding=True)))
+    count = sa.select(sa.func.count()).select_from(query.subquery())
+    page = query.order_by(*_ORDERS[order]).limit(sa.bindparam("limit", type_=sa.Integer))
+    if order == "newest":
+        page = page.offset(sa.bindparam("offset", type_=sa.Integer))
+    return count, page
+
+
+async def _visible_referrals(
+    ctx: Context, principal: Principal, statuses: list[Status], order: str
+) -> tuple[sa.Select[Any], sa.Select[Any], dict[str, Any]]:
+    """The count and the page (_listing) of the referrals this principal may list, of the given
+    statuses (all when none given), and the values to bind."""
+    audience = "all"
+    values: dict[str, Any] = {}
+    if principal.role == "referrer":
+        audience, values = "referrer", {"org": principal.org}
+    elif principal.role == "provider":
         if statuses == [Status.unmatched] and await provider_shares_joint_duty(ctx, principal.provider_id):
             pass  # every waiting child, not only those once proposed to this provider
         else:
-            query = query.where(referrals.c.id.in_(mine))
+            audience, values = "provider", {"provider_id": principal.provider_id}
     if statuses:
-        query = query.where(referrals.c.status.in_([status.value for status in statuses]))
-    return query
+        values["statuses"] = [status.value for status in statuses]
+    count, page = _listing(audience, bool(statuses), order)
+    return count, page, values
 
 
 async def _render_listed(
@@ -63,11 +97,11 @@ async def _render_listed(
 async def list_referrals(
     ctx: Context, principal: Principal, status: Status | None, limit: int, offset: int
 ) -> ReferralPage:
-    query = await _visible_referrals(ctx, principal, [status] if status is not None else [])
-    ordered = query.order_by(referrals.c.created_at.desc(), referrals.c.id.desc()).limit(limit).offset(offset)
+    statuses = [status] if status is not None else []
+    count, page, values = await _visible_referrals(ctx, principal, statuses, "newest")
     async with ctx.database.transaction() as session:
-        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
-        rows = list((await session.execute(ordered)).mappings().all())
+        total = int(await session.scalar(count, values) or 0)
+        rows = list((await session.execute(page, {**values, "limit": limit, "offset": offset})).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
     return ReferralPage(items=items, **lists.page(total, limit, offset, len(items)))
 
@@ -77,11 +111,10 @@ async def longest_waiting(
 ) -> tuple[list[ReferralOut], int]:
     """The referrals of these statuses that have waited longest (oldest first), at most `limit`,
     and how many there are in all."""
-    query = await _visible_referrals(ctx, principal, statuses)
+    count, page, values = await _visible_referrals(ctx, principal, statuses, "longest_waiting")
     async with ctx.database.transaction() as session:
-        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
-        ordered = query.order_by(referrals.c.created_at, referrals.c.id).limit(limit)
-        rows = list((await session.execute(ordered)).mappings().all())
+        total = int(await session.scalar(count, values) or 0)
+        rows = list((await session.execute(page, {**values, "limit": limit})).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
     return items, total
 
@@ -89,11 +122,10 @@ async def longest_waiting(
 async def soonest_expiring_proposals(ctx: Context, principal: Principal, limit: int) -> tuple[list[ReferralOut], int]:
     """The proposals awaiting a provider's answer, those whose hold ends first first, at most
     `limit`, and how many there are in all."""
-    query = await _visible_referrals(ctx, principal, [Status.proposed])
+    count, page, values = await _visible_referrals(ctx, principal, [Status.proposed], "soonest_expiring")
     async with ctx.database.transaction() as session:
-        total = int(await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
-        ordered = query.order_by(referrals.c.proposal_expires_at, referrals.c.id).limit(limit)
-        rows = list((await session.execute(ordered)).mappings().all())
+        total = int(await session.scalar(count, values) or 0)
+        rows = list((await session.execute(page, {**values, "limit": limit})).mappings().all())
         items = await _render_listed(session, ctx, principal, rows)
     return items, total
 

@@ -38,23 +38,21 @@ def _shows_bsn(principal: Principal, row: Row) -> bool:
     return False
 
 
+# Built once: every referral shown with a crisis stay reads it.
+_EXTENSIONS = (
+    sa.select(crisis_extensions)
+    .where(crisis_extensions.c.referral_id.in_(sa.bindparam("referral_ids", expanding=True)))
+    .order_by(crisis_extensions.c.created_at, crisis_extensions.c.new_end_date)
+)
+
+
 async def extensions_of(session: AsyncSession, rows: list[Row]) -> dict[str, list[CrisisExtensionOut]]:
     """The crisis extensions of the referrals that show them: only a crisis stay has an end date to extend."""
     found: dict[str, list[CrisisExtensionOut]] = {}
     referral_ids = [row["id"] for row in rows if row["crisis_end_date"] is not None]
     if not referral_ids:
         return found
-    extended = (
-        (
-            await session.execute(
-                sa.select(crisis_extensions)
-                .where(crisis_extensions.c.referral_id.in_(referral_ids))
-                .order_by(crisis_extensions.c.created_at, crisis_extensions.c.new_end_date)
-            )
-        )
-        .mappings()
-        .all()
-    )
+    extended = (await session.execute(_EXTENSIONS, {"referral_ids": referral_ids})).mappings().all()
     for ext in extended:
         found.setdefault(ext["referral_id"], []).append(
             CrisisExtensionOut(

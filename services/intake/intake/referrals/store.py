@@ -22,6 +22,8 @@ _LOAD = sa.select(referrals).where(referrals.c.id == sa.bindparam("referral_id")
 
 _LOAD_LOCKED = _LOAD.with_for_update()
 
+_CLIENT_KEY = sa.select(referrals.c.client_key).where(referrals.c.id == sa.bindparam("referral_id"))
+
 # The child's other stays, current or ended within the continuity window (a placed referral has its
 # provider and no end date yet).
 _RECENT_STAYS = sa.select(referrals).where(
@@ -41,7 +43,7 @@ async def load_for_stay_change(session: AsyncSession, referral_id: str) -> Row |
     """The referral, locked with every other referral of the child: a stay that starts or ends changes
     what the indicators derive from the child's other stays (intake.indicators.stays)."""
     while True:
-        client_key = await session.scalar(sa.select(referrals.c.client_key).where(referrals.c.id == referral_id))
+        client_key = await session.scalar(_CLIENT_KEY, {"referral_id": referral_id})
         if client_key is None:
             return None
         await stays.lock_child(session, client_key)  # this referral among them

@@ -17,6 +17,16 @@ from intake.referrals.store import load
 # Provider roles that share the joint duty to place and so may see and take waiting children.
 JOINT_DUTY_ROLES = ("strategic", "tactical")
 
+# Built once: every provider's read of a referral asks it.
+_LINKED = (
+    sa.select(sa.func.count())
+    .select_from(referral_providers)
+    .where(
+        referral_providers.c.referral_id == sa.bindparam("for_referral"),
+        referral_providers.c.provider_id == sa.bindparam("for_provider"),
+    )
+)
+
 
 async def provider_shares_joint_duty(ctx: Context, provider_id: str | None) -> bool:
     if provider_id is None:
@@ -31,14 +41,7 @@ async def _may_see(session: AsyncSession, ctx: Context, principal: Principal, ro
     if principal.role == "referrer":
         return bool(row["referrer_org"] == principal.org)
     if principal.role == "provider":
-        linked = await session.scalar(
-            sa.select(sa.func.count())
-            .select_from(referral_providers)
-            .where(
-                referral_providers.c.referral_id == row["id"],
-                referral_providers.c.provider_id == principal.provider_id,
-            )
-        )
+        linked = await session.scalar(_LINKED, {"for_referral": row["id"], "for_provider": principal.provider_id})
         if linked:
             return True
         # A waiting child is the joint duty of strategic and tactical partners: they may look.

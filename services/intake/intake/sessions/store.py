@@ -52,6 +52,10 @@ async def delete_session(session: AsyncSession, key: str) -> sa.RowMapping | Non
     return (await session.execute(query)).mappings().first()
 
 
+# Built once: every round of the workers runs it.
+_DELETE_EXPIRED = sa.delete(browser_sessions).where(browser_sessions.c.expires_at <= sa.bindparam("now"))
+
+
 async def delete_expired(session: AsyncSession, now: datetime) -> int:
-    deleted = await session.execute(sa.delete(browser_sessions).where(browser_sessions.c.expires_at <= now))
+    deleted = await session.execute(_DELETE_EXPIRED, {"now": now})
     return int(deleted.rowcount or 0)  # type: ignore[attr-defined]

@@ -28,27 +28,23 @@ def _condition_key() -> sa.ColumnElement[str]:
     return sa.literal(f"{SignalType.authorisation_expiring.value}:") + _r.client_key + ":" + _r.id
 
 
+# Built once: every round of the workers and every read of the signals runs it. The placements whose
+# authorisation lapses by `horizon`, not raised before.
+_DUE = sa.select(*_COLUMNS).where(
+    _r.status == Status.placed.value,
+    _r.court_authorisation_valid_until <= sa.bindparam("horizon", type_=_r.court_authorisation_valid_until.type),
+    ~sa.exists().where(signals.c.condition_key == _condition_key()),
+)
+
+
 async def evaluate_authorisations(ctx: Context) -> int:
     """Open `authorisation_expiring` for every placement whose authorisation lapses within
     `authorisation_warning_days`, once per placement (also after it was acknowledged). Safe to run
     in several replicas at once. Returns how many were opened."""
     today, now = ctx.today(), ctx.now()
     warning_days = ctx.settings.authorisation_warning_days
-    raised = sa.exists().where(signals.c.condition_key == _condition_key())
     async with ctx.database.read() as session:
-        due = (
-            (
-                await session.execute(
-                    sa.select(*_COLUMNS).where(
-                        _r.status == Status.placed.value,
-                        _r.court_authorisation_valid_until <= today + timedelta(days=warning_days),
-                        ~raised,
-                    )
-                )
-            )
-            .mappings()
-            .all()
-        )
+        due = (await session.execute(_DUE, {"horizon": today + timedelta(days=warning_days)})).mappings().all()
     if not due:
         return 0
     opened = 0

@@ -17,6 +17,17 @@ from intake.signals import rules
 from intake.signals.rules import CRISIS_CAP_TYPES, SignalStatus, SignalType, condition_key
 from intake.signals.store import day, open_signal
 
+# Built once: every placement and every end of a stay reads the child's other stays.
+_OTHER_STAYS = sa.select(referrals).where(
+    referrals.c.client_key == sa.bindparam("client_key"),
+    referrals.c.id != sa.bindparam("stay_id"),
+    referrals.c.start_date.is_not(None),
+    referrals.c.status.in_((Status.placed.value, Status.ended.value)),
+)
+_ENDED_STAYS = sa.select(referrals.c.id, referrals.c.status, referrals.c.end_date).where(
+    referrals.c.client_key == sa.bindparam("client_key"), referrals.c.status == Status.ended.value
+)
+
 
 async def on_referral_submitted(session: AsyncSession, row: Row, recent_stays: Iterable[Row], now: datetime) -> None:
     """A new referral for a child who is still placed: the child is about to move on. `recent_stays` are
@@ -70,20 +81,8 @@ async def on_placed(session: AsyncSession, settings: IntakeSettings, stay: Row, 
             },
             now=now,
         )
-    others = (
-        (
-            await session.execute(
-                sa.select(referrals).where(
-                    referrals.c.client_key == stay["client_key"],
-                    referrals.c.id != stay["id"],
-                    referrals.c.start_date.is_not(None),
-                    referrals.c.status.in_((Status.placed.value, Status.ended.value)),
-                )
-            )
-        )
-        .mappings()
-        .all()
-    )
+    found = await session.execute(_OTHER_STAYS, {"client_key": stay["client_key"], "stay_id": stay["id"]})
+    others = found.mappings().all()
     for other in rules.stacking_pairs(stay, others):
         await open_signal(
             session,
@@ -145,17 +144,7 @@ async def on_stay_ended(session: AsyncSession, settings: IntakeSettings, stay: R
             now=now,
         )
     # The child's ended stays; the rule keeps those within its window.
-    ended_stays = (
-        (
-            await session.execute(
-                sa.select(referrals.c.id, referrals.c.status, referrals.c.end_date).where(
-                    referrals.c.client_key == stay["client_key"], referrals.c.status == Status.ended.value
-                )
-            )
-        )
-        .mappings()
-        .all()
-    )
+    ended_stays = (await session.execute(_ENDED_STAYS, {"client_key": stay["client_key"]})).mappings().all()
     ended = rules.repeated_placements(
         ended_stays, today, settings.repeated_placements_window_days, settings.repeated_placements_min_stays
     )

@@ -18,6 +18,14 @@ _STAY_COLUMNS = (
 )
 # Enough ids for one IN (...) on every database, well under SQLite's limit of bound parameters.
 _CHUNK = 500
+# Built once: every round of the workers and every read of the signals runs them. The live signals'
+# condition is the index's predicate word for word, its types written in the statement: with them
+# bound as parameters, a generic plan cannot know that the partial index answers it.
+_LIVE = sa.select(signals.c.id, signals.c.type, signals.c.referral_id, signals.c.detail).where(sa.text(LIVE_CONDITIONS))
+_STAYS = sa.select(*_STAY_COLUMNS).where(referrals.c.id.in_(sa.bindparam("ids", expanding=True)))
+_RESOLVE = sa.update(signals).where(
+    signals.c.id.in_(sa.bindparam("ids", expanding=True)), signals.c.resolved_at.is_(None)
+)
 
 
 async def resolve_signals(ctx: Context) -> int:
@@ -27,23 +35,13 @@ async def resolve_signals(ctx: Context) -> int:
     today, now = ctx.today(), ctx.now()
     settings = ctx.settings
     async with ctx.database.read() as session:
-        live = (
-            await session.execute(
-                # The index's predicate word for word, its types written in the statement: with them
-                # bound as parameters, a generic plan cannot know that the partial index answers it.
-                sa.select(signals.c.id, signals.c.type, signals.c.referral_id, signals.c.detail).where(
-                    sa.text(LIVE_CONDITIONS)
-                )
-            )
-        ).all()
+        live = (await session.execute(_LIVE)).all()
         wanted = sorted(
             {related for row in live for related in related_referral_ids(row.type, row.referral_id, row.detail or {})}
         )
         stays: dict[str, sa.RowMapping] = {}
         for start in range(0, len(wanted), _CHUNK):
-            found = await session.execute(
-                sa.select(*_STAY_COLUMNS).where(referrals.c.id.in_(wanted[start : start + _CHUNK]))
-            )
+            found = await session.execute(_STAYS, {"ids": wanted[start : start + _CHUNK]})
             stays.update({row["id"]: row for row in found.mappings()})
     gone = [
         row.id
@@ -64,11 +62,7 @@ async def resolve_signals(ctx: Context) -> int:
     resolved = 0
     async with ctx.database.transaction() as session:
         for start in range(0, len(gone), _CHUNK):
-            result = await session.execute(
-                sa.update(signals)
-                .where(signals.c.id.in_(gone[start : start + _CHUNK]), signals.c.resolved_at.is_(None))
-                .values(resolved_at=now)
-            )
+            result = await session.execute(_RESOLVE, {"ids": gone[start : start + _CHUNK], "resolved_at": now})
             resolved += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return resolved
 

@@ -25,6 +25,12 @@ from intake.signals.resolution import bring_up_to_date
 from intake.signals.rules import CRISIS_CAP_TYPES, SignalStatus, SignalType, condition_key
 from intake.signals.store import SignalCounts, open_signal, render, signal_counts
 
+# Built once, with the values bound at execution (the columns to set named by the parameters).
+_ACKNOWLEDGE = sa.update(signals).where(
+    signals.c.id == sa.bindparam("signal_id"), signals.c.status == SignalStatus.open.value
+)
+_SIGNAL = sa.select(signals).where(signals.c.id == sa.bindparam("signal_id"))
+
 
 class SignalAlreadyAcknowledged(Conflict):
     """An acknowledged signal keeps its first analysis."""
@@ -157,17 +163,17 @@ async def acknowledge(ctx: Context, principal: Principal, signal_id: str, analys
     now = ctx.now()
     async with ctx.database.transaction() as session:
         closed = await session.execute(
-            sa.update(signals)
-            .where(signals.c.id == signal_id, signals.c.status == SignalStatus.open.value)
-            .values(
-                status=SignalStatus.acknowledged.value,
-                open_key=None,
-                analysis=analysis,
-                acknowledged_by=principal.sub,
-                acknowledged_at=now,
-            )
+            _ACKNOWLEDGE,
+            {
+                "signal_id": signal_id,
+                "status": SignalStatus.acknowledged.value,
+                "open_key": None,
+                "analysis": analysis,
+                "acknowledged_by": principal.sub,
+                "acknowledged_at": now,
+            },
         )
-        row = (await session.execute(sa.select(signals).where(signals.c.id == signal_id))).mappings().first()
+        row = (await session.execute(_SIGNAL, {"signal_id": signal_id})).mappings().first()
         if row is None:
             raise NotFound(f"No signal {signal_id}.")
         if closed.rowcount != 1:  # type: ignore[attr-defined]

@@ -21,6 +21,13 @@ from intake.notifications import events as notification_events
 from intake.schemas import SignalOut
 from intake.signals.rules import CRISIS_CAP_TYPES, SignalStatus, SignalType, condition_key, crisis_cap
 
+# Built once: a signal of the same condition made live again.
+_LIVE_AGAIN = (
+    sa.update(signals)
+    .where(signals.c.open_key == sa.bindparam("for_open_key"), signals.c.resolved_at.is_not(None))
+    .values(resolved_at=None)
+)
+
 
 async def open_signal(
     session: AsyncSession,
@@ -54,8 +61,7 @@ async def open_signal(
     else:
         # The same condition again while its signal is still open (a child unmatched once more after a
         # proposal fell through): it holds again, so the signal is live again.
-        again = sa.update(signals).where(signals.c.open_key == key, signals.c.resolved_at.is_not(None))
-        await session.execute(again.values(resolved_at=None))
+        await session.execute(_LIVE_AGAIN, {"for_open_key": key})
     return opened
 
 
@@ -74,6 +80,32 @@ def _not_raised(signal_type: SignalType) -> sa.ColumnElement[bool]:
     return ~sa.exists().where(signals.c.condition_key == _crisis_condition_key(signal_type))
 
 
+def _due_crisis_caps() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The crisis stays past their cap, and those whose cap comes within the warning days (`today`
+    and `horizon` bound) while no follow-up waits for the child."""
+    r = referrals.c
+    columns = (r.id, r.client_key, r.crisis_end_date, r.start_date, r.placement_provider_id)
+    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
+    follow_up = referrals.alias("follow_up")
+    has_follow_up = sa.exists().where(follow_up.c.client_key == r.client_key, follow_up.c.status.in_(WAITING))
+    today = sa.bindparam("today", type_=r.crisis_end_date.type)
+    exceeded = sa.select(*columns).where(
+        in_crisis, r.crisis_end_date < today, _not_raised(SignalType.crisis_cap_exceeded)
+    )
+    approaching = sa.select(*columns).where(
+        in_crisis,
+        r.crisis_end_date >= today,
+        r.crisis_end_date <= sa.bindparam("horizon", type_=r.crisis_end_date.type),
+        ~has_follow_up,
+        _not_raised(SignalType.crisis_cap_approaching),
+    )
+    return exceeded, approaching
+
+
+# Built once: the workers and every read of the signals run them.
+_CAP_EXCEEDED, _CAP_APPROACHING = _due_crisis_caps()
+
+
 async def evaluate_crisis_caps(ctx: Context) -> int:
     """Open the time-driven signals of the crisis cap that are due now: signals.rules.crisis_cap over
     every crisis stay, spelled in SQL. Safe to run in several replicas and from several requests at
@@ -81,31 +113,10 @@ async def evaluate_crisis_caps(ctx: Context) -> int:
     today, now = ctx.today(), ctx.now()
     warning_days = ctx.settings.crisis_warning_days
     horizon = today + timedelta(days=warning_days)
-    r = referrals.c
-    columns = (r.id, r.client_key, r.crisis_end_date, r.start_date, r.placement_provider_id)
-    in_crisis = sa.and_(r.status == Status.placed.value, r.crisis_end_date.is_not(None))
-    follow_up = referrals.alias("follow_up")
-    has_follow_up = sa.exists().where(follow_up.c.client_key == r.client_key, follow_up.c.status.in_(WAITING))
     async with ctx.database.read() as session:
-        exceeded = (
-            await session.execute(
-                sa.select(*columns).where(
-                    in_crisis, r.crisis_end_date < today, _not_raised(SignalType.crisis_cap_exceeded)
-                )
-            )
-        ).mappings()
+        exceeded = (await session.execute(_CAP_EXCEEDED, {"today": today})).mappings()
         due = [(SignalType.crisis_cap_exceeded, row) for row in exceeded]
-        approaching = (
-            await session.execute(
-                sa.select(*columns).where(
-                    in_crisis,
-                    r.crisis_end_date >= today,
-                    r.crisis_end_date <= horizon,
-                    ~has_follow_up,
-                    _not_raised(SignalType.crisis_cap_approaching),
-                )
-            )
-        ).mappings()
+        approaching = (await session.execute(_CAP_APPROACHING, {"today": today, "horizon": horizon})).mappings()
         due += [(SignalType.crisis_cap_approaching, row) for row in approaching]
     if not due:
         return 0
@@ -148,6 +159,20 @@ def render(row: Row, *, show_client_key: bool = True, crisis_days_left: int | No
     )
 
 
+def _open_about(column: sa.Column[str]) -> sa.Select[Any]:
+    about = column.in_(sa.bindparam("about", expanding=True))
+    return (
+        sa.select(signals)
+        .where(signals.c.status == SignalStatus.open.value, about)
+        .order_by(signals.c.created_at, signals.c.id)
+    )
+
+
+# Built once, keyed by whether a coordinator reads (about the child) or not (about the referral):
+# every list of referrals shows them.
+_OPEN_ABOUT = {True: _open_about(signals.c.client_key), False: _open_about(signals.c.referral_id)}
+
+
 async def open_signals_about(
     session: AsyncSession, principal: Principal, rows: list[Row]
 ) -> dict[str, list[SignalOut]]:
@@ -156,12 +181,11 @@ async def open_signals_about(
     if not rows:
         return {}
     coordinator = principal.role in ("coordinator", "service")
-    query = sa.select(signals).where(signals.c.status == SignalStatus.open.value)
     if coordinator:
-        query = query.where(signals.c.client_key.in_({row["client_key"] for row in rows}))
+        about = {"about": list({row["client_key"] for row in rows})}
     else:
-        query = query.where(signals.c.referral_id.in_([row["id"] for row in rows]))
-    found = (await session.execute(query.order_by(signals.c.created_at, signals.c.id))).mappings().all()
+        about = {"about": [row["id"] for row in rows]}
+    found = (await session.execute(_OPEN_ABOUT[coordinator], about)).mappings().all()
     shown: dict[str, list[SignalOut]] = {}
     for row in rows:
         shown[row["id"]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,23 +26,15 @@ FREE_PLACES_EPOCH = "free_places_epoch"
 # When a child never asked about was last asked: before any place came free.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
+# Built once: every round of the workers reads the epoch, and the waiting children when it moved.
+_SEEN_EPOCH = sa.select(worker_state.c.value).where(worker_state.c.name == FREE_PLACES_EPOCH)
+_STORE_EPOCH = sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH)
 
-async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
-    """When a place may have come free, match the waiting children again: crisis first, then the
-    longest waiting. Returns how many were matched again."""
-    epoch = str(await clients.free_places_epoch(ctx.capacity))
-    async with ctx.database.read() as session:
-        seen = await session.scalar(sa.select(worker_state.c.value).where(worker_state.c.name == FREE_PLACES_EPOCH))
-        if seen == epoch:
-            return 0
-        open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
-    # Only a child that a place still free could take by its hard rules (care type, target group,
-    # age, the region) can be placed now, and each place only once: when one place comes free, the
-    # longest-waiting child it admits is asked about, not every child of its care type. Asking about
-    # the others would only store another unmatched decision, and on a busy day places come free
-    # every few seconds.
-    free = FreePlaces(await clients.free_places(ctx.capacity))
-    today = ctx.today()
+
+@functools.cache
+def _waiting(baseline: bool) -> sa.Select[Any]:
+    """The waiting children of the care types that have a free place (`care_types` bound), crisis
+    first, then the longest waiting; siblings kept together marked (never under the baseline factors)."""
     # When matching was last asked about the child: the moment its last request was queued, which is
     # before matching read the places, so a place freed while that decision was taken still counts. For
     # siblings kept together, the last request of their group.
@@ -55,40 +48,58 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
         .where(match_requests.c.referral_id == referrals.c.group_id)
         .scalar_subquery()
     )
+    open_request = sa.select(match_requests.c.referral_id).where(match_requests.c.done_at.is_(None))
     open_group_request = sa.select(match_requests.c.group_id).where(
         match_requests.c.done_at.is_(None), match_requests.c.group_id.is_not(None)
     )
     together = sa.select(referral_groups.c.id).where(referral_groups.c.keep_together.is_(True))
-    if ctx.settings.matching_factors is MatchingFactors.BASELINE:
+    if baseline:
         together = together.where(sa.false())  # every child on its own (docs/matching.md)
+    return (
+        sa.select(
+            referrals.c.id,
+            referrals.c.care_type,
+            referrals.c.target_group,
+            referrals.c.birth_date,
+            referrals.c.out_of_region_criterion,
+            referrals.c.part_time,
+            referrals.c.group_id,
+            last_asked.label("last_asked_at"),
+            group_last_asked.label("group_last_asked_at"),
+            referrals.c.group_id.in_(together).label("kept_together"),
+        )
+        .where(
+            referrals.c.status == Status.unmatched.value,
+            referrals.c.care_type.in_(sa.bindparam("care_types", expanding=True)),
+            referrals.c.id.not_in(open_request),
+            sa.or_(referrals.c.group_id.is_(None), referrals.c.group_id.not_in(open_group_request)),
+        )
+        .order_by(
+            sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
+            referrals.c.created_at,
+            referrals.c.id,
+        )
+    )
+
+
+async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
+    """When a place may have come free, match the waiting children again: crisis first, then the
+    longest waiting. Returns how many were matched again."""
+    epoch = str(await clients.free_places_epoch(ctx.capacity))
     async with ctx.database.read() as session:
-        waiting = (
-            await session.execute(
-                sa.select(
-                    referrals.c.id,
-                    referrals.c.care_type,
-                    referrals.c.target_group,
-                    referrals.c.birth_date,
-                    referrals.c.out_of_region_criterion,
-                    referrals.c.part_time,
-                    referrals.c.group_id,
-                    last_asked.label("last_asked_at"),
-                    group_last_asked.label("group_last_asked_at"),
-                    referrals.c.group_id.in_(together).label("kept_together"),
-                )
-                .where(
-                    referrals.c.status == Status.unmatched.value,
-                    referrals.c.care_type.in_(free.care_types),
-                    referrals.c.id.not_in(open_request),
-                    sa.or_(referrals.c.group_id.is_(None), referrals.c.group_id.not_in(open_group_request)),
-                )
-                .order_by(
-                    sa.case((referrals.c.care_type == CareType.CRISIS.value, 0), else_=1),
-                    referrals.c.created_at,
-                    referrals.c.id,
-                )
-            )
-        ).all()
+        seen = await session.scalar(_SEEN_EPOCH)
+        if seen == epoch:
+            return 0
+    # Only a child that a place still free could take by its hard rules (care type, target group,
+    # age, the region) can be placed now, and each place only once: when one place comes free, the
+    # longest-waiting child it admits is asked about, not every child of its care type. Asking about
+    # the others would only store another unmatched decision, and on a busy day places come free
+    # every few seconds.
+    free = FreePlaces(await clients.free_places(ctx.capacity))
+    today = ctx.today()
+    query = _waiting(ctx.settings.matching_factors is MatchingFactors.BASELINE)
+    async with ctx.database.read() as session:
+        waiting = (await session.execute(query, {"care_types": list(free.care_types)})).all()
     siblings: dict[str, list[WaitingChild]] = {}
     for child in waiting:
         if child.kept_together:
@@ -121,11 +132,9 @@ async def rematch_waiting(ctx: Context, *, batch: int = 200) -> int:
             if decision.outcome == "proposed":
                 place.left -= 1
     async with ctx.database.transaction() as session:
-        updated = await session.execute(
-            sa.update(worker_state).where(worker_state.c.name == FREE_PLACES_EPOCH).values(value=epoch)
-        )
+        updated = await session.execute(_STORE_EPOCH, {"value": epoch})
         if updated.rowcount == 0:  # type: ignore[attr-defined]
-            await session.execute(sa.insert(worker_state).values(name=FREE_PLACES_EPOCH, value=epoch))
+            await session.execute(sa.insert(worker_state), {"name": FREE_PLACES_EPOCH, "value": epoch})
     return matched
 
 
