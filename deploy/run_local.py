@@ -8,22 +8,22 @@ changes.
 
 Most of the first start is the demo history, played in this process on one core. Around it: the
 migrations run in this process too, which imports the three services to play the history anyway,
-and the services' processes start first, to import their code on the other cores meanwhile; each
-waits for the runner's word (deploy/serve_when_told.py) before it reads its settings or opens its
-database.
+and the services' processes start first, one after the other, to import their code on the other core
+meanwhile; each waits for the runner's word (deploy/serve_when_told.py) before it reads its settings
+or opens its database.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -92,7 +92,7 @@ def main() -> int:
     urls = {"intake": settings.intake_url, "capacity": settings.capacity_url, "matching": settings.matching_url}
 
     output = Output()
-    waiting = _start_waiting(python, env, urls, output)
+    services = Waiting(python, env, urls, output)
     told = False
     try:
         print(f"migrating {', '.join(name for name, _port in SERVICES)} …", flush=True)
@@ -108,8 +108,9 @@ def main() -> int:
         told = True
     finally:
         if not told:
-            _dismiss(waiting.values())
+            services.dismiss()
 
+    waiting = services.started()
     children = list(waiting.values())
     stopping = False
 
@@ -161,24 +162,63 @@ def main() -> int:
     return exit_code
 
 
-def _start_waiting(
-    python: str, env: dict[str, str], urls: dict[str, str], output: Output
-) -> dict[str, subprocess.Popen[bytes]]:
-    """The three services' processes, importing their code and then waiting to be told to serve."""
-    waiting = {}
-    for name, port in SERVICES:
-        child = subprocess.Popen(
-            [python, str(ROOT / "deploy" / "serve_when_told.py"), name, "--port", str(_port_of(urls[name], port))],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        assert child.stdout is not None
-        output.follow(child.stdout)
-        waiting[name] = child
-    return waiting
+class Waiting:
+    """The three services' processes, started one after the other in the background so that each
+    imports its code on a core of its own while this process migrates and plays the history (three
+    at once on two cores slowed the runner down as much as they saved); each then waits to be told
+    to serve."""
+
+    def __init__(self, python: str, env: dict[str, str], urls: dict[str, str], output: Output) -> None:
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self._python, self._env, self._urls, self._output = python, env, urls, output
+        self._dismissed = False
+        self._hurry = False
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        for name, port in SERVICES:
+            if self._dismissed:
+                return
+            imported, imported_writer = os.pipe()
+            command = [self._python, str(ROOT / "deploy" / "serve_when_told.py"), name, str(imported_writer)]
+            child = subprocess.Popen(
+                [*command, "--port", str(_port_of(self._urls[name], port))],
+                env=self._env,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(imported_writer,),
+            )
+            os.close(imported_writer)
+            assert child.stdout is not None
+            self._output.follow(child.stdout)
+            self.children[name] = child
+            # One byte once it has imported its code, the end of the file if it exited first; once
+            # they are needed, the rest start at once.
+            while not self._hurry and not select.select([imported], [], [], 0.05)[0]:
+                pass
+            os.close(imported)
+
+    def started(self) -> dict[str, subprocess.Popen[bytes]]:
+        """All three, once started (a short history, or none, may end before they are)."""
+        self._hurry = True
+        self._starting.join()
+        return self.children
+
+    def dismiss(self) -> None:
+        """Not needed after all: without the word (their input closed) they exit."""
+        self._dismissed = self._hurry = True
+        self._starting.join()
+        for child in self.children.values():
+            assert child.stdin is not None
+            child.stdin.close()
+        for child in self.children.values():
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def _tell_to_serve(child: subprocess.Popen[bytes]) -> None:
@@ -188,18 +228,6 @@ def _tell_to_serve(child: subprocess.Popen[bytes]) -> None:
         child.stdin.close()
     except BrokenPipeError:
         pass  # it stopped already: the wait for it to answer ready says so
-
-
-def _dismiss(children: Iterable[subprocess.Popen[bytes]]) -> None:
-    """Waiting services that will not be needed: without the word (their input closed) they exit."""
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.close()
-    for child in children:
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
 
 
 def _migrate(names: list[str]) -> list[str]:

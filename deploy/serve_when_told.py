@@ -3,21 +3,30 @@ service while the runner migrates and plays the demo history, then waits for the
 standard input before it reads its settings, opens its database and serves, as `python -m <service>
 serve` does. Without the word (the runner stopped first, or failed) it exits.
 
-    python deploy/serve_when_told.py <service> [serve options, e.g. --port 8002]
+    python deploy/serve_when_told.py <service> <fd> [serve options, e.g. --port 8002]
+
+It writes one byte to the file descriptor <fd> once it has imported the service, so that the runner
+starts the next one only then.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 
 def main() -> int:
-    name, options = sys.argv[1], sys.argv[2:]
+    name, imported, options = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     try:
         importlib.import_module(f"{name}.main")
         from common.cli import run_service
 
+        try:
+            os.write(imported, b"i")
+        except BrokenPipeError:
+            pass  # the runner no longer waits for it: the services are needed now
+        os.close(imported)
         word = sys.stdin.readline().strip()
     except KeyboardInterrupt:
         # Ctrl-C reaches the whole process group: the runner stops, and says so.
