@@ -11,6 +11,7 @@ starts the next one only then.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -22,10 +23,8 @@ def main() -> int:
         importlib.import_module(f"{name}.main")
         from common.cli import run_service
 
-        try:
+        with contextlib.suppress(BrokenPipeError):  # the runner no longer waits: they are needed now
             os.write(imported, b"i")
-        except BrokenPipeError:
-            pass  # the runner no longer waits for it: the services are needed now
         os.close(imported)
         word = sys.stdin.readline().strip()
     except KeyboardInterrupt:

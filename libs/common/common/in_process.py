@@ -84,9 +84,10 @@ class InProcessClient:
         self._origin = str(self.base_url.copy_with(raw_path=b"/")).rstrip("/")
         self._prefix = self.base_url.path.rstrip("/")
         self._host = (b"host", self.base_url.netloc)
-        # The headers httpx's client sends with every request (accept, encodings, user agent).
-        self._urls = httpx.AsyncClient(base_url=base_url, transport=transport)
-        self._defaults = [(key.lower(), value) for key, value in self._urls.headers.raw]
+        # Never sent through: its default headers (accept, encodings, user agent) go with every
+        # request, and it joins a path that is not plain to the base URL as it would.
+        self._httpx = httpx.AsyncClient(base_url=base_url, transport=transport)
+        self._defaults = [(key.lower(), value) for key, value in self._httpx.headers.raw]
         self._server = (self.base_url.host, self.base_url.port)
 
     async def request(
@@ -166,7 +167,7 @@ class InProcessClient:
             full = self._prefix + path
             query = str(httpx.QueryParams(params)).encode("ascii") if params else b""
             return full, full.encode("ascii"), query
-        url = self._urls.build_request("GET", path, params=params).url
+        url = self._httpx.build_request("GET", path, params=params).url
         return url.path, url.raw_path.split(b"?")[0], url.query
 
     async def _call(self, scope: dict[str, Any], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
