@@ -43,6 +43,7 @@ from demo_seed import SEED, Apps, Demo  # noqa: E402
 
 from common.auth import mint_token  # noqa: E402
 from common.clock import ManualClock  # noqa: E402
+from common.in_process import InProcessTransport  # noqa: E402
 from common.logging import configure_logging  # noqa: E402
 from common.migrations import upgrade_to_head_async  # noqa: E402
 from contracts import geography  # noqa: E402
@@ -141,7 +142,7 @@ async def play(factors: str, args: argparse.Namespace, work: Path) -> dict[str, 
     )
     apps = Apps(capacity=capacity, matching=matching, intake=intake)
     http = {
-        name: httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60.0)
+        name: InProcessTransport(app=app).client_for(f"http://{name}")
         for name, app in (("capacity", capacity), ("matching", matching), ("intake", intake))
     }
     started = time.monotonic()
@@ -164,8 +165,7 @@ async def play(factors: str, args: argparse.Namespace, work: Path) -> dict[str, 
         seconds = time.monotonic() - started
         figures = await measure(apps, demo.units, judged.holds)
     finally:
-        for client in (*http.values(), reader):
-            await client.aclose()
+        await reader.aclose()
         for app in (intake, matching, capacity):
             for name in ("capacity", "matching"):
                 peer = getattr(app.state, name, None)

@@ -2,11 +2,11 @@
 referrals that went through the real lifecycle.
 
 The history is made in-process before the services are served: the three apps run on their own
-databases, wired to each other over HTTP (httpx's ASGI transport) and sharing one manual clock that
-is walked day by day from the history's first day to now. Every step goes through the services' public API, so
-the services' own rules decide what happens (matching, holds, the crisis cap, signals); the seed only
-plays the people: referrers refer, providers accept, decline and end stays, coordinators extend crisis
-stays and acknowledge signals. The same seed gives the same choices.
+databases, call each other's HTTP interfaces in this process (common.in_process) and share one manual
+clock that is walked day by day from the history's first day to now. Every step goes through the
+services' public API, so the services' own rules decide what happens (matching, holds, the crisis cap,
+signals); the seed only plays the people: referrers refer, providers accept, decline and end stays,
+coordinators extend crisis stays and acknowledge signals. The same seed gives the same choices.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from fastapi import FastAPI
 
 from common.auth import mint_token
 from common.clock import ManualClock
+from common.in_process import InProcessClient, InProcessTransport
 from common.logging import configure_logging
 from contracts.vocabulary import load_vocabulary
 
@@ -266,7 +267,7 @@ class Demo:
     rng: random.Random
     clock: ManualClock
     secret: str
-    http: dict[str, httpx.AsyncClient]
+    http: dict[str, InProcessClient]
     apps: Apps
     today: date = field(default_factory=date.today)
     finish: date = field(default_factory=date.today)  # the last day of the history: now
@@ -395,10 +396,12 @@ class Demo:
         state = current.json()
         room = state["capacity"] - state["occupied"] - state["reserved"]
         blocked = 0 if state["blocked"] else min(room, self.rng.randint(1, 2))
-        await self.http["capacity"].put(
+        await self.call(
+            "capacity",
+            "PUT",
             f"/v1/units/{unit['id']}/availability",
+            {**self.provider(state["provider_id"]), "If-Match": str(state["version"])},
             json={"capacity": state["capacity"], "blocked": max(blocked, 0)},
-            headers={**self.provider(state["provider_id"]), "If-Match": str(state["version"])},
         )
 
     # --- referrers -------------------------------------------------------------------------------
@@ -834,13 +837,13 @@ def _apps(clock: ManualClock) -> Apps:
 
     capacity = capacity_app(CapacitySettings(run_workers=False), clock=clock)
     matching = matching_app(
-        MatchingSettings(run_workers=False), clock=clock, capacity_transport=httpx.ASGITransport(app=capacity)
+        MatchingSettings(run_workers=False), clock=clock, capacity_transport=InProcessTransport(app=capacity)
     )
     intake = intake_app(
         IntakeSettings(run_workers=False),
         clock=clock,
-        capacity_transport=httpx.ASGITransport(app=capacity),
-        matching_transport=httpx.ASGITransport(app=matching),
+        capacity_transport=InProcessTransport(app=capacity),
+        matching_transport=InProcessTransport(app=matching),
     )
     for app in (capacity, matching, intake):
         play_inline(app.state.database.engine)
@@ -865,10 +868,7 @@ async def seed_history(secret: str, *, now: datetime | None = None, days: int = 
     clock = ManualClock(finish)
     apps = _apps(clock)
     names = {"capacity": apps.capacity, "matching": apps.matching, "intake": apps.intake}
-    http = {
-        name: httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60.0)
-        for name, app in names.items()
-    }
+    http = {name: InProcessTransport(app=app).client_for(f"http://{name}") for name, app in names.items()}
     try:
         demo = Demo(rng=random.Random(seed), clock=clock, secret=secret, http=http, apps=apps, finish=finish.date())
         existing = await demo.call("capacity", "GET", "/v1/providers", demo.coordinator())
@@ -900,8 +900,6 @@ async def seed_history(secret: str, *, now: datetime | None = None, days: int = 
         )
         return True
     finally:
-        for client in http.values():
-            await client.aclose()
         await _close(apps)
 
 

@@ -2,18 +2,28 @@
 (or where REGIEPUNT_INTAKE_URL, _CAPACITY_URL and _MATCHING_URL say).
 
 Runs in the foreground; SIGINT or SIGTERM stops all three services cleanly. The services' output
-passes through the runner, which prints its welcome (the URLs and a token) once their start-up has
-quietened, so that it is the last thing on the screen until something changes.
+passes through the runner, which prints its welcome (the URLs and a token) once the three answer
+ready and their start-up has quietened, so that it is the last thing on the screen until something
+changes.
+
+Most of the first start is the demo history, played in this process on one core. Around it: the
+migrations run in this process too, which imports the three services to play the history anyway,
+and the services' processes start first, one after the other, to import their code on the other core
+meanwhile; each waits for the runner's word (deploy/serve_when_told.py) before it reads its settings
+or opens its database.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import IO
 
@@ -22,15 +32,17 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
-from demo_seed import HISTORY_DAYS, seed_demo  # noqa: E402
-
 from common.settings import DEVELOPMENT_JWT_SECRET, CommonSettings  # noqa: E402
 from common.tokens import development_token  # noqa: E402
 
+# In the order they are served: capacity first, which the other two call as they start.
 SERVICES = (("capacity", 8002), ("matching", 8003), ("intake", 8001))
-# The welcome waits until the services have written nothing for this long (at most QUIET_LIMIT).
-QUIET_SECONDS = 2.0
+# Once the three answer ready, the welcome waits until they have written nothing for this long (at
+# most QUIET_LIMIT): the last lines of their start come right after their first answers.
+QUIET_SECONDS = 0.5
 QUIET_LIMIT = 30.0
+# How often a service that is starting is asked whether it is ready.
+READY_POLL_SECONDS = 0.1
 
 
 class Output:
@@ -79,21 +91,27 @@ def main() -> int:
     python = sys.executable
     urls = {"intake": settings.intake_url, "capacity": settings.capacity_url, "matching": settings.matching_url}
 
-    # Each service migrates its own database: the three at once, on as many cores as there are.
-    print(f"migrating {', '.join(name for name, _port in SERVICES)} …", flush=True)
-    migrations = [
-        (name, subprocess.Popen([python, "-m", name, "migrate"], env=env, cwd=ROOT)) for name, _port in SERVICES
-    ]
-    failed = [name for name, migration in migrations if migration.wait() != 0]
-    if failed:
-        print(f"migrating {', '.join(failed)} failed", file=sys.stderr, flush=True)
-        return 1
+    output = Output()
+    services = Waiting(python, env, urls, output)
+    told = False
+    try:
+        print(f"migrating {', '.join(name for name, _port in SERVICES)} …", flush=True)
+        failed = _migrate([name for name, _port in SERVICES])
+        if failed:
+            print(f"migrating {', '.join(failed)} failed", file=sys.stderr, flush=True)
+            return 1
+        if os.environ.get("REGIEPUNT_DEMO", "1") != "0":
+            from demo_seed import HISTORY_DAYS, seed_demo
 
-    if os.environ.get("REGIEPUNT_DEMO", "1") != "0":
-        # The history is made in-process on a clock walked forward, before anything is served.
-        seed_demo(settings.effective_jwt_secret, days=int(os.environ.get("REGIEPUNT_DEMO_DAYS", HISTORY_DAYS)))
+            # The history is made in-process on a clock walked forward, before anything is served.
+            seed_demo(settings.effective_jwt_secret, days=int(os.environ.get("REGIEPUNT_DEMO_DAYS", HISTORY_DAYS)))
+        told = True
+    finally:
+        if not told:
+            services.dismiss()
 
-    children: list[subprocess.Popen[bytes]] = []
+    waiting = services.started()
+    children = list(waiting.values())
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:
@@ -109,22 +127,17 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    output = Output()
-    for name, port in SERVICES:
-        child = subprocess.Popen(
-            [python, "-m", name, "serve", "--port", str(_port_of(urls[name], port))],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        assert child.stdout is not None
-        output.follow(child.stdout)
-        children.append(child)
-
     try:
-        for name, _port in SERVICES:
-            _wait_ready(name, urls[name], children)
+        with httpx.Client(timeout=1.0) as probe:
+            # Capacity first: matching builds its read model from capacity as it starts, and intake's
+            # workers ask capacity at once; started together, both said capacity was out of reach.
+            first, *others = (name for name, _port in SERVICES)
+            _tell_to_serve(waiting[first])
+            _wait_ready(probe, first, urls[first], children)
+            for name in others:
+                _tell_to_serve(waiting[name])
+            for name in others:
+                _wait_ready(probe, name, urls[name], children)
         # The workers' first rounds and the first requests write a few lines; then it is quiet.
         output.wait_until_quiet()
         if not stopping:
@@ -149,17 +162,118 @@ def main() -> int:
     return exit_code
 
 
-def _wait_ready(name: str, url: str, children: list[subprocess.Popen[bytes]], timeout: float = 60.0) -> None:
+class Waiting:
+    """The three services' processes, started one after the other in the background so that each
+    imports its code on a core of its own while this process migrates and plays the history (three
+    at once on two cores slowed the runner down as much as they saved); each then waits to be told
+    to serve."""
+
+    def __init__(self, python: str, env: dict[str, str], urls: dict[str, str], output: Output) -> None:
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self._python, self._env, self._urls, self._output = python, env, urls, output
+        self._dismissed = False
+        self._hurry = False
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        for name, port in SERVICES:
+            if self._dismissed:
+                return
+            imported, imported_writer = os.pipe()
+            command = [self._python, str(ROOT / "deploy" / "serve_when_told.py"), name, str(imported_writer)]
+            child = subprocess.Popen(
+                [*command, "--port", str(_port_of(self._urls[name], port))],
+                env=self._env,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(imported_writer,),
+            )
+            os.close(imported_writer)
+            assert child.stdout is not None
+            self._output.follow(child.stdout)
+            self.children[name] = child
+            # One byte once it has imported its code, the end of the file if it exited first; once
+            # they are needed, the rest start at once.
+            while not self._hurry and not select.select([imported], [], [], 0.05)[0]:
+                pass
+            os.close(imported)
+
+    def started(self) -> dict[str, subprocess.Popen[bytes]]:
+        """All three, once started (a short history, or none, may end before they are)."""
+        self._hurry = True
+        self._starting.join()
+        return self.children
+
+    def dismiss(self) -> None:
+        """Not needed after all: without the word (their input closed) they exit."""
+        self._dismissed = self._hurry = True
+        self._starting.join()
+        for child in self.children.values():
+            assert child.stdin is not None
+            child.stdin.close()
+        for child in self.children.values():
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _tell_to_serve(child: subprocess.Popen[bytes]) -> None:
+    assert child.stdin is not None
+    try:
+        child.stdin.write(b"serve\n")
+        child.stdin.close()
+    except BrokenPipeError:
+        pass  # it stopped already: the wait for it to answer ready says so
+
+
+def _migrate(names: list[str]) -> list[str]:
+    """Each service's migrations up to head, as `python -m <service> migrate` runs them (its settings,
+    the refusal of unsafe production settings, its logging), in this process: three processes that
+    each imported their service cost more than the migrations themselves. Answers the names that
+    failed."""
+    from common.cli import settings_or_exit
+    from common.logging import configure_logging
+    from common.migrations import upgrade_to_head
+    from common.settings import refusal_line
+
+    failed = []
+    for name in names:
+        settings_class = getattr(importlib.import_module(f"{name}.settings"), f"{name.capitalize()}Settings")
+        settings = settings_or_exit(name, settings_class)
+        problems = settings.production_problems()
+        if problems:
+            print(refusal_line(name, problems), file=sys.stderr, flush=True)
+            failed.append(name)
+            continue
+        configure_logging(settings.log_level, json=settings.log_json)
+        try:
+            migrations_dir = Path(importlib.import_module(f"{name}.main").MIGRATIONS_DIR)
+            upgrade_to_head(migrations_dir, str(getattr(settings, "database_url")))  # noqa: B009
+        except Exception:
+            traceback.print_exc()
+            failed.append(name)
+            continue
+        print(f"{name}: migrations at head", flush=True)
+    return failed
+
+
+def _wait_ready(
+    probe: httpx.Client, name: str, url: str, children: list[subprocess.Popen[bytes]], timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(child.poll() is not None for child in children):
             raise RuntimeError(f"a service exited while waiting for {name}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=1.0).status_code == 200:
+            if probe.get(f"{url}/readyz").status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.3)
+        time.sleep(READY_POLL_SECONDS)
     raise RuntimeError(f"{name} at {url} did not become ready within {timeout:.0f} s")
 
 

@@ -13,6 +13,7 @@ from tenacity import (
 )
 
 from common.errors import DependencyUnavailable
+from common.in_process import InProcessTransport
 from common.logging import REQUEST_ID_HEADER, get_logger, request_id_var
 from common.service_tokens import ServiceTokens, ServiceTokenUnavailable
 from common.tracing import configured_tracer_provider, trace_client
@@ -52,6 +53,9 @@ class ServiceClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
             transport=transport,
         )
+        # An app in this process (the demo history's wiring) is called directly, not through httpx's
+        # client; a traced client goes through httpx, whose instrumentation makes the spans.
+        self._in_process = transport.client_for(self.base_url) if isinstance(transport, InProcessTransport) else None
         self._traced = False
         provider = configured_tracer_provider(service_name)
         if provider is not None:
@@ -105,7 +109,7 @@ class ServiceClient:
                 reraise=True,
             ):
                 with attempt:
-                    response = await self._client.request(method, path, json=json, params=params, headers=sent_headers)
+                    response = await self._send(method, path, json=json, params=params, headers=sent_headers)
                     if response.status_code in RETRYABLE_STATUS:
                         raise _RetryableStatus(response)
                     return response
@@ -115,6 +119,13 @@ class ServiceClient:
             log.warning("service_unreachable", target=self.base_url, path=path, error=repr(exc))
             raise ServiceUnavailableError(f"{self.base_url}{path}: {exc!r}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send(
+        self, method: str, path: str, *, json: Any, params: dict[str, Any] | None, headers: dict[str, str]
+    ) -> httpx.Response:
+        if self._in_process is not None and not self._traced:
+            return await self._in_process.request(method, path, json=json, params=params, headers=headers)
+        return await self._client.request(method, path, json=json, params=params, headers=headers)
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.request("GET", path, **kwargs)
