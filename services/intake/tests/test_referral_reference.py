@@ -76,20 +76,15 @@ async def test_a_number_is_not_held_until_the_submission_commits(intake_app: Fas
     PostgreSQL the second takes the next number at once (SQLite has one writer: there they run in turn)."""
     ctx = Context.of(intake_app)
     on = date(2032, 5, 1)
-    if ctx.database.engine.dialect.name == "sqlite":
-        taken = []
-        for _ in range(2):
-            async with ctx.database.transaction() as session:
-                taken.append(await next_reference(session, on))
-        assert taken == ["2032-0001", "2032-0002"]
-        return
     busy_took, other_took = asyncio.Event(), asyncio.Event()
+    one_writer = ctx.database.engine.dialect.name == "sqlite"
 
     async def busy() -> str:
         async with ctx.database.transaction() as session:
             reference = await next_reference(session, on)
             busy_took.set()
-            await asyncio.wait_for(other_took.wait(), timeout=10)
+            if not one_writer:
+                await asyncio.wait_for(other_took.wait(), timeout=10)
         return reference
 
     async def other() -> str:
