@@ -140,6 +140,21 @@ async def replace_values(session: AsyncSession, column: Column[str], pairs: Iter
     return changed
 
 
+async def _close(session: AsyncSession) -> None:
+    """Close a session whose transaction has ended, as `async with AsyncSession` would, without its cost.
+
+    SQLAlchemy's own exit closes the session in a task of its own, shielded from cancellation, so that
+    a request cancelled while its connection goes back to the pool still gives it back: a task and a
+    turn of the event loop for every session. Once the transaction has committed or rolled back (the
+    common case) the session holds no connection, and closing it only forgets its objects: that is
+    done at once, with nothing to await and so nothing to cancel. A session still in a transaction
+    (its commit or rollback failed or was cancelled) is closed the shielded way."""
+    if session.in_transaction():
+        await session.__aexit__(None, None, None)
+    else:
+        session.sync_session.close()
+
+
 class Database:
     """One engine per service, with a session factory for reads and one for writing use cases."""
 
@@ -154,13 +169,21 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One writing use case: commits on success, rolls back on any exception."""
-        async with self._writer() as session, session.begin():
-            yield session
+        session = self._writer()
+        try:
+            async with session.begin():
+                yield session
+        finally:
+            await _close(session)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self._reader() as session, session.begin():
-            yield session
+        session = self._reader()
+        try:
+            async with session.begin():
+                yield session
+        finally:
+            await _close(session)
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

@@ -24,11 +24,14 @@ def request_context(request_id: str | None = None) -> Iterator[str]:
     (common.http): for one request, or one run of a background step, which gets an id of its own."""
     request_id = request_id or uuid.uuid4().hex
     token = request_id_var.set(request_id)
-    with structlog.contextvars.bound_contextvars(request_id=request_id):
-        try:
-            yield request_id
-        finally:
-            request_id_var.reset(token)
+    # Bound and reset by their tokens: what bound_contextvars does, without reading every bound
+    # variable first.
+    bound = structlog.contextvars.bind_contextvars(request_id=request_id)
+    try:
+        yield request_id
+    finally:
+        structlog.contextvars.reset_contextvars(**bound)
+        request_id_var.reset(token)
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -94,7 +97,11 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # A line below the level of its logger is dropped first, before the context is merged and the
+        # time stamped for it: the standard library would drop it anyway, after all that work (a
+        # request's debug line, every request of the demo history played at WARNING). The level is
+        # asked each time, so that a later configure_logging or setLevel counts for every logger.
+        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )

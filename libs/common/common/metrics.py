@@ -47,10 +47,19 @@ class ServiceMetrics:
         )
         self.service = service
         self._refreshes: list[Refresh] = []
+        # The counter and the histogram of each (method, route, status) seen, looked up once: a
+        # labels() call checks and joins its values on every request.
+        self._observed: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(self.service, method, route, str(status)).inc()
-        self.latency.labels(self.service, method, route).observe(seconds)
+        observed = self._observed.get((method, route, status))
+        if observed is None:
+            observed = self._observed[method, route, status] = (
+                self.requests.labels(self.service, method, route, str(status)),
+                self.latency.labels(self.service, method, route),
+            )
+        observed[0].inc()
+        observed[1].observe(seconds)
 
     def worker_ran(self, step: str, *, failed: bool) -> None:
         self.worker_runs.labels(self.service, step).inc()

@@ -245,6 +245,7 @@ providers = cast(Table, Provider.__table__)
 reservations = cast(Table, Reservation.__table__)
 occupancies = cast(Table, Occupancy.__table__)
 production_agreements = cast(Table, ProductionAgreementRow.__table__)
+change_counter = cast(Table, ChangeCounter.__table__)
 
 
 def available_sql(
@@ -309,8 +310,11 @@ def unit_with_role() -> Any:
     return select(Unit, Provider.role).join(Provider, Provider.id == Unit.provider_id)
 
 
+_UNIT_WITH_ROLE_BY_ID = unit_with_role().where(Unit.id == bindparam("unit_id"))
+
+
 async def load_unit(session: AsyncSession, unit_id: str) -> tuple[Unit, str] | None:
-    row = (await session.execute(unit_with_role().where(Unit.id == unit_id))).first()
+    row = (await session.execute(_UNIT_WITH_ROLE_BY_ID, {"unit_id": unit_id})).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -333,34 +337,46 @@ async def next_change(session: AsyncSession) -> int:
 @functools.cache
 def _take_change_statement(dialect: str) -> Any:
     """Built once per dialect (every change runs it); the generation of a counter it starts is bound."""
-    counter = cast(Table, ChangeCounter.__table__)
+    counter = change_counter.c
     return (
-        dialect_insert(dialect, counter)
+        dialect_insert(dialect, change_counter)
         .values(id=1, seq=1, generation=bindparam("new_generation"))
-        .on_conflict_do_update(index_elements=[counter.c.id], set_={"seq": counter.c.seq + 1})
-        .returning(counter.c.seq)
+        .on_conflict_do_update(index_elements=[counter.id], set_={"seq": counter.seq + 1})
+        .returning(counter.seq)
     )
+
+
+_LATEST_CHANGE = select(change_counter.c.seq, change_counter.c.generation).where(change_counter.c.id == 1)
 
 
 async def latest_change(session: AsyncSession) -> tuple[int, str | None]:
     """The number of the last change and the counter's generation; (0, None) before any change."""
-    row = (
-        await session.execute(select(ChangeCounter.seq, ChangeCounter.generation).where(ChangeCounter.id == 1))
-    ).first()
+    row = (await session.execute(_LATEST_CHANGE)).first()
     return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def unit_change(*conditions: Any, **values: Any) -> Any:
+    """change_unit's UPDATE, for a statement built once: also raises the unit's version and numbers the
+    change. `unit_id`, `now`, `change_seq` and the bindparams of `conditions` and `values` are bound
+    at execution (run_unit_change)."""
+    unit = units.c
+    return (
+        update(units)
+        .where(unit.id == bindparam("unit_id"), *conditions)
+        .values(**values, version=unit.version + 1, updated_at=bindparam("now"), change_seq=bindparam("change_seq"))
+    )
+
+
+async def run_unit_change(session: AsyncSession, statement: Any, unit_id: str, now: datetime, **bound: Any) -> bool:
+    """Run a unit_change on one unit, numbered first (next_change); True when the row changed."""
+    values = {"unit_id": unit_id, "now": now, "change_seq": await next_change(session), **bound}
+    return rowcount(await session.execute(statement, values)) == 1
 
 
 async def change_unit(session: AsyncSession, unit_id: str, now: datetime, *conditions: Any, **values: Any) -> bool:
     """One conditional UPDATE of a unit that also raises its version and numbers the change; True
-    when the row changed."""
-    change_seq = await next_change(session)
-    statement = (
-        update(Unit)
-        .where(Unit.id == unit_id, *conditions)
-        .values(**values, version=Unit.version + 1, updated_at=now, change_seq=change_seq)
-        .execution_options(synchronize_session=False)
-    )
-    return rowcount(await session.execute(statement)) == 1
+    when the row changed. Built on every call: a change made often has its unit_change built once."""
+    return await run_unit_change(session, unit_change(*conditions, **values), unit_id, now)
 
 
 async def raise_free_places_epoch(session: AsyncSession) -> None:

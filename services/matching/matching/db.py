@@ -94,8 +94,12 @@ async def decisions_for_referral(session: AsyncSession, referral_id: str) -> lis
     return list(result.scalars())
 
 
+# Every decision is stored with it: built once.
+_INSERT = sa.insert(decisions)
+
+
 async def insert_decision(session: AsyncSession, decision: dict[str, Any]) -> None:
-    await session.execute(sa.insert(decisions), [decision])
+    await session.execute(_INSERT, [decision])
 
 
 class GroupDecisionRow(Base):
@@ -140,5 +144,8 @@ async def group_decisions_for(session: AsyncSession, group_id: str) -> list[sa.R
     return list(result.all())
 
 
+_INSERT_GROUP = sa.insert(group_decisions)
+
+
 async def insert_group_decision(session: AsyncSession, decision: dict[str, Any]) -> None:
-    await session.execute(sa.insert(group_decisions), [decision])
+    await session.execute(_INSERT_GROUP, [decision])

@@ -12,14 +12,24 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from capacity import domain
 from capacity.candidates.feed import changes_after
-from capacity.db import Occupancy, Reservation, Unit, change_unit, new_id, next_change, rowcount
+from capacity.db import (
+    Occupancy,
+    Reservation,
+    Unit,
+    new_id,
+    next_change,
+    reservations,
+    rowcount,
+    run_unit_change,
+)
 from capacity.occupancy.service import occupancy_out
 from capacity.reservations.store import (
+    TAKE_UP_HELD_PLACE,
     expire_hold,
     free_reserved_place,
     held_reservation,
@@ -190,14 +200,7 @@ async def confirm_reservation(db: Database, clock: Clock, reservation_id: str, s
             domain.check_confirmable(reservation_id, reservation.status, as_utc(reservation.expires_at), now)
             confirmed = await move_hold(session, reservation_id, "confirmed", now)
             if confirmed is not None:
-                await change_unit(
-                    session,
-                    reservation.unit_id,
-                    now,
-                    Unit.reserved > 0,
-                    reserved=Unit.reserved - 1,
-                    occupied=Unit.occupied + 1,
-                )
+                await run_unit_change(session, TAKE_UP_HELD_PLACE, reservation.unit_id, now)
                 session.add(
                     Occupancy(
                         id=new_id(),
@@ -240,6 +243,23 @@ async def release_reservation(db: Database, clock: Clock, reservation_id: str) -
         return reservation_out(reservation)
 
 
+def _holds_to_release(keeping_one: bool, of_requests: bool) -> Any:
+    hold = reservations.c
+    query = select(hold.id, hold.unit_id).where(hold.referral_id == bindparam("referral_id"), hold.status == "held")
+    if keeping_one:
+        query = query.where(hold.id != bindparam("keep_reservation_id"))
+    if of_requests:
+        query = query.where(hold.request_id.in_(bindparam("request_ids", expanding=True)))
+    return query.order_by(hold.created_at, hold.id)
+
+
+# A referral's holds to release, built once for each shape of the request: with or without a hold it
+# keeps, of every match request or of the named ones.
+_HOLDS_TO_RELEASE = {
+    (keeping, named): _holds_to_release(keeping, named) for keeping in (False, True) for named in (False, True)
+}
+
+
 async def release_holds(
     db: Database, clock: Clock, referral_id: str, keep_reservation_id: str | None, request_ids: list[str] | None
 ) -> list[str]:
@@ -247,15 +267,10 @@ async def release_holds(
     `request_ids`) those the named match requests made, except the one kept. Returns the ids released.
     Idempotent: a hold released, expired or confirmed already is left as it is."""
     now = clock.now()
-    query = select(Reservation.id, Reservation.unit_id).where(
-        Reservation.referral_id == referral_id, Reservation.status == "held"
-    )
-    if keep_reservation_id is not None:
-        query = query.where(Reservation.id != keep_reservation_id)
-    if request_ids is not None:
-        query = query.where(Reservation.request_id.in_(request_ids))
+    query = _HOLDS_TO_RELEASE[keep_reservation_id is not None, request_ids is not None]
+    values = {"referral_id": referral_id, "keep_reservation_id": keep_reservation_id, "request_ids": request_ids}
     async with db.read() as session:
-        held = (await session.execute(query.order_by(Reservation.created_at, Reservation.id))).all()
+        held = (await session.execute(query, values)).all()
     released: list[str] = []
     # One transaction per hold, as the sweep does: no transaction holds the locks of several units.
     for reservation_id, unit_id in held:
@@ -268,30 +283,35 @@ async def release_holds(
     return released
 
 
+_DUE_HOLDS = (
+    select(reservations.c.id, reservations.c.unit_id)
+    .where(reservations.c.status == "held", reservations.c.expires_at <= bindparam("now"))
+    .order_by(reservations.c.expires_at)
+    .limit(SWEEP_BATCH)
+)
+_EXPIRE_DUE = (
+    update(reservations)
+    .where(
+        reservations.c.id == bindparam("reservation_id"),
+        reservations.c.status == "held",
+        reservations.c.expires_at <= bindparam("now"),
+    )
+    .values(status="expired", updated_at=bindparam("now"))
+)
+
+
 async def sweep_expired_reservations(app_or_db: FastAPI | Database, clock: Clock) -> int:
     """Expire held reservations whose hold has passed and free their places. Safe to run on several
     replicas at once: a place is freed only by the sweep whose conditional UPDATE changed the row."""
     now = as_utc(clock.now())
     db: Database = app_or_db.state.database if isinstance(app_or_db, FastAPI) else app_or_db
     async with db.read() as session:
-        query = (
-            select(Reservation.id, Reservation.unit_id)
-            .where(Reservation.status == "held", Reservation.expires_at <= now)
-            .order_by(Reservation.expires_at)
-            .limit(SWEEP_BATCH)
-        )
-        due = (await session.execute(query)).all()
+        due = (await session.execute(_DUE_HOLDS, {"now": now})).all()
     expired = 0
     for reservation_id, unit_id in due:
         async with db.transaction() as session:
             await next_change(session)
-            statement = (
-                update(Reservation)
-                .where(Reservation.id == reservation_id, Reservation.status == "held", Reservation.expires_at <= now)
-                .values(status="expired", updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(await session.execute(statement)) == 1:
+            if rowcount(await session.execute(_EXPIRE_DUE, {"reservation_id": reservation_id, "now": now})) == 1:
                 await free_reserved_place(session, unit_id, now)
                 expired += 1
     if expired:

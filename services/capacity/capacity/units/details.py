@@ -6,14 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+
 from capacity import domain
-from capacity.db import Unit, change_unit, load_unit, raise_free_places_epoch
+from capacity.db import Unit, change_unit, load_unit, raise_free_places_epoch, run_unit_change, unit_change
 from capacity.schemas import UnitOut, UnitUpdate
 from capacity.units.service import reload_unit, unit_out
 from common.clock import Clock
 from common.db import Database
 from common.errors import Forbidden, PreconditionFailed
 from contracts.vocabulary import Vocabulary
+
+# The free places confirmed as they are: the unit is fresh again.
+_CONFIRMED = unit_change(availability_confirmed_at=bindparam("now"))
 
 
 async def confirm_availability(
@@ -27,7 +32,7 @@ async def confirm_availability(
             raise domain.UnitNotFound(unit_id)
         unit, role = loaded
         _check_own(unit, acting_provider_id, "confirm its availability")
-        await change_unit(session, unit_id, now, availability_confirmed_at=now)
+        await run_unit_change(session, _CONFIRMED, unit_id, now)
         reloaded = await reload_unit(session, unit_id)
     return unit_out(reloaded, role, stale_before)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, false, not_, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, false, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capacity import domain
@@ -14,14 +14,15 @@ from capacity.db import (
     AVAILABLE,
     Provider,
     Unit,
-    change_unit,
     count_of,
     latest_change,
     load_unit,
     new_id,
     next_change,
     raise_free_places_epoch,
+    run_unit_change,
     serves,
+    unit_change,
     unit_with_role,
     units,
 )
@@ -270,16 +271,8 @@ async def update_availability(
         places = domain.Places(unit.capacity, unit.occupied, unit.reserved, unit.blocked)
         places.check_new_availability(capacity, blocked)
         # The WHERE repeats both checks, so a reservation or another writer slipping in between loses here.
-        changed = await change_unit(
-            session,
-            unit_id,
-            now,
-            Unit.version == expected_version,
-            Unit.occupied + Unit.reserved + blocked <= capacity,
-            capacity=capacity,
-            blocked=blocked,
-            availability_confirmed_at=now,
-        )
+        values = {"expected_version": expected_version, "new_capacity": capacity, "new_blocked": blocked}
+        changed = await run_unit_change(session, _NEW_AVAILABILITY, unit_id, now, **values)
         if not changed:
             raise PreconditionFailed("The unit changed while this update was made; read it again.")
         if places.may_free_places(capacity, blocked):
@@ -288,7 +281,18 @@ async def update_availability(
     return unit_out(reloaded, role, stale_before)
 
 
+# New free places, confirmed as they are now. The WHERE repeats both checks of update_availability.
+_NEW_AVAILABILITY = unit_change(
+    units.c.version == bindparam("expected_version"),
+    units.c.occupied + units.c.reserved + bindparam("new_blocked", type_=Integer) <= bindparam("new_capacity"),
+    capacity=bindparam("new_capacity"),
+    blocked=bindparam("new_blocked"),
+    availability_confirmed_at=bindparam("now"),
+)
+_RELOAD = select(Unit).where(Unit.id == bindparam("unit_id")).execution_options(populate_existing=True)
+
+
 async def reload_unit(session: AsyncSession, unit_id: str) -> Unit:
-    unit = await session.scalar(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True))
+    unit = await session.scalar(_RELOAD, {"unit_id": unit_id})
     assert unit is not None
     return unit
