@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -155,6 +155,17 @@ async def _close(session: AsyncSession) -> None:
         session.sync_session.close()
 
 
+@asynccontextmanager
+async def _in_transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A new session of `sessions` in a transaction of its own, closed once it has ended."""
+    session = sessions()
+    try:
+        async with session.begin():
+            yield session
+    finally:
+        await _close(session)
+
+
 class Database:
     """One engine per service, with a session factory for reads and one for writing use cases."""
 
@@ -166,24 +177,12 @@ class Database:
         writer_bind = self.engine.execution_options(sqlite_immediate=True) if self.sqlite else self.engine
         self._writer = async_sessionmaker(writer_bind, expire_on_commit=False)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    def transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One writing use case: commits on success, rolls back on any exception."""
-        session = self._writer()
-        try:
-            async with session.begin():
-                yield session
-        finally:
-            await _close(session)
+        return _in_transaction(self._writer)
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        session = self._reader()
-        try:
-            async with session.begin():
-                yield session
-        finally:
-            await _close(session)
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return _in_transaction(self._reader)
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
