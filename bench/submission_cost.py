@@ -2,7 +2,7 @@
 service, and CPU.
 
 The three services run in this process on their own databases (SQLite files in a temporary folder, or
-PostgreSQL with `--pg`), wired to each other over httpx's ASGI transport, as `make up`'s demo does; a
+PostgreSQL with `--pg`), wired to each other over httpx's ASGI transport (as in the tests); a
 national-style register (`bench.national.seed.create_catalogue`) is created through capacity's API, then
 N referrals are submitted through intake's `POST /v1/referrals` (the national benchmark's referral
 bodies) and every call between the services and every statement each service sends to its database is
