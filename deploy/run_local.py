@@ -15,7 +15,6 @@ or opens its database.
 
 from __future__ import annotations
 
-import importlib
 import os
 import select
 import signal
@@ -231,33 +230,21 @@ def _tell_to_serve(child: subprocess.Popen[bytes]) -> None:
 
 
 def _migrate(names: list[str]) -> list[str]:
-    """Each service's migrations up to head, as `python -m <service> migrate` runs them (its settings,
-    the refusal of unsafe production settings, its logging), in this process: three processes that
-    each imported their service cost more than the migrations themselves. Answers the names that
-    failed."""
-    from common.cli import settings_or_exit
-    from common.logging import configure_logging
-    from common.migrations import upgrade_to_head
-    from common.settings import refusal_line
+    """Each service's migrations up to head, run in this process exactly as `python -m <service>
+    migrate` runs them (its settings, the refusal of unsafe production settings, its logging): three
+    processes that each imported their service cost more than the migrations themselves. Answers the
+    names that failed."""
+    from common.cli import run_service
 
     failed = []
     for name in names:
-        settings_class = getattr(importlib.import_module(f"{name}.settings"), f"{name.capitalize()}Settings")
-        settings = settings_or_exit(name, settings_class)
-        problems = settings.production_problems()
-        if problems:
-            print(refusal_line(name, problems), file=sys.stderr, flush=True)
-            failed.append(name)
-            continue
-        configure_logging(settings.log_level, json=settings.log_json)
         try:
-            migrations_dir = Path(importlib.import_module(f"{name}.main").MIGRATIONS_DIR)
-            upgrade_to_head(migrations_dir, str(getattr(settings, "database_url")))  # noqa: B009
+            run_service(name, ["migrate"])
+        except SystemExit:  # its settings were refused, in the line it printed
+            failed.append(name)
         except Exception:
             traceback.print_exc()
             failed.append(name)
-            continue
-        print(f"{name}: migrations at head", flush=True)
     return failed
 
 
