@@ -57,3 +57,29 @@ def test_two_plays_of_the_demo_history_store_the_same_rows(tmp_path: Path) -> No
     assert len(first["referrals"]) > 20 and first["signals"] and first["occupancies"] and first["decisions"]
     for table, rows in first.items():
         assert second[table] == rows, table
+
+
+def test_the_demo_history_has_sibling_groups_schools_flags_voices_and_court_authorisations(tmp_path: Path) -> None:
+    """What placement practice weighs is in the demo set from its first month: siblings referred together,
+    the children's schools, the group's flags and vulnerabilities, the child's voice, closed youth care
+    with the court's authorisation, and units with a point of their own."""
+    _played(tmp_path)
+    with sqlite3.connect(tmp_path / "intake.db") as intake:
+        count = {
+            what: intake.execute(f"SELECT count(*) FROM referrals WHERE {condition}").fetchone()[0]
+            for what, condition in {
+                "in a sibling group": "group_id IS NOT NULL",
+                "with a school": "school_municipality_code IS NOT NULL",
+                "with risk flags": "risk_flags IS NOT NULL AND risk_flags != '[]'",
+                "with vulnerabilities": "vulnerabilities IS NOT NULL AND vulnerabilities != '[]'",
+                "heard": "child_heard",
+                "with wishes": "child_wishes IS NOT NULL AND child_wishes != '[]'",
+                "with a court's authorisation": "court_authorisation_kind IS NOT NULL",
+            }.items()
+        }
+        groups = intake.execute("SELECT count(*) FROM referral_groups").fetchone()[0]
+    with sqlite3.connect(tmp_path / "capacity.db") as capacity:
+        with_point = capacity.execute("SELECT count(*) FROM units WHERE latitude IS NOT NULL").fetchone()[0]
+    assert groups >= 1 and count["in a sibling group"] >= 2, (groups, count)
+    assert all(number > 0 for number in count.values()), count
+    assert with_point > 0
